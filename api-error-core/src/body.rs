@@ -1,0 +1,136 @@
+//! The wire format: [`ErrorBody`], the one JSON object every error response carries.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The standard error body: exactly five keys, always in this order.
+///
+/// ```json
+/// {"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_8fZ2kQ"}
+/// ```
+///
+/// `param` and `request_id` are always present and `null` when unknown. Fields borrow from the
+/// error that produced them (see [`ApiError::to_body`](crate::ApiError::to_body)); call
+/// [`into_owned`](ErrorBody::into_owned) to keep a body beyond it. Deserializing always
+/// produces an owned `ErrorBody<'static>` and ignores unknown keys.
+///
+/// ```
+/// use api_error_core::ErrorBody;
+///
+/// let body = ErrorBody::new("No such customer: cus_123", "not_found_error", "resource_missing")
+///     .with_param("customer")
+///     .with_request_id("req_8fZ2kQ");
+/// let json = serde_json::to_string(&body).unwrap();
+/// assert_eq!(
+///     json,
+///     r#"{"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_8fZ2kQ"}"#
+/// );
+/// let back: ErrorBody<'static> = serde_json::from_str(&json).unwrap();
+/// assert_eq!(back, body);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct ErrorBody<'a> {
+    /// Human-readable, safe to show to the API's user.
+    pub message: Cow<'a, str>,
+    /// The error category, snake_case (see [`status::ErrorType`](crate::status::ErrorType)).
+    pub r#type: Cow<'a, str>,
+    /// Machine-readable code, snake_case, stable across releases.
+    pub code: Cow<'a, str>,
+    /// The request parameter the error is about, if any.
+    pub param: Option<Cow<'a, str>>,
+    /// Identifies the request for support, if known.
+    pub request_id: Option<Cow<'a, str>>,
+}
+
+impl<'a> ErrorBody<'a> {
+    /// A body with the three required fields; `param` and `request_id` unset.
+    pub fn new(
+        message: impl Into<Cow<'a, str>>,
+        r#type: impl Into<Cow<'a, str>>,
+        code: impl Into<Cow<'a, str>>,
+    ) -> Self {
+        ErrorBody {
+            message: message.into(),
+            r#type: r#type.into(),
+            code: code.into(),
+            param: None,
+            request_id: None,
+        }
+    }
+
+    /// Sets `param`.
+    #[must_use]
+    pub fn with_param(mut self, param: impl Into<Cow<'a, str>>) -> Self {
+        self.param = Some(param.into());
+        self
+    }
+
+    /// Sets `request_id`.
+    ///
+    /// ```
+    /// # use api_error_core::ErrorBody;
+    /// let body = ErrorBody::new("Oops", "api_error", "oops").with_request_id("req_1");
+    /// assert_eq!(body.request_id.as_deref(), Some("req_1"));
+    /// ```
+    #[must_use]
+    pub fn with_request_id(mut self, request_id: impl Into<Cow<'a, str>>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+
+    /// Sets or clears `request_id` in place.
+    pub fn set_request_id(&mut self, request_id: Option<impl Into<Cow<'a, str>>>) {
+        self.request_id = request_id.map(Into::into);
+    }
+
+    /// Copies every borrowed field so the body no longer borrows from its error.
+    pub fn into_owned(self) -> ErrorBody<'static> {
+        ErrorBody {
+            message: Cow::Owned(self.message.into_owned()),
+            r#type: Cow::Owned(self.r#type.into_owned()),
+            code: Cow::Owned(self.code.into_owned()),
+            param: self.param.map(|p| Cow::Owned(p.into_owned())),
+            request_id: self.request_id.map(|r| Cow::Owned(r.into_owned())),
+        }
+    }
+
+    /// Writes the body as compact JSON, byte-identical to `serde_json::to_writer`, without
+    /// any intermediate allocation and without a failure path.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        crate::json::write_body(
+            out,
+            &self.message,
+            &self.r#type,
+            &self.code,
+            self.param.as_deref(),
+            self.request_id.as_deref(),
+        );
+    }
+}
+
+/// The owned shape used to deserialize; unknown keys are ignored, `param` and `request_id`
+/// may be missing or `null`.
+#[derive(Deserialize)]
+struct OwnedBody {
+    message: String,
+    r#type: String,
+    code: String,
+    #[serde(default)]
+    param: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ErrorBody<'static> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let b = OwnedBody::deserialize(deserializer)?;
+        Ok(ErrorBody {
+            message: Cow::Owned(b.message),
+            r#type: Cow::Owned(b.r#type),
+            code: Cow::Owned(b.code),
+            param: b.param.map(Cow::Owned),
+            request_id: b.request_id.map(Cow::Owned),
+        })
+    }
+}

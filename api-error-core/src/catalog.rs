@@ -1,0 +1,52 @@
+//! The error catalog: every error a type can produce, as data, for reference docs and
+//! OpenAPI (SPEC §8).
+
+use serde::Serialize;
+
+/// A type that can list every error it produces. Implemented by `#[derive(ApiError)]`.
+///
+/// ```
+/// use api_error_core::{ApiError, ErrorCatalog};
+///
+/// #[derive(Debug, ApiError)]
+/// #[api_error(status = 404)]
+/// /// The customer does not exist.
+/// struct CustomerNotFound;
+/// # impl std::fmt::Display for CustomerNotFound {
+/// #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("No such customer") }
+/// # }
+/// # impl std::error::Error for CustomerNotFound {}
+///
+/// let entries = CustomerNotFound::catalog();
+/// assert_eq!(entries[0].code, "customer_not_found");
+/// assert_eq!(entries[0].status, 404);
+/// assert_eq!(entries[0].doc, "The customer does not exist.");
+/// ```
+pub trait ErrorCatalog {
+    /// Every error, in declaration order; transparent variants contribute the entries of
+    /// their inner type in place.
+    fn catalog() -> Vec<CatalogEntry>;
+}
+
+/// One error a type can produce.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct CatalogEntry {
+    /// The variant (or struct) name in Rust.
+    pub variant: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The body's `type`.
+    pub error_type: &'static str,
+    /// The body's `code`.
+    pub code: &'static str,
+    /// The public message template: the `message` attribute, else the `#[error("...")]`
+    /// text for a 4xx, else the fixed generic message of a redacted 5xx. Empty when the
+    /// message comes from a hand-written `Display` the derive cannot see.
+    pub message: &'static str,
+    /// The static `param`, if any (a field param is only known at run time).
+    pub param: Option<&'static str>,
+    /// Whether clients may retry this error.
+    pub retryable: bool,
+    /// The variant's doc comment, trimmed; empty when there is none.
+    pub doc: &'static str,
+}

@@ -1,0 +1,134 @@
+//! The [`ApiError`] trait: what an error must say to become an HTTP error response.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::ErrorBody;
+
+/// An error that renders as the standard HTTP error body.
+///
+/// Usually derived (`#[derive(ApiError)]`, see the [crate docs](crate)); implementable by hand
+/// with five methods. The trait is object safe: `&dyn ApiError` and `Box<dyn ApiError>` work.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use api_error_core::ApiError;
+/// use http::StatusCode;
+///
+/// #[derive(Debug)]
+/// struct Teapot;
+///
+/// impl std::fmt::Display for Teapot {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str("I refuse to brew coffee")
+///     }
+/// }
+/// impl std::error::Error for Teapot {}
+///
+/// impl ApiError for Teapot {
+///     fn status(&self) -> StatusCode { StatusCode::IM_A_TEAPOT }
+///     fn error_type(&self) -> &'static str { "invalid_request_error" }
+///     fn code(&self) -> &'static str { "teapot" }
+///     fn message(&self) -> Cow<'_, str> { Cow::Owned(self.to_string()) }
+///     fn param(&self) -> Option<Cow<'_, str>> { None }
+/// }
+///
+/// let err: &dyn ApiError = &Teapot;
+/// let mut out = Vec::new();
+/// err.write_json(Some("req_1"), &mut out);
+/// assert_eq!(
+///     out,
+///     br#"{"message":"I refuse to brew coffee","type":"invalid_request_error","code":"teapot","param":null,"request_id":"req_1"}"#
+/// );
+/// assert!(!err.is_retryable());
+/// ```
+pub trait ApiError: std::error::Error {
+    /// The HTTP status, always 4xx or 5xx.
+    fn status(&self) -> StatusCode;
+
+    /// The body's `type`: an error category in snake_case
+    /// (default per status: [`status::default_type`](crate::status::default_type)).
+    fn error_type(&self) -> &'static str;
+
+    /// The body's `code`: machine readable, snake_case, stable across releases.
+    fn code(&self) -> &'static str;
+
+    /// The public message: safe to show to the API's user. For a 5xx this must not contain
+    /// internal detail; the derive uses a fixed generic message unless told otherwise.
+    fn message(&self) -> Cow<'_, str>;
+
+    /// The request parameter the error is about, if any.
+    fn param(&self) -> Option<Cow<'_, str>>;
+
+    /// How long the client should wait before retrying, if the error says so
+    /// (sent as `Retry-After` and `retry-after-ms`).
+    fn retry_after(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Whether a client may retry the request (sent as `x-should-retry`).
+    /// Default: the status table, [`status::is_retryable`](crate::status::is_retryable).
+    fn is_retryable(&self) -> bool {
+        crate::status::is_retryable(self.status())
+    }
+
+    /// The body without a request id, borrowing from `self` where it can.
+    fn to_body(&self) -> ErrorBody<'_> {
+        ErrorBody {
+            message: self.message(),
+            r#type: Cow::Borrowed(self.error_type()),
+            code: Cow::Borrowed(self.code()),
+            param: self.param(),
+            request_id: None,
+        }
+    }
+
+    /// Appends the body, with `request_id`, to `out` as compact JSON.
+    ///
+    /// The provided implementation renders [`to_body`](ApiError::to_body); the output is
+    /// byte-identical to `serde_json::to_writer(out, &body)`. The derive overrides it with
+    /// serialization generated at compile time that allocates nothing but `out`.
+    fn write_json(&self, request_id: Option<&str>, out: &mut Vec<u8>) {
+        let body = self.to_body();
+        crate::json::write_body(
+            out,
+            &body.message,
+            &body.r#type,
+            &body.code,
+            body.param.as_deref(),
+            request_id,
+        );
+    }
+}
+
+impl<T: ApiError + ?Sized> ApiError for &T {
+    fn status(&self) -> StatusCode {
+        (**self).status()
+    }
+    fn error_type(&self) -> &'static str {
+        (**self).error_type()
+    }
+    fn code(&self) -> &'static str {
+        (**self).code()
+    }
+    fn message(&self) -> Cow<'_, str> {
+        (**self).message()
+    }
+    fn param(&self) -> Option<Cow<'_, str>> {
+        (**self).param()
+    }
+    fn retry_after(&self) -> Option<Duration> {
+        (**self).retry_after()
+    }
+    fn is_retryable(&self) -> bool {
+        (**self).is_retryable()
+    }
+    fn to_body(&self) -> ErrorBody<'_> {
+        (**self).to_body()
+    }
+    fn write_json(&self, request_id: Option<&str>, out: &mut Vec<u8>) {
+        (**self).write_json(request_id, out);
+    }
+}

@@ -1,0 +1,276 @@
+//! Everything generated code needs from this crate, and nothing a user should name.
+//! Not public API: may change in any release.
+
+use core::fmt::Display;
+use std::borrow::Cow;
+use std::time::Duration;
+
+pub use core;
+pub use http;
+pub use http::StatusCode;
+pub use serde;
+pub use serde_json;
+pub use std;
+
+use crate::catalog::CatalogEntry;
+use crate::json;
+use crate::ApiError;
+
+/// Where a variant's message comes from, when it is not a format string (format strings are
+/// expanded in place by the derive).
+#[derive(Clone, Copy, Debug)]
+pub enum Message {
+    /// A fixed text, already JSON-escaped into `Meta::json_head`.
+    Literal(&'static str),
+    /// The error's own `Display` (4xx default, or `expose`).
+    Display,
+}
+
+/// Everything static about one variant, computed at compile time by the derive.
+#[derive(Debug)]
+pub struct Meta {
+    pub variant: &'static str,
+    pub status: StatusCode,
+    pub error_type: &'static str,
+    pub code: &'static str,
+    pub message: Message,
+    /// The catalog's message template.
+    pub template: &'static str,
+    /// A static `param = "..."`.
+    pub param: Option<&'static str>,
+    pub retryable: bool,
+    pub doc: &'static str,
+    /// `{"message":"` plus, for a literal message, the escaped literal.
+    pub json_head: &'static str,
+    /// `","type":"…","code":"…","param":` and, unless a field gives the param, the static
+    /// param (or `null`) and `,"request_id":`.
+    pub json_tail: &'static str,
+    /// Whether a field gives the param (rendered between `json_tail` and the request id).
+    pub param_field: bool,
+}
+
+/// A status from a literal the derive already checked to be 400..=599.
+pub const fn status(code: u16) -> StatusCode {
+    match StatusCode::from_u16(code) {
+        Ok(s) => s,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// What one value of a derived type is: a variant described by static data, or a
+/// transparent wrapper around another error.
+pub enum Resolved<'a> {
+    Static(&'static Meta),
+    Inner(&'a dyn ApiError),
+}
+
+impl Resolved<'_> {
+    #[inline]
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Resolved::Static(m) => m.status,
+            Resolved::Inner(e) => e.status(),
+        }
+    }
+
+    #[inline]
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            Resolved::Static(m) => m.error_type,
+            Resolved::Inner(e) => e.error_type(),
+        }
+    }
+
+    #[inline]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Resolved::Static(m) => m.code,
+            Resolved::Inner(e) => e.code(),
+        }
+    }
+
+    #[inline]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Resolved::Static(m) => m.retryable,
+            Resolved::Inner(e) => e.is_retryable(),
+        }
+    }
+
+    #[inline]
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Resolved::Static(_) => None,
+            Resolved::Inner(e) => e.retry_after(),
+        }
+    }
+}
+
+impl<'a> Resolved<'a> {
+    /// The message of a variant without a format string; `this` is the whole error.
+    pub fn message(self, this: &'a dyn Display) -> Cow<'a, str> {
+        match self {
+            Resolved::Static(m) => match m.message {
+                Message::Literal(s) => Cow::Borrowed(s),
+                Message::Display => Cow::Owned(this.to_string()),
+            },
+            Resolved::Inner(e) => e.message(),
+        }
+    }
+
+    /// The param of a variant without a param field.
+    pub fn param(self) -> Option<Cow<'a, str>> {
+        match self {
+            Resolved::Static(m) => m.param.map(Cow::Borrowed),
+            Resolved::Inner(e) => e.param(),
+        }
+    }
+
+    /// `write_json` of a variant without a format string or param field.
+    pub fn write_json(self, this: &dyn Display, request_id: Option<&str>, out: &mut Vec<u8>) {
+        match self {
+            Resolved::Static(m) => {
+                let message: Option<&dyn Display> = match m.message {
+                    Message::Literal(_) => None,
+                    Message::Display => Some(this),
+                };
+                write_json(m, out, request_id, message, None);
+            }
+            Resolved::Inner(e) => e.write_json(request_id, out),
+        }
+    }
+}
+
+/// Renders one variant's body: the static parts are pre-rendered JSON, `message` (when not
+/// a literal) and `param` (when a field gives it) are escaped straight into `out`.
+pub fn write_json(
+    meta: &Meta,
+    out: &mut Vec<u8>,
+    request_id: Option<&str>,
+    message: Option<&dyn Display>,
+    param: Option<&dyn Display>,
+) {
+    out.extend_from_slice(meta.json_head.as_bytes());
+    if let Some(message) = message {
+        json::escape_fmt(out, format_args!("{message}"));
+    }
+    out.extend_from_slice(meta.json_tail.as_bytes());
+    if meta.param_field {
+        match param {
+            Some(p) => {
+                out.push(b'"');
+                json::escape_fmt(out, format_args!("{p}"));
+                out.extend_from_slice(b"\",\"request_id\":");
+            }
+            None => out.extend_from_slice(b"null,\"request_id\":"),
+        }
+    }
+    json::write_opt_string(out, request_id);
+    out.push(b'}');
+}
+
+/// A param field's value as a string.
+pub fn param_string<'a>(p: Option<&dyn Display>) -> Option<Cow<'a, str>> {
+    p.map(|p| Cow::Owned(p.to_string()))
+}
+
+/// Appends the catalog entries of `metas[from..to]`.
+pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to: usize) {
+    if let Some(metas) = metas.get(from..to) {
+        out.extend(metas.iter().map(|m| CatalogEntry {
+            variant: m.variant,
+            status: m.status.as_u16(),
+            error_type: m.error_type,
+            code: m.code,
+            message: m.template,
+            param: m.param,
+            retryable: m.retryable,
+            doc: m.doc,
+        }));
+    }
+}
+
+/// Field types accepted by `#[api_error(retry_after)]`.
+#[diagnostic::on_unimplemented(
+    message = "`#[api_error(retry_after)]` needs a `std::time::Duration` or an integer number of seconds, not `{Self}`",
+    label = "unsupported type for retry_after",
+    note = "change the field to `std::time::Duration` or an integer of seconds (`u64`, `u32`, ...), optionally in an `Option`"
+)]
+pub trait RetryAfterField {
+    fn retry_after(&self) -> Option<Duration>;
+}
+
+impl RetryAfterField for Duration {
+    fn retry_after(&self) -> Option<Duration> {
+        Some(*self)
+    }
+}
+
+impl<T: RetryAfterField> RetryAfterField for Option<T> {
+    fn retry_after(&self) -> Option<Duration> {
+        self.as_ref().and_then(RetryAfterField::retry_after)
+    }
+}
+
+impl<T: RetryAfterField + ?Sized> RetryAfterField for &T {
+    fn retry_after(&self) -> Option<Duration> {
+        (**self).retry_after()
+    }
+}
+
+macro_rules! retry_after_unsigned {
+    ($($t:ty)*) => {$(
+        impl RetryAfterField for $t {
+            fn retry_after(&self) -> Option<Duration> {
+                Some(Duration::from_secs(u64::from(*self)))
+            }
+        }
+    )*};
+}
+retry_after_unsigned!(u8 u16 u32 u64);
+
+macro_rules! retry_after_other_int {
+    ($($t:ty)*) => {$(
+        impl RetryAfterField for $t {
+            /// Negative values mean "no delay known".
+            fn retry_after(&self) -> Option<Duration> {
+                u64::try_from(*self).ok().map(Duration::from_secs)
+            }
+        }
+    )*};
+}
+retry_after_other_int!(usize i8 i16 i32 i64 isize u128 i128);
+
+/// Runs every enabled integration's impl for a derived type. The derive emits
+/// `__integrations! { [impl generics] [type] [where clause] }`; each integration macro
+/// expands to nothing when its feature is off, so a disabled integration costs nothing.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __integrations {
+    ($($t:tt)*) => {
+        $crate::__impl_axum! { $($t)* }
+        $crate::__impl_actix! { $($t)* }
+        $crate::__impl_utoipa! { $($t)* }
+    };
+}
+
+#[cfg(not(feature = "axum"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_axum {
+    ($($t:tt)*) => {};
+}
+
+#[cfg(not(feature = "actix-web"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_actix {
+    ($($t:tt)*) => {};
+}
+
+#[cfg(not(feature = "utoipa"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_utoipa {
+    ($($t:tt)*) => {};
+}

@@ -1,0 +1,164 @@
+//! Status semantics: which statuses are errors, their default `type`, and which ones a
+//! client may retry (SPEC §4). Everything here is `const`, so the derive can evaluate it at
+//! compile time and integrations can call it on any status a server sends.
+
+use http::StatusCode;
+
+/// The well-known values of the body's `type` field.
+///
+/// ```
+/// use api_error_core::status::ErrorType;
+///
+/// assert_eq!(ErrorType::NotFound.as_str(), "not_found_error");
+/// assert_eq!(ErrorType::for_status(http::StatusCode::CONFLICT), ErrorType::Conflict);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorType {
+    /// `invalid_request_error`: 400, 408 and every 4xx without a more specific type.
+    InvalidRequest,
+    /// `authentication_error`: 401.
+    Authentication,
+    /// `permission_error`: 403.
+    Permission,
+    /// `not_found_error`: 404.
+    NotFound,
+    /// `conflict_error`: 409.
+    Conflict,
+    /// `validation_error`: 422.
+    Validation,
+    /// `rate_limit_error`: 429.
+    RateLimit,
+    /// `api_error`: every 5xx.
+    Api,
+}
+
+impl ErrorType {
+    /// Every well-known type, in the order of the status table.
+    pub const ALL: [ErrorType; 8] = [
+        ErrorType::InvalidRequest,
+        ErrorType::Authentication,
+        ErrorType::Permission,
+        ErrorType::NotFound,
+        ErrorType::Conflict,
+        ErrorType::Validation,
+        ErrorType::RateLimit,
+        ErrorType::Api,
+    ];
+
+    /// The snake_case string sent on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorType::InvalidRequest => INVALID_REQUEST_ERROR,
+            ErrorType::Authentication => AUTHENTICATION_ERROR,
+            ErrorType::Permission => PERMISSION_ERROR,
+            ErrorType::NotFound => NOT_FOUND_ERROR,
+            ErrorType::Conflict => CONFLICT_ERROR,
+            ErrorType::Validation => VALIDATION_ERROR,
+            ErrorType::RateLimit => RATE_LIMIT_ERROR,
+            ErrorType::Api => API_ERROR,
+        }
+    }
+
+    /// The default type of an error status (see [`default_type`]).
+    pub const fn for_status(status: StatusCode) -> ErrorType {
+        match status.as_u16() {
+            401 => ErrorType::Authentication,
+            403 => ErrorType::Permission,
+            404 => ErrorType::NotFound,
+            409 => ErrorType::Conflict,
+            422 => ErrorType::Validation,
+            429 => ErrorType::RateLimit,
+            500..=599 => ErrorType::Api,
+            _ => ErrorType::InvalidRequest,
+        }
+    }
+}
+
+impl core::fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `invalid_request_error`
+pub const INVALID_REQUEST_ERROR: &str = "invalid_request_error";
+/// `authentication_error`
+pub const AUTHENTICATION_ERROR: &str = "authentication_error";
+/// `permission_error`
+pub const PERMISSION_ERROR: &str = "permission_error";
+/// `not_found_error`
+pub const NOT_FOUND_ERROR: &str = "not_found_error";
+/// `conflict_error`
+pub const CONFLICT_ERROR: &str = "conflict_error";
+/// `validation_error`
+pub const VALIDATION_ERROR: &str = "validation_error";
+/// `rate_limit_error`
+pub const RATE_LIMIT_ERROR: &str = "rate_limit_error";
+/// `api_error`
+pub const API_ERROR: &str = "api_error";
+
+/// Whether `status` is an error status (4xx or 5xx).
+///
+/// ```
+/// use api_error_core::status::is_error;
+/// use http::StatusCode;
+///
+/// assert!(is_error(StatusCode::NOT_FOUND));
+/// assert!(!is_error(StatusCode::OK));
+/// ```
+pub const fn is_error(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 400..=599)
+}
+
+/// The default `type` for a status: the table of SPEC §4.
+///
+/// Statuses outside 4xx/5xx (which are not errors) get `api_error`, the safest answer for a
+/// client that received one where it expected an error.
+///
+/// ```
+/// use api_error_core::status::default_type;
+/// use http::StatusCode;
+///
+/// assert_eq!(default_type(StatusCode::UNAUTHORIZED), "authentication_error");
+/// assert_eq!(default_type(StatusCode::IM_A_TEAPOT), "invalid_request_error");
+/// assert_eq!(default_type(StatusCode::BAD_GATEWAY), "api_error");
+/// ```
+pub const fn default_type(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400..=499 => ErrorType::for_status(status).as_str(),
+        _ => API_ERROR,
+    }
+}
+
+/// Whether a client may retry a request that failed with `status`: 408, 429 and every 5xx.
+///
+/// ```
+/// use api_error_core::status::is_retryable;
+/// use http::StatusCode;
+///
+/// assert!(is_retryable(StatusCode::TOO_MANY_REQUESTS));
+/// assert!(is_retryable(StatusCode::SERVICE_UNAVAILABLE));
+/// assert!(!is_retryable(StatusCode::CONFLICT));
+/// ```
+pub const fn is_retryable(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500..=599)
+}
+
+/// The fixed public message of a redacted 5xx (one whose variant has neither `message` nor
+/// `expose`): it names the status, never the error's own `Display`.
+///
+/// ```
+/// use api_error_core::status::generic_message;
+/// use http::StatusCode;
+///
+/// assert_eq!(generic_message(StatusCode::SERVICE_UNAVAILABLE), "The service is temporarily unavailable.");
+/// ```
+pub const fn generic_message(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        502 => "The server received an invalid response from an upstream service.",
+        503 => "The service is temporarily unavailable.",
+        504 => "The server timed out waiting for an upstream service.",
+        _ => "An internal error occurred.",
+    }
+}
