@@ -1,0 +1,182 @@
+//! The input as this derive sees it: an enum of variants or a struct (one variant), each
+//! with its parsed attributes, fields, doc comment and `#[error("...")]` text.
+
+use proc_macro2::Span;
+use syn::{Attribute, DeriveInput, Ident, Member, Type};
+
+use crate::attr::{self, Attrs};
+use crate::ctxt::Ctxt;
+use crate::symbol::Position;
+
+pub struct Input<'a> {
+    pub ident: &'a Ident,
+    pub generics: &'a syn::Generics,
+    pub kind: Kind,
+    /// The enum's own attributes (defaults); empty for a struct.
+    pub defaults: Attrs,
+    pub variants: Vec<Variant<'a>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Enum,
+    Struct,
+}
+
+pub struct Variant<'a> {
+    pub ident: &'a Ident,
+    pub attrs: Attrs,
+    pub fields: Vec<Field<'a>>,
+    pub doc: String,
+    /// The literal of a thiserror `#[error("...")]`, used as the catalog template.
+    pub error_text: Option<String>,
+}
+
+pub struct Field<'a> {
+    pub member: Member,
+    pub ty: &'a Type,
+    pub attrs: Attrs,
+}
+
+impl<'a> Input<'a> {
+    /// `None` when the input cannot be derived at all (a union, already reported).
+    pub fn from_syn(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        match &input.data {
+            syn::Data::Enum(data) => {
+                let defaults = attr::parse(cx, &input.attrs, Position::Enum);
+                let variants = data
+                    .variants
+                    .iter()
+                    .map(|v| Variant::from_syn(cx, &v.ident, &v.attrs, &v.fields, Position::Variant))
+                    .collect();
+                Some(Input {
+                    ident: &input.ident,
+                    generics: &input.generics,
+                    kind: Kind::Enum,
+                    defaults,
+                    variants,
+                })
+            }
+            syn::Data::Struct(data) => {
+                let variant =
+                    Variant::from_syn(cx, &input.ident, &input.attrs, &data.fields, Position::Struct);
+                Some(Input {
+                    ident: &input.ident,
+                    generics: &input.generics,
+                    kind: Kind::Struct,
+                    defaults: Attrs::default(),
+                    variants: vec![variant],
+                })
+            }
+            syn::Data::Union(data) => {
+                cx.error_spanned_by(
+                    &data.union_token,
+                    "#[derive(ApiError)] works on enums and structs, not unions; wrap the union in a struct and derive on that",
+                );
+                None
+            }
+        }
+    }
+}
+
+impl<'a> Variant<'a> {
+    fn from_syn(
+        cx: &Ctxt,
+        ident: &'a Ident,
+        attrs: &'a [Attribute],
+        fields: &'a syn::Fields,
+        pos: Position,
+    ) -> Self {
+        let fields = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Field {
+                member: match &f.ident {
+                    Some(id) => Member::Named(id.clone()),
+                    None => Member::Unnamed(syn::Index {
+                        index: u32::try_from(i).unwrap_or(u32::MAX),
+                        span: Span::call_site(),
+                    }),
+                },
+                ty: &f.ty,
+                attrs: attr::parse(cx, &f.attrs, Position::Field),
+            })
+            .collect();
+        Variant {
+            ident,
+            attrs: attr::parse(cx, attrs, pos),
+            fields,
+            doc: doc_comment(attrs),
+            error_text: error_text(attrs),
+        }
+    }
+}
+
+impl Field<'_> {
+    /// The field's name as written in a format string: `id` or `0`.
+    pub fn name(&self) -> String {
+        match &self.member {
+            Member::Named(id) => id.to_string().trim_start_matches("r#").to_owned(),
+            Member::Unnamed(i) => i.index.to_string(),
+        }
+    }
+}
+
+/// `/// text` lines joined with newlines, each trimmed once, the whole trimmed.
+fn doc_comment(attrs: &[Attribute]) -> String {
+    let mut lines = Vec::new();
+    for attr in attrs {
+        if !attr.path().is_ident("doc") {
+            continue;
+        }
+        if let syn::Meta::NameValue(nv) = &attr.meta {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            {
+                let value = s.value();
+                lines.push(value.strip_prefix(' ').unwrap_or(&value).trim_end().to_owned());
+            }
+        }
+    }
+    lines.join("\n").trim().to_owned()
+}
+
+/// The string of thiserror's `#[error("...")]`, if there is one (not `transparent`).
+fn error_text(attrs: &[Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("error"))
+        .find_map(|a| {
+            a.parse_args_with(|input: syn::parse::ParseStream| {
+                let s: syn::LitStr = input.parse()?;
+                let _: proc_macro2::TokenStream = input.parse()?;
+                Ok(s.value())
+            })
+            .ok()
+        })
+}
+
+/// Whether `ty` mentions any of `params` (a generic type parameter).
+pub fn mentions_param(ty: &Type, params: &[&Ident]) -> bool {
+    fn walk(tokens: proc_macro2::TokenStream, params: &[&Ident]) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(id) => params.iter().any(|p| **p == id),
+            proc_macro2::TokenTree::Group(g) => walk(g.stream(), params),
+            _ => false,
+        })
+    }
+    !params.is_empty() && walk(quote::ToTokens::to_token_stream(ty), params)
+}
+
+/// `Option<T>` written as such (last path segment `Option` with one type argument).
+pub fn is_option(ty: &Type) -> bool {
+    if let Type::Path(p) = ty {
+        if let Some(last) = p.path.segments.last() {
+            return last.ident == "Option"
+                && matches!(&last.arguments, syn::PathArguments::AngleBracketed(a) if a.args.len() == 1);
+        }
+    }
+    false
+}

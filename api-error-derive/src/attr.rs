@@ -1,0 +1,393 @@
+//! `#[api_error(...)]` -> [`Attrs`]. Never returns early: a bad key or value is reported to
+//! the collector and skipped, and parsing goes on with the next key.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::parse::ParseStream;
+use syn::{Attribute, LitBool, LitInt, LitStr, Token};
+
+use crate::case::nearest;
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+/// A checked HTTP status (400..=599).
+#[derive(Clone, Copy)]
+pub struct Status {
+    pub code: u16,
+}
+
+/// Everything an `#[api_error(...)]` list can hold, with the span of each key for errors.
+#[derive(Default)]
+pub struct Attrs {
+    pub status: Option<Status>,
+    /// A `status = ...` was written but was invalid (already reported).
+    pub status_invalid: bool,
+    pub r#type: Option<LitStr>,
+    pub code: Option<LitStr>,
+    pub message: Option<LitStr>,
+    pub param: Option<LitStr>,
+    pub retryable: Option<LitBool>,
+    pub transparent: Option<Span>,
+    pub expose: Option<Span>,
+    /// Field position: `#[api_error(param)]`.
+    pub param_field: Option<Span>,
+    /// Field position: `#[api_error(retry_after)]`.
+    pub retry_after: Option<Span>,
+    /// Every key written, in order, with its span (duplicates and `transparent` checks).
+    pub keys: Vec<(&'static str, Span)>,
+}
+
+impl Attrs {
+    fn seen(&self, key: &str) -> bool {
+        self.keys.iter().any(|(k, _)| *k == key)
+    }
+}
+
+/// Parses every `#[api_error(...)]` among `attrs` for an item at `pos`.
+pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
+    let mut out = Attrs::default();
+    for attr in attrs {
+        if !attr.path().is_ident(API_ERROR) {
+            continue;
+        }
+        if let syn::Meta::Path(path) = &attr.meta {
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "expected `#[api_error(...)]` with one of: {}",
+                    pos.keys().join(", ")
+                ),
+            );
+            continue;
+        }
+        let result = attr.parse_nested_meta(|meta| {
+            let Some(ident) = meta.path.get_ident() else {
+                cx.error_spanned_by(&meta.path, "expected an api_error attribute key");
+                return skip_value(meta.input);
+            };
+            let name = ident.to_string();
+            let span = ident.span();
+            let Some(key) = pos.keys().iter().copied().find(|k| *k == name) else {
+                cx.error_at(span, unknown_key_message(&name, pos));
+                return skip_value(meta.input);
+            };
+            if out.seen(key) {
+                cx.error_at(
+                    span,
+                    format!("duplicate api_error attribute `{key}`; remove one of them"),
+                );
+                return skip_value(meta.input);
+            }
+            out.keys.push((key, span));
+            parse_value(cx, &mut out, key, span, meta.input, pos)
+        });
+        if let Err(err) = result {
+            cx.syn_error(err);
+        }
+    }
+    out
+}
+
+fn parse_value(
+    cx: &Ctxt,
+    out: &mut Attrs,
+    key: &'static str,
+    key_span: Span,
+    input: ParseStream,
+    pos: Position,
+) -> syn::Result<()> {
+    match key {
+        // #[api_error(status = 404)] or #[api_error(status = NOT_FOUND)]
+        STATUS => {
+            match expect_eq(cx, input, key, key_span, "404") {
+                true => parse_status(cx, out, input)?,
+                false => out.status_invalid = true,
+            }
+            Ok(())
+        }
+        // #[api_error(type = "invalid_request_error")]
+        TYPE => {
+            out.r#type = parse_str(cx, input, key, key_span, "\"invalid_request_error\"")?;
+            Ok(())
+        }
+        // #[api_error(code = "resource_missing")]
+        CODE => {
+            out.code = parse_str(cx, input, key, key_span, "\"resource_missing\"")?;
+            Ok(())
+        }
+        // #[api_error(message = "No such customer: {id}")]
+        MESSAGE => {
+            out.message = parse_str(cx, input, key, key_span, "\"No such customer: {id}\"")?;
+            Ok(())
+        }
+        // #[api_error(param = "customer")] on a variant, #[api_error(param)] on a field
+        PARAM if pos == Position::Field => {
+            out.param_field = Some(key_span);
+            flag_only(cx, input, key)
+        }
+        PARAM => {
+            if input.peek(Token![=]) {
+                out.param = parse_str(cx, input, key, key_span, "\"customer\"")?;
+            } else {
+                cx.error_at(
+                    key_span,
+                    "expected `param = \"name\"` here, or `#[api_error(param)]` on the field that holds the parameter",
+                );
+            }
+            Ok(())
+        }
+        // #[api_error(retryable = false)] or #[api_error(retryable)]
+        RETRYABLE => {
+            if input.peek(Token![=]) {
+                input.parse::<Token![=]>()?;
+                if input.peek(LitBool) {
+                    out.retryable = Some(input.parse()?);
+                } else {
+                    let bad = take_value(input);
+                    cx.error_spanned_by(bad, "expected `retryable = true` or `retryable = false`");
+                }
+            } else {
+                out.retryable = Some(LitBool::new(true, key_span));
+            }
+            Ok(())
+        }
+        // #[api_error(transparent)]
+        TRANSPARENT => {
+            out.transparent = Some(key_span);
+            flag_only(cx, input, key)
+        }
+        // #[api_error(expose)]
+        EXPOSE => {
+            out.expose = Some(key_span);
+            flag_only(cx, input, key)
+        }
+        // #[api_error(retry_after)] on a field
+        RETRY_AFTER => {
+            out.retry_after = Some(key_span);
+            flag_only(cx, input, key)
+        }
+        _ => skip_value(input),
+    }
+}
+
+fn unknown_key_message(name: &str, pos: Position) -> String {
+    let all = [
+        STATUS,
+        TYPE,
+        CODE,
+        MESSAGE,
+        PARAM,
+        RETRYABLE,
+        TRANSPARENT,
+        EXPOSE,
+        RETRY_AFTER,
+    ];
+    if pos == Position::Enum && name == CODE {
+        return "`code` cannot be set on an enum: each variant has its own; put #[api_error(code = \"...\")] on the variants".to_owned();
+    }
+    if all.contains(&name) {
+        let hint = match name {
+            RETRY_AFTER => "put #[api_error(retry_after)] on the field that holds the delay",
+            PARAM | TRANSPARENT | EXPOSE if pos == Position::Enum => "put it on the variants",
+            STATUS | TYPE | CODE | MESSAGE | RETRYABLE | TRANSPARENT | EXPOSE => {
+                "put it on the variant (or struct), not on a field"
+            }
+            _ => "it is not allowed here",
+        };
+        return format!(
+            "`{name}` is not allowed on {}; {hint}",
+            pos.name()
+        );
+    }
+    match nearest(name, pos.keys()) {
+        Some(s) => format!("unknown api_error attribute `{name}`; did you mean `{s}`?"),
+        None => format!(
+            "unknown api_error attribute `{name}`; expected one of: {}",
+            pos.keys().join(", ")
+        ),
+    }
+}
+
+/// Consumes `=`; reports and skips the rest when it is missing.
+fn expect_eq(cx: &Ctxt, input: ParseStream, key: &str, key_span: Span, example: &str) -> bool {
+    if input.peek(Token![=]) {
+        input.parse::<Token![=]>().is_ok()
+    } else {
+        let _ = skip_value(input);
+        cx.error_at(key_span, format!("expected a value: `{key} = {example}`"));
+        false
+    }
+}
+
+/// `key = "literal"`.
+fn parse_str(
+    cx: &Ctxt,
+    input: ParseStream,
+    key: &str,
+    key_span: Span,
+    example: &str,
+) -> syn::Result<Option<LitStr>> {
+    if !expect_eq(cx, input, key, key_span, example) {
+        return Ok(None);
+    }
+    if input.peek(LitStr) {
+        return Ok(Some(input.parse()?));
+    }
+    let bad = take_value(input);
+    cx.error_spanned_by(
+        bad,
+        format!("expected a string literal: `{key} = {example}`"),
+    );
+    Ok(None)
+}
+
+/// `status = 404`, `status = NOT_FOUND`, `status = StatusCode::NOT_FOUND`.
+fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream) -> syn::Result<()> {
+    if input.peek(LitInt) {
+        let lit: LitInt = input.parse()?;
+        match lit.base10_parse::<u16>() {
+            Ok(code) if (400..=599).contains(&code) => {
+                out.status = Some(Status { code })
+            }
+            _ => {
+                out.status_invalid = true;
+                cx.error_spanned_by(
+                    &lit,
+                    "status must be an HTTP error status between 400 and 599",
+                );
+            }
+        }
+        return Ok(());
+    }
+    if input.peek(syn::Ident) || input.peek(Token![::]) {
+        let path: syn::Path = input.parse()?;
+        out.status_invalid = true;
+        let Some(last) = path.segments.last() else {
+            return Ok(());
+        };
+        let name = last.ident.to_string();
+        match status_by_name(&name) {
+            Some(code) if (400..=599).contains(&code) => {
+                out.status_invalid = false;
+                out.status = Some(Status { code });
+            }
+            Some(code) => cx.error_spanned_by(
+                &path,
+                format!("`{name}` is {code}, not an error; status must be an HTTP error status between 400 and 599"),
+            ),
+            None => {
+                let names: Vec<&str> = STATUS_NAMES.iter().map(|(n, _)| *n).collect();
+                let hint = match nearest(&name, &names) {
+                    Some(n) => format!("; did you mean `{n}`?"),
+                    None => "; write the number instead, e.g. `status = 404`".to_owned(),
+                };
+                cx.error_spanned_by(
+                    &path,
+                    format!("`{name}` is not an http::StatusCode constant{hint}"),
+                );
+            }
+        }
+        // A path like `StatusCode::NOT_FOUND` may be followed by nothing else.
+        let rest = take_value(input);
+        if !rest.is_empty() {
+            cx.error_spanned_by(rest, "expected `,` or `)` after the status");
+        }
+        return Ok(());
+    }
+    out.status_invalid = true;
+    let bad = take_value(input);
+    cx.error_spanned_by(
+        bad,
+        "status must be an integer literal like `404` or a StatusCode constant name like `NOT_FOUND`",
+    );
+    Ok(())
+}
+
+/// A flag key (`transparent`, `expose`, field `param`): reports and skips any value.
+fn flag_only(cx: &Ctxt, input: ParseStream, key: &str) -> syn::Result<()> {
+    if input.peek(Token![,]) || input.is_empty() {
+        return Ok(());
+    }
+    let bad = take_value(input);
+    cx.error_spanned_by(
+        bad,
+        format!("`{key}` takes no value; write `#[api_error({key})]`"),
+    );
+    Ok(())
+}
+
+/// Skips whatever follows a key up to the next top-level `,`.
+fn skip_value(input: ParseStream) -> syn::Result<()> {
+    let _ = take_value(input);
+    Ok(())
+}
+
+fn take_value(input: ParseStream) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        match input.parse::<TokenTree>() {
+            Ok(tt) => tokens.extend([tt]),
+            Err(_) => break,
+        }
+    }
+    tokens
+}
+
+/// The `http::StatusCode` constant names of 4xx and 5xx statuses (and a few non-errors, so
+/// the error can say why they are rejected).
+const STATUS_NAMES: &[(&str, u16)] = &[
+    ("CONTINUE", 100),
+    ("OK", 200),
+    ("CREATED", 201),
+    ("ACCEPTED", 202),
+    ("NO_CONTENT", 204),
+    ("MOVED_PERMANENTLY", 301),
+    ("FOUND", 302),
+    ("NOT_MODIFIED", 304),
+    ("BAD_REQUEST", 400),
+    ("UNAUTHORIZED", 401),
+    ("PAYMENT_REQUIRED", 402),
+    ("FORBIDDEN", 403),
+    ("NOT_FOUND", 404),
+    ("METHOD_NOT_ALLOWED", 405),
+    ("NOT_ACCEPTABLE", 406),
+    ("PROXY_AUTHENTICATION_REQUIRED", 407),
+    ("REQUEST_TIMEOUT", 408),
+    ("CONFLICT", 409),
+    ("GONE", 410),
+    ("LENGTH_REQUIRED", 411),
+    ("PRECONDITION_FAILED", 412),
+    ("PAYLOAD_TOO_LARGE", 413),
+    ("URI_TOO_LONG", 414),
+    ("UNSUPPORTED_MEDIA_TYPE", 415),
+    ("RANGE_NOT_SATISFIABLE", 416),
+    ("EXPECTATION_FAILED", 417),
+    ("IM_A_TEAPOT", 418),
+    ("MISDIRECTED_REQUEST", 421),
+    ("UNPROCESSABLE_ENTITY", 422),
+    ("LOCKED", 423),
+    ("FAILED_DEPENDENCY", 424),
+    ("TOO_EARLY", 425),
+    ("UPGRADE_REQUIRED", 426),
+    ("PRECONDITION_REQUIRED", 428),
+    ("TOO_MANY_REQUESTS", 429),
+    ("REQUEST_HEADER_FIELDS_TOO_LARGE", 431),
+    ("UNAVAILABLE_FOR_LEGAL_REASONS", 451),
+    ("INTERNAL_SERVER_ERROR", 500),
+    ("NOT_IMPLEMENTED", 501),
+    ("BAD_GATEWAY", 502),
+    ("SERVICE_UNAVAILABLE", 503),
+    ("GATEWAY_TIMEOUT", 504),
+    ("HTTP_VERSION_NOT_SUPPORTED", 505),
+    ("VARIANT_ALSO_NEGOTIATES", 506),
+    ("INSUFFICIENT_STORAGE", 507),
+    ("LOOP_DETECTED", 508),
+    ("NOT_EXTENDED", 510),
+    ("NETWORK_AUTHENTICATION_REQUIRED", 511),
+];
+
+fn status_by_name(name: &str) -> Option<u16> {
+    STATUS_NAMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, code)| *code)
+}

@@ -1,0 +1,479 @@
+//! Code generation. Runs only after validation found nothing wrong, so it may assume every
+//! variant has a status, every message names existing fields, and so on.
+//!
+//! Everything static about a variant goes into one `static` array of descriptors, built at
+//! compile time (including the pre-rendered JSON around the dynamic parts); one match maps
+//! a value to its descriptor (or to its inner error, for `transparent`). The trait methods
+//! read from it, and only the variants that really have something dynamic (a formatted
+//! message, a param field, a retry delay) get arms of their own. Less code per variant
+//! keeps the derive cheap to compile for large enums.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::{Ident, LitStr};
+
+use crate::ast::{is_option, mentions_param, Field, Input, Kind, Variant};
+use crate::case::to_snake_case;
+use crate::fmt;
+use crate::valid::{default_retryable, default_type, generic_message};
+
+/// Where a variant's public message comes from.
+enum Msg {
+    Literal(String),
+    Display,
+    Format(fmt::Message, Span),
+}
+
+/// One variant with every default applied.
+struct Plan<'a> {
+    v: &'a Variant<'a>,
+    /// Index into the descriptor array; `None` for transparent variants.
+    index: Option<usize>,
+    status: u16,
+    ty: String,
+    code: String,
+    msg: Msg,
+    template: String,
+    param: Option<String>,
+    param_field: Option<&'a Field<'a>>,
+    retry_after: Option<&'a Field<'a>>,
+    retryable: bool,
+    transparent: Option<&'a Field<'a>>,
+}
+
+fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
+    let d = &input.defaults;
+    let mut next = 0;
+    input
+        .variants
+        .iter()
+        .map(|v| {
+            let a = &v.attrs;
+            let transparent = a.transparent.and_then(|_| v.fields.first());
+            let index = if transparent.is_some() {
+                None
+            } else {
+                next += 1;
+                Some(next - 1)
+            };
+            let status = a.status.or(d.status).map_or(500, |s| s.code);
+            let lit = a.message.as_ref().or(d.message.as_ref());
+            let msg = match lit {
+                Some(lit) => match fmt::parse(&lit.value()) {
+                    Ok(m) => match m.literal {
+                        Some(text) => Msg::Literal(text),
+                        None => Msg::Format(m, lit.span()),
+                    },
+                    Err(_) => Msg::Display,
+                },
+                None if status >= 500 && a.expose.is_none() => {
+                    Msg::Literal(generic_message(status).to_owned())
+                }
+                None => Msg::Display,
+            };
+            let template = match (&msg, lit) {
+                (Msg::Literal(text), _) => text.clone(),
+                (_, Some(lit)) => lit.value(),
+                _ => v.error_text.clone().unwrap_or_default(),
+            };
+            Plan {
+                v,
+                index,
+                status,
+                ty: a
+                    .r#type
+                    .as_ref()
+                    .or(d.r#type.as_ref())
+                    .map_or_else(|| default_type(status).to_owned(), LitStr::value),
+                code: a
+                    .code
+                    .as_ref()
+                    .map_or_else(|| to_snake_case(&v.ident.to_string()), LitStr::value),
+                msg,
+                template,
+                param: a.param.as_ref().map(LitStr::value),
+                param_field: v.fields.iter().find(|f| f.attrs.param_field.is_some()),
+                retry_after: v.fields.iter().find(|f| f.attrs.retry_after.is_some()),
+                retryable: a
+                    .retryable
+                    .as_ref()
+                    .or(d.retryable.as_ref())
+                    .map_or_else(|| default_retryable(status), |b| b.value),
+                transparent,
+            }
+        })
+        .collect()
+}
+
+pub fn derive(input: &Input) -> TokenStream {
+    let plans = plan(input);
+    let ident = input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let type_params: Vec<&Ident> = input.generics.type_params().map(|p| &p.ident).collect();
+
+    // Bounds: a generic field that is formatted needs Display/Debug, a generic transparent
+    // field needs ApiError (and ErrorCatalog for the catalog), a generic retry_after field
+    // needs RetryAfterField. Concrete types need no bound: they are checked where used.
+    let mut api_bounds: Vec<TokenStream> = Vec::new();
+    let mut catalog_bounds: Vec<TokenStream> = Vec::new();
+    for p in &plans {
+        let generic = |f: &Field| mentions_param(f.ty, &type_params);
+        if let Some(f) = p.transparent.filter(|f| generic(f)) {
+            let ty = f.ty;
+            api_bounds.push(quote!(#ty: ::api_error_core::ApiError));
+            catalog_bounds.push(quote!(#ty: ::api_error_core::ErrorCatalog));
+        }
+        if let Some(f) = p.param_field.filter(|f| generic(f)) {
+            let ty = display_target(f);
+            api_bounds.push(quote!(#ty: ::core::fmt::Display));
+        }
+        if let Some(f) = p.retry_after.filter(|f| generic(f)) {
+            let ty = f.ty;
+            api_bounds.push(quote!(#ty: ::api_error_core::__private::RetryAfterField));
+        }
+        if let Msg::Format(m, _) = &p.msg {
+            for arg in &m.args {
+                if let Some(f) = p.v.fields.iter().find(|f| f.name() == arg.name && generic(f)) {
+                    let ty = f.ty;
+                    let bound = if arg.spec.ends_with('?') {
+                        quote!(::core::fmt::Debug)
+                    } else {
+                        quote!(::core::fmt::Display)
+                    };
+                    api_bounds.push(quote!(#ty: #bound));
+                }
+            }
+        }
+    }
+    let api_where = where_clause(input.generics, &api_bounds);
+    let catalog_where = where_clause(input.generics, &catalog_bounds);
+
+    let metas: Vec<TokenStream> = plans.iter().filter(|p| p.index.is_some()).map(meta).collect();
+    let meta_len = metas.len();
+
+    // fn __resolve: the one match every method goes through.
+    let resolve_arms = plans.iter().map(|p| {
+        let pat = pattern(input, p.v, &[]);
+        match (p.index, p.transparent) {
+            (Some(i), _) => quote!(#pat => ::api_error_core::__private::Resolved::Static(&__API_ERROR_META[#i]),),
+            (None, Some(f)) => {
+                let b = binding(f);
+                let pat = pattern(input, p.v, &[f]);
+                quote!(#pat => ::api_error_core::__private::Resolved::Inner(#b),)
+            }
+            (None, None) => quote!(#pat => ::api_error_core::__private::Resolved::Static(&__API_ERROR_META[0]),),
+        }
+    });
+
+    let message = method_match(
+        &plans,
+        |p| match &p.msg {
+            Msg::Format(m, span) => {
+                let pat = pattern(input, p.v, &format_fields(p, m));
+                let args = format_args(m, *span);
+                Some(quote!(#pat => ::std::borrow::Cow::Owned(::std::fmt::format(#args)),))
+            }
+            _ => None,
+        },
+        quote!(__resolve(self).message(self)),
+    );
+
+    let param = method_match(
+        &plans,
+        |p| {
+            let f = p.param_field?;
+            let pat = pattern(input, p.v, &[f]);
+            let value = param_value(f);
+            Some(quote!(#pat => ::api_error_core::__private::param_string(#value),))
+        },
+        quote!(__resolve(self).param()),
+    );
+
+    let has_retry = plans.iter().any(|p| p.retry_after.is_some() || p.transparent.is_some());
+    let retry_after = has_retry.then(|| {
+        let body = method_match(
+            &plans,
+            |p| {
+                let f = p.retry_after?;
+                let pat = pattern(input, p.v, &[f]);
+                let b = binding(f);
+                let ty = f.ty;
+                let call = quote_spanned!(ty_span(f)=> <#ty as ::api_error_core::__private::RetryAfterField>::retry_after(#b));
+                Some(quote!(#pat => #call,))
+            },
+            quote!(__resolve(self).retry_after()),
+        );
+        quote! {
+            #[inline]
+            fn retry_after(&self) -> ::core::option::Option<::std::time::Duration> { #body }
+        }
+    });
+
+    let write_json = method_match(
+        &plans,
+        |p| {
+            let format = match &p.msg {
+                Msg::Format(m, span) => Some((m, *span)),
+                _ => None,
+            };
+            if format.is_none() && p.param_field.is_none() {
+                return None;
+            }
+            let i = p.index?;
+            let mut fields = format.map(|(m, _)| format_fields(p, m)).unwrap_or_default();
+            fields.extend(p.param_field);
+            let pat = pattern(input, p.v, &fields);
+            let message = match (&p.msg, format) {
+                (_, Some((m, span))) => {
+                    let args = format_args(m, span);
+                    quote!(::core::option::Option::Some(&#args as &dyn ::core::fmt::Display))
+                }
+                (Msg::Display, None) => quote!(::core::option::Option::Some(self as &dyn ::core::fmt::Display)),
+                _ => quote!(::core::option::Option::None),
+            };
+            let param = match p.param_field {
+                Some(f) => param_value(f),
+                None => quote!(::core::option::Option::None),
+            };
+            Some(quote! {
+                #pat => ::api_error_core::__private::write_json(&__API_ERROR_META[#i], out, request_id, #message, #param),
+            })
+        },
+        quote!(__resolve(self).write_json(self, request_id, out)),
+    );
+
+    // The catalog: descriptor ranges in order, inner catalogs spliced in for transparent.
+    let mut catalog_parts = Vec::new();
+    let (mut start, mut end) = (0, 0);
+    for p in &plans {
+        if p.index.is_some() {
+            end += 1;
+        } else if let Some(f) = p.transparent {
+            if end > start {
+                catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, &__API_ERROR_META, #start, #end);));
+            }
+            start = end;
+            let ty = f.ty;
+            catalog_parts.push(quote_spanned!(ty_span(f)=> __entries.extend(<#ty as ::api_error_core::ErrorCatalog>::catalog());));
+        }
+    }
+    if meta_len > start {
+        catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, &__API_ERROR_META, #start, #meta_len);));
+    }
+
+    let integrations = quote! {
+        ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
+    };
+
+    quote! {
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+        const _: () = {
+            static __API_ERROR_META: [::api_error_core::__private::Meta; #meta_len] = [#(#metas),*];
+
+            #[inline]
+            fn __resolve #impl_generics (this: &#ident #ty_generics) -> ::api_error_core::__private::Resolved<'_> #api_where {
+                match this { #(#resolve_arms)* }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::api_error_core::ApiError for #ident #ty_generics #api_where {
+                #[inline]
+                fn status(&self) -> ::api_error_core::__private::StatusCode { __resolve(self).status() }
+                #[inline]
+                fn error_type(&self) -> &'static str { __resolve(self).error_type() }
+                #[inline]
+                fn code(&self) -> &'static str { __resolve(self).code() }
+                fn message(&self) -> ::std::borrow::Cow<'_, str> { #message }
+                fn param(&self) -> ::core::option::Option<::std::borrow::Cow<'_, str>> { #param }
+                #retry_after
+                #[inline]
+                fn is_retryable(&self) -> bool { __resolve(self).is_retryable() }
+                fn write_json(&self, request_id: ::core::option::Option<&str>, out: &mut ::std::vec::Vec<u8>) { #write_json }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::api_error_core::ErrorCatalog for #ident #ty_generics #catalog_where {
+                fn catalog() -> ::std::vec::Vec<::api_error_core::CatalogEntry> {
+                    let mut __entries = ::std::vec::Vec::with_capacity(#meta_len);
+                    #(#catalog_parts)*
+                    __entries
+                }
+            }
+
+            #integrations
+        };
+    }
+}
+
+/// `match self { <arms> _ => fallback }`, or just the fallback when no variant needs an arm;
+/// the `_` arm is left out when every variant has one.
+fn method_match<'a>(
+    plans: &'a [Plan<'a>],
+    arm: impl Fn(&'a Plan<'a>) -> Option<TokenStream>,
+    fallback: TokenStream,
+) -> TokenStream {
+    let arms: Vec<TokenStream> = plans.iter().filter_map(arm).collect();
+    if arms.is_empty() {
+        return fallback;
+    }
+    let rest = (arms.len() < plans.len()).then(|| quote!(_ => #fallback,));
+    quote!(match self { #(#arms)* #rest })
+}
+
+/// The pattern of a variant binding `fields` (and ignoring the rest).
+fn pattern(input: &Input, v: &Variant, fields: &[&Field]) -> TokenStream {
+    let path = match input.kind {
+        Kind::Enum => {
+            let (ty, vi) = (input.ident, v.ident);
+            quote!(#ty::#vi)
+        }
+        Kind::Struct => {
+            let ty = input.ident;
+            quote!(#ty)
+        }
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let binds = fields.iter().filter(|f| {
+        let name = f.name();
+        let first = !seen.contains(&name);
+        seen.push(name);
+        first
+    }).map(|f| {
+        let m = &f.member;
+        let b = binding(f);
+        quote!(#m: #b,)
+    });
+    quote!(#path { #(#binds)* .. })
+}
+
+fn binding(f: &Field) -> Ident {
+    Ident::new(&fmt::binding(&f.name()), Span::call_site())
+}
+
+fn ty_span(f: &Field) -> Span {
+    syn::spanned::Spanned::span(f.ty)
+}
+
+/// The fields a format string reads.
+fn format_fields<'a>(p: &Plan<'a>, m: &fmt::Message) -> Vec<&'a Field<'a>> {
+    m.args
+        .iter()
+        .filter_map(|a| p.v.fields.iter().find(|f| f.name() == a.name))
+        .collect()
+}
+
+/// `::core::format_args!("...{__api_error_id}...", __api_error_id = __api_error_id)`.
+fn format_args(m: &fmt::Message, span: Span) -> TokenStream {
+    let lit = LitStr::new(&m.rewritten, span);
+    let mut names: Vec<&str> = m.args.iter().map(|a| a.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let args = names.iter().map(|n| {
+        let b = Ident::new(&fmt::binding(n), Span::call_site());
+        quote!(#b = #b)
+    });
+    quote!(::core::format_args!(#lit, #(#args),*))
+}
+
+/// The type that must be Display for a param field (`T` of `Option<T>`).
+fn display_target(f: &Field) -> TokenStream {
+    let ty = f.ty;
+    if is_option(ty) {
+        quote!(<#ty as ::core::iter::IntoIterator>::Item)
+    } else {
+        quote!(#ty)
+    }
+}
+
+/// `Option<&dyn Display>` of a param field (an `Option` field maps `None` to `null`).
+fn param_value(f: &Field) -> TokenStream {
+    let b = binding(f);
+    let span = ty_span(f);
+    if is_option(f.ty) {
+        quote_spanned!(span=> ::core::option::Option::map(::core::option::Option::as_ref(#b), |__v| __v as &dyn ::core::fmt::Display))
+    } else {
+        quote_spanned!(span=> ::core::option::Option::Some(#b as &dyn ::core::fmt::Display))
+    }
+}
+
+/// One descriptor: `Meta::new(...)` with every string pre-rendered.
+fn meta(p: &Plan) -> TokenStream {
+    let variant = p.v.ident.to_string();
+    let status = p.status;
+    let (ty, code) = (&p.ty, &p.code);
+    let (literal, head) = match &p.msg {
+        Msg::Literal(text) => (Some(text.as_str()), format!("{{\"message\":\"{}", json_escape(text))),
+        _ => (None, "{\"message\":\"".to_owned()),
+    };
+    let message = match literal {
+        Some(text) => quote!(::api_error_core::__private::Message::Literal(#text)),
+        None => quote!(::api_error_core::__private::Message::Display),
+    };
+    let mut tail = format!(
+        "\",\"type\":\"{}\",\"code\":\"{}\",\"param\":",
+        json_escape(ty),
+        json_escape(code)
+    );
+    if p.param_field.is_none() {
+        match &p.param {
+            Some(param) => tail.push_str(&format!("\"{}\",", json_escape(param))),
+            None => tail.push_str("null,"),
+        }
+        tail.push_str("\"request_id\":");
+    }
+    let param = match &p.param {
+        Some(param) => quote!(::core::option::Option::Some(#param)),
+        None => quote!(::core::option::Option::None),
+    };
+    let template = &p.template;
+    let doc = &p.v.doc;
+    let retryable = p.retryable;
+    let param_field = p.param_field.is_some();
+    quote! {
+        ::api_error_core::__private::Meta {
+            variant: #variant,
+            status: ::api_error_core::__private::status(#status),
+            error_type: #ty,
+            code: #code,
+            message: #message,
+            template: #template,
+            param: #param,
+            retryable: #retryable,
+            doc: #doc,
+            json_head: #head,
+            json_tail: #tail,
+            param_field: #param_field,
+        }
+    }
+}
+
+/// JSON string escaping, identical to serde_json's (and `api_error_core::json`).
+fn json_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The input's where clause plus `extra` predicates.
+fn where_clause(generics: &syn::Generics, extra: &[TokenStream]) -> TokenStream {
+    let existing = generics.where_clause.as_ref().map(|w| {
+        let preds = w.predicates.iter();
+        quote!(#(#preds,)*)
+    });
+    if existing.is_none() && extra.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(where #existing #(#extra,)*)
+}

@@ -1,0 +1,53 @@
+//! The attribute keys, as named constants, and where each one is allowed.
+
+pub const API_ERROR: &str = "api_error";
+pub const STATUS: &str = "status";
+pub const TYPE: &str = "type";
+pub const CODE: &str = "code";
+pub const MESSAGE: &str = "message";
+pub const PARAM: &str = "param";
+pub const RETRYABLE: &str = "retryable";
+pub const TRANSPARENT: &str = "transparent";
+pub const EXPOSE: &str = "expose";
+pub const RETRY_AFTER: &str = "retry_after";
+
+/// Where an `#[api_error(...)]` attribute sits; decides which keys it accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// On an enum: defaults for every variant.
+    Enum,
+    /// On a struct: the struct is its own single variant.
+    Struct,
+    /// On an enum variant.
+    Variant,
+    /// On a field.
+    Field,
+}
+
+impl Position {
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            Position::Enum => &[STATUS, TYPE, MESSAGE, RETRYABLE],
+            Position::Struct | Position::Variant => &[
+                STATUS,
+                TYPE,
+                CODE,
+                MESSAGE,
+                PARAM,
+                RETRYABLE,
+                TRANSPARENT,
+                EXPOSE,
+            ],
+            Position::Field => &[PARAM, RETRY_AFTER],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Position::Enum => "an enum",
+            Position::Struct => "a struct",
+            Position::Variant => "a variant",
+            Position::Field => "a field",
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Rules across attributes, fields and variants. One function per rule; the comment above
+//! each states it. Every rule reports to the collector and goes on, so all mistakes in one
+//! input are reported together. `expand` runs only when all of them passed.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::Span;
+
+use crate::ast::{Input, Kind, Variant};
+use crate::case::{is_snake_case, to_snake_case};
+use crate::ctxt::Ctxt;
+use crate::fmt;
+use crate::symbol::*;
+
+pub fn check(cx: &Ctxt, input: &Input) {
+    check_not_empty(cx, input);
+    check_snake_case(cx, &input.defaults);
+    check_default_message(cx, input);
+    for v in &input.variants {
+        check_status_present(cx, input, v);
+        check_snake_case(cx, &v.attrs);
+        check_default_code(cx, input, v);
+        check_transparent(cx, v);
+        check_param(cx, v);
+        check_retry_after(cx, v);
+        check_field_attrs_in_transparent(cx, v);
+        check_message_fields(cx, input, v);
+        check_expose(cx, input, v);
+    }
+    check_unique_codes(cx, input);
+}
+
+// An enum needs at least one variant: an uninhabited error can never be returned.
+fn check_not_empty(cx: &Ctxt, input: &Input) {
+    if input.kind == Kind::Enum && input.variants.is_empty() {
+        cx.error_spanned_by(
+            input.ident,
+            "#[derive(ApiError)] needs at least one variant; an empty enum can never be returned",
+        );
+    }
+}
+
+// Every non-transparent variant has a status, its own or the enum's.
+fn check_status_present(cx: &Ctxt, input: &Input, v: &Variant) {
+    if v.attrs.transparent.is_some() || v.attrs.status_invalid || input.defaults.status_invalid {
+        return;
+    }
+    if v.attrs.status.is_none() && input.defaults.status.is_none() {
+        let msg = match input.kind {
+            Kind::Enum => "missing #[api_error(status = ...)] on this variant; add one here or on the enum",
+            Kind::Struct => "missing #[api_error(status = ...)] on this struct, e.g. #[api_error(status = 404)]",
+        };
+        cx.error_spanned_by(v.ident, msg);
+    }
+}
+
+// `code` and `type` are `[a-z][a-z0-9_]*`; a static `param` is a non-empty name.
+fn check_snake_case(cx: &Ctxt, attrs: &crate::attr::Attrs) {
+    for (key, lit) in [(CODE, &attrs.code), (TYPE, &attrs.r#type)] {
+        if let Some(lit) = lit {
+            let value = lit.value();
+            if !is_snake_case(&value) {
+                cx.error_spanned_by(
+                    lit,
+                    format!(
+                        "{key} must be snake_case ([a-z][a-z0-9_]*), e.g. `{key} = \"{}\"`",
+                        suggest_snake(&value)
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(lit) = &attrs.param {
+        let value = lit.value();
+        if value.is_empty() || value.chars().any(char::is_control) {
+            cx.error_spanned_by(
+                lit,
+                "param must name a request parameter, e.g. `param = \"customer\"`",
+            );
+        }
+    }
+}
+
+fn suggest_snake(value: &str) -> String {
+    let s: String = to_snake_case(value.trim())
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    let s = s.trim_matches('_').to_owned();
+    if is_snake_case(&s) { s } else { "resource_missing".to_owned() }
+}
+
+// The code derived from a variant name (when no `code` is given) must itself be valid.
+fn check_default_code(cx: &Ctxt, input: &Input, v: &Variant) {
+    if v.attrs.code.is_some() || v.attrs.transparent.is_some() {
+        return;
+    }
+    let code = to_snake_case(&v.ident.to_string());
+    if !is_snake_case(&code) {
+        let what = if input.kind == Kind::Enum { "variant" } else { "struct" };
+        cx.error_spanned_by(
+            v.ident,
+            format!("the code derived from this {what} name, `{code}`, is not snake_case ([a-z][a-z0-9_]*); set one with #[api_error(code = \"...\")]"),
+        );
+    }
+}
+
+// `transparent` takes no other key and exactly one field.
+fn check_transparent(cx: &Ctxt, v: &Variant) {
+    let Some(span) = v.attrs.transparent else {
+        return;
+    };
+    for (key, key_span) in &v.attrs.keys {
+        if *key != TRANSPARENT {
+            cx.error_at(
+                *key_span,
+                format!("`{key}` cannot be combined with `transparent`, which takes everything from the inner error; remove `{key}`"),
+            );
+        }
+    }
+    if v.fields.len() != 1 {
+        cx.error_at(
+            span,
+            format!(
+                "#[api_error(transparent)] needs exactly one field, the inner ApiError; this has {}",
+                v.fields.len()
+            ),
+        );
+    }
+}
+
+// Field attributes mean nothing in a transparent variant.
+fn check_field_attrs_in_transparent(cx: &Ctxt, v: &Variant) {
+    if v.attrs.transparent.is_none() {
+        return;
+    }
+    for f in &v.fields {
+        for (key, span) in &f.attrs.keys {
+            cx.error_at(
+                *span,
+                format!("`{key}` has no effect in a transparent variant, which takes everything from the inner error; remove it"),
+            );
+        }
+    }
+}
+
+// The param is given once: `param = "..."` on the variant or `#[api_error(param)]` on one field.
+fn check_param(cx: &Ctxt, v: &Variant) {
+    let mut first = v.attrs.param.as_ref().map(|lit| lit.span());
+    for f in &v.fields {
+        if let Some(span) = f.attrs.param_field {
+            if first.is_some() {
+                cx.error_at(
+                    span,
+                    "param given twice; keep either `param = \"...\"` on the variant or one #[api_error(param)] field",
+                );
+            }
+            first = first.or(Some(span));
+        }
+    }
+}
+
+// At most one field carries the retry delay.
+fn check_retry_after(cx: &Ctxt, v: &Variant) {
+    let mut seen = false;
+    for f in &v.fields {
+        if let Some(span) = f.attrs.retry_after {
+            if seen {
+                cx.error_at(span, "retry_after given twice; mark only one field with #[api_error(retry_after)]");
+            }
+            seen = true;
+        }
+    }
+}
+
+// A container `message` applies to every variant: it may only name fields they all have.
+fn check_default_message(cx: &Ctxt, input: &Input) {
+    if let Some(lit) = &input.defaults.message {
+        if let Err(msg) = fmt::parse(&lit.value()) {
+            cx.error_spanned_by(lit, msg);
+        }
+    }
+}
+
+// Every `{field}` / `{0}` in a message names a field of the variant.
+fn check_message_fields(cx: &Ctxt, input: &Input, v: &Variant) {
+    if v.attrs.transparent.is_some() {
+        return;
+    }
+    let (lit, from_enum) = match (&v.attrs.message, &input.defaults.message) {
+        (Some(lit), _) => (lit, false),
+        (None, Some(lit)) => (lit, true),
+        (None, None) => return,
+    };
+    let parsed = match fmt::parse(&lit.value()) {
+        Ok(m) => m,
+        Err(msg) => {
+            if !from_enum {
+                cx.error_spanned_by(lit, msg);
+            }
+            return;
+        }
+    };
+    for arg in &parsed.args {
+        if v.fields.iter().any(|f| f.name() == arg.name) {
+            continue;
+        }
+        let names: Vec<String> = v.fields.iter().map(|f| format!("`{{{}}}`", f.name())).collect();
+        let has = if names.is_empty() {
+            "it has no fields".to_owned()
+        } else {
+            format!("its fields are {}", names.join(", "))
+        };
+        let whose = if from_enum {
+            format!("variant `{}`", v.ident)
+        } else {
+            "this variant".to_owned()
+        };
+        cx.error_spanned_by(
+            lit,
+            format!("message refers to `{{{}}}`, but {whose} has no such field; {has}", arg.name),
+        );
+    }
+}
+
+// `expose` publishes a 5xx's Display; it conflicts with `message` and means nothing on a 4xx.
+fn check_expose(cx: &Ctxt, input: &Input, v: &Variant) {
+    let Some(span) = v.attrs.expose else {
+        return;
+    };
+    if v.attrs.message.is_some() {
+        cx.error_at(span, "`expose` sends the error's Display as the message, but this variant also sets `message`; keep one of them");
+    }
+    if let Some(status) = v.attrs.status.or(input.defaults.status) {
+        if status.code < 500 {
+            cx.error_at(span, "`expose` only applies to 5xx statuses (4xx messages already use Display); remove it");
+        }
+    }
+}
+
+// One code means one status and one type: two variants may share a code only if both agree.
+fn check_unique_codes(cx: &Ctxt, input: &Input) {
+    let mut seen: BTreeMap<String, (&syn::Ident, u16, String)> = BTreeMap::new();
+    for v in &input.variants {
+        if v.attrs.transparent.is_some() {
+            continue;
+        }
+        let Some(status) = v.attrs.status.or(input.defaults.status) else {
+            continue;
+        };
+        let code = v
+            .attrs
+            .code
+            .as_ref()
+            .map_or_else(|| to_snake_case(&v.ident.to_string()), syn::LitStr::value);
+        let ty = v
+            .attrs
+            .r#type
+            .as_ref()
+            .or(input.defaults.r#type.as_ref())
+            .map_or_else(|| default_type(status.code).to_owned(), syn::LitStr::value);
+        let span: Span = v.attrs.code.as_ref().map_or(v.ident.span(), syn::LitStr::span);
+        match seen.get(&code) {
+            Some((other, s, t)) if *s != status.code || *t != ty => cx.error_at(
+                span,
+                format!("code `{code}` is already used by `{other}` with status {s} and type `{t}`; one code must mean one status and type, so pick another code or match them"),
+            ),
+            Some(_) => {}
+            None => {
+                seen.insert(code, (v.ident, status.code, ty));
+            }
+        }
+    }
+}
+
+/// The status table's default type (mirrors `api_error_core::status::default_type`; a test
+/// in the tests crate checks they agree).
+pub fn default_type(status: u16) -> &'static str {
+    match status {
+        401 => "authentication_error",
+        403 => "permission_error",
+        404 => "not_found_error",
+        409 => "conflict_error",
+        422 => "validation_error",
+        429 => "rate_limit_error",
+        500..=599 => "api_error",
+        _ => "invalid_request_error",
+    }
+}
+
+/// Retryable by the status table (mirrors `api_error_core::status::is_retryable`).
+pub fn default_retryable(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500..=599)
+}
+
+/// The fixed message of a redacted 5xx (mirrors `api_error_core::status::generic_message`).
+pub fn generic_message(status: u16) -> &'static str {
+    match status {
+        502 => "The server received an invalid response from an upstream service.",
+        503 => "The service is temporarily unavailable.",
+        504 => "The server timed out waiting for an upstream service.",
+        _ => "An internal error occurred.",
+    }
+}
