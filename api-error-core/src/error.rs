@@ -44,6 +44,11 @@ use crate::ErrorBody;
 /// );
 /// assert!(!err.is_retryable());
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an `ApiError`",
+    label = "not an `ApiError`",
+    note = "add `#[derive(ApiError)]` to `{Self}` (with `#[api_error(status = ...)]`), or implement `api_error_core::ApiError` for it by hand"
+)]
 pub trait ApiError: std::error::Error {
     /// The HTTP status, always 4xx or 5xx.
     fn status(&self) -> StatusCode;

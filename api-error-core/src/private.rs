@@ -141,6 +141,13 @@ impl<'a> Resolved<'a> {
     }
 }
 
+/// A transparent variant's inner error (a function so a missing impl is reported at the
+/// field's type).
+#[inline]
+pub fn inner<T: ApiError>(e: &T) -> Resolved<'_> {
+    Resolved::Inner(e)
+}
+
 /// Renders one variant's body: the static parts are pre-rendered JSON, `message` (when not
 /// a literal) and `param` (when a field gives it) are escaped straight into `out`.
 pub fn write_json(
@@ -188,6 +195,11 @@ pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to
             doc: m.doc,
         }));
     }
+}
+
+/// Appends the catalog of a transparent variant's inner type.
+pub fn push_inner<T: crate::ErrorCatalog + ?Sized>(out: &mut Vec<CatalogEntry>) {
+    out.extend(T::catalog());
 }
 
 /// Field types accepted by `#[api_error(retry_after)]`.

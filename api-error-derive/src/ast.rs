@@ -30,6 +30,9 @@ pub struct Variant<'a> {
     pub doc: String,
     /// The literal of a thiserror `#[error("...")]`, used as the catalog template.
     pub error_text: Option<String>,
+    /// Whether that attribute is the literal alone (`#[error("text")]`, no format
+    /// arguments after it): then it is exactly what `Display` prints.
+    pub error_text_alone: bool,
 }
 
 pub struct Field<'a> {
@@ -107,7 +110,8 @@ impl<'a> Variant<'a> {
             attrs: attr::parse(cx, attrs, pos),
             fields,
             doc: doc_comment(attrs),
-            error_text: error_text(attrs),
+            error_text: error_text(attrs).map(|(text, _)| text),
+            error_text_alone: error_text(attrs).is_some_and(|(_, alone)| alone),
         }
     }
 }
@@ -143,16 +147,17 @@ fn doc_comment(attrs: &[Attribute]) -> String {
     lines.join("\n").trim().to_owned()
 }
 
-/// The string of thiserror's `#[error("...")]`, if there is one (not `transparent`).
-fn error_text(attrs: &[Attribute]) -> Option<String> {
+/// The string of thiserror's `#[error("...")]`, if there is one (not `transparent`), and
+/// whether nothing follows it.
+fn error_text(attrs: &[Attribute]) -> Option<(String, bool)> {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("error"))
         .find_map(|a| {
             a.parse_args_with(|input: syn::parse::ParseStream| {
                 let s: syn::LitStr = input.parse()?;
-                let _: proc_macro2::TokenStream = input.parse()?;
-                Ok(s.value())
+                let rest: proc_macro2::TokenStream = input.parse()?;
+                Ok((s.value(), rest.is_empty()))
             })
             .ok()
         })

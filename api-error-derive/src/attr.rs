@@ -19,7 +19,8 @@ pub struct Status {
 #[derive(Default)]
 pub struct Attrs {
     pub status: Option<Status>,
-    /// A `status = ...` was written but was invalid (already reported).
+    /// A `status = ...` was written but was invalid, or a key could not be understood
+    /// (already reported): later checks stay quiet rather than cascade.
     pub status_invalid: bool,
     pub r#type: Option<LitStr>,
     pub code: Option<LitStr>,
@@ -50,6 +51,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
             continue;
         }
         if let syn::Meta::Path(path) = &attr.meta {
+            out.status_invalid = true;
             cx.error_spanned_by(
                 path,
                 format!(
@@ -67,6 +69,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
             let name = ident.to_string();
             let span = ident.span();
             let Some(key) = pos.keys().iter().copied().find(|k| *k == name) else {
+                out.status_invalid = true;
                 cx.error_at(span, unknown_key_message(&name, pos));
                 return skip_value(meta.input);
             };

@@ -69,7 +69,15 @@ fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
                 None if status >= 500 && a.expose.is_none() => {
                     Msg::Literal(generic_message(status).to_owned())
                 }
-                None => Msg::Display,
+                // `#[error("text")]` with no arguments is exactly what Display prints:
+                // render it at compile time instead of formatting at run time.
+                None => match (&v.error_text, v.error_text_alone) {
+                    (Some(text), true) => match fmt::parse(text) {
+                        Ok(fmt::Message { literal: Some(text), .. }) => Msg::Literal(text),
+                        _ => Msg::Display,
+                    },
+                    _ => Msg::Display,
+                },
             };
             let template = match (&msg, lit) {
                 (Msg::Literal(text), _) => text.clone(),
@@ -148,6 +156,18 @@ pub fn derive(input: &Input) -> TokenStream {
     let api_where = where_clause(input.generics, &api_bounds);
     let catalog_where = where_clause(input.generics, &catalog_bounds);
 
+    // `__resolve` borrows `this` for an explicit lifetime, so types with lifetime parameters
+    // of their own do not make the elided return lifetime ambiguous.
+    let mut resolve_generics = input.generics.clone();
+    resolve_generics.params.insert(
+        0,
+        syn::GenericParam::Lifetime(syn::LifetimeParam::new(syn::Lifetime::new(
+            "'__api_error",
+            Span::call_site(),
+        ))),
+    );
+    let (resolve_impl_generics, _, _) = resolve_generics.split_for_impl();
+
     let metas: Vec<TokenStream> = plans.iter().filter(|p| p.index.is_some()).map(meta).collect();
     let meta_len = metas.len();
 
@@ -159,7 +179,9 @@ pub fn derive(input: &Input) -> TokenStream {
             (None, Some(f)) => {
                 let b = binding(f);
                 let pat = pattern(input, p.v, &[f]);
-                quote!(#pat => ::api_error_core::__private::Resolved::Inner(#b),)
+                let ty = f.ty;
+                let inner = quote_spanned!(ty_span(f)=> ::api_error_core::__private::inner::<#ty>(#b));
+                quote!(#pat => #inner,)
             }
             (None, None) => quote!(#pat => ::api_error_core::__private::Resolved::Static(&__API_ERROR_META[0]),),
         }
@@ -254,7 +276,7 @@ pub fn derive(input: &Input) -> TokenStream {
             }
             start = end;
             let ty = f.ty;
-            catalog_parts.push(quote_spanned!(ty_span(f)=> __entries.extend(<#ty as ::api_error_core::ErrorCatalog>::catalog());));
+            catalog_parts.push(quote_spanned!(ty_span(f)=> ::api_error_core::__private::push_inner::<#ty>(&mut __entries);));
         }
     }
     if meta_len > start {
@@ -271,7 +293,7 @@ pub fn derive(input: &Input) -> TokenStream {
             static __API_ERROR_META: [::api_error_core::__private::Meta; #meta_len] = [#(#metas),*];
 
             #[inline]
-            fn __resolve #impl_generics (this: &#ident #ty_generics) -> ::api_error_core::__private::Resolved<'_> #api_where {
+            fn __resolve #resolve_impl_generics (this: &'__api_error #ident #ty_generics) -> ::api_error_core::__private::Resolved<'__api_error> #api_where {
                 match this { #(#resolve_arms)* }
             }
 

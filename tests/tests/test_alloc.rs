@@ -1,0 +1,68 @@
+//! Rendering allocates nothing beyond the output buffer: counted with a global allocator.
+//! (The one place in the workspace with `unsafe`: a `GlobalAlloc` impl must be.)
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use api_error_core::ApiError;
+use api_error_tests::payments::PaymentError;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call forwards unchanged to the system allocator; only a counter is added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.with(|c| c.set(c.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCS.with(|c| c.set(c.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations(f: impl FnOnce()) -> usize {
+    let before = ALLOCS.with(Cell::get);
+    f();
+    ALLOCS.with(Cell::get) - before
+}
+
+/// `InvalidApiKey`'s message is thiserror's `#[error("Invalid API key provided")]`, a
+/// literal: the derive renders it at compile time, so `message()` borrows it.
+#[test]
+fn serde_path_of_a_literal_message_allocates_nothing() {
+    let e = PaymentError::InvalidApiKey;
+    let mut buf = Vec::with_capacity(512);
+    let n = allocations(|| serde_json::to_writer(&mut buf, &e.to_body()).unwrap());
+    assert_eq!(n, 0, "to_body() + serde_json allocated");
+    assert!(!buf.is_empty());
+}
+
+#[test]
+fn write_json_allocates_nothing_for_literal_and_formatted_messages() {
+    let errors = [
+        PaymentError::InvalidApiKey,
+        PaymentError::CustomerNotFound { id: "cus_123".into() },
+        PaymentError::InvalidAmount { field: "amount".into() },
+        PaymentError::Database(std::io::Error::other("secret")),
+        PaymentError::IdempotencyConflict { key: "k\"ey\n".into() },
+    ];
+    for e in &errors {
+        let mut buf = Vec::with_capacity(512);
+        let n = allocations(|| e.write_json(Some("req_1"), &mut buf));
+        assert_eq!(n, 0, "write_json allocated for {e:?}");
+        assert!(buf.ends_with(br#""request_id":"req_1"}"#));
+    }
+}
+

@@ -1,0 +1,365 @@
+//! Runtime behaviour of `#[derive(ApiError)]`: every attribute and default, byte-exact JSON,
+//! redaction, transparent delegation, `dyn ApiError`, hostile text and the body round trip.
+
+use std::time::Duration;
+
+use api_error_core::status::{self, ErrorType};
+use api_error_core::{ApiError, ErrorBody, ErrorCatalog};
+use api_error_tests::payments::{AuthError, PaymentError};
+use http::StatusCode;
+
+/// Both render paths, checked against each other: the derive's compile-time `write_json`
+/// and serde_json over `to_body()`.
+fn render(e: &dyn ApiError, request_id: Option<&str>) -> String {
+    let mut fast = Vec::new();
+    e.write_json(request_id, &mut fast);
+    let mut body = e.to_body();
+    body.request_id = request_id.map(Into::into);
+    let serde = serde_json::to_vec(&body).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&fast),
+        String::from_utf8_lossy(&serde),
+        "write_json and serde_json disagree"
+    );
+    String::from_utf8(fast).unwrap()
+}
+
+#[test]
+fn byte_exact_bodies_per_status_class() {
+    assert_eq!(
+        render(&PaymentError::InvalidApiKey, Some("req_1")),
+        r#"{"message":"Invalid API key provided","type":"authentication_error","code":"invalid_api_key","param":null,"request_id":"req_1"}"#
+    );
+    assert_eq!(
+        render(&PaymentError::CustomerNotFound { id: "cus_123".into() }, Some("req_8fZ2kQ")),
+        r#"{"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_8fZ2kQ"}"#
+    );
+    assert_eq!(
+        render(&PaymentError::InvalidAmount { field: "amount".into() }, None),
+        r#"{"message":"amount must be positive","type":"validation_error","code":"invalid_amount","param":"amount","request_id":null}"#
+    );
+    let limited = PaymentError::RateLimited { wait: Duration::from_millis(1500) };
+    assert_eq!(
+        render(&limited, None),
+        r#"{"message":"Too many requests","type":"rate_limit_error","code":"rate_limited","param":null,"request_id":null}"#
+    );
+    assert_eq!(limited.retry_after(), Some(Duration::from_millis(1500)));
+    assert!(limited.is_retryable());
+    let db = PaymentError::Database(std::io::Error::other("password=hunter2"));
+    assert_eq!(
+        render(&db, Some("req_2")),
+        r#"{"message":"The service is temporarily unavailable.","type":"api_error","code":"database_unavailable","param":null,"request_id":"req_2"}"#
+    );
+    assert_eq!(db.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(db.is_retryable());
+}
+
+#[test]
+fn five_hundreds_are_redacted() {
+    let secret = "postgres://admin:hunter2@db-primary.internal:5432";
+    let e = PaymentError::Database(std::io::Error::other(secret));
+    assert!(e.to_string().contains(secret), "Display keeps the detail for logs");
+    let body = render(&e, None);
+    assert!(!body.contains("hunter2") && !body.contains("db-primary"), "{body}");
+    assert_eq!(e.message(), status::generic_message(StatusCode::SERVICE_UNAVAILABLE));
+    for entry in PaymentError::catalog() {
+        assert!(!entry.message.contains("database unavailable"), "{entry:?}");
+    }
+}
+
+#[test]
+fn transparent_delegates_everything() {
+    let e = PaymentError::Auth(AuthError::KeyExpired { expired_on: "2026-01-31".into() });
+    assert_eq!(e.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(e.code(), "api_key_expired");
+    assert_eq!(e.error_type(), "authentication_error");
+    assert_eq!(e.message(), "Your API key expired on 2026-01-31");
+    assert_eq!(
+        render(&e, None),
+        r#"{"message":"Your API key expired on 2026-01-31","type":"authentication_error","code":"api_key_expired","param":null,"request_id":null}"#
+    );
+    let forbidden = PaymentError::Auth(AuthError::Forbidden { action: "refund".into() });
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    assert_eq!(forbidden.error_type(), ErrorType::Permission.as_str());
+}
+
+#[test]
+fn dyn_api_error_and_references() {
+    let errors: Vec<Box<dyn ApiError>> = vec![
+        Box::new(PaymentError::InvalidApiKey),
+        Box::new(AuthError::Forbidden { action: "x".into() }),
+    ];
+    let codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
+    assert_eq!(codes, ["invalid_api_key", "insufficient_permissions"]);
+    let by_ref: &dyn ApiError = &&PaymentError::InvalidApiKey;
+    assert_eq!(by_ref.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[api_error(status = 400, type = "request_error", retryable = true)]
+enum Defaults {
+    /// Takes every default from the enum.
+    #[error("plain {0}")]
+    Plain(u32),
+    #[error("own")]
+    #[api_error(status = 404, type = "lookup_error", code = "gone_fishing", retryable = false)]
+    Own,
+    #[error("conflict")]
+    #[api_error(status = CONFLICT)]
+    ByName,
+    #[error("teapot")]
+    #[api_error(status = http::StatusCode::IM_A_TEAPOT)]
+    ByPath,
+    #[error("positional {0} and named")]
+    #[api_error(message = "got {0:?} / {1} / {0}")]
+    Positional(String, u8),
+    #[error("{{braces}}")]
+    #[api_error(message = "literal {{braces}}")]
+    Braces,
+    #[error("optional")]
+    Optional {
+        #[api_error(param)]
+        name: Option<String>,
+    },
+    #[error("numeric param")]
+    NumericParam(#[api_error(param)] u64),
+}
+
+#[test]
+fn container_defaults_and_overrides() {
+    let plain = Defaults::Plain(7);
+    assert_eq!(plain.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(plain.error_type(), "request_error");
+    assert_eq!(plain.code(), "plain");
+    assert!(plain.is_retryable(), "enum-level retryable = true");
+    assert_eq!(plain.message(), "plain 7", "4xx default message is Display");
+
+    let own = Defaults::Own;
+    assert_eq!(own.status(), StatusCode::NOT_FOUND);
+    assert_eq!((own.error_type(), own.code()), ("lookup_error", "gone_fishing"));
+    assert!(!own.is_retryable());
+
+    assert_eq!(Defaults::ByName.status(), StatusCode::CONFLICT);
+    assert_eq!(Defaults::ByName.code(), "by_name");
+    assert_eq!(Defaults::ByPath.status(), StatusCode::IM_A_TEAPOT);
+
+    let pos = Defaults::Positional("a\"b".into(), 3);
+    assert_eq!(pos.message(), r#"got "a\"b" / 3 / a"b"#);
+    assert_eq!(
+        render(&pos, None),
+        r#"{"message":"got \"a\\\"b\" / 3 / a\"b","type":"request_error","code":"positional","param":null,"request_id":null}"#
+    );
+    assert_eq!(Defaults::Braces.message(), "literal {braces}");
+    render(&Defaults::Braces, Some("r"));
+
+    let some = Defaults::Optional { name: Some("email".into()) };
+    assert_eq!(some.param().as_deref(), Some("email"));
+    assert!(render(&some, None).contains(r#""param":"email""#));
+    let none = Defaults::Optional { name: None };
+    assert_eq!(none.param(), None);
+    assert!(render(&none, None).contains(r#""param":null"#));
+    assert_eq!(Defaults::NumericParam(42).param().as_deref(), Some("42"));
+    render(&Defaults::NumericParam(42), Some("x"));
+}
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+enum Retries {
+    #[error("duration")]
+    #[api_error(status = 429)]
+    Duration(#[api_error(retry_after)] Duration),
+    #[error("seconds")]
+    #[api_error(status = 503, retryable = false)]
+    Seconds {
+        #[api_error(retry_after)]
+        secs: u32,
+    },
+    #[error("maybe")]
+    #[api_error(status = 503)]
+    Maybe(#[api_error(retry_after)] Option<u64>),
+    #[error("negative")]
+    #[api_error(status = 503)]
+    Negative(#[api_error(retry_after)] i64),
+    #[error("timeout")]
+    #[api_error(status = 408)]
+    Timeout,
+    #[error("upstream: {0}")]
+    #[api_error(status = 502, expose)]
+    Upstream(String),
+    #[error("internal")]
+    #[api_error(status = 500, message = "Please try again ({0})")]
+    Custom(u8),
+}
+
+#[test]
+fn retry_after_retryable_and_expose() {
+    assert_eq!(Retries::Duration(Duration::from_secs(2)).retry_after(), Some(Duration::from_secs(2)));
+    let secs = Retries::Seconds { secs: 30 };
+    assert_eq!(secs.retry_after(), Some(Duration::from_secs(30)));
+    assert!(!secs.is_retryable(), "retryable = false overrides the 5xx default");
+    assert_eq!(Retries::Maybe(None).retry_after(), None);
+    assert_eq!(Retries::Maybe(Some(5)).retry_after(), Some(Duration::from_secs(5)));
+    assert_eq!(Retries::Negative(-1).retry_after(), None);
+    assert!(Retries::Timeout.is_retryable(), "408 is retryable by the table");
+    assert_eq!(Retries::Timeout.error_type(), "invalid_request_error");
+    let up = Retries::Upstream("eu-west timeout".into());
+    assert_eq!(up.message(), "upstream: eu-west timeout", "expose sends Display");
+    assert_eq!(up.error_type(), "api_error");
+    assert_eq!(Retries::Custom(9).message(), "Please try again (9)");
+    for e in [Retries::Timeout, up, Retries::Custom(1), Retries::Seconds { secs: 1 }] {
+        render(&e, Some("req_x"));
+    }
+}
+
+/// A struct is its own single variant.
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[error("card declined: {reason}")]
+#[api_error(status = 402, param = "card")]
+struct CardDeclined {
+    reason: String,
+}
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[error("gone")]
+#[api_error(status = 410, code = "resource_gone", type = "gone_error")]
+struct Gone;
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[error(transparent)]
+#[api_error(transparent)]
+struct Wrapper(PaymentError);
+
+#[test]
+fn structs() {
+    let e = CardDeclined { reason: "insufficient_funds".into() };
+    assert_eq!(e.code(), "card_declined");
+    assert_eq!(e.status(), StatusCode::PAYMENT_REQUIRED);
+    assert_eq!(
+        render(&e, None),
+        r#"{"message":"card declined: insufficient_funds","type":"invalid_request_error","code":"card_declined","param":"card","request_id":null}"#
+    );
+    assert_eq!((Gone.code(), Gone.error_type()), ("resource_gone", "gone_error"));
+    let w = Wrapper(PaymentError::CustomerNotFound { id: "c".into() });
+    assert_eq!(w.code(), "resource_missing");
+    assert_eq!(w.param().as_deref(), Some("customer"));
+    assert_eq!(Wrapper::catalog(), PaymentError::catalog());
+}
+
+#[test]
+fn hostile_text_stays_valid_json() {
+    let hostile = "\"quoted\" \\ back\nslash\t\u{0}\u{1f}\u{7f} é 😀 </script> \u{2028}";
+    for e in [
+        PaymentError::CustomerNotFound { id: hostile.into() },
+        PaymentError::InvalidAmount { field: hostile.into() },
+    ] {
+        let json = render(&e, Some("req_ok"));
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(parsed["message"].as_str().unwrap().contains(hostile));
+        let back: ErrorBody<'static> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.message, e.message());
+    }
+    let e = PaymentError::InvalidAmount { field: hostile.into() };
+    let json = render(&e, None);
+    let back: ErrorBody<'static> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.param.as_deref(), Some(hostile));
+}
+
+#[test]
+fn body_round_trip_and_unknown_keys() {
+    let e = PaymentError::CustomerNotFound { id: "cus_1".into() };
+    let body = e.to_body().with_request_id("req_9");
+    let json = serde_json::to_string(&body).unwrap();
+    let back: ErrorBody<'static> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, body);
+    let extra: ErrorBody<'static> = serde_json::from_str(
+        r#"{"doc_url":"https://x","message":"m","type":"t","code":"c","extra":{"a":[1]}}"#,
+    )
+    .unwrap();
+    assert_eq!(extra, ErrorBody::new("m", "t", "c"));
+    let mut b = ErrorBody::new("m", "t", "c");
+    b.set_request_id(Some("r"));
+    assert_eq!(b.request_id.as_deref(), Some("r"));
+    b.set_request_id(None::<&str>);
+    assert_eq!(b.request_id, None);
+}
+
+#[test]
+fn catalog_lists_every_error_with_inner_entries() {
+    let codes: Vec<&str> = PaymentError::catalog().iter().map(|e| e.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "invalid_api_key",
+            "resource_missing",
+            "idempotency_key_reused",
+            "invalid_amount",
+            "rate_limited",
+            "database_unavailable",
+            "api_key_expired",
+            "insufficient_permissions"
+        ]
+    );
+    let catalog = PaymentError::catalog();
+    let missing = &catalog[1];
+    assert_eq!(missing.variant, "CustomerNotFound");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.error_type, "not_found_error");
+    assert_eq!(missing.message, "No such customer: {id}", "thiserror text as template");
+    assert_eq!(missing.param, Some("customer"));
+    assert!(!missing.retryable);
+    assert_eq!(missing.doc, "The customer does not exist.");
+    let limited = &catalog[4];
+    assert!(limited.retryable);
+    assert_eq!(catalog[5].message, "The service is temporarily unavailable.");
+    assert_eq!(catalog[7].message, "This API key cannot {action}");
+}
+
+#[test]
+fn derive_tables_agree_with_the_status_module() {
+    #[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+    enum All {
+        #[error("x")]
+        #[api_error(status = 500)]
+        A,
+        #[error("x")]
+        #[api_error(status = 502)]
+        B,
+        #[error("x")]
+        #[api_error(status = 503)]
+        C,
+        #[error("x")]
+        #[api_error(status = 504)]
+        D,
+        #[error("x")]
+        #[api_error(status = 599)]
+        E,
+    }
+    for (entry, e) in All::catalog().iter().zip([All::A, All::B, All::C, All::D, All::E]) {
+        assert_eq!(entry.message, status::generic_message(e.status()));
+        assert_eq!(e.message(), status::generic_message(e.status()));
+    }
+    for code in 400..=599u16 {
+        let s = StatusCode::from_u16(code).unwrap();
+        assert!(!status::default_type(s).is_empty());
+        assert_eq!(status::default_type(s), ErrorType::for_status(s).as_str());
+    }
+    for (code, ty, retry) in [
+        (400, "invalid_request_error", false),
+        (401, "authentication_error", false),
+        (403, "permission_error", false),
+        (404, "not_found_error", false),
+        (408, "invalid_request_error", true),
+        (409, "conflict_error", false),
+        (418, "invalid_request_error", false),
+        (422, "validation_error", false),
+        (429, "rate_limit_error", true),
+        (500, "api_error", true),
+        (502, "api_error", true),
+        (503, "api_error", true),
+        (504, "api_error", true),
+        (599, "api_error", true),
+    ] {
+        let s = StatusCode::from_u16(code).unwrap();
+        assert_eq!(status::default_type(s), ty, "{code}");
+        assert_eq!(status::is_retryable(s), retry, "{code}");
+    }
+}

@@ -1,0 +1,47 @@
+//! Generic error types: lifetimes, type parameters and where-clauses.
+
+use std::borrow::Cow;
+use std::fmt::{Debug, Display};
+
+use api_error_core::{ApiError, ErrorCatalog};
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Lookup<'a, K: Debug, E>
+where
+    E: std::error::Error + ApiError + ErrorCatalog + 'static,
+{
+    #[error("no such {kind}: {key:?}")]
+    #[api_error(status = 404, message = "no such {kind}: {key:?}")]
+    Missing { kind: &'a str, key: K },
+    #[error("bad key")]
+    #[api_error(status = 400)]
+    BadKey(#[api_error(param)] Cow<'a, str>),
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Inner(E),
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("wrapped")]
+#[api_error(status = 422, message = "invalid {0}")]
+struct Invalid<T: Display + Debug>(#[api_error(param)] T);
+
+#[test]
+fn generic_enum() {
+    let e: Lookup<'_, u32, Invalid<&str>> = Lookup::Missing { kind: "customer", key: 7 };
+    assert_eq!(e.message(), "no such customer: 7");
+    assert_eq!(e.code(), "missing");
+    let e: Lookup<'_, u32, Invalid<&str>> = Lookup::BadKey(Cow::Borrowed("key"));
+    assert_eq!(e.param().as_deref(), Some("key"));
+    let e: Lookup<'_, u32, Invalid<&str>> = Lookup::Inner(Invalid("amount"));
+    assert_eq!(e.message(), "invalid amount");
+    assert_eq!(e.param().as_deref(), Some("amount"));
+    let codes: Vec<_> = Lookup::<u32, Invalid<&str>>::catalog().iter().map(|c| c.code).collect();
+    assert_eq!(codes, ["missing", "bad_key", "invalid"]);
+    let mut out = Vec::new();
+    e.write_json(None, &mut out);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        r#"{"message":"invalid amount","type":"validation_error","code":"invalid","param":"amount","request_id":null}"#
+    );
+}

@@ -1,0 +1,11 @@
+use api_error_core::ApiError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum E {
+    #[error("x")]
+    #[api_error(status = 404)]
+    #[api_error(code = "missing", status = 410)]
+    Missing,
+}
+
+fn main() {}

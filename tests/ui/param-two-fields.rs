@@ -1,0 +1,15 @@
+use api_error_core::ApiError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum E {
+    #[error("x")]
+    #[api_error(status = 422)]
+    Invalid {
+        #[api_error(param)]
+        field: String,
+        #[api_error(param)]
+        other: String,
+    },
+}
+
+fn main() {}
