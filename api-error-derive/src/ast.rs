@@ -73,7 +73,7 @@ impl<'a> Input<'a> {
             }
             syn::Data::Union(data) => {
                 cx.error_spanned_by(
-                    &data.union_token,
+                    data.union_token,
                     "#[derive(ApiError)] works on enums and structs, not unions; wrap the union in a struct and derive on that",
                 );
                 None

@@ -124,12 +124,14 @@ pub fn derive(input: &Input) -> TokenStream {
     // needs RetryAfterField. Concrete types need no bound: they are checked where used.
     let mut api_bounds: Vec<TokenStream> = Vec::new();
     let mut catalog_bounds: Vec<TokenStream> = Vec::new();
+    let mut client_bounds: Vec<TokenStream> = Vec::new();
     for p in &plans {
         let generic = |f: &Field| mentions_param(f.ty, &type_params);
         if let Some(f) = p.transparent.filter(|f| generic(f)) {
             let ty = f.ty;
             api_bounds.push(quote!(#ty: ::api_error_core::ApiError));
             catalog_bounds.push(quote!(#ty: ::api_error_core::ErrorCatalog));
+            client_bounds.push(quote!(#ty: ::api_error_core::client::FromErrorResponse));
         }
         if let Some(f) = p.param_field.filter(|f| generic(f)) {
             let ty = display_target(f);
@@ -155,6 +157,12 @@ pub fn derive(input: &Input) -> TokenStream {
     }
     let api_where = where_clause(input.generics, &api_bounds);
     let catalog_where = where_clause(input.generics, &catalog_bounds);
+    let codes: Vec<Option<String>> = plans
+        .iter()
+        .map(|p| p.index.map(|_| p.code.clone()))
+        .collect();
+    let from_response =
+        crate::client::derive(input, &codes, &where_clause(input.generics, &client_bounds));
 
     // `__resolve` borrows `this` for an explicit lifetime, so types with lifetime parameters
     // of their own do not make the elided return lifetime ambiguous.
@@ -321,6 +329,8 @@ pub fn derive(input: &Input) -> TokenStream {
                     __entries
                 }
             }
+
+            #from_response
 
             #integrations
         };

@@ -12,6 +12,7 @@
 mod ast;
 mod attr;
 mod case;
+mod client;
 mod ctxt;
 mod expand;
 mod fallback;

@@ -1,0 +1,144 @@
+//! `FromErrorResponse` for derived types: recognise a received error body as one of the
+//! type's own variants by its `code`, so one error enum serves a server and its Rust SDK.
+//!
+//! A variant qualifies when every field can be rebuilt from the body: unit variants, and
+//! variants whose fields are only the `#[api_error(param)]` field and/or a field named
+//! `message`, each of type `String` or `Option<String>`. Transparent variants ask their
+//! inner type. Other variants (a source error, a duration, ...) are never produced.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::Type;
+
+use crate::ast::{is_option, Field, Input, Kind, Variant};
+
+/// What a field is rebuilt from.
+enum Source {
+    Param,
+    Message,
+}
+
+fn source(f: &Field) -> Option<Source> {
+    let src = if f.attrs.param_field.is_some() {
+        Source::Param
+    } else if f.name() == "message" {
+        Source::Message
+    } else {
+        return None;
+    };
+    is_string_or_option(f.ty).then_some(src)
+}
+
+/// `String` or `Option<String>`, as written.
+fn is_string_or_option(ty: &Type) -> bool {
+    let last = |ty: &Type| match ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    if is_option(ty) {
+        if let Type::Path(p) = ty {
+            if let Some(syn::PathArguments::AngleBracketed(a)) =
+                p.path.segments.last().map(|s| &s.arguments)
+            {
+                if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
+                    return last(inner).as_deref() == Some("String");
+                }
+            }
+        }
+        return false;
+    }
+    last(ty).as_deref() == Some("String")
+}
+
+/// The value expression of a qualifying variant, `None` if the variant does not qualify.
+fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
+    let path = match input.kind {
+        Kind::Enum => {
+            let (ty, vi) = (input.ident, v.ident);
+            quote!(#ty::#vi)
+        }
+        Kind::Struct => {
+            let ty = input.ident;
+            quote!(#ty)
+        }
+    };
+    let mut inits = Vec::new();
+    for f in &v.fields {
+        let getter = match source(f)? {
+            Source::Param => quote!(::api_error_core::client::ErrorResponse::param(response)),
+            Source::Message => quote!(::core::option::Option::Some(
+                ::api_error_core::client::ErrorResponse::message(response)
+            )),
+        };
+        let m = &f.member;
+        let value = if is_option(f.ty) {
+            quote!(::core::option::Option::map(#getter, ::std::borrow::ToOwned::to_owned))
+        } else {
+            quote!(::std::borrow::ToOwned::to_owned(#getter?))
+        };
+        inits.push(quote!(#m: #value,));
+    }
+    Some(quote!(#path { #(#inits)* }))
+}
+
+/// The impl; `codes` is each variant's final code (`None` for transparent variants) and
+/// `bounds` the extra where-clause predicates for generic transparent fields.
+pub fn derive(
+    input: &Input,
+    codes: &[Option<String>],
+    where_clause: &TokenStream,
+) -> TokenStream {
+    let ident = input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut arms = Vec::new();
+    let mut inner = Vec::new();
+    for (v, code) in input.variants.iter().zip(codes) {
+        match code {
+            Some(code) => {
+                // Two variants may share a code (same status and type): the first one wins.
+                if seen.contains(&code.as_str()) {
+                    continue;
+                }
+                seen.push(code);
+                if let Some(value) = construct(input, v) {
+                    arms.push(quote!(#code => (|| ::core::option::Option::Some(#value))(),));
+                }
+            }
+            None => {
+                let Some(f) = v.fields.first() else { continue };
+                let ty = f.ty;
+                let m = &f.member;
+                let path = match input.kind {
+                    Kind::Enum => {
+                        let vi = v.ident;
+                        quote!(#ident::#vi)
+                    }
+                    Kind::Struct => quote!(#ident),
+                };
+                let call = quote_spanned!(syn::spanned::Spanned::span(ty)=>
+                    <#ty as ::api_error_core::client::FromErrorResponse>::from_error_response(response)
+                );
+                inner.push(quote! {
+                    if let ::core::option::Option::Some(__inner) = #call {
+                        return ::core::option::Option::Some(#path { #m: __inner });
+                    }
+                });
+            }
+        }
+    }
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::api_error_core::client::FromErrorResponse for #ident #ty_generics #where_clause {
+            fn from_error_response(response: &::api_error_core::client::ErrorResponse) -> ::core::option::Option<Self> {
+                match ::api_error_core::client::ErrorResponse::code(response) {
+                    #(#arms)*
+                    _ => {
+                        #(#inner)*
+                        ::core::option::Option::None
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The typed round trip: a body rendered by the server side of a derived enum is recognised
+//! by the same enum on the client side.
+
+use api_error_core::client::{ErrorResponse, FromErrorResponse};
+use api_error_core::ApiError;
+use api_error_tests::payments::{AuthError, PaymentError};
+use http::{HeaderMap, StatusCode};
+
+#[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+enum Sdk {
+    #[error("unit")]
+    #[api_error(status = 401, code = "invalid_api_key")]
+    InvalidApiKey,
+    #[error("{field} must be positive")]
+    #[api_error(status = 422)]
+    InvalidAmount {
+        #[api_error(param)]
+        field: String,
+    },
+    #[error("{message}")]
+    #[api_error(status = 400)]
+    Rejected { message: String, #[api_error(param)] param: Option<String> },
+    #[error("twice")]
+    #[api_error(status = 400, code = "rejected")]
+    SameCode,
+    #[error("has a source")]
+    #[api_error(status = 503)]
+    NotRebuildable(std::time::Duration),
+}
+
+fn received(e: &dyn ApiError) -> ErrorResponse {
+    let mut body = Vec::new();
+    e.write_json(Some("req_1"), &mut body);
+    ErrorResponse::from_parts(e.status(), &HeaderMap::new(), &body)
+}
+
+#[test]
+fn qualifying_variants_round_trip() {
+    for e in [
+        Sdk::InvalidApiKey,
+        Sdk::InvalidAmount { field: "amount".into() },
+        Sdk::Rejected { message: "bad \"input\"".into(), param: Some("q".into()) },
+        Sdk::Rejected { message: "no param".into(), param: None },
+    ] {
+        assert_eq!(received(&e).to_typed::<Sdk>(), Some(e));
+    }
+}
+
+#[test]
+fn others_are_not_recognised() {
+    assert_eq!(received(&Sdk::NotRebuildable(std::time::Duration::ZERO)).to_typed::<Sdk>(), None);
+    let missing_param = ErrorResponse::from_parts(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &HeaderMap::new(),
+        br#"{"message":"m","type":"validation_error","code":"invalid_amount"}"#,
+    );
+    assert_eq!(Sdk::from_error_response(&missing_param), None);
+    let html = ErrorResponse::from_parts(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>");
+    assert_eq!(html.to_typed::<Sdk>(), None);
+    // Two variants share `rejected` (same status and type): the first one is rebuilt.
+    assert_eq!(Sdk::SameCode.code(), "rejected");
+    assert!(matches!(received(&Sdk::SameCode).to_typed::<Sdk>(), Some(Sdk::Rejected { .. })));
+}
+
+#[test]
+fn transparent_variants_ask_the_inner_type() {
+    let server = PaymentError::Auth(AuthError::Forbidden { action: "refund".into() });
+    let r = received(&server);
+    // `Forbidden`'s field is not param/message, so it cannot be rebuilt...
+    assert!(r.to_typed::<PaymentError>().is_none());
+    // ...while unit and param variants can, through the outer enum too.
+    let r = received(&PaymentError::InvalidAmount { field: "amount".into() });
+    assert!(matches!(
+        r.to_typed::<PaymentError>(),
+        Some(PaymentError::InvalidAmount { field }) if field == "amount"
+    ));
+    assert!(matches!(received(&PaymentError::InvalidApiKey).to_typed::<PaymentError>(), Some(PaymentError::InvalidApiKey)));
+}
