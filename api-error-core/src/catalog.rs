@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+mod render;
+pub use render::{assert_catalog_matches, Catalog, DEFAULT_TITLE, UPDATE_ENV};
+
 /// A type that can list every error it produces. Implemented by `#[derive(ApiError)]`.
 ///
 /// ```

@@ -6,9 +6,24 @@
 
 mod body;
 pub mod catalog;
+pub mod client;
 mod error;
 pub mod json;
 pub mod status;
+
+#[cfg(feature = "actix-web")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix-web")))]
+pub mod actix;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+#[cfg(feature = "tracing")]
+mod log;
+#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+mod render;
+#[cfg(feature = "utoipa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
+pub mod utoipa;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -17,6 +32,7 @@ pub mod __private;
 pub use body::ErrorBody;
 pub use catalog::{CatalogEntry, ErrorCatalog};
 pub use error::ApiError;
+pub use render::{RequestId, RequestIdMissing};
 
 /// Derives [`ApiError`] and [`ErrorCatalog`] (and, with their features, the framework
 /// integrations) for an enum or a struct. See the [crate docs](crate) for the attributes.

@@ -1,0 +1,843 @@
+//! The client side: turn any HTTP error response into a typed value, and decide whether to
+//! retry (SPEC §9).
+//!
+//! For Rust SDKs that consume an API speaking the standard error format (or any of the many
+//! public APIs with the same `message`/`type`/`code`/`param` shape):
+//!
+//! - [`ErrorResponse::from_parts`] builds an error value from a status, the headers and the
+//!   raw body bytes. It never panics and never fails: a JSON body in the standard format, flat
+//!   or wrapped as `{"error": {...}}`, is parsed; anything else (an HTML 502 from a proxy, an
+//!   empty 504 from a gateway, a truncated or non-UTF-8 body) becomes a body whose `type`
+//!   comes from the status table and whose message is the raw text, bounded.
+//! - [`RetryPolicy`] says how long to wait before retry number `n`, or `None` to give up.
+//! - [`FromErrorResponse`] recognises a received error as one of your own error types
+//!   (implemented by `#[derive(ApiError)]`), see [`ErrorResponse::to_typed`].
+//!
+//! # Example: an SDK's request loop
+//!
+//! ```
+//! use api_error_core::client::{ErrorResponse, RetryPolicy};
+//! use http::{HeaderMap, StatusCode};
+//!
+//! // Stand-in for the SDK's transport: two 503s from a proxy, then a real 404.
+//! let mut responses = vec![
+//!     (StatusCode::NOT_FOUND, &br#"{"error":{"message":"No such customer: cus_1","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_1"}}"#[..]),
+//!     (StatusCode::SERVICE_UNAVAILABLE, &b"<html>503 Service Unavailable</html>"[..]),
+//!     (StatusCode::SERVICE_UNAVAILABLE, &b""[..]),
+//! ];
+//! let policy = RetryPolicy::default().jitter(false);
+//! let mut waited = Vec::new();
+//! let mut attempt = 0;
+//! let error = loop {
+//!     let (status, body) = responses.pop().unwrap();
+//!     let error = ErrorResponse::from_parts(status, &HeaderMap::new(), body);
+//!     match policy.delay(attempt, &error) {
+//!         Some(delay) => {
+//!             waited.push(delay); // a real SDK sleeps here
+//!             attempt += 1;
+//!         }
+//!         None => break error,
+//!     }
+//! };
+//! assert_eq!(waited, [std::time::Duration::from_millis(500), std::time::Duration::from_secs(1)]);
+//! assert_eq!(error.code(), "resource_missing");
+//! assert_eq!(error.request_id(), Some("req_1"));
+//! assert_eq!(error.to_string(), "404 not_found_error (resource_missing): No such customer: cus_1 [request_id: req_1]");
+//! ```
+//!
+//! # Bounds
+//!
+//! Error bodies come from the network, so everything is bounded:
+//!
+//! | what | bound |
+//! |---|---|
+//! | body size a JSON parse is attempted on | [`MAX_JSON_BODY_LEN`] (1 MiB) |
+//! | any string field parsed from JSON (`message`, `code`, ...) | [`MAX_FIELD_LEN`] (64 KiB) |
+//! | fallback message built from a non-JSON body | [`MAX_FALLBACK_MESSAGE_LEN`] (4 KiB) |
+//! | `retry_after()` | [`MAX_RETRY_AFTER`] (1 hour) |
+//! | `request_id()` taken from the `x-request-id` header | 256 bytes |
+//!
+//! Larger bodies are never parsed or copied in full: only the first few KiB are decoded.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::status;
+use crate::ErrorBody;
+
+mod date;
+mod retry;
+
+pub use retry::RetryPolicy;
+
+/// The longest fallback message, in bytes, built from a body that is not an error object in
+/// the standard format (HTML, plain text, invalid UTF-8, non-object JSON, bodies too large to
+/// parse): the raw text, lossily decoded as UTF-8, trimmed and cut on a character boundary.
+///
+/// 4 KiB shows the useful start of a proxy's HTML page or a stack trace without letting a
+/// multi-megabyte body into logs and error reports.
+pub const MAX_FALLBACK_MESSAGE_LEN: usize = 4 * 1024;
+
+/// The longest string field, in bytes, kept from a parsed JSON body (`message`, `type`,
+/// `code`, `param`, `request_id`); longer values are cut on a character boundary.
+pub const MAX_FIELD_LEN: usize = 64 * 1024;
+
+/// The largest body, in bytes, that [`ErrorResponse::from_parts`] tries to parse as JSON. A
+/// larger body is not an error object anyone meant to send; it gets a fallback message from
+/// its first [`MAX_FALLBACK_MESSAGE_LEN`] bytes without being parsed or copied in full.
+pub const MAX_JSON_BODY_LEN: usize = 1024 * 1024;
+
+/// The largest value [`ErrorResponse::retry_after`] reports; longer server-requested delays
+/// (a `Retry-After` date years ahead, an absurd `retry-after-ms`) are clamped to it.
+///
+/// One hour keeps the information useful to show ("try again in 40 minutes", hourly quotas)
+/// while excluding nonsense; [`RetryPolicy`] caps what it actually waits much lower.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// The `code` of a received error whose body did not carry one (a non-JSON body, or a JSON
+/// body without a usable `code`).
+pub const UNKNOWN_CODE: &str = "unknown";
+
+/// The longest `x-request-id` header value taken as the request id.
+const MAX_HEADER_REQUEST_ID_LEN: usize = 256;
+
+/// An error response received from an API: status, parsed body and the retry-related headers.
+///
+/// Built with [`from_parts`](ErrorResponse::from_parts) or
+/// [`from_response`](ErrorResponse::from_response), which never fail. It is
+/// `std::error::Error + Send + Sync + 'static`, so an SDK can return it as its error type or
+/// box it.
+///
+/// ```
+/// use api_error_core::client::ErrorResponse;
+/// use http::{HeaderMap, HeaderValue, StatusCode};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("retry-after", HeaderValue::from_static("2"));
+/// headers.insert("x-request-id", HeaderValue::from_static("req_8fZ2kQ"));
+/// let body = br#"{"message":"Too many requests","type":"rate_limit_error","code":"rate_limited","param":null,"request_id":null}"#;
+///
+/// let error = ErrorResponse::from_parts(StatusCode::TOO_MANY_REQUESTS, &headers, body);
+/// assert_eq!(error.status(), StatusCode::TOO_MANY_REQUESTS);
+/// assert_eq!(error.code(), "rate_limited");
+/// assert_eq!(error.error_type(), "rate_limit_error");
+/// assert_eq!(error.message(), "Too many requests");
+/// assert_eq!(error.request_id(), Some("req_8fZ2kQ")); // from the header: the body had none
+/// assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(2)));
+/// assert!(error.is_retryable());
+///
+/// // A proxy's HTML page: the status table gives the type, the text becomes the message.
+/// let error = ErrorResponse::from_parts(
+///     StatusCode::BAD_GATEWAY,
+///     &HeaderMap::new(),
+///     b"<html><body><h1>502 Bad Gateway</h1></body></html>\n",
+/// );
+/// assert_eq!(error.error_type(), "api_error");
+/// assert_eq!(error.code(), "unknown");
+/// assert_eq!(error.message(), "<html><body><h1>502 Bad Gateway</h1></body></html>");
+/// assert!(error.is_retryable());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorResponse {
+    status: StatusCode,
+    body: ErrorBody<'static>,
+    header_request_id: Option<String>,
+    retry_after: Option<Duration>,
+    should_retry: Option<bool>,
+}
+
+impl ErrorResponse {
+    /// Builds the error value of a response from its parts. Never panics, never fails.
+    ///
+    /// The body, after an optional UTF-8 byte order mark and leading whitespace:
+    ///
+    /// - **A JSON object** (at most [`MAX_JSON_BODY_LEN`] bytes) in the standard format, flat
+    ///   (`{"message": ..., "type": ..., ...}`) or enveloped (`{"error": {...}}`; keys of the
+    ///   inner object win, keys outside it fill the gaps), is parsed leniently:
+    ///   - unknown keys are ignored; a key whose value is not a string (or is empty) counts as
+    ///     missing; string values are cut to [`MAX_FIELD_LEN`] bytes;
+    ///   - a missing `type` comes from [`status::default_type`];
+    ///   - a missing `message` is taken from `detail`, `error_description` or `title` (RFC 9457
+    ///     problem details, OAuth 2), else the status's canonical reason (`"Not Found"`);
+    ///   - a missing `code` is the OAuth-style top-level `"error": "<string>"` if present,
+    ///     else [`UNKNOWN_CODE`];
+    ///   - a truncated or otherwise malformed JSON object keeps the fields read before the
+    ///     point where it breaks.
+    /// - **Anything else** — HTML, plain text, empty, invalid UTF-8, a JSON array or string,
+    ///   an object with none of the keys above holding a string, a body over
+    ///   [`MAX_JSON_BODY_LEN`] — becomes a
+    ///   body with the status table's `type`, code [`UNKNOWN_CODE`], and as message the raw
+    ///   text (lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
+    ///   status's canonical reason when that text is empty.
+    ///
+    /// Headers read (all optional, malformed values are ignored): `x-request-id`,
+    /// `retry-after-ms`, `Retry-After`, `x-should-retry`; see the accessors. An HTTP-date in
+    /// `Retry-After` is compared with the system clock now, when the response is received.
+    pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ErrorResponse {
+        ErrorResponse {
+            status,
+            body: parse_body(status, body),
+            header_request_id: header_request_id(headers),
+            retry_after: parse_retry_after(headers, SystemTime::now()),
+            should_retry: parse_should_retry(headers),
+        }
+    }
+
+    /// [`from_parts`](ErrorResponse::from_parts) on an `http::Response` whose body is bytes
+    /// (`Vec<u8>`, `String`, `&[u8]`, `bytes::Bytes`, ...). Also available as `From`.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    ///
+    /// let response = http::Response::builder()
+    ///     .status(409)
+    ///     .header("x-should-retry", "false")
+    ///     .body(r#"{"error":{"message":"Key reused","type":"conflict_error","code":"idempotency_key_reused"}}"#)
+    ///     .unwrap();
+    /// let error = ErrorResponse::from_response(&response);
+    /// assert_eq!(error.code(), "idempotency_key_reused");
+    /// assert!(!error.is_retryable());
+    /// assert_eq!(ErrorResponse::from(&response), error);
+    /// ```
+    pub fn from_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> ErrorResponse {
+        ErrorResponse::from_parts(
+            response.status(),
+            response.headers(),
+            response.body().as_ref(),
+        )
+    }
+
+    /// The response's HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The parsed body, as the server sent it (with defaults filled in, see
+    /// [`from_parts`](ErrorResponse::from_parts)). Its `request_id` is the body's own; the
+    /// `x-request-id` header fallback is only in [`request_id`](ErrorResponse::request_id).
+    pub fn body(&self) -> &ErrorBody<'static> {
+        &self.body
+    }
+
+    /// Consumes the error and returns its body.
+    pub fn into_body(self) -> ErrorBody<'static> {
+        self.body
+    }
+
+    /// The body's `message`: human readable, safe to show.
+    pub fn message(&self) -> &str {
+        &self.body.message
+    }
+
+    /// The body's `type`: the error category, never empty.
+    pub fn error_type(&self) -> &str {
+        &self.body.r#type
+    }
+
+    /// The body's `code`: machine readable, never empty ([`UNKNOWN_CODE`] when the server sent
+    /// none).
+    pub fn code(&self) -> &str {
+        &self.body.code
+    }
+
+    /// The body's `param`: the request parameter the error is about, if any.
+    pub fn param(&self) -> Option<&str> {
+        self.body.param.as_deref()
+    }
+
+    /// The request id to quote to the API's support: the body's `request_id`, else the
+    /// `x-request-id` header when it is 1 to 256 visible ASCII characters (surrounding
+    /// whitespace trimmed).
+    pub fn request_id(&self) -> Option<&str> {
+        self.body
+            .request_id
+            .as_deref()
+            .or(self.header_request_id.as_deref())
+    }
+
+    /// How long the server asked the client to wait before retrying, at most
+    /// [`MAX_RETRY_AFTER`]:
+    ///
+    /// - `retry-after-ms`: milliseconds, integer or decimal (the OpenAI/Stainless header);
+    /// - else `Retry-After`: delta-seconds (a decimal number of seconds is tolerated), or an
+    ///   HTTP-date (IMF-fixdate, RFC 850 or asctime), measured from when the response was
+    ///   parsed; a date in the past gives `Duration::ZERO`.
+    ///
+    /// Negative, non-finite and unparseable values are ignored.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Whether the request may be retried: the `x-should-retry: true|false` header when the
+    /// server sent it (case-insensitive), else the status table
+    /// ([`status::is_retryable`]: 408, 429 and every 5xx).
+    pub fn is_retryable(&self) -> bool {
+        self.should_retry
+            .unwrap_or_else(|| status::is_retryable(self.status))
+    }
+
+    /// Recognises this error as one of your own error types, see [`FromErrorResponse`].
+    ///
+    /// ```
+    /// # use api_error_core::client::{ErrorResponse, FromErrorResponse};
+    /// # #[derive(Debug, PartialEq)] enum MyError { NotFound }
+    /// # impl FromErrorResponse for MyError {
+    /// #     fn from_error_response(r: &ErrorResponse) -> Option<Self> {
+    /// #         (r.code() == "resource_missing").then_some(MyError::NotFound)
+    /// #     }
+    /// # }
+    /// let error = ErrorResponse::from_parts(
+    ///     http::StatusCode::NOT_FOUND,
+    ///     &http::HeaderMap::new(),
+    ///     br#"{"message":"No such customer","type":"not_found_error","code":"resource_missing"}"#,
+    /// );
+    /// assert_eq!(error.to_typed::<MyError>(), Some(MyError::NotFound));
+    /// ```
+    pub fn to_typed<E: FromErrorResponse>(&self) -> Option<E> {
+        E::from_error_response(self)
+    }
+}
+
+impl<B: AsRef<[u8]>> From<&http::Response<B>> for ErrorResponse {
+    fn from(response: &http::Response<B>) -> Self {
+        ErrorResponse::from_response(response)
+    }
+}
+
+/// `404 not_found_error (resource_missing): No such customer [request_id: req_1]` — the
+/// request id part only when one is known.
+impl fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} ({}): {}",
+            self.status.as_u16(),
+            self.body.r#type,
+            self.body.code,
+            self.body.message
+        )?;
+        if let Some(request_id) = self.request_id() {
+            write!(f, " [request_id: {request_id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ErrorResponse {}
+
+/// A type that can recognise a received [`ErrorResponse`] as one of its own values.
+///
+/// `#[derive(ApiError)]` implements it, so one error enum can be shared by a server crate and
+/// its Rust SDK: the received error is matched by `code` to the variant that produces it, for
+/// the variants whose fields can be rebuilt from the body. Return `None` when the response is
+/// not one of yours (an unknown code, a proxy's HTML page); the SDK then keeps the
+/// `ErrorResponse` itself.
+///
+/// Use it through [`ErrorResponse::to_typed`]. A hand-written implementation:
+///
+/// ```
+/// use api_error_core::client::{ErrorResponse, FromErrorResponse};
+/// use http::{HeaderMap, StatusCode};
+///
+/// #[derive(Debug, PartialEq)]
+/// enum PaymentError {
+///     InvalidApiKey,
+///     InvalidAmount { field: String },
+/// }
+///
+/// impl FromErrorResponse for PaymentError {
+///     fn from_error_response(response: &ErrorResponse) -> Option<Self> {
+///         match response.code() {
+///             "invalid_api_key" => Some(PaymentError::InvalidApiKey),
+///             "invalid_amount" => Some(PaymentError::InvalidAmount {
+///                 field: response.param()?.to_owned(),
+///             }),
+///             _ => None,
+///         }
+///     }
+/// }
+///
+/// let error = ErrorResponse::from_parts(
+///     StatusCode::UNPROCESSABLE_ENTITY,
+///     &HeaderMap::new(),
+///     br#"{"message":"amount must be positive","type":"validation_error","code":"invalid_amount","param":"amount"}"#,
+/// );
+/// assert_eq!(
+///     error.to_typed::<PaymentError>(),
+///     Some(PaymentError::InvalidAmount { field: "amount".into() })
+/// );
+///
+/// let proxy = ErrorResponse::from_parts(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>");
+/// assert_eq!(proxy.to_typed::<PaymentError>(), None);
+/// ```
+pub trait FromErrorResponse: Sized {
+    /// The value `response` stands for, or `None` if it is not one of this type's errors.
+    fn from_error_response(response: &ErrorResponse) -> Option<Self>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Body parsing
+// ---------------------------------------------------------------------------------------------
+
+fn parse_body(status: StatusCode, bytes: &[u8]) -> ErrorBody<'static> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    parse_json(bytes)
+        .and_then(|parsed| parsed.into_body(status))
+        .unwrap_or_else(|| fallback_body(status, bytes))
+}
+
+/// Parses a JSON object, keeping whatever was read before an error.
+fn parse_json(bytes: &[u8]) -> Option<Parsed> {
+    if bytes.len() > MAX_JSON_BODY_LEN || bytes.trim_ascii_start().first() != Some(&b'{') {
+        return None;
+    }
+    let mut parsed = Parsed::default();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // Errors (truncation, trailing garbage, excessive nesting) are fine: `parsed` holds every
+    // field completed before them.
+    let _ = OuterSeed(&mut parsed).deserialize(&mut de);
+    Some(parsed)
+}
+
+/// The string fields of one JSON object (the top level, or the `error` envelope).
+#[derive(Default)]
+struct Fields {
+    message: Option<String>,
+    r#type: Option<String>,
+    code: Option<String>,
+    param: Option<String>,
+    request_id: Option<String>,
+    detail: Option<String>,
+    error_description: Option<String>,
+    title: Option<String>,
+}
+
+impl Fields {
+    fn is_empty(&self) -> bool {
+        self.message.is_none()
+            && self.r#type.is_none()
+            && self.code.is_none()
+            && self.param.is_none()
+            && self.request_id.is_none()
+            && self.detail.is_none()
+            && self.error_description.is_none()
+            && self.title.is_none()
+    }
+
+    /// Fills every missing field of `self` from `other`.
+    fn or(self, other: Fields) -> Fields {
+        Fields {
+            message: self.message.or(other.message),
+            r#type: self.r#type.or(other.r#type),
+            code: self.code.or(other.code),
+            param: self.param.or(other.param),
+            request_id: self.request_id.or(other.request_id),
+            detail: self.detail.or(other.detail),
+            error_description: self.error_description.or(other.error_description),
+            title: self.title.or(other.title),
+        }
+    }
+}
+
+/// What was read from a JSON object body.
+#[derive(Default)]
+struct Parsed {
+    outer: Fields,
+    /// The `error` envelope, when `error` was an object.
+    inner: Fields,
+    /// OAuth 2 style `"error": "invalid_grant"`.
+    error_code: Option<String>,
+}
+
+impl Parsed {
+    /// The body, or `None` if the object had nothing we recognise.
+    fn into_body(self, status: StatusCode) -> Option<ErrorBody<'static>> {
+        if self.outer.is_empty() && self.inner.is_empty() && self.error_code.is_none() {
+            return None;
+        }
+        let f = self.inner.or(self.outer);
+        let message = [f.message, f.detail, f.error_description, f.title]
+            .into_iter()
+            .flatten()
+            .find(|m| !m.trim().is_empty())
+            .unwrap_or_else(|| reason_message(status));
+        let r#type = non_blank(f.r#type)
+            .map(Cow::Owned)
+            .unwrap_or(Cow::Borrowed(status::default_type(status)));
+        let code = non_blank(f.code)
+            .or_else(|| non_blank(self.error_code))
+            .map(Cow::Owned)
+            .unwrap_or(Cow::Borrowed(UNKNOWN_CODE));
+        Some(ErrorBody {
+            message: Cow::Owned(message),
+            r#type,
+            code,
+            param: non_blank(f.param).map(Cow::Owned),
+            request_id: non_blank(f.request_id).map(Cow::Owned),
+        })
+    }
+}
+
+/// The value trimmed, or `None` if it is blank.
+fn non_blank(value: Option<String>) -> Option<String> {
+    let value = value?;
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.len() == value.len() {
+        Some(value)
+    } else {
+        Some(trimmed.to_owned())
+    }
+}
+
+/// The keys we read; everything else is skipped without being materialised.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum Key {
+    Message,
+    Type,
+    Code,
+    Param,
+    RequestId,
+    Detail,
+    ErrorDescription,
+    Title,
+    Error,
+    #[serde(other)]
+    Other,
+}
+
+/// Reads the value of a plain field `key` into `fields`; `false` if `key` is not one.
+fn read_field<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: &Key,
+    fields: &mut Fields,
+) -> Result<bool, A::Error> {
+    let slot = match key {
+        Key::Message => &mut fields.message,
+        Key::Type => &mut fields.r#type,
+        Key::Code => &mut fields.code,
+        Key::Param => &mut fields.param,
+        Key::RequestId => &mut fields.request_id,
+        Key::Detail => &mut fields.detail,
+        Key::ErrorDescription => &mut fields.error_description,
+        Key::Title => &mut fields.title,
+        Key::Error | Key::Other => return Ok(false),
+    };
+    if let Lenient(Some(value)) = map.next_value()? {
+        *slot = Some(value);
+    }
+    Ok(true)
+}
+
+/// The top-level object.
+struct OuterSeed<'p>(&'p mut Parsed);
+
+impl<'de> DeserializeSeed<'de> for OuterSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OuterSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an error object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            if read_field(&mut map, &key, &mut self.0.outer)? {
+                continue;
+            }
+            if let Key::Error = key {
+                map.next_value_seed(EnvelopeSeed(self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The value of the top-level `error` key: an object (the envelope), a string (an OAuth 2
+/// error code) or anything else (ignored).
+struct EnvelopeSeed<'p>(&'p mut Parsed);
+
+impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an error object or code")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            if !read_field(&mut map, &key, &mut self.0.inner)? {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.0.error_code = Some(bounded(v).to_owned());
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_seq(seq).map(drop)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A string value, bounded to [`MAX_FIELD_LEN`]; any other JSON value is consumed and gives
+/// `None`, so a key of the wrong type counts as missing.
+struct Lenient(Option<String>);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> Visitor<'de> for LenientVisitor {
+    type Value = Lenient;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Lenient, E> {
+        Ok(Lenient(Some(bounded(v).to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, mut v: String) -> Result<Lenient, E> {
+        let len = bounded(&v).len();
+        v.truncate(len);
+        Ok(Lenient(Some(v)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lenient, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| Lenient(None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Lenient, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| Lenient(None))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Lenient, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Lenient, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Lenient, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<Lenient, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<Lenient, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Lenient, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Lenient, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Lenient, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Lenient, D::Error> {
+        Lenient::deserialize(deserializer)
+    }
+}
+
+/// `s` cut to at most [`MAX_FIELD_LEN`] bytes.
+fn bounded(s: &str) -> &str {
+    truncate_on_char_boundary(s, MAX_FIELD_LEN)
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn truncate_on_char_boundary(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end = end.saturating_sub(1);
+    }
+    s.get(..end).unwrap_or_default()
+}
+
+/// The body of a response that is not an error object in the standard format.
+fn fallback_body(status: StatusCode, bytes: &[u8]) -> ErrorBody<'static> {
+    let text = fallback_text(bytes);
+    let message = if text.is_empty() {
+        reason_message(status)
+    } else {
+        text
+    };
+    ErrorBody::new(message, status::default_type(status), UNKNOWN_CODE)
+}
+
+/// The raw text: lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes. Only a
+/// prefix slightly longer than the bound is ever decoded.
+fn fallback_text(bytes: &[u8]) -> String {
+    let bytes = bytes.trim_ascii_start();
+    // Lossy decoding never shrinks its input, so this window always yields enough text; the
+    // slack lets a character cut by the window be dropped rather than shown as U+FFFD.
+    let window = MAX_FALLBACK_MESSAGE_LEN + 16;
+    let cut = bytes.len() > window;
+    let prefix = bytes.get(..window).unwrap_or(bytes);
+
+    let mut text = String::with_capacity(prefix.len());
+    let mut chunks = prefix.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        text.push_str(chunk.valid());
+        let cut_here = cut && chunks.peek().is_none();
+        if !chunk.invalid().is_empty() && !cut_here {
+            text.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    truncate_on_char_boundary(text.trim(), MAX_FALLBACK_MESSAGE_LEN)
+        .trim_end()
+        .to_owned()
+}
+
+/// The message of a body that has none: the status's canonical reason.
+fn reason_message(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => reason.to_owned(),
+        None => format!("HTTP status {}", status.as_u16()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headers
+// ---------------------------------------------------------------------------------------------
+
+/// A header's value as trimmed visible ASCII, if present and valid.
+fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name)?.to_str().ok().map(str::trim)
+}
+
+fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    let id = header_str(headers, "x-request-id")?;
+    let valid = !id.is_empty()
+        && id.len() <= MAX_HEADER_REQUEST_ID_LEN
+        && id.bytes().all(|b| b.is_ascii_graphic());
+    valid.then(|| id.to_owned())
+}
+
+fn parse_should_retry(headers: &HeaderMap) -> Option<bool> {
+    let value = header_str(headers, "x-should-retry")?;
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let from_ms = header_str(headers, "retry-after-ms")
+        .and_then(non_negative_number)
+        .map(|ms| clamped_secs(ms / 1000.0));
+    if from_ms.is_some() {
+        return from_ms;
+    }
+    let value = header_str(headers, "retry-after")?;
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // delta-seconds; more digits than fit a u64 are certainly more than the maximum.
+        let secs = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
+    }
+    if let Some(secs) = non_negative_number(value) {
+        return Some(clamped_secs(secs));
+    }
+    let at = date::parse_http_date(value)?;
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
+    )
+}
+
+/// A finite, non-negative decimal number (`"1500"`, `"1.5"`).
+fn non_negative_number(s: &str) -> Option<f64> {
+    // Only digits and one dot: rejects `inf`, `NaN`, exponents and signs, which `f64::from_str`
+    // would otherwise accept.
+    let plain = !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && s.bytes().filter(|&b| b == b'.').count() <= 1
+        && s.bytes().any(|b| b.is_ascii_digit());
+    if !plain {
+        return None;
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+/// `secs` as a duration, at most [`MAX_RETRY_AFTER`].
+fn clamped_secs(secs: f64) -> Duration {
+    if secs >= MAX_RETRY_AFTER.as_secs_f64() {
+        MAX_RETRY_AFTER
+    } else if secs > 0.0 {
+        Duration::try_from_secs_f64(secs).unwrap_or(MAX_RETRY_AFTER)
+    } else {
+        Duration::ZERO
+    }
+}

@@ -1,0 +1,270 @@
+//! [`RetryPolicy`]: when, and after how long, an SDK retries a failed request.
+
+use std::collections::hash_map::RandomState;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::ErrorResponse;
+
+/// When to retry a failed request, and how long to wait first.
+///
+/// [`delay`](RetryPolicy::delay) answers for retry number `attempt` (0 = the first retry):
+///
+/// 1. `None` once `attempt >= max_retries`, or when the error is not retryable
+///    ([`ErrorResponse::is_retryable`]: `x-should-retry` when the server sent it, else the
+///    status table — so 400, 401, 403, 404, 409, 422 are never retried unless the server says
+///    so, and a 409 with `x-should-retry: false` never is).
+/// 2. The server's own delay when it sent one ([`ErrorResponse::retry_after`]:
+///    `retry-after-ms`, else `Retry-After`), capped at the larger of `max_delay` and
+///    `max_retry_after` (default 60 s): honouring the server is what makes a 429 succeed,
+///    and the cap keeps a misconfigured server from parking a client for an hour. Not
+///    jittered: the server already chose when it wants the client back.
+/// 3. Otherwise exponential backoff, `initial_delay * 2^attempt` capped at `max_delay`, with
+///    "full jitter" (a uniformly random delay between zero and that value) so that many
+///    clients failing together do not retry together.
+///
+/// The defaults, `2` retries, `0.5 s` initial, `8 s` max, match the OpenAI/Stainless SDKs.
+///
+/// ```
+/// use std::time::Duration;
+/// use api_error_core::client::{ErrorResponse, RetryPolicy};
+/// use http::{HeaderMap, HeaderValue, StatusCode};
+///
+/// let unavailable = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+///
+/// // Deterministic: no jitter.
+/// let policy = RetryPolicy::default().max_retries(4).jitter(false);
+/// assert_eq!(policy.delay(0, &unavailable), Some(Duration::from_millis(500)));
+/// assert_eq!(policy.delay(1, &unavailable), Some(Duration::from_secs(1)));
+/// assert_eq!(policy.delay(3, &unavailable), Some(Duration::from_secs(4)));
+/// assert_eq!(policy.delay(4, &unavailable), None); // attempts spent
+///
+/// // Full jitter with an injected source (here: always the middle of the range).
+/// let policy = RetryPolicy::default().jitter_source(|| 0.5);
+/// assert_eq!(policy.delay(1, &unavailable), Some(Duration::from_millis(500)));
+///
+/// // The server's Retry-After wins.
+/// let mut headers = HeaderMap::new();
+/// headers.insert("retry-after", HeaderValue::from_static("3"));
+/// let limited = ErrorResponse::from_parts(StatusCode::TOO_MANY_REQUESTS, &headers, b"");
+/// assert_eq!(policy.delay(0, &limited), Some(Duration::from_secs(3)));
+///
+/// // Not retryable: a 404 is final.
+/// let missing = ErrorResponse::from_parts(StatusCode::NOT_FOUND, &HeaderMap::new(), b"");
+/// assert_eq!(policy.delay(0, &missing), None);
+/// ```
+#[derive(Clone)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_delay: Duration,
+    max_delay: Duration,
+    max_retry_after: Duration,
+    jitter: bool,
+    source: Option<Arc<dyn Fn() -> f64 + Send + Sync>>,
+}
+
+impl RetryPolicy {
+    /// Default number of retries: 2.
+    pub const DEFAULT_MAX_RETRIES: u32 = 2;
+    /// Default delay before the first retry, before jitter: 0.5 s.
+    pub const DEFAULT_INITIAL_DELAY: Duration = Duration::from_millis(500);
+    /// Default cap of the exponential backoff: 8 s.
+    pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(8);
+    /// Default cap of a server-requested delay (`Retry-After`, `retry-after-ms`): 60 s.
+    /// The effective cap is the larger of this and `max_delay`.
+    pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+    /// The default policy: 2 retries, 0.5 s initial delay, 8 s maximum, full jitter from a
+    /// built-in random source, server delays honoured up to 60 s.
+    pub fn new() -> RetryPolicy {
+        RetryPolicy {
+            max_retries: Self::DEFAULT_MAX_RETRIES,
+            initial_delay: Self::DEFAULT_INITIAL_DELAY,
+            max_delay: Self::DEFAULT_MAX_DELAY,
+            max_retry_after: Self::DEFAULT_MAX_RETRY_AFTER,
+            jitter: true,
+            source: None,
+        }
+    }
+
+    /// A policy that never retries.
+    ///
+    /// ```
+    /// # use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// let error = ErrorResponse::from_parts(http::StatusCode::BAD_GATEWAY, &http::HeaderMap::new(), b"");
+    /// assert_eq!(RetryPolicy::never().delay(0, &error), None);
+    /// ```
+    pub fn never() -> RetryPolicy {
+        RetryPolicy::new().max_retries(0)
+    }
+
+    /// Sets how many times a request is retried (attempts `0..max_retries` get a delay).
+    #[must_use]
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the backoff delay before the first retry (before jitter).
+    #[must_use]
+    pub fn initial_delay(mut self, initial_delay: Duration) -> Self {
+        self.initial_delay = initial_delay;
+        self
+    }
+
+    /// Sets the cap of the exponential backoff.
+    #[must_use]
+    pub fn max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// Sets the cap of a server-requested delay; the effective cap is the larger of this and
+    /// [`max_delay`](RetryPolicy::max_delay).
+    #[must_use]
+    pub fn max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// Turns full jitter on (the default) or off. Off, backoff delays are exactly
+    /// [`backoff`](RetryPolicy::backoff).
+    #[must_use]
+    pub fn jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Turns jitter on with `source` as the random source: each call returns a number in
+    /// `[0, 1)` by which the backoff delay is multiplied. Values outside `[0, 1]` are clamped,
+    /// NaN counts as `1` (no jitter). Inject a fixed or seeded source to make tests
+    /// deterministic.
+    #[must_use]
+    pub fn jitter_source<F>(mut self, source: F) -> Self
+    where
+        F: Fn() -> f64 + Send + Sync + 'static,
+    {
+        self.jitter = true;
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// How long to wait before retry number `attempt` (0 = the first retry) after `error`, or
+    /// `None` to give up. See the [type docs](RetryPolicy) for the rules.
+    pub fn delay(&self, attempt: u32, error: &ErrorResponse) -> Option<Duration> {
+        if attempt >= self.max_retries || !error.is_retryable() {
+            return None;
+        }
+        if let Some(requested) = error.retry_after() {
+            return Some(requested.min(self.max_retry_after.max(self.max_delay)));
+        }
+        let backoff = self.backoff(attempt);
+        if !self.jitter {
+            return Some(backoff);
+        }
+        let factor = match &self.source {
+            Some(source) => source(),
+            None => random_unit(),
+        };
+        Some(scale(backoff, factor))
+    }
+
+    /// The backoff before jitter for retry number `attempt`: `initial_delay * 2^attempt`,
+    /// capped at `max_delay`, without overflow for any `attempt`.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use api_error_core::client::RetryPolicy;
+    /// let policy = RetryPolicy::default();
+    /// assert_eq!(policy.backoff(0), Duration::from_millis(500));
+    /// assert_eq!(policy.backoff(4), Duration::from_secs(8));
+    /// assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(8));
+    /// ```
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        match 1u32.checked_shl(attempt) {
+            Some(factor) => self
+                .initial_delay
+                .saturating_mul(factor)
+                .min(self.max_delay),
+            None => self.max_delay,
+        }
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy::new()
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = match (self.jitter, &self.source) {
+            (false, _) => "off",
+            (true, None) => "built-in",
+            (true, Some(_)) => "custom",
+        };
+        f.debug_struct("RetryPolicy")
+            .field("max_retries", &self.max_retries)
+            .field("initial_delay", &self.initial_delay)
+            .field("max_delay", &self.max_delay)
+            .field("max_retry_after", &self.max_retry_after)
+            .field("jitter", &source)
+            .finish()
+    }
+}
+
+/// `duration * factor`, with `factor` clamped to `[0, 1]` (NaN: 1); never panics.
+fn scale(duration: Duration, factor: f64) -> Duration {
+    let factor = if factor.is_nan() {
+        1.0
+    } else {
+        factor.clamp(0.0, 1.0)
+    };
+    Duration::try_from_secs_f64(duration.as_secs_f64() * factor)
+        .unwrap_or(duration)
+        .min(duration)
+}
+
+/// A number in `[0, 1)` that is random enough for jitter (not for anything else): std's
+/// randomly keyed SipHash over a process-wide counter and the clock. No dependency needed.
+fn random_unit() -> f64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    hasher.write_u128(nanos);
+    // The top 53 bits, as a float in [0, 1).
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_unit_is_in_range_and_varies() {
+        let values: Vec<f64> = (0..1000).map(|_| random_unit()).collect();
+        assert!(values.iter().all(|v| (0.0..1.0).contains(v)));
+        let mean = values.iter().sum::<f64>() / 1000.0;
+        assert!((0.4..0.6).contains(&mean), "mean {mean}");
+    }
+
+    #[test]
+    fn scale_never_panics() {
+        for factor in [f64::NAN, f64::INFINITY, -1.0, 0.0, 0.5, 1.0, 2.0] {
+            for d in [Duration::ZERO, Duration::from_secs(1), Duration::MAX] {
+                assert!(scale(d, factor) <= d);
+            }
+        }
+        assert_eq!(
+            scale(Duration::from_secs(2), 0.25),
+            Duration::from_millis(500)
+        );
+    }
+}

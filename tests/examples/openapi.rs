@@ -1,0 +1,172 @@
+//! Builds the OpenAPI 3.1 document of a small axum payments API with utoipa and prints it as
+//! JSON. Every error response comes from the error enums: one response per status, the
+//! `ErrorBody` schema, and one example body per code.
+//!
+//! ```text
+//! cargo run --example openapi
+//! ```
+
+use api_error_core::{ApiError, ErrorBody};
+use axum::extract::Path;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+/// Authentication and authorization errors, shared by every endpoint.
+#[derive(Debug, thiserror::Error, ApiError)]
+pub enum AuthError {
+    /// The API key is missing, revoked or malformed. Check the `Authorization` header.
+    #[error("Invalid API key provided")]
+    #[api_error(status = 401, code = "invalid_api_key")]
+    InvalidApiKey,
+
+    /// The API key is valid but lacks the permission this request needs.
+    #[error("This API key cannot {action}")]
+    #[api_error(status = 403, code = "permission_denied")]
+    PermissionDenied {
+        /// What the key tried to do.
+        action: String,
+    },
+}
+
+/// Errors of the payments endpoints.
+#[derive(Debug, thiserror::Error, ApiError)]
+pub enum PaymentError {
+    /// No customer has this id. Check the id, and that it belongs to this account.
+    #[error("No such customer: {id}")]
+    #[api_error(status = 404, code = "resource_missing", param = "customer")]
+    CustomerNotFound {
+        /// The id the request named.
+        id: String,
+    },
+
+    /// The idempotency key was already used with different parameters.
+    #[error("Idempotency key {key} was reused with different parameters")]
+    #[api_error(status = 409, code = "idempotency_key_reused")]
+    IdempotencyConflict {
+        /// The reused key.
+        key: String,
+    },
+
+    /// An amount must be a positive integer in the currency's smallest unit.
+    #[error("{field} must be positive")]
+    #[api_error(status = 422, code = "invalid_amount")]
+    InvalidAmount {
+        /// The offending parameter.
+        #[api_error(param)]
+        field: String,
+    },
+
+    /// Too many requests hit the API too quickly. Retry after the delay in `Retry-After`.
+    #[error("Too many requests")]
+    #[api_error(status = 429, code = "rate_limited")]
+    RateLimited {
+        /// How long to wait.
+        #[api_error(retry_after)]
+        wait: std::time::Duration,
+    },
+
+    /// The database is unavailable; the request can be retried.
+    #[error("database unavailable: {0}")]
+    #[api_error(status = 503, code = "database_unavailable")]
+    Database(#[source] std::io::Error),
+
+    /// Authentication errors.
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Auth(AuthError),
+}
+
+/// A customer.
+#[derive(Serialize, ToSchema)]
+pub struct Customer {
+    /// The customer id, `cus_...`.
+    id: String,
+    /// The customer's email address.
+    email: String,
+}
+
+/// A charge.
+#[derive(Serialize, ToSchema)]
+pub struct Charge {
+    /// The charge id, `ch_...`.
+    id: String,
+    /// The amount in the currency's smallest unit.
+    amount: u64,
+}
+
+/// Retrieve a customer.
+#[utoipa::path(
+    get,
+    path = "/v1/customers/{id}",
+    params(("id" = String, Path, description = "The customer id")),
+    responses(
+        (status = 200, description = "The customer", body = Customer),
+        PaymentError,
+    ),
+)]
+async fn get_customer(Path(id): Path<String>) -> Result<Json<Customer>, PaymentError> {
+    if id == "cus_123" {
+        Ok(Json(Customer {
+            id,
+            email: "jenny@example.com".into(),
+        }))
+    } else {
+        Err(PaymentError::CustomerNotFound { id })
+    }
+}
+
+/// Create a charge.
+#[utoipa::path(
+    post,
+    path = "/v1/charges",
+    responses(
+        (status = 200, description = "The charge", body = Charge),
+        PaymentError,
+    ),
+)]
+async fn create_charge() -> Result<Json<Charge>, PaymentError> {
+    Err(PaymentError::Auth(AuthError::InvalidApiKey))
+}
+
+/// Who am I: only authentication errors can happen here.
+#[utoipa::path(
+    get,
+    path = "/v1/me",
+    responses((status = 200, description = "The account"), AuthError),
+)]
+async fn me() -> Result<&'static str, AuthError> {
+    Err(AuthError::InvalidApiKey)
+}
+
+/// The API's OpenAPI document. Registering `ErrorBody` is optional (error responses inline
+/// its schema); it makes the schema show up under `components.schemas` for SDK generators.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Payments API", version = "1.0.0"),
+    paths(get_customer, create_charge, me),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+/// The API itself: the same handlers the document describes. Serve it with
+/// `axum::serve(listener, app())` (not done here: printing the document is the point).
+fn app() -> Router {
+    Router::new()
+        .route("/v1/customers/{id}", get(get_customer))
+        .route("/v1/charges", post(create_charge))
+        .route("/v1/me", get(me))
+        .layer(api_error_core::axum::ApiErrorLayer::new())
+}
+
+fn main() {
+    let _app = app();
+    match ApiDoc::openapi().to_pretty_json() {
+        Ok(json) => println!("{json}"),
+        Err(e) => {
+            eprintln!("cannot render the OpenAPI document: {e}");
+            std::process::exit(1);
+        }
+    }
+}

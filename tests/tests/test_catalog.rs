@@ -1,0 +1,429 @@
+//! The error catalog rendered as a reference (Markdown, JSON), merging, and the drift guard.
+//!
+//! The Markdown and JSON of a fixed enum are compared with checked-in files under
+//! `tests/snapshots/`; after an intended change, rewrite them with
+//! `UPDATE_SNAPSHOTS=1 cargo test -p api-error-tests --test test_catalog` and review the diff.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use api_error_core::catalog::{
+    assert_catalog_matches, Catalog, CatalogEntry, ErrorCatalog, UPDATE_ENV,
+};
+use api_error_core::ApiError;
+
+/// Authentication errors, inlined into `PaymentError` by a transparent variant.
+#[derive(Debug, thiserror::Error, ApiError)]
+pub enum AuthError {
+    /// The API key is missing, revoked or malformed.
+    #[error("Invalid API key provided")]
+    #[api_error(status = 401, code = "invalid_api_key")]
+    InvalidApiKey,
+
+    /// The API key lacks the permission this request needs.
+    #[error("This API key cannot {action}")]
+    #[api_error(status = 403, code = "permission_denied")]
+    PermissionDenied { action: String },
+}
+
+/// The fixed enum of the snapshots.
+#[derive(Debug, thiserror::Error, ApiError)]
+pub enum PaymentError {
+    /// No customer has this id.
+    #[error("No such customer: {id}")]
+    #[api_error(status = 404, code = "resource_missing", param = "customer")]
+    CustomerNotFound { id: String },
+
+    /// The idempotency key was reused
+    /// with different parameters.
+    ///
+    /// Use a new key for a new request:
+    /// - one key per request
+    /// - 1. no, really
+    #[error("Idempotency key {key} was reused with different parameters")]
+    #[api_error(status = 409, code = "idempotency_key_reused")]
+    IdempotencyConflict { key: String },
+
+    /// Amounts are integers | in the smallest currency unit.
+    #[error("{field} must be positive")]
+    #[api_error(status = 422, code = "invalid_amount")]
+    InvalidAmount {
+        #[api_error(param)]
+        field: String,
+    },
+
+    #[error("Too many requests")]
+    #[api_error(status = 429, code = "rate_limited")]
+    RateLimited {
+        #[api_error(retry_after)]
+        wait: std::time::Duration,
+    },
+
+    /// The ledger could not be reached.
+    #[error("db password hunter2 rejected by ledger-db-01")]
+    #[api_error(status = 500, code = "ledger_unavailable")]
+    Ledger,
+
+    /// The database is unavailable.
+    #[error("database unavailable: {0}")]
+    #[api_error(status = 503, code = "database_unavailable")]
+    Database(#[source] std::io::Error),
+
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Auth(AuthError),
+
+    /// A second 404, to show several codes under one status.
+    #[error("No such charge")]
+    #[api_error(status = 404, code = "charge_missing", param = "charge")]
+    ChargeNotFound,
+}
+
+fn entry(code: &'static str, status: u16) -> CatalogEntry {
+    CatalogEntry {
+        variant: "Hand",
+        status,
+        error_type: "invalid_request_error",
+        code,
+        message: "hand-written",
+        param: None,
+        retryable: false,
+        doc: "",
+    }
+}
+
+/// A hand-written catalog that repeats a code of `PaymentError` with another status.
+struct Hand;
+impl ErrorCatalog for Hand {
+    fn catalog() -> Vec<CatalogEntry> {
+        vec![
+            entry("resource_missing", 410),
+            entry("gone", 410),
+            entry("gone", 400),
+            entry("bad_request", 400),
+        ]
+    }
+}
+
+fn snapshot_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("snapshots")
+        .join(name)
+}
+
+/// Compares `actual` with a checked-in file byte for byte (`UPDATE_SNAPSHOTS=1` rewrites it).
+/// Deliberately not `API_ERROR_CATALOG_UPDATE`, which the drift test below toggles.
+fn assert_snapshot(name: &str, actual: &str) {
+    let path = snapshot_path(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}); run with UPDATE_SNAPSHOTS=1 to create it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        panic!(
+            "{} is out of date (run with UPDATE_SNAPSHOTS=1 and review the diff)\n\
+             --- expected ---\n{expected}\n--- actual ---\n{actual}",
+            path.display()
+        );
+    }
+}
+
+fn payment_catalog() -> Catalog {
+    Catalog::of::<PaymentError>().with_title("Payments API errors")
+}
+
+#[test]
+fn markdown_snapshot() {
+    assert_snapshot("catalog.md", &payment_catalog().to_markdown());
+}
+
+#[test]
+fn json_snapshot() {
+    let mut json = payment_catalog().to_json();
+    json.push('\n');
+    assert_snapshot("catalog.json", &json);
+}
+
+#[test]
+fn json_has_stable_field_names_and_catalog_order() {
+    let value: serde_json::Value = serde_json::from_str(&payment_catalog().to_json()).unwrap();
+    let entries = value.as_array().unwrap();
+    let codes: Vec<&str> = entries
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "resource_missing",
+            "idempotency_key_reused",
+            "invalid_amount",
+            "rate_limited",
+            "ledger_unavailable",
+            "database_unavailable",
+            "invalid_api_key",
+            "permission_denied",
+            "charge_missing",
+        ]
+    );
+    for e in entries {
+        let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            [
+                "code",
+                "doc",
+                "message",
+                "param",
+                "retryable",
+                "status",
+                "type",
+                "variant"
+            ]
+        );
+    }
+    let first = &entries[0];
+    assert_eq!(first["variant"], "CustomerNotFound");
+    assert_eq!(first["status"], 404);
+    assert_eq!(first["type"], "not_found_error");
+    assert_eq!(first["message"], "No such customer: {id}");
+    assert_eq!(first["param"], "customer");
+    assert_eq!(first["retryable"], false);
+    assert_eq!(first["doc"], "No customer has this id.");
+    // A field param is only known at run time.
+    assert_eq!(entries[2]["param"], serde_json::Value::Null);
+    assert_eq!(entries[3]["retryable"], true);
+}
+
+#[test]
+fn markdown_layout() {
+    let md = payment_catalog().to_markdown();
+    assert!(
+        md.starts_with("# Payments API errors\n\n## 401 Unauthorized\n\n"),
+        "{md}"
+    );
+    assert!(md.ends_with(" |\n"), "{md}");
+    // Sections in ascending status order.
+    let sections: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(
+        sections,
+        [
+            "## 401 Unauthorized",
+            "## 403 Forbidden",
+            "## 404 Not Found",
+            "## 409 Conflict",
+            "## 422 Unprocessable Entity",
+            "## 429 Too Many Requests",
+            "## 500 Internal Server Error",
+            "## 503 Service Unavailable",
+        ]
+    );
+    assert_eq!(
+        md.matches("| Code | Type | Message | Param | Retryable | Description |")
+            .count(),
+        8
+    );
+    // Several codes under one status, in catalog order.
+    let missing = md.find("`resource_missing`").unwrap();
+    let charge = md.find("`charge_missing`").unwrap();
+    assert!(missing < charge);
+    // Escaping: `|` in a cell, and a multi-line doc comment on one row.
+    assert!(md.contains("Amounts are integers \\| in the smallest currency unit."));
+    assert!(md.contains(
+        "| The idempotency key was reused with different parameters.<br><br>\
+         Use a new key for a new request:<br>- one key per request<br>- 1. no, really |"
+    ));
+    // The redacted 5xx shows only its generic message.
+    assert!(!md.contains("hunter2"));
+    assert!(md
+        .contains("| `ledger_unavailable` | `api_error` | An internal error occurred. |  | yes |"));
+}
+
+#[test]
+fn every_table_row_has_six_cells() {
+    let md = payment_catalog().to_markdown();
+    for line in md.lines().filter(|l| l.starts_with('|')) {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert_eq!(cells, 7, "{line}");
+    }
+}
+
+#[test]
+fn merge_deduplicates_by_code_keeping_the_first() {
+    let payment = PaymentError::catalog();
+    let auth = AuthError::catalog();
+    // The transparent variant already inlines AuthError's entries.
+    assert!(auth.iter().all(|a| payment.contains(a)));
+
+    let merged = Catalog::of::<PaymentError>().with::<AuthError>();
+    assert_eq!(merged.len(), payment.len());
+    assert_eq!(merged.entries(), payment.as_slice());
+
+    let merged = Catalog::of::<AuthError>()
+        .with::<PaymentError>()
+        .with::<Hand>();
+    let codes: Vec<&str> = merged.entries().iter().map(|e| e.code).collect();
+    assert_eq!(codes[..2], ["invalid_api_key", "permission_denied"]);
+    assert_eq!(
+        codes.iter().filter(|c| **c == "resource_missing").count(),
+        1
+    );
+    assert_eq!(merged.get("resource_missing").unwrap().status, 404);
+    assert_eq!(merged.get("gone").unwrap().status, 410);
+    assert_eq!(&codes[codes.len() - 2..], ["gone", "bad_request"]);
+    assert_eq!(merged.len(), payment.len() + 2);
+
+    // Extend and FromIterator de-duplicate the same way.
+    let collected: Catalog = Hand::catalog().into_iter().collect();
+    assert_eq!(collected.len(), 3);
+    assert_eq!(
+        collected.by_status().keys().copied().collect::<Vec<_>>(),
+        [400, 410]
+    );
+}
+
+#[test]
+fn empty_catalog() {
+    let catalog = Catalog::new();
+    assert!(catalog.is_empty());
+    assert_eq!(catalog.to_json(), "[]");
+    assert_eq!(catalog.to_markdown(), "# Error reference\n");
+}
+
+fn panic_message(result: std::thread::Result<()>) -> String {
+    match result {
+        Ok(()) => panic!("expected the drift check to fail"),
+        Err(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default(),
+    }
+}
+
+/// Every drift-guard case in one test: the update variable is process-global.
+#[test]
+fn drift_guard() {
+    let saved = std::env::var_os(UPDATE_ENV);
+    std::env::remove_var(UPDATE_ENV);
+
+    let dir = std::env::temp_dir().join(format!(
+        "api-error-catalog-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    ));
+    let file = dir.join("nested").join("payment.json");
+    let check = |file: &Path| {
+        catch_unwind(AssertUnwindSafe(|| {
+            assert_catalog_matches::<PaymentError>(file)
+        }))
+    };
+
+    // Missing file: fails and says how to create it.
+    let msg = panic_message(check(&file));
+    assert!(msg.contains("API_ERROR_CATALOG_UPDATE=1"), "{msg}");
+    assert!(msg.contains("payment.json"), "{msg}");
+
+    // "0" does not count as update mode.
+    std::env::set_var(UPDATE_ENV, "0");
+    assert!(check(&file).is_err());
+    assert!(!file.exists());
+
+    // Update mode writes the file (and its directories).
+    std::env::set_var(UPDATE_ENV, "1");
+    assert!(check(&file).is_ok());
+    std::env::remove_var(UPDATE_ENV);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        written,
+        format!("{}\n", Catalog::of::<PaymentError>().to_json())
+    );
+
+    // Matching file passes, whatever its formatting.
+    assert!(check(&file).is_ok());
+    let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+    std::fs::write(&file, serde_json::to_string(&value).unwrap()).unwrap();
+    assert!(check(&file).is_ok());
+
+    // A changed contract fails with a diff naming the codes.
+    let mut changed = value.clone();
+    let entries = changed.as_array_mut().unwrap();
+    entries[0]["status"] = 410.into(); // resource_missing: was 410, now 404
+    entries[0]["type"] = "gone_error".into();
+    entries[1]["message"] = "Old message".into(); // idempotency_key_reused
+    entries[2]["param"] = "amount".into(); // invalid_amount
+    entries[3]["retryable"] = false.into(); // rate_limited
+    entries.retain(|e| e["code"] != "permission_denied"); // now added
+    let mut ghost = entries[0].clone();
+    ghost["code"] = "ghost_code".into(); // now removed
+    entries.push(ghost);
+    std::fs::write(&file, serde_json::to_string_pretty(&changed).unwrap()).unwrap();
+    let msg = panic_message(check(&file));
+    assert!(
+        msg.contains("codes added:\n  + permission_denied (status 403"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("codes removed:\n  - ghost_code (status 410"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("~ resource_missing: status 410 -> 404; type gone_error -> not_found_error"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(r#"~ idempotency_key_reused: message "Old message" -> "Idempotency key {key} was reused with different parameters""#),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(r#"~ invalid_amount: param "amount" -> null"#),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("~ rate_limited: retryable false -> true"),
+        "{msg}"
+    );
+    assert!(msg.contains("API_ERROR_CATALOG_UPDATE=1"), "{msg}");
+    assert!(!msg.contains("charge_missing"), "{msg}");
+
+    // Same entries, another order: still a failure, explained.
+    let mut reordered = value.clone();
+    reordered.as_array_mut().unwrap().reverse();
+    std::fs::write(&file, serde_json::to_string(&reordered).unwrap()).unwrap();
+    let msg = panic_message(check(&file));
+    assert!(msg.contains("different order"), "{msg}");
+
+    // Not a catalog: fails and says how to regenerate.
+    std::fs::write(&file, "{not json").unwrap();
+    let msg = panic_message(check(&file));
+    assert!(msg.contains("not an error catalog JSON"), "{msg}");
+    assert!(msg.contains("API_ERROR_CATALOG_UPDATE=1"), "{msg}");
+
+    // Update mode rewrites a stale file; then it matches again.
+    std::env::set_var(UPDATE_ENV, "1");
+    assert!(check(&file).is_ok());
+    std::env::remove_var(UPDATE_ENV);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+    assert!(check(&file).is_ok());
+
+    // The Catalog form checks several types as one.
+    let merged = Catalog::of::<PaymentError>().with::<Hand>();
+    assert!(catch_unwind(AssertUnwindSafe(|| merged.assert_matches(&file))).is_err());
+
+    let _ = std::fs::remove_dir_all(&dir);
+    match saved {
+        Some(v) => std::env::set_var(UPDATE_ENV, v),
+        None => std::env::remove_var(UPDATE_ENV),
+    }
+}
