@@ -1,6 +1,109 @@
 //! One standard JSON error body for HTTP APIs, derived from your own error enums.
 //!
-//! (The full manual is in the README; this page is expanded in the docs pass.)
+//! `#[derive(ApiError)]` turns each variant of an error enum into a complete HTTP error —
+//! status, `type`, `code`, `message`, `param`, `request_id` — rendered as one JSON body whose
+//! static parts are serialized at compile time. Framework integrations (axum, actix-web),
+//! OpenAPI (utoipa), an error-code catalog and a client side for SDKs build on the same
+//! [`ApiError`] trait.
+//!
+//! ```
+//! use api_error_core::ApiError;
+//!
+//! #[derive(Debug, thiserror::Error, ApiError)]
+//! pub enum PaymentError {
+//!     /// The API key is missing, revoked or malformed.
+//!     #[error("Invalid API key provided")]
+//!     #[api_error(status = 401, code = "invalid_api_key")]
+//!     InvalidApiKey,
+//!
+//!     #[error("No such customer: {id}")]
+//!     #[api_error(status = 404, code = "resource_missing", param = "customer")]
+//!     CustomerNotFound { id: String },
+//!
+//!     #[error("{field} must be positive")]
+//!     #[api_error(status = 422, code = "invalid_amount")]
+//!     InvalidAmount { #[api_error(param)] field: String },
+//!
+//!     #[error("Too many requests")]
+//!     #[api_error(status = 429, code = "rate_limited")]
+//!     RateLimited { #[api_error(retry_after)] wait: std::time::Duration },
+//!
+//!     #[error("database unavailable: {0}")]
+//!     #[api_error(status = 503, code = "database_unavailable")]
+//!     Database(#[source] std::io::Error),
+//! }
+//!
+//! let err = PaymentError::CustomerNotFound { id: "cus_123".into() };
+//! let mut body = Vec::new();
+//! err.write_json(Some("req_8fZ2kQ"), &mut body);
+//! assert_eq!(
+//!     String::from_utf8(body).unwrap(),
+//!     r#"{"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_8fZ2kQ"}"#
+//! );
+//!
+//! // 5xx bodies never carry the error's Display (it may hold internal detail).
+//! let db = PaymentError::Database(std::io::Error::other("password=hunter2"));
+//! assert_eq!(db.message(), "The service is temporarily unavailable.");
+//! assert!(db.is_retryable());
+//! ```
+//!
+//! # Attributes
+//!
+//! All under `#[api_error(...)]`. *Container* = on the enum (defaults for every variant) or
+//! on a struct (which is its own single variant).
+//!
+//! | key | where | value | default |
+//! |---|---|---|---|
+//! | `status` | container, variant | `404` or a `StatusCode` constant name (`NOT_FOUND`, `StatusCode::NOT_FOUND`), 400..=599 | required (variant or enum) |
+//! | `type` | container, variant | `"snake_case"` | from the status table ([`status::default_type`]) |
+//! | `code` | struct, variant | `"snake_case"` | the variant (or struct) name in snake_case |
+//! | `message` | container, variant | format string over the fields: `"No such customer: {id}"`, `"{0}"`, `"{0:?}"` | 4xx: the `Display`; 5xx: a fixed generic message ([`status::generic_message`]) |
+//! | `param` | struct, variant | `"customer"` | none (`null`) |
+//! | `retryable` | container, variant | `true` / `false` (bare `retryable` = `true`) | the status table ([`status::is_retryable`]) |
+//! | `transparent` | struct, variant | flag; exactly one field, itself an `ApiError` | — |
+//! | `expose` | struct, variant | flag; a 5xx sends its `Display` as the message | — |
+//! | `param` | field | flag; the field's value (`Display`, or `Option<T>` for maybe-null) is the param | — |
+//! | `retry_after` | field | flag; `Duration`, integer seconds, or `Option` of either | — |
+//!
+//! A thiserror `#[error("literal")]` with no arguments is used as-is (it is exactly what
+//! `Display` prints), so such variants render without formatting at run time. Doc comments
+//! on variants become the catalog's descriptions ([`ErrorCatalog`]).
+//!
+//! Mistakes are compile errors pointing at the offending token, all reported at once:
+//! a status outside 400..=599 or not a literal/constant, a missing status, a code or type
+//! that is not `[a-z][a-z0-9_]*`, unknown keys (with the nearest valid key suggested),
+//! duplicate keys, a message naming a missing field, `param` given twice, `transparent`
+//! with other keys or not exactly one field, two variants with one code but a different
+//! status or type, `retry_after` on an unsupported type, and the derive on a union.
+//!
+//! # Status semantics
+//!
+//! | status | default `type` | retryable |
+//! |---|---|---|
+//! | 400 | `invalid_request_error` | no |
+//! | 401 | `authentication_error` | no |
+//! | 403 | `permission_error` | no |
+//! | 404 | `not_found_error` | no |
+//! | 408 | `invalid_request_error` | yes |
+//! | 409 | `conflict_error` | no |
+//! | 422 | `validation_error` | no |
+//! | 429 | `rate_limit_error` | yes, honour `Retry-After` |
+//! | any other 4xx | `invalid_request_error` | no |
+//! | 5xx | `api_error` | yes |
+//!
+//! # Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `derive` (default) | `#[derive(ApiError)]` |
+//! | `axum` | `IntoResponse` for derived errors; `axum::ApiErrorLayer` for request ids, rejections, 404/405, panics |
+//! | `actix-web` | `ResponseError` for derived errors; `actix::ApiErrorMiddleware` |
+//! | `utoipa` | `ToSchema` for [`ErrorBody`], `IntoResponses` for derived errors |
+//! | `tracing` | every rendered error is logged: 5xx at `error` with the source chain, 4xx at `debug` |
+//!
+//! The derive cannot see which features are on: it emits one macro call that each
+//! integration expands (or not), so a disabled integration costs nothing. Hand-written
+//! [`ApiError`] types opt in with [`impl_integrations!`].
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
