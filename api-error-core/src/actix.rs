@@ -32,7 +32,9 @@ use std::task::Poll;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
+use actix_web::error::{
+    InternalError, JsonPayloadError, PathError, QueryPayloadError, UrlencodedError,
+};
 use actix_web::http::header::{
     HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING,
 };
@@ -40,8 +42,8 @@ use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-pub use crate::render::{RequestId, RequestIdMissing};
 use crate::render::{self, HeaderVal, Rejection, Rendered};
+pub use crate::render::{RequestId, RequestIdMissing};
 use crate::ApiError;
 
 /// Names the generated code uses. Not public API.
@@ -102,7 +104,10 @@ fn header_value(v: HeaderVal) -> HeaderValue {
     }
 }
 
-fn set_headers(headers: &mut HeaderMap, rendered_headers: impl Iterator<Item = (&'static str, HeaderVal)>) {
+fn set_headers(
+    headers: &mut HeaderMap,
+    rendered_headers: impl Iterator<Item = (&'static str, HeaderVal)>,
+) {
     headers.remove(CONTENT_LENGTH);
     headers.remove(TRANSFER_ENCODING);
     headers.insert(
@@ -246,7 +251,9 @@ where
                 id
             }
         };
-        let http_req = req.request().clone();
+        // Never keep a clone of the request across the call: actix's router needs it unshared.
+        let method = req.method().clone();
+        let path = render::bounded(req.path(), 200).to_owned();
         let inner = Rc::clone(&self.inner);
         let header = Rc::clone(&self.header);
         #[cfg(feature = "tracing")]
@@ -281,18 +288,29 @@ where
                 // An error out of the service chain (e.g. another middleware): render it as
                 // actix would, then normalize it like any other response.
                 Ok(Err(err)) => {
+                    let http_req = stand_in_request(method, &path);
                     let res = finish(ServiceResponse::from_err(err, http_req), &header, &id).await;
                     return Ok(res.map_body(|_, body| EitherBody::right(body.boxed())));
                 }
                 Err(panic) => {
                     let rendered = render::render_panic(&*panic, Some(id.as_str()));
                     let res = build(rendered, Some((&header, &id)), false);
+                    let http_req = stand_in_request(method, &path);
                     return Ok(ServiceResponse::new(http_req, res).map_into_right_body());
                 }
             };
             Ok(finish(res, &header, &id).await)
         })
     }
+}
+
+/// A request with the original method and path, for a response whose request was lost with
+/// a panic or an error out of the service chain (`ServiceResponse` needs one).
+fn stand_in_request(method: actix_web::http::Method, path: &str) -> HttpRequest {
+    actix_web::test::TestRequest::default()
+        .method(method)
+        .uri(path)
+        .to_http_request()
 }
 
 /// Sets the request id on a response and normalizes error responses.
@@ -303,7 +321,10 @@ async fn finish<B: MessageBody + 'static>(
 ) -> ServiceResponse<EitherBody<B>> {
     set_request_id(res.headers_mut(), header, id);
 
-    let pending = res.response_mut().extensions_mut().remove::<PendingRequestId>();
+    let pending = res
+        .response_mut()
+        .extensions_mut()
+        .remove::<PendingRequestId>();
     if let Some(PendingRequestId(bytes)) = pending {
         return match render::fill_request_id(&bytes, id.as_str()) {
             Some(filled) => res.map_body(|head, _old| {
@@ -396,7 +417,12 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
             JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
                 (status, "payload_too_large", text(), None)
             }
-            _ => (status, render::default_code(back_status(status)), text(), None),
+            _ => (
+                status,
+                render::default_code(back_status(status)),
+                text(),
+                None,
+            ),
         };
     }
     if let Some(QueryPayloadError::Deserialize(de)) = err.as_error::<QueryPayloadError>() {
@@ -407,14 +433,27 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
             render::param_from_serde_message(&de.to_string()),
         );
     }
-    if let Some(PathError::Deserialize(de)) = err.as_error::<PathError>() {
+    // `web::Path` fails with `PathError` when the app has an error handler for it, else
+    // with the bare serde error as a 404; both are a malformed path: 400, like axum.
+    let typed = match err.as_error::<PathError>() {
+        Some(PathError::Deserialize(de)) => Some(de),
+        _ => None,
+    };
+    let bare = err
+        .as_error::<InternalError<serde::de::value::Error>>()
+        .is_some();
+    if typed.is_some() || bare {
         let param = req
             .match_pattern()
             .and_then(|p| render::single_path_param(&p));
+        let detail: &dyn std::fmt::Display = match typed {
+            Some(de) => de,
+            None => err,
+        };
         return (
             StatusCode::BAD_REQUEST,
             "invalid_path",
-            with("Invalid URL", de),
+            with("Invalid URL", detail),
             param,
         );
     }
@@ -433,10 +472,20 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
                 with("Failed to deserialize form", de),
                 None,
             ),
-            _ => (status, render::default_code(back_status(status)), text(), None),
+            _ => (
+                status,
+                render::default_code(back_status(status)),
+                text(),
+                None,
+            ),
         };
     }
-    (status, render::default_code(back_status(status)), text(), None)
+    (
+        status,
+        render::default_code(back_status(status)),
+        text(),
+        None,
+    )
 }
 
 /// The code and text of an error response without an actix error: unmatched routes, wrong

@@ -28,10 +28,9 @@
 //! # api_error_core::impl_integrations!(NotFound);
 //!
 //! async fn customer(id: RequestId) -> Result<String, NotFound> {
-//!     tracing_free_log(&id);
+//!     println!("looking up a customer for request {id}");
 //!     Err(NotFound)
 //! }
-//! # fn tracing_free_log(_: &RequestId) {}
 //!
 //! let app: Router = Router::new()
 //!     .route("/v1/customers/{id}", get(customer))
@@ -297,7 +296,12 @@ where
 }
 
 /// Sets the request id on a handler's response and normalizes error responses.
-async fn finish(res: Response, header: &HeaderName, id: &RequestId, info: &RequestInfo) -> Response {
+async fn finish(
+    res: Response,
+    header: &HeaderName,
+    id: &RequestId,
+    info: &RequestInfo,
+) -> Response {
     let (mut parts, body) = res.into_parts();
     set_request_id(&mut parts.headers, header, id);
 

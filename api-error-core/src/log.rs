@@ -38,6 +38,7 @@ impl fmt::Display for Sources<'_> {
 
 /// The span the integrations run each request in; `error_span` so the request id is there
 /// whenever an `error` event is enabled.
+#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
 pub(crate) fn request_span(request_id: &str) -> tracing::Span {
     tracing::error_span!("request", request_id = %request_id)
 }
@@ -67,9 +68,19 @@ pub(crate) fn rendered(err: &dyn ApiError, status: StatusCode) {
 /// Logs a framework rejection that was replaced by the standard body.
 pub(crate) fn rejection(status: StatusCode, code: &str, message: &str) {
     if status.is_server_error() {
-        tracing::error!(status = status.as_u16(), code, message, "framework error response");
+        tracing::error!(
+            status = status.as_u16(),
+            code,
+            message,
+            "framework error response"
+        );
     } else {
-        tracing::debug!(status = status.as_u16(), code, message, "framework error response");
+        tracing::debug!(
+            status = status.as_u16(),
+            code,
+            message,
+            "framework error response"
+        );
     }
 }
 

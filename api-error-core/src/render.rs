@@ -53,7 +53,9 @@ impl RequestId {
     pub fn from_bytes(id: &[u8]) -> Option<RequestId> {
         if is_valid_request_id(id) {
             // Only ASCII bytes passed the check, so this never fails.
-            std::str::from_utf8(id).ok().map(|s| RequestId(Arc::from(s)))
+            std::str::from_utf8(id)
+                .ok()
+                .map(|s| RequestId(Arc::from(s)))
         } else {
             None
         }
@@ -206,8 +208,7 @@ impl Rendered {
 }
 
 fn ceil_secs(d: Duration) -> u64 {
-    d.as_secs()
-        .saturating_add(u64::from(d.subsec_nanos() > 0))
+    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }
 
 fn ceil_millis(d: Duration) -> u64 {
@@ -464,8 +465,9 @@ mod tests {
         }
         let ids: std::collections::HashSet<_> = (0..1000).map(|_| RequestId::generate()).collect();
         assert_eq!(ids.len(), 1000);
-        assert!(ids.iter().all(|id| id.as_str().len() == 26
-            && is_valid_request_id(id.as_str().as_bytes())));
+        assert!(ids
+            .iter()
+            .all(|id| id.as_str().len() == 26 && is_valid_request_id(id.as_str().as_bytes())));
     }
 
     #[test]
@@ -499,8 +501,14 @@ mod tests {
     fn params() {
         let p = param_from_serde_message;
         assert_eq!(p("amount: invalid type: string").as_deref(), Some("amount"));
-        assert_eq!(p("missing field `amount` at line 1").as_deref(), Some("amount"));
-        assert_eq!(p("customer: missing field `id`").as_deref(), Some("customer.id"));
+        assert_eq!(
+            p("missing field `amount` at line 1").as_deref(),
+            Some("amount")
+        );
+        assert_eq!(
+            p("customer: missing field `id`").as_deref(),
+            Some("customer.id")
+        );
         assert_eq!(
             p("Cannot parse `id` with value `x` to a `u64`").as_deref(),
             Some("id")

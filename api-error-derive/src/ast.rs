@@ -50,7 +50,9 @@ impl<'a> Input<'a> {
                 let variants = data
                     .variants
                     .iter()
-                    .map(|v| Variant::from_syn(cx, &v.ident, &v.attrs, &v.fields, Position::Variant))
+                    .map(|v| {
+                        Variant::from_syn(cx, &v.ident, &v.attrs, &v.fields, Position::Variant)
+                    })
                     .collect();
                 Some(Input {
                     ident: &input.ident,
@@ -61,8 +63,13 @@ impl<'a> Input<'a> {
                 })
             }
             syn::Data::Struct(data) => {
-                let variant =
-                    Variant::from_syn(cx, &input.ident, &input.attrs, &data.fields, Position::Struct);
+                let variant = Variant::from_syn(
+                    cx,
+                    &input.ident,
+                    &input.attrs,
+                    &data.fields,
+                    Position::Struct,
+                );
                 Some(Input {
                     ident: &input.ident,
                     generics: &input.generics,
@@ -140,7 +147,13 @@ fn doc_comment(attrs: &[Attribute]) -> String {
             }) = &nv.value
             {
                 let value = s.value();
-                lines.push(value.strip_prefix(' ').unwrap_or(&value).trim_end().to_owned());
+                lines.push(
+                    value
+                        .strip_prefix(' ')
+                        .unwrap_or(&value)
+                        .trim_end()
+                        .to_owned(),
+                );
             }
         }
     }

@@ -196,10 +196,7 @@ fn unknown_key_message(name: &str, pos: Position) -> String {
             }
             _ => "it is not allowed here",
         };
-        return format!(
-            "`{name}` is not allowed on {}; {hint}",
-            pos.name()
-        );
+        return format!("`{name}` is not allowed on {}; {hint}", pos.name());
     }
     match nearest(name, pos.keys()) {
         Some(s) => format!("unknown api_error attribute `{name}`; did you mean `{s}`?"),
@@ -248,9 +245,7 @@ fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream) -> syn::Result<(
     if input.peek(LitInt) {
         let lit: LitInt = input.parse()?;
         match lit.base10_parse::<u16>() {
-            Ok(code) if (400..=599).contains(&code) => {
-                out.status = Some(Status { code })
-            }
+            Ok(code) if (400..=599).contains(&code) => out.status = Some(Status { code }),
             _ => {
                 out.status_invalid = true;
                 cx.error_spanned_by(

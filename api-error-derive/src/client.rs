@@ -83,11 +83,7 @@ fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
 
 /// The impl; `codes` is each variant's final code (`None` for transparent variants) and
 /// `bounds` the extra where-clause predicates for generic transparent fields.
-pub fn derive(
-    input: &Input,
-    codes: &[Option<String>],
-    where_clause: &TokenStream,
-) -> TokenStream {
+pub fn derive(input: &Input, codes: &[Option<String>], where_clause: &TokenStream) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let mut seen: Vec<&str> = Vec::new();

@@ -73,7 +73,10 @@ fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
                 // render it at compile time instead of formatting at run time.
                 None => match (&v.error_text, v.error_text_alone) {
                     (Some(text), true) => match fmt::parse(text) {
-                        Ok(fmt::Message { literal: Some(text), .. }) => Msg::Literal(text),
+                        Ok(fmt::Message {
+                            literal: Some(text),
+                            ..
+                        }) => Msg::Literal(text),
                         _ => Msg::Display,
                     },
                     _ => Msg::Display,
@@ -143,7 +146,11 @@ pub fn derive(input: &Input) -> TokenStream {
         }
         if let Msg::Format(m, _) = &p.msg {
             for arg in &m.args {
-                if let Some(f) = p.v.fields.iter().find(|f| f.name() == arg.name && generic(f)) {
+                if let Some(f) =
+                    p.v.fields
+                        .iter()
+                        .find(|f| f.name() == arg.name && generic(f))
+                {
                     let ty = f.ty;
                     let bound = if arg.spec.ends_with('?') {
                         quote!(::core::fmt::Debug)
@@ -176,7 +183,11 @@ pub fn derive(input: &Input) -> TokenStream {
     );
     let (resolve_impl_generics, _, _) = resolve_generics.split_for_impl();
 
-    let metas: Vec<TokenStream> = plans.iter().filter(|p| p.index.is_some()).map(meta).collect();
+    let metas: Vec<TokenStream> = plans
+        .iter()
+        .filter(|p| p.index.is_some())
+        .map(meta)
+        .collect();
     let meta_len = metas.len();
 
     // fn __resolve: the one match every method goes through.
@@ -219,7 +230,9 @@ pub fn derive(input: &Input) -> TokenStream {
         quote!(__resolve(self).param()),
     );
 
-    let has_retry = plans.iter().any(|p| p.retry_after.is_some() || p.transparent.is_some());
+    let has_retry = plans
+        .iter()
+        .any(|p| p.retry_after.is_some() || p.transparent.is_some());
     let retry_after = has_retry.then(|| {
         let body = method_match(
             &plans,
@@ -258,7 +271,9 @@ pub fn derive(input: &Input) -> TokenStream {
                     let args = format_args(m, span);
                     quote!(::core::option::Option::Some(&#args as &dyn ::core::fmt::Display))
                 }
-                (Msg::Display, None) => quote!(::core::option::Option::Some(self as &dyn ::core::fmt::Display)),
+                (Msg::Display, None) => quote!(::core::option::Option::Some(
+                    self as &dyn ::core::fmt::Display
+                )),
                 _ => quote!(::core::option::Option::None),
             };
             let param = match p.param_field {
@@ -365,16 +380,19 @@ fn pattern(input: &Input, v: &Variant, fields: &[&Field]) -> TokenStream {
         }
     };
     let mut seen: Vec<String> = Vec::new();
-    let binds = fields.iter().filter(|f| {
-        let name = f.name();
-        let first = !seen.contains(&name);
-        seen.push(name);
-        first
-    }).map(|f| {
-        let m = &f.member;
-        let b = binding(f);
-        quote!(#m: #b,)
-    });
+    let binds = fields
+        .iter()
+        .filter(|f| {
+            let name = f.name();
+            let first = !seen.contains(&name);
+            seen.push(name);
+            first
+        })
+        .map(|f| {
+            let m = &f.member;
+            let b = binding(f);
+            quote!(#m: #b,)
+        });
     quote!(#path { #(#binds)* .. })
 }
 
@@ -434,7 +452,10 @@ fn meta(p: &Plan) -> TokenStream {
     let status = p.status;
     let (ty, code) = (&p.ty, &p.code);
     let (literal, head) = match &p.msg {
-        Msg::Literal(text) => (Some(text.as_str()), format!("{{\"message\":\"{}", json_escape(text))),
+        Msg::Literal(text) => (
+            Some(text.as_str()),
+            format!("{{\"message\":\"{}", json_escape(text)),
+        ),
         _ => (None, "{\"message\":\"".to_owned()),
     };
     let message = match literal {

@@ -47,8 +47,12 @@ fn check_status_present(cx: &Ctxt, input: &Input, v: &Variant) {
     }
     if v.attrs.status.is_none() && input.defaults.status.is_none() {
         let msg = match input.kind {
-            Kind::Enum => "missing #[api_error(status = ...)] on this variant; add one here or on the enum",
-            Kind::Struct => "missing #[api_error(status = ...)] on this struct, e.g. #[api_error(status = 404)]",
+            Kind::Enum => {
+                "missing #[api_error(status = ...)] on this variant; add one here or on the enum"
+            }
+            Kind::Struct => {
+                "missing #[api_error(status = ...)] on this struct, e.g. #[api_error(status = 404)]"
+            }
         };
         cx.error_spanned_by(v.ident, msg);
     }
@@ -84,10 +88,20 @@ fn check_snake_case(cx: &Ctxt, attrs: &crate::attr::Attrs) {
 fn suggest_snake(value: &str) -> String {
     let s: String = to_snake_case(value.trim())
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     let s = s.trim_matches('_').to_owned();
-    if is_snake_case(&s) { s } else { "resource_missing".to_owned() }
+    if is_snake_case(&s) {
+        s
+    } else {
+        "resource_missing".to_owned()
+    }
 }
 
 // The code derived from a variant name (when no `code` is given) must itself be valid.
@@ -97,7 +111,11 @@ fn check_default_code(cx: &Ctxt, input: &Input, v: &Variant) {
     }
     let code = to_snake_case(&v.ident.to_string());
     if !is_snake_case(&code) {
-        let what = if input.kind == Kind::Enum { "variant" } else { "struct" };
+        let what = if input.kind == Kind::Enum {
+            "variant"
+        } else {
+            "struct"
+        };
         cx.error_spanned_by(
             v.ident,
             format!("the code derived from this {what} name, `{code}`, is not snake_case ([a-z][a-z0-9_]*); set one with #[api_error(code = \"...\")]"),
@@ -166,7 +184,10 @@ fn check_retry_after(cx: &Ctxt, v: &Variant) {
     for f in &v.fields {
         if let Some(span) = f.attrs.retry_after {
             if seen {
-                cx.error_at(span, "retry_after given twice; mark only one field with #[api_error(retry_after)]");
+                cx.error_at(
+                    span,
+                    "retry_after given twice; mark only one field with #[api_error(retry_after)]",
+                );
             }
             seen = true;
         }
@@ -205,7 +226,11 @@ fn check_message_fields(cx: &Ctxt, input: &Input, v: &Variant) {
         if v.fields.iter().any(|f| f.name() == arg.name) {
             continue;
         }
-        let names: Vec<String> = v.fields.iter().map(|f| format!("`{{{}}}`", f.name())).collect();
+        let names: Vec<String> = v
+            .fields
+            .iter()
+            .map(|f| format!("`{{{}}}`", f.name()))
+            .collect();
         let has = if names.is_empty() {
             "it has no fields".to_owned()
         } else {
@@ -218,7 +243,10 @@ fn check_message_fields(cx: &Ctxt, input: &Input, v: &Variant) {
         };
         cx.error_spanned_by(
             lit,
-            format!("message refers to `{{{}}}`, but {whose} has no such field; {has}", arg.name),
+            format!(
+                "message refers to `{{{}}}`, but {whose} has no such field; {has}",
+                arg.name
+            ),
         );
     }
 }
@@ -259,7 +287,11 @@ fn check_unique_codes(cx: &Ctxt, input: &Input) {
             .as_ref()
             .or(input.defaults.r#type.as_ref())
             .map_or_else(|| default_type(status.code).to_owned(), syn::LitStr::value);
-        let span: Span = v.attrs.code.as_ref().map_or(v.ident.span(), syn::LitStr::span);
+        let span: Span = v
+            .attrs
+            .code
+            .as_ref()
+            .map_or(v.ident.span(), syn::LitStr::span);
         match seen.get(&code) {
             Some((other, s, t)) if *s != status.code || *t != ty => cx.error_at(
                 span,

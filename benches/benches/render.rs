@@ -84,6 +84,7 @@ mod fixture {
 }
 
 /// Body rendering into a reused buffer.
+#[divan::bench_group(sample_count = 1000)]
 mod json {
     use super::*;
     use fixture::REQUEST_ID;
@@ -120,6 +121,23 @@ mod json {
     }
 
     #[divan::bench]
+    fn floor_serde_struct_request_id(b: divan::Bencher) {
+        let mut buf = buffer();
+        b.bench_local(|| {
+            buf.clear();
+            let body = HandWritten {
+                message: black_box("Invalid API key provided"),
+                r#type: black_box("authentication_error"),
+                code: black_box("invalid_api_key"),
+                param: black_box(None),
+                request_id: black_box(Some(REQUEST_ID)),
+            };
+            let _ = serde_json::to_writer(&mut buf, &body);
+            black_box(buf.len())
+        });
+    }
+
+    #[divan::bench]
     fn json_macro(b: divan::Bencher) {
         let mut buf = buffer();
         b.bench_local(|| {
@@ -144,11 +162,12 @@ mod json {
         let mut buf = buffer();
         b.bench_local(|| {
             buf.clear();
-            let problem =
-                http_api_problem::HttpApiProblem::new(black_box(http_api_problem::StatusCode::UNAUTHORIZED))
-                    .type_url(black_box("https://errors.example.com/authentication_error"))
-                    .title(black_box("Invalid API key provided"))
-                    .value("code", black_box(&"invalid_api_key"));
+            let problem = http_api_problem::HttpApiProblem::new(black_box(
+                http_api_problem::StatusCode::UNAUTHORIZED,
+            ))
+            .type_url(black_box("https://errors.example.com/authentication_error"))
+            .title(black_box("Invalid API key provided"))
+            .value("code", black_box(&"invalid_api_key"));
             let _ = serde_json::to_writer(&mut buf, &problem);
             black_box(buf.len())
         });
@@ -218,6 +237,7 @@ mod json {
 }
 
 /// A request through a `Router`, response body read to the end.
+#[divan::bench_group(sample_count = 1000)]
 mod axum {
     use ::axum::body::{to_bytes, Body};
     use ::axum::http::{Request, StatusCode};
@@ -248,7 +268,9 @@ mod axum {
                     Err(e) => match e {},
                 };
                 let status = res.status();
-                let body = to_bytes(res.into_body(), usize::MAX).await.unwrap_or_default();
+                let body = to_bytes(res.into_body(), usize::MAX)
+                    .await
+                    .unwrap_or_default();
                 black_box((status, body.len()))
             })
         });

@@ -9,18 +9,34 @@ use api_error_tests::payments::{AuthError, PaymentError};
 fn main() {
     let errors = [
         PaymentError::InvalidApiKey,
-        PaymentError::CustomerNotFound { id: "cus_123".into() },
-        PaymentError::IdempotencyConflict { key: "idem_42".into() },
-        PaymentError::InvalidAmount { field: "amount".into() },
-        PaymentError::RateLimited { wait: std::time::Duration::from_millis(1500) },
-        PaymentError::Database(std::io::Error::other("connection refused: db-primary.internal:5432 (password=hunter2)")),
-        PaymentError::Auth(AuthError::KeyExpired { expired_on: "2026-01-31".into() }),
+        PaymentError::CustomerNotFound {
+            id: "cus_123".into(),
+        },
+        PaymentError::IdempotencyConflict {
+            key: "idem_42".into(),
+        },
+        PaymentError::InvalidAmount {
+            field: "amount".into(),
+        },
+        PaymentError::RateLimited {
+            wait: std::time::Duration::from_millis(1500),
+        },
+        PaymentError::Database(std::io::Error::other(
+            "connection refused: db-primary.internal:5432 (password=hunter2)",
+        )),
+        PaymentError::Auth(AuthError::KeyExpired {
+            expired_on: "2026-01-31".into(),
+        }),
     ];
     for err in &errors {
         let mut body = Vec::new();
         err.write_json(Some("req_8fZ2kQ"), &mut body);
         println!("{:?}", err);
-        print!("  -> {} x-should-retry: {}", err.status(), err.is_retryable());
+        print!(
+            "  -> {} x-should-retry: {}",
+            err.status(),
+            err.is_retryable()
+        );
         if let Some(wait) = err.retry_after() {
             print!(", Retry-After: {}", wait.as_secs_f64().ceil());
         }

@@ -145,7 +145,7 @@ async fn whoami(id: RequestId, req: HttpRequest) -> String {
 
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/customers/{id}", web::get().to(customer))
-        .route("/v1/charges", web::post().to(charge))
+        .service(web::resource("/v1/charges").route(web::post().to(charge)))
         .route("/v1/search", web::get().to(search))
         .route("/v1/items/{n}", web::get().to(item))
         .route(
@@ -272,15 +272,27 @@ fn handler_404_byte_for_byte() {
         resp.text(),
         r#"{"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_test.1-A"}"#
     );
-    assert_eq!(resp.header("content-length"), Some(resp.body.len().to_string().as_str()));
+    assert_eq!(
+        resp.header("content-length"),
+        Some(resp.body.len().to_string().as_str())
+    );
 }
 
 #[test]
 fn handler_4xx_classes() {
     let addr = with_layer();
     let resp = fetch(addr, "/v1/conflict");
-    let body = check_error(&resp, 409, "conflict_error", "idempotency_key_reused", Some(RID));
-    assert_eq!(body["message"], "Idempotency key k1 was reused with different parameters");
+    let body = check_error(
+        &resp,
+        409,
+        "conflict_error",
+        "idempotency_key_reused",
+        Some(RID),
+    );
+    assert_eq!(
+        body["message"],
+        "Idempotency key k1 was reused with different parameters"
+    );
 
     let resp = post_json(addr, "/v1/charges", r#"{"amount":-5,"currency":"usd"}"#);
     let body = check_error(&resp, 422, "validation_error", "invalid_amount", Some(RID));
@@ -314,21 +326,41 @@ fn handler_5xx_redacted() {
     assert!(resp.header("retry-after").is_none());
 
     let resp = fetch(with_layer(), "/v1/ledger");
-    let body = check_error_retry(&resp, 500, "api_error", "ledger_inconsistent", Some(RID), false);
+    let body = check_error_retry(
+        &resp,
+        500,
+        "api_error",
+        "ledger_inconsistent",
+        Some(RID),
+        false,
+    );
     assert_eq!(body["message"], "An internal error occurred.");
 }
 
 #[test]
 fn rejection_malformed_json() {
     let resp = post_json(with_layer(), "/v1/charges", r#"{"amount": 5,"#);
-    let body = check_error(&resp, 400, "invalid_request_error", "invalid_json", Some(RID));
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_json",
+        Some(RID),
+    );
     let msg = body["message"].as_str().unwrap();
-    assert!(msg.starts_with("Failed to parse the request body as JSON"), "{msg}");
+    assert!(
+        msg.starts_with("Failed to parse the request body as JSON"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn rejection_wrong_shape_json() {
-    let resp = post_json(with_layer(), "/v1/charges", r#"{"amount":"five","currency":"usd"}"#);
+    let resp = post_json(
+        with_layer(),
+        "/v1/charges",
+        r#"{"amount":"five","currency":"usd"}"#,
+    );
     let body = check_error(&resp, 422, "validation_error", "invalid_body", Some(RID));
     assert!(body["message"]
         .as_str()
@@ -366,20 +398,38 @@ fn rejection_missing_content_type() {
 fn rejection_bad_query() {
     let addr = with_layer();
     let resp = fetch(addr, "/v1/search?limit=ten");
-    let body = check_error(&resp, 400, "invalid_request_error", "invalid_query", Some(RID));
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_query",
+        Some(RID),
+    );
     assert!(body["message"]
         .as_str()
         .unwrap()
         .starts_with("Failed to deserialize query string"));
     let resp = fetch(addr, "/v1/search");
-    check_error(&resp, 400, "invalid_request_error", "invalid_query", Some(RID));
+    check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_query",
+        Some(RID),
+    );
     assert_eq!(fetch(addr, "/v1/search?limit=3").text(), "limit=3");
 }
 
 #[test]
 fn rejection_bad_path() {
     let resp = fetch(with_layer(), "/v1/items/abc");
-    let body = check_error(&resp, 400, "invalid_request_error", "invalid_path", Some(RID));
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_path",
+        Some(RID),
+    );
     assert_eq!(body["param"], "n", "{body}");
     assert!(body["message"].as_str().unwrap().starts_with("Invalid URL"));
 }
@@ -401,8 +451,14 @@ fn wrong_method_405() {
         "method_not_allowed",
         Some(RID),
     );
-    assert_eq!(body["message"], "Method DELETE is not allowed for /v1/charges.");
-    assert!(resp.header("allow").is_some_and(|a| a.contains("POST")), "{resp:?}");
+    assert_eq!(
+        body["message"],
+        "Method DELETE is not allowed for /v1/charges."
+    );
+    assert!(
+        resp.header("allow").is_some_and(|a| a.contains("POST")),
+        "{resp:?}"
+    );
 }
 
 #[test]
@@ -427,7 +483,13 @@ fn bare_and_plain_errors_are_normalized() {
         "You do not have permission to perform this request."
     );
     let resp = fetch(addr, "/v1/plain");
-    let body = check_error(&resp, 400, "invalid_request_error", "invalid_request", Some(RID));
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_request",
+        Some(RID),
+    );
     assert_eq!(body["message"], "plain text problem.");
     // A JSON error the app wrote itself is left alone.
     let resp = fetch(addr, "/v1/own-json");
@@ -452,11 +514,19 @@ fn generated_ids_are_unique_and_match_the_body() {
 fn safe_incoming_ids_are_echoed() {
     let addr = with_layer();
     for id in ["abc", "req_8fZ2kQ", "A.b-c_d", &"x".repeat(128)] {
-        let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-request-id", id.as_bytes())]);
+        let resp = fetch_with(
+            addr,
+            "/v1/customers/cus_x",
+            &[("x-request-id", id.as_bytes())],
+        );
         let body = check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
         assert_eq!(body["request_id"], id);
         // Success responses carry it too.
-        let ok = fetch_with(addr, "/v1/customers/cus_ok", &[("x-request-id", id.as_bytes())]);
+        let ok = fetch_with(
+            addr,
+            "/v1/customers/cus_ok",
+            &[("x-request-id", id.as_bytes())],
+        );
         assert_eq!(ok.header(RID), Some(id));
     }
 }
@@ -471,7 +541,11 @@ fn unsafe_incoming_ids_are_replaced() {
         let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-request-id", id)]);
         let body = check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
         let got = body["request_id"].as_str().unwrap();
-        assert!(is_generated(got), "{got} for {:?}", String::from_utf8_lossy(id));
+        assert!(
+            is_generated(got),
+            "{got} for {:?}",
+            String::from_utf8_lossy(id)
+        );
     }
 }
 
@@ -513,13 +587,33 @@ fn success_untouched_including_streams() {
 #[test]
 fn configurable_header_name() {
     let addr = with_custom_header();
-    let resp = fetch_with(addr, "/v1/customers/cus_x", &[("request-id", b"req_stripe_style")]);
-    let body = check_error(&resp, 404, "not_found_error", "resource_missing", Some("request-id"));
+    let resp = fetch_with(
+        addr,
+        "/v1/customers/cus_x",
+        &[("request-id", b"req_stripe_style")],
+    );
+    let body = check_error(
+        &resp,
+        404,
+        "not_found_error",
+        "resource_missing",
+        Some("request-id"),
+    );
     assert_eq!(body["request_id"], "req_stripe_style");
     assert!(resp.header("x-request-id").is_none());
     // `x-request-id` is not read any more.
-    let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-request-id", b"req_other")]);
-    let body = check_error(&resp, 404, "not_found_error", "resource_missing", Some("request-id"));
+    let resp = fetch_with(
+        addr,
+        "/v1/customers/cus_x",
+        &[("x-request-id", b"req_other")],
+    );
+    let body = check_error(
+        &resp,
+        404,
+        "not_found_error",
+        "resource_missing",
+        Some("request-id"),
+    );
     assert!(is_generated(body["request_id"].as_str().unwrap()));
 }
 

@@ -53,10 +53,16 @@ fn serde_path_of_a_literal_message_allocates_nothing() {
 fn write_json_allocates_nothing_for_literal_and_formatted_messages() {
     let errors = [
         PaymentError::InvalidApiKey,
-        PaymentError::CustomerNotFound { id: "cus_123".into() },
-        PaymentError::InvalidAmount { field: "amount".into() },
+        PaymentError::CustomerNotFound {
+            id: "cus_123".into(),
+        },
+        PaymentError::InvalidAmount {
+            field: "amount".into(),
+        },
         PaymentError::Database(std::io::Error::other("secret")),
-        PaymentError::IdempotencyConflict { key: "k\"ey\n".into() },
+        PaymentError::IdempotencyConflict {
+            key: "k\"ey\n".into(),
+        },
     ];
     for e in &errors {
         let mut buf = Vec::with_capacity(512);
@@ -65,4 +71,3 @@ fn write_json_allocates_nothing_for_literal_and_formatted_messages() {
         assert!(buf.ends_with(br#""request_id":"req_1"}"#));
     }
 }
-

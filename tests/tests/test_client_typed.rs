@@ -19,7 +19,11 @@ enum Sdk {
     },
     #[error("{message}")]
     #[api_error(status = 400)]
-    Rejected { message: String, #[api_error(param)] param: Option<String> },
+    Rejected {
+        message: String,
+        #[api_error(param)]
+        param: Option<String>,
+    },
     #[error("twice")]
     #[api_error(status = 400, code = "rejected")]
     SameCode,
@@ -38,9 +42,17 @@ fn received(e: &dyn ApiError) -> ErrorResponse {
 fn qualifying_variants_round_trip() {
     for e in [
         Sdk::InvalidApiKey,
-        Sdk::InvalidAmount { field: "amount".into() },
-        Sdk::Rejected { message: "bad \"input\"".into(), param: Some("q".into()) },
-        Sdk::Rejected { message: "no param".into(), param: None },
+        Sdk::InvalidAmount {
+            field: "amount".into(),
+        },
+        Sdk::Rejected {
+            message: "bad \"input\"".into(),
+            param: Some("q".into()),
+        },
+        Sdk::Rejected {
+            message: "no param".into(),
+            param: None,
+        },
     ] {
         assert_eq!(received(&e).to_typed::<Sdk>(), Some(e));
     }
@@ -48,7 +60,10 @@ fn qualifying_variants_round_trip() {
 
 #[test]
 fn others_are_not_recognised() {
-    assert_eq!(received(&Sdk::NotRebuildable(std::time::Duration::ZERO)).to_typed::<Sdk>(), None);
+    assert_eq!(
+        received(&Sdk::NotRebuildable(std::time::Duration::ZERO)).to_typed::<Sdk>(),
+        None
+    );
     let missing_param = ErrorResponse::from_parts(
         StatusCode::UNPROCESSABLE_ENTITY,
         &HeaderMap::new(),
@@ -59,20 +74,30 @@ fn others_are_not_recognised() {
     assert_eq!(html.to_typed::<Sdk>(), None);
     // Two variants share `rejected` (same status and type): the first one is rebuilt.
     assert_eq!(Sdk::SameCode.code(), "rejected");
-    assert!(matches!(received(&Sdk::SameCode).to_typed::<Sdk>(), Some(Sdk::Rejected { .. })));
+    assert!(matches!(
+        received(&Sdk::SameCode).to_typed::<Sdk>(),
+        Some(Sdk::Rejected { .. })
+    ));
 }
 
 #[test]
 fn transparent_variants_ask_the_inner_type() {
-    let server = PaymentError::Auth(AuthError::Forbidden { action: "refund".into() });
+    let server = PaymentError::Auth(AuthError::Forbidden {
+        action: "refund".into(),
+    });
     let r = received(&server);
     // `Forbidden`'s field is not param/message, so it cannot be rebuilt...
     assert!(r.to_typed::<PaymentError>().is_none());
     // ...while unit and param variants can, through the outer enum too.
-    let r = received(&PaymentError::InvalidAmount { field: "amount".into() });
+    let r = received(&PaymentError::InvalidAmount {
+        field: "amount".into(),
+    });
     assert!(matches!(
         r.to_typed::<PaymentError>(),
         Some(PaymentError::InvalidAmount { field }) if field == "amount"
     ));
-    assert!(matches!(received(&PaymentError::InvalidApiKey).to_typed::<PaymentError>(), Some(PaymentError::InvalidApiKey)));
+    assert!(matches!(
+        received(&PaymentError::InvalidApiKey).to_typed::<PaymentError>(),
+        Some(PaymentError::InvalidApiKey)
+    ));
 }

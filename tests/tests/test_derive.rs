@@ -31,14 +31,26 @@ fn byte_exact_bodies_per_status_class() {
         r#"{"message":"Invalid API key provided","type":"authentication_error","code":"invalid_api_key","param":null,"request_id":"req_1"}"#
     );
     assert_eq!(
-        render(&PaymentError::CustomerNotFound { id: "cus_123".into() }, Some("req_8fZ2kQ")),
+        render(
+            &PaymentError::CustomerNotFound {
+                id: "cus_123".into()
+            },
+            Some("req_8fZ2kQ")
+        ),
         r#"{"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_8fZ2kQ"}"#
     );
     assert_eq!(
-        render(&PaymentError::InvalidAmount { field: "amount".into() }, None),
+        render(
+            &PaymentError::InvalidAmount {
+                field: "amount".into()
+            },
+            None
+        ),
         r#"{"message":"amount must be positive","type":"validation_error","code":"invalid_amount","param":"amount","request_id":null}"#
     );
-    let limited = PaymentError::RateLimited { wait: Duration::from_millis(1500) };
+    let limited = PaymentError::RateLimited {
+        wait: Duration::from_millis(1500),
+    };
     assert_eq!(
         render(&limited, None),
         r#"{"message":"Too many requests","type":"rate_limit_error","code":"rate_limited","param":null,"request_id":null}"#
@@ -58,10 +70,19 @@ fn byte_exact_bodies_per_status_class() {
 fn five_hundreds_are_redacted() {
     let secret = "postgres://admin:hunter2@db-primary.internal:5432";
     let e = PaymentError::Database(std::io::Error::other(secret));
-    assert!(e.to_string().contains(secret), "Display keeps the detail for logs");
+    assert!(
+        e.to_string().contains(secret),
+        "Display keeps the detail for logs"
+    );
     let body = render(&e, None);
-    assert!(!body.contains("hunter2") && !body.contains("db-primary"), "{body}");
-    assert_eq!(e.message(), status::generic_message(StatusCode::SERVICE_UNAVAILABLE));
+    assert!(
+        !body.contains("hunter2") && !body.contains("db-primary"),
+        "{body}"
+    );
+    assert_eq!(
+        e.message(),
+        status::generic_message(StatusCode::SERVICE_UNAVAILABLE)
+    );
     for entry in PaymentError::catalog() {
         assert!(!entry.message.contains("database unavailable"), "{entry:?}");
     }
@@ -69,7 +90,9 @@ fn five_hundreds_are_redacted() {
 
 #[test]
 fn transparent_delegates_everything() {
-    let e = PaymentError::Auth(AuthError::KeyExpired { expired_on: "2026-01-31".into() });
+    let e = PaymentError::Auth(AuthError::KeyExpired {
+        expired_on: "2026-01-31".into(),
+    });
     assert_eq!(e.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(e.code(), "api_key_expired");
     assert_eq!(e.error_type(), "authentication_error");
@@ -78,7 +101,9 @@ fn transparent_delegates_everything() {
         render(&e, None),
         r#"{"message":"Your API key expired on 2026-01-31","type":"authentication_error","code":"api_key_expired","param":null,"request_id":null}"#
     );
-    let forbidden = PaymentError::Auth(AuthError::Forbidden { action: "refund".into() });
+    let forbidden = PaymentError::Auth(AuthError::Forbidden {
+        action: "refund".into(),
+    });
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
     assert_eq!(forbidden.error_type(), ErrorType::Permission.as_str());
 }
@@ -102,7 +127,12 @@ enum Defaults {
     #[error("plain {0}")]
     Plain(u32),
     #[error("own")]
-    #[api_error(status = 404, type = "lookup_error", code = "gone_fishing", retryable = false)]
+    #[api_error(
+        status = 404,
+        type = "lookup_error",
+        code = "gone_fishing",
+        retryable = false
+    )]
     Own,
     #[error("conflict")]
     #[api_error(status = CONFLICT)]
@@ -136,7 +166,10 @@ fn container_defaults_and_overrides() {
 
     let own = Defaults::Own;
     assert_eq!(own.status(), StatusCode::NOT_FOUND);
-    assert_eq!((own.error_type(), own.code()), ("lookup_error", "gone_fishing"));
+    assert_eq!(
+        (own.error_type(), own.code()),
+        ("lookup_error", "gone_fishing")
+    );
     assert!(!own.is_retryable());
 
     assert_eq!(Defaults::ByName.status(), StatusCode::CONFLICT);
@@ -152,7 +185,9 @@ fn container_defaults_and_overrides() {
     assert_eq!(Defaults::Braces.message(), "literal {braces}");
     render(&Defaults::Braces, Some("r"));
 
-    let some = Defaults::Optional { name: Some("email".into()) };
+    let some = Defaults::Optional {
+        name: Some("email".into()),
+    };
     assert_eq!(some.param().as_deref(), Some("email"));
     assert!(render(&some, None).contains(r#""param":"email""#));
     let none = Defaults::Optional { name: None };
@@ -192,20 +227,41 @@ enum Retries {
 
 #[test]
 fn retry_after_retryable_and_expose() {
-    assert_eq!(Retries::Duration(Duration::from_secs(2)).retry_after(), Some(Duration::from_secs(2)));
+    assert_eq!(
+        Retries::Duration(Duration::from_secs(2)).retry_after(),
+        Some(Duration::from_secs(2))
+    );
     let secs = Retries::Seconds { secs: 30 };
     assert_eq!(secs.retry_after(), Some(Duration::from_secs(30)));
-    assert!(!secs.is_retryable(), "retryable = false overrides the 5xx default");
+    assert!(
+        !secs.is_retryable(),
+        "retryable = false overrides the 5xx default"
+    );
     assert_eq!(Retries::Maybe(None).retry_after(), None);
-    assert_eq!(Retries::Maybe(Some(5)).retry_after(), Some(Duration::from_secs(5)));
+    assert_eq!(
+        Retries::Maybe(Some(5)).retry_after(),
+        Some(Duration::from_secs(5))
+    );
     assert_eq!(Retries::Negative(-1).retry_after(), None);
-    assert!(Retries::Timeout.is_retryable(), "408 is retryable by the table");
+    assert!(
+        Retries::Timeout.is_retryable(),
+        "408 is retryable by the table"
+    );
     assert_eq!(Retries::Timeout.error_type(), "invalid_request_error");
     let up = Retries::Upstream("eu-west timeout".into());
-    assert_eq!(up.message(), "upstream: eu-west timeout", "expose sends Display");
+    assert_eq!(
+        up.message(),
+        "upstream: eu-west timeout",
+        "expose sends Display"
+    );
     assert_eq!(up.error_type(), "api_error");
     assert_eq!(Retries::Custom(9).message(), "Please try again (9)");
-    for e in [Retries::Timeout, up, Retries::Custom(1), Retries::Seconds { secs: 1 }] {
+    for e in [
+        Retries::Timeout,
+        up,
+        Retries::Custom(1),
+        Retries::Seconds { secs: 1 },
+    ] {
         render(&e, Some("req_x"));
     }
 }
@@ -230,14 +286,19 @@ struct Wrapper(PaymentError);
 
 #[test]
 fn structs() {
-    let e = CardDeclined { reason: "insufficient_funds".into() };
+    let e = CardDeclined {
+        reason: "insufficient_funds".into(),
+    };
     assert_eq!(e.code(), "card_declined");
     assert_eq!(e.status(), StatusCode::PAYMENT_REQUIRED);
     assert_eq!(
         render(&e, None),
         r#"{"message":"card declined: insufficient_funds","type":"invalid_request_error","code":"card_declined","param":"card","request_id":null}"#
     );
-    assert_eq!((Gone.code(), Gone.error_type()), ("resource_gone", "gone_error"));
+    assert_eq!(
+        (Gone.code(), Gone.error_type()),
+        ("resource_gone", "gone_error")
+    );
     let w = Wrapper(PaymentError::CustomerNotFound { id: "c".into() });
     assert_eq!(w.code(), "resource_missing");
     assert_eq!(w.param().as_deref(), Some("customer"));
@@ -249,7 +310,9 @@ fn hostile_text_stays_valid_json() {
     let hostile = "\"quoted\" \\ back\nslash\t\u{0}\u{1f}\u{7f} é 😀 </script> \u{2028}";
     for e in [
         PaymentError::CustomerNotFound { id: hostile.into() },
-        PaymentError::InvalidAmount { field: hostile.into() },
+        PaymentError::InvalidAmount {
+            field: hostile.into(),
+        },
     ] {
         let json = render(&e, Some("req_ok"));
         let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -257,7 +320,9 @@ fn hostile_text_stays_valid_json() {
         let back: ErrorBody<'static> = serde_json::from_str(&json).unwrap();
         assert_eq!(back.message, e.message());
     }
-    let e = PaymentError::InvalidAmount { field: hostile.into() };
+    let e = PaymentError::InvalidAmount {
+        field: hostile.into(),
+    };
     let json = render(&e, None);
     let back: ErrorBody<'static> = serde_json::from_str(&json).unwrap();
     assert_eq!(back.param.as_deref(), Some(hostile));
@@ -303,13 +368,19 @@ fn catalog_lists_every_error_with_inner_entries() {
     assert_eq!(missing.variant, "CustomerNotFound");
     assert_eq!(missing.status, 404);
     assert_eq!(missing.error_type, "not_found_error");
-    assert_eq!(missing.message, "No such customer: {id}", "thiserror text as template");
+    assert_eq!(
+        missing.message, "No such customer: {id}",
+        "thiserror text as template"
+    );
     assert_eq!(missing.param, Some("customer"));
     assert!(!missing.retryable);
     assert_eq!(missing.doc, "The customer does not exist.");
     let limited = &catalog[4];
     assert!(limited.retryable);
-    assert_eq!(catalog[5].message, "The service is temporarily unavailable.");
+    assert_eq!(
+        catalog[5].message,
+        "The service is temporarily unavailable."
+    );
     assert_eq!(catalog[7].message, "This API key cannot {action}");
 }
 
@@ -333,7 +404,10 @@ fn derive_tables_agree_with_the_status_module() {
         #[api_error(status = 599)]
         E,
     }
-    for (entry, e) in All::catalog().iter().zip([All::A, All::B, All::C, All::D, All::E]) {
+    for (entry, e) in All::catalog()
+        .iter()
+        .zip([All::A, All::B, All::C, All::D, All::E])
+    {
         assert_eq!(entry.message, status::generic_message(e.status()));
         assert_eq!(e.message(), status::generic_message(e.status()));
     }

@@ -28,7 +28,10 @@ struct Invalid<T: Display + Debug>(#[api_error(param)] T);
 
 #[test]
 fn generic_enum() {
-    let e: Lookup<'_, u32, Invalid<&str>> = Lookup::Missing { kind: "customer", key: 7 };
+    let e: Lookup<'_, u32, Invalid<&str>> = Lookup::Missing {
+        kind: "customer",
+        key: 7,
+    };
     assert_eq!(e.message(), "no such customer: 7");
     assert_eq!(e.code(), "missing");
     let e: Lookup<'_, u32, Invalid<&str>> = Lookup::BadKey(Cow::Borrowed("key"));
@@ -36,7 +39,10 @@ fn generic_enum() {
     let e: Lookup<'_, u32, Invalid<&str>> = Lookup::Inner(Invalid("amount"));
     assert_eq!(e.message(), "invalid amount");
     assert_eq!(e.param().as_deref(), Some("amount"));
-    let codes: Vec<_> = Lookup::<u32, Invalid<&str>>::catalog().iter().map(|c| c.code).collect();
+    let codes: Vec<_> = Lookup::<u32, Invalid<&str>>::catalog()
+        .iter()
+        .map(|c| c.code)
+        .collect();
     assert_eq!(codes, ["missing", "bad_key", "invalid"]);
     let mut out = Vec::new();
     e.write_json(None, &mut out);

@@ -1,6 +1,12 @@
 //! Generated code is clean under the strictest lints a user may set: this file is built by
 //! `cargo test` (rustc lints) and by `cargo clippy --all-targets` (clippy pedantic).
-#![deny(warnings, clippy::all, clippy::pedantic, missing_docs, unused_qualifications)]
+#![deny(
+    warnings,
+    clippy::all,
+    clippy::pedantic,
+    missing_docs,
+    unused_qualifications
+)]
 
 use api_error_core::ApiError;
 
@@ -40,7 +46,10 @@ pub struct Inner;
 
 #[test]
 fn lints_hold() {
-    let e = Linted::Slow { who: "you".to_owned(), secs: 1 };
+    let e = Linted::Slow {
+        who: "you".to_owned(),
+        secs: 1,
+    };
     assert_eq!(e.message(), "slow down, you");
     assert_eq!(Linted::Inner(Inner).code(), "inner_auth");
 }

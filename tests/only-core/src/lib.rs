@@ -9,7 +9,12 @@ use api_error_core::{ApiError, ErrorCatalog};
 #[derive(Debug, ApiError)]
 pub enum ShopError {
     /// The item does not exist.
-    #[api_error(status = 404, code = "item_missing", param = "item", message = "No such item: {0}")]
+    #[api_error(
+        status = 404,
+        code = "item_missing",
+        param = "item",
+        message = "No such item: {0}"
+    )]
     ItemMissing(String),
     /// Slow down.
     #[api_error(status = TOO_MANY_REQUESTS)]

@@ -47,7 +47,9 @@ pub fn request(
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     let mut req = Vec::new();
-    req.extend_from_slice(format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n").as_bytes());
+    req.extend_from_slice(
+        format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n").as_bytes(),
+    );
     for (name, value) in headers {
         req.extend_from_slice(name.as_bytes());
         req.extend_from_slice(b": ");
@@ -84,7 +86,11 @@ fn parse(raw: &[u8]) -> Resp {
     let chunked = headers
         .iter()
         .any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
-    let body = if chunked { dechunk(rest) } else { rest.to_vec() };
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_vec()
+    };
     Resp {
         status,
         headers,
@@ -149,7 +155,11 @@ pub fn check_error_retry(
     retry: bool,
 ) -> serde_json::Value {
     assert_eq!(resp.status, status, "status of {}", resp.text());
-    assert_eq!(resp.header("content-type"), Some("application/json"), "{resp:?}");
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/json"),
+        "{resp:?}"
+    );
     let text = resp.text();
     assert!(text.starts_with("{\"message\":"), "{text}");
     let body = resp.json();
@@ -157,10 +167,20 @@ pub fn check_error_retry(
     let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     let mut sorted = keys.clone();
     sorted.sort_unstable();
-    assert_eq!(sorted, ["code", "message", "param", "request_id", "type"], "{text}");
-    for (a, b) in ["\"message\":", "\"type\":", "\"code\":", "\"param\":", "\"request_id\":"]
-        .windows(2)
-        .map(|w| (w[0], w[1]))
+    assert_eq!(
+        sorted,
+        ["code", "message", "param", "request_id", "type"],
+        "{text}"
+    );
+    for (a, b) in [
+        "\"message\":",
+        "\"type\":",
+        "\"code\":",
+        "\"param\":",
+        "\"request_id\":",
+    ]
+    .windows(2)
+    .map(|w| (w[0], w[1]))
     {
         assert!(text.find(a) < text.find(b), "key order in {text}");
     }
@@ -173,7 +193,9 @@ pub fn check_error_retry(
     );
     match header {
         Some(name) => {
-            let id = resp.header(name).unwrap_or_else(|| panic!("no {name} in {resp:?}"));
+            let id = resp
+                .header(name)
+                .unwrap_or_else(|| panic!("no {name} in {resp:?}"));
             assert_eq!(body["request_id"], id, "{text}");
         }
         None => assert!(body["request_id"].is_null(), "{text}"),
@@ -197,7 +219,5 @@ pub fn long_id() -> Vec<u8> {
 
 /// Whether `id` looks like a generated id.
 pub fn is_generated(id: &str) -> bool {
-    id.starts_with("req_")
-        && id.len() == 26
-        && id[4..].bytes().all(|b| b.is_ascii_alphanumeric())
+    id.starts_with("req_") && id.len() == 26 && id[4..].bytes().all(|b| b.is_ascii_alphanumeric())
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs the run-time benchmarks (`cargo bench -p api-error-benches`) once and prints their
+# medians as Markdown tables, with the ratio of each case to a baseline measured in the
+# same run:
+#   - body rendering: every case divided by the floor, a hand-written
+#     `#[derive(Serialize)]` struct of five `&'static str` fields through serde_json
+#     (`json::floor_serde_struct`). SPEC §10: write_json <= 0.5x, to_body()+serde <= 1.25x;
+#   - axum: each case divided by its own baseline (named in the table).
+# Usage: bash scripts/bench-report.sh [extra divan args, e.g. --sample-count 200]
+# The raw divan output is kept in target/bench-report.txt.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+raw="${CARGO_TARGET_DIR:-$root/target}/bench-report.txt"
+mkdir -p "$(dirname "$raw")"
+cargo bench -p api-error-benches --bench render -- "$@" | tee "$raw" >&2
+
+python3 - "$raw" <<'PY'
+import re, sys
+
+UNITS = {"ps": 1e-3, "ns": 1.0, "µs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
+medians = {}
+stack = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    # A row: tree prefix ("│  " per level), "├─ " or "╰─ ", the name, then
+    # fastest │ slowest │ median │ mean │ samples │ iters.
+    m = re.match(r"^((?:│  |   )*)(?:├─|╰─) (\S+)", line)
+    if not m:
+        continue
+    depth = len(m.group(1)) // 3
+    stack[depth:] = [m.group(2)]
+    cols = line[m.end():].split("│")
+    if len(cols) < 6:
+        continue
+    t = cols[2].split()
+    if len(t) != 2 or t[1] not in UNITS:
+        continue
+    medians["/".join(["render"] + stack)[len("render/"):]] = float(t[0]) * UNITS[t[1]]
+
+def fmt(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.3f} µs"
+    return f"{ns:.1f} ns"
+
+def table(title, rows):
+    print(f"\n{title}\n")
+    print("| case | median | baseline | ratio |")
+    print("|---|---:|---|---:|")
+    for name, desc, base in rows:
+        if name not in medians:
+            print(f"| {desc} | (not run) | | |")
+            continue
+        if base in medians:
+            ratio = f"{medians[name] / medians[base]:.2f}x"
+            bdesc = base.split("/")[-1]
+        else:
+            ratio, bdesc = "", ""
+        print(f"| {desc} | {fmt(medians[name])} | {bdesc} | {ratio} |")
+
+FLOOR = "json/floor_serde_struct"
+json_rows = [
+    (FLOOR, "(a) floor: hand-written `#[derive(Serialize)]` struct, serde_json", FLOOR),
+    ("json/floor_serde_struct_request_id", "(a') the same struct with a request id", FLOOR),
+    ("json/json_macro", "(b) `serde_json::json!` built per call", FLOOR),
+    ("json/http_api_problem", "(c) `http-api-problem` 0.60: build + serialize", FLOOR),
+]
+for case, desc in [
+    ("literal", "literal message"),
+    ("formatted", "formatted message, two fields"),
+    ("transparent", "transparent (inner literal)"),
+    ("request_id", "literal message + request id"),
+]:
+    json_rows.append((f"json/{case}_write_json", f"derived, {desc}: `write_json`", FLOOR))
+    json_rows.append((f"json/{case}_serde", f"derived, {desc}: `to_body()` + serde_json", FLOOR))
+
+axum_rows = [
+    ("axum/hand_built_json", "handler returns `(StatusCode, Json<Value>)` (json!)", "axum/hand_built_json"),
+    ("axum/derived_error", "handler returns the derived error", "axum/hand_built_json"),
+    ("axum/derived_error_with_layer", "derived error + `ApiErrorLayer` (request id filled in)", "axum/hand_built_json"),
+    ("axum/ok_no_layer", "200 `\"ok\"`, no layer", "axum/ok_no_layer"),
+    ("axum/ok_with_layer", "200 `\"ok\"`, with `ApiErrorLayer`", "axum/ok_no_layer"),
+]
+
+table("Body rendering into a reused `Vec<u8>` (median; ratio to the floor (a)):", json_rows)
+table("axum, one request through `Router::oneshot`, body read (median; ratio to the baseline):", axum_rows)
+if "axum/ok_with_layer" in medians and "axum/ok_no_layer" in medians:
+    d = medians["axum/ok_with_layer"] - medians["axum/ok_no_layer"]
+    print(f"\n`ApiErrorLayer` overhead on a 200 response: {fmt(d)} per request.")
+
+if FLOOR in medians:
+    f = medians[FLOOR]
+    print("\nSPEC §10 bars (literal message):")
+    for name, bar, label in [("json/literal_write_json", 0.5, "write_json"), ("json/literal_serde", 1.25, "to_body() + serde_json")]:
+        if name in medians:
+            r = medians[name] / f
+            print(f"- {label}: {r:.2f}x of the floor (bar <= {bar}x): {'holds' if r <= bar else 'MISSED'}")
+PY

@@ -1,0 +1,227 @@
+//! The `tracing` feature: a 5xx's `Display` and source chain go to the log with the request
+//! id and never to the body; 4xx are logged at debug; panic messages are logged, not sent.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod web_support;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use api_error_core::ApiError;
+use web_support::*;
+
+#[derive(Debug, thiserror::Error)]
+#[error("pool exhausted after 30s (dsn=postgres://admin:s3cr3t-pw@db-primary.internal)")]
+struct PoolError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum AppError {
+    #[error("database unavailable: primary db-primary.internal refused")]
+    #[api_error(status = 503, code = "database_unavailable")]
+    Database(#[source] PoolError),
+
+    #[error("No such customer: {0}")]
+    #[api_error(status = 404, code = "resource_missing")]
+    NotFound(String),
+}
+
+/// Everything the subscriber writes.
+fn log() -> &'static Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let writer = Arc::clone(&buf);
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_writer(move || Capture(Arc::clone(&writer)))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        buf
+    })
+}
+
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The log lines that mention `needle`.
+fn lines_with(needle: &str) -> Vec<String> {
+    let log = log().lock().unwrap();
+    String::from_utf8_lossy(&log)
+        .lines()
+        .filter(|l| l.contains(needle))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn axum_app() -> SocketAddr {
+    use axum::routing::get;
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        log();
+        let app = axum::Router::new()
+            .route(
+                "/db",
+                get(|| async { Err::<(), _>(AppError::Database(PoolError)) }),
+            )
+            .route(
+                "/missing",
+                get(|| async { Err::<(), _>(AppError::NotFound("cus_9".into())) }),
+            )
+            .route(
+                "/panic",
+                get(|| async {
+                    panic!("panic with secret token tok_live_123");
+                    #[allow(unreachable_code)]
+                    ()
+                }),
+            )
+            .layer(api_error_core::axum::ApiErrorLayer::new());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        addr
+    })
+}
+
+fn actix_app() -> SocketAddr {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        log();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                HttpServer::new(|| {
+                    App::new()
+                        .wrap(api_error_core::actix::ApiErrorMiddleware::new())
+                        .route(
+                            "/db",
+                            web::get().to(|| async {
+                                Err::<HttpResponse, _>(AppError::Database(PoolError))
+                            }),
+                        )
+                })
+                .workers(1)
+                .disable_signals()
+                .listen(listener)
+                .unwrap()
+                .run()
+                .await
+                .unwrap();
+            });
+        });
+        addr
+    })
+}
+
+fn check_5xx_logged(addr: SocketAddr, id: &str) {
+    let resp = fetch_with(addr, "/db", &[("x-request-id", id.as_bytes())]);
+    let body = check_error(
+        &resp,
+        503,
+        "api_error",
+        "database_unavailable",
+        Some("x-request-id"),
+    );
+    assert_eq!(body["request_id"], id);
+    let text = resp.text();
+    for secret in ["s3cr3t-pw", "db-primary", "pool exhausted", "refused"] {
+        assert!(!text.contains(secret), "{secret} leaked into {text}");
+    }
+    let lines = lines_with(id);
+    let line = lines
+        .iter()
+        .find(|l| l.contains("ERROR") && l.contains("database_unavailable"))
+        .unwrap_or_else(|| panic!("no error line for {id} in {lines:#?}"));
+    assert!(line.contains("status=503"), "{line}");
+    assert!(
+        line.contains("database unavailable: primary db-primary.internal refused"),
+        "{line}"
+    );
+    assert!(
+        line.contains(
+            "pool exhausted after 30s (dsn=postgres://admin:s3cr3t-pw@db-primary.internal)"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
+fn axum_5xx_details_go_to_the_log_only() {
+    check_5xx_logged(axum_app(), "req_trace_axum_5xx");
+}
+
+#[test]
+fn actix_5xx_details_go_to_the_log_only() {
+    check_5xx_logged(actix_app(), "req_trace_actix_5xx");
+}
+
+#[test]
+fn axum_4xx_logged_at_debug() {
+    let resp = fetch_with(
+        axum_app(),
+        "/missing",
+        &[("x-request-id", b"req_trace_4xx")],
+    );
+    check_error(
+        &resp,
+        404,
+        "not_found_error",
+        "resource_missing",
+        Some("x-request-id"),
+    );
+    let lines = lines_with("req_trace_4xx");
+    assert!(
+        lines.iter().any(|l| l.contains("DEBUG")
+            && l.contains("resource_missing")
+            && l.contains("status=404")),
+        "{lines:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains("ERROR")), "{lines:#?}");
+}
+
+#[test]
+fn axum_panic_message_logged_not_sent() {
+    let resp = fetch_with(
+        axum_app(),
+        "/panic",
+        &[("x-request-id", b"req_trace_panic")],
+    );
+    check_error(
+        &resp,
+        500,
+        "api_error",
+        "internal_error",
+        Some("x-request-id"),
+    );
+    assert!(!resp.text().contains("tok_live_123"));
+    let lines = lines_with("req_trace_panic");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ERROR") && l.contains("tok_live_123")),
+        "{lines:#?}"
+    );
+}
