@@ -197,9 +197,56 @@ pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to
     }
 }
 
-/// Appends the catalog of a transparent variant's inner type.
-pub fn push_inner<T: crate::ErrorCatalog + ?Sized>(out: &mut Vec<CatalogEntry>) {
-    out.extend(T::catalog());
+/// Asks a transparent variant's inner type for what it optionally provides (its catalog,
+/// its typed client parsing) by autoref specialization: `(&Probe::<T>::new()).method()`
+/// resolves to the `Has*` impl when `T` implements the trait and to the `No*` fallback
+/// otherwise. So a hand-written `ApiError` without `ErrorCatalog` or `FromErrorResponse`
+/// still works as a transparent inner type; it just contributes nothing there.
+pub struct Probe<T: ?Sized>(core::marker::PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> Probe<T> {
+    #[inline]
+    pub const fn new() -> Self {
+        Probe(core::marker::PhantomData)
+    }
+}
+
+pub trait HasCatalog {
+    fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
+}
+
+impl<T: crate::ErrorCatalog + ?Sized> HasCatalog for Probe<T> {
+    fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>) {
+        out.extend(T::catalog());
+    }
+}
+
+pub trait NoCatalog {
+    fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
+}
+
+impl<T: ?Sized> NoCatalog for &Probe<T> {
+    fn __api_error_catalog(&self, _: &mut Vec<CatalogEntry>) {}
+}
+
+pub trait HasFromResponse<T> {
+    fn __api_error_from_response(&self, response: &crate::client::ErrorResponse) -> Option<T>;
+}
+
+impl<T: crate::client::FromErrorResponse> HasFromResponse<T> for Probe<T> {
+    fn __api_error_from_response(&self, response: &crate::client::ErrorResponse) -> Option<T> {
+        T::from_error_response(response)
+    }
+}
+
+pub trait NoFromResponse<T> {
+    fn __api_error_from_response(&self, response: &crate::client::ErrorResponse) -> Option<T>;
+}
+
+impl<T> NoFromResponse<T> for &Probe<T> {
+    fn __api_error_from_response(&self, _: &crate::client::ErrorResponse) -> Option<T> {
+        None
+    }
 }
 
 /// Field types accepted by `#[api_error(retry_after)]`.

@@ -7,7 +7,7 @@
 //! inner type. Other variants (a source error, a duration, ...) are never produced.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::Type;
 
 use crate::ast::{is_option, Field, Input, Kind, Variant};
@@ -112,9 +112,10 @@ pub fn derive(input: &Input, codes: &[Option<String>], where_clause: &TokenStrea
                     }
                     Kind::Struct => quote!(#ident),
                 };
-                let call = quote_spanned!(syn::spanned::Spanned::span(ty)=>
-                    <#ty as ::api_error_core::client::FromErrorResponse>::from_error_response(response)
-                );
+                let call = quote! {{
+                    use ::api_error_core::__private::{HasFromResponse as _, NoFromResponse as _};
+                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_from_response(response)
+                }};
                 inner.push(quote! {
                     if let ::core::option::Option::Some(__inner) = #call {
                         return ::core::option::Option::Some(#path { #m: __inner });

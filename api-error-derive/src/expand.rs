@@ -299,7 +299,12 @@ pub fn derive(input: &Input) -> TokenStream {
             }
             start = end;
             let ty = f.ty;
-            catalog_parts.push(quote_spanned!(ty_span(f)=> ::api_error_core::__private::push_inner::<#ty>(&mut __entries);));
+            catalog_parts.push(quote! {
+                {
+                    use ::api_error_core::__private::{HasCatalog as _, NoCatalog as _};
+                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_catalog(&mut __entries);
+                }
+            });
         }
     }
     if meta_len > start {

@@ -2,10 +2,10 @@
 //! [`api-error-core`](https://docs.rs/api-error-core), which re-exports it and documents the
 //! attributes; generated code names only `::api_error_core::...`.
 //!
-//! The pipeline, one module per phase: [`attr`] parses `#[api_error(...)]`, [`ast`] builds
-//! the input model, [`valid`] checks the rules across it, [`expand`] generates code, and
-//! [`fallback`] stands in when there were errors. [`ctxt`] collects errors from every phase
-//! so they are all reported at once.
+//! The pipeline, one module per phase: `attr` parses `#[api_error(...)]`, `ast` builds the
+//! input model, `valid` checks the rules across it, `expand` generates code (`client` the
+//! typed client parsing), and `fallback` stands in when there were errors. `ctxt` collects
+//! errors from every phase so they are all reported at once.
 #![forbid(unsafe_code)]
 #![allow(missing_docs)]
 

@@ -437,3 +437,56 @@ fn derive_tables_agree_with_the_status_module() {
         assert_eq!(status::is_retryable(s), retry, "{code}");
     }
 }
+
+/// A hand-written `ApiError` (no catalog, no typed client parsing) as a transparent inner.
+#[derive(Debug)]
+struct HandWritten;
+
+impl std::fmt::Display for HandWritten {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("hand written")
+    }
+}
+
+impl std::error::Error for HandWritten {}
+
+impl ApiError for HandWritten {
+    fn status(&self) -> StatusCode {
+        StatusCode::IM_A_TEAPOT
+    }
+    fn error_type(&self) -> &'static str {
+        "invalid_request_error"
+    }
+    fn code(&self) -> &'static str {
+        "teapot"
+    }
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        "I am a teapot".into()
+    }
+    fn param(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
+    }
+}
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+enum WrapsHandWritten {
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Inner(HandWritten),
+    #[error("own")]
+    #[api_error(status = 400)]
+    Own,
+}
+
+#[test]
+fn transparent_over_a_hand_written_api_error() {
+    let e = WrapsHandWritten::Inner(HandWritten);
+    assert_eq!(e.code(), "teapot");
+    assert_eq!(
+        render(&e, None),
+        r#"{"message":"I am a teapot","type":"invalid_request_error","code":"teapot","param":null,"request_id":null}"#
+    );
+    // No ErrorCatalog on the inner type: it contributes no entries, the rest is listed.
+    let codes: Vec<&str> = WrapsHandWritten::catalog().iter().map(|c| c.code).collect();
+    assert_eq!(codes, ["own"]);
+}
