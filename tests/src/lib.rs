@@ -76,3 +76,8 @@ pub mod payments {
         Auth(AuthError),
     }
 }
+
+/// Every Rust example in README.md compiles and runs (`cargo test --doc -p api-error-tests`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
