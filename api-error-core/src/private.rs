@@ -211,6 +211,12 @@ impl<T: ?Sized> Probe<T> {
     }
 }
 
+impl<T: ?Sized> Default for Probe<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 pub trait HasCatalog {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
 }
