@@ -24,25 +24,21 @@
 //! # drop(app);
 //! ```
 
-use std::future::{poll_fn, ready, Future, Ready};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::{pin, Pin};
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
 use std::rc::Rc;
-use std::task::Poll;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::error::{
     InternalError, JsonPayloadError, PathError, QueryPayloadError, UrlencodedError,
 };
-use actix_web::http::header::{
-    HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING,
-};
+use actix_web::http::header::{HeaderName, CONTENT_LENGTH};
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use crate::render::{self, HeaderVal, Rejection, Rendered};
+use crate::render::{self, Rejection, Rendered};
 pub use crate::render::{RequestId, RequestIdMissing};
 use crate::ApiError;
 
@@ -97,33 +93,7 @@ fn back_status(status: StatusCode) -> http::StatusCode {
 /// `"request_id":null`; [`ApiErrorMiddleware`] fills the id in.
 struct PendingRequestId(Bytes);
 
-fn header_value(v: HeaderVal) -> HeaderValue {
-    match v {
-        HeaderVal::Static(s) => HeaderValue::from_static(s),
-        HeaderVal::Int(n) => HeaderValue::from(n),
-    }
-}
-
-fn set_headers(
-    headers: &mut HeaderMap,
-    rendered_headers: impl Iterator<Item = (&'static str, HeaderVal)>,
-) {
-    headers.remove(CONTENT_LENGTH);
-    headers.remove(TRANSFER_ENCODING);
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(render::CONTENT_TYPE_JSON),
-    );
-    for (name, value) in rendered_headers {
-        headers.insert(HeaderName::from_static(name), header_value(value));
-    }
-}
-
-fn set_request_id(headers: &mut HeaderMap, name: &HeaderName, id: &RequestId) {
-    if let Ok(v) = HeaderValue::from_str(id.as_str()) {
-        headers.insert(name.clone(), v);
-    }
-}
+render::header_glue!(actix_web::http::header);
 
 /// A response from rendered parts; with `pending`, marked for the middleware.
 fn build(
@@ -134,7 +104,7 @@ fn build(
     let extra = rendered.headers();
     let body = Bytes::from(rendered.body);
     let mut res = HttpResponse::with_body(convert_status(rendered.status), body.clone());
-    set_headers(res.headers_mut(), extra);
+    set_error_headers(res.headers_mut(), extra);
     if let Some((name, id)) = request_id {
         set_request_id(res.headers_mut(), name, id);
     }
@@ -242,11 +212,8 @@ where
         let id = match existing {
             Some(id) => id,
             None => {
-                let id = req
-                    .headers()
-                    .get(&*self.header)
-                    .and_then(|v| RequestId::from_bytes(v.as_bytes()))
-                    .unwrap_or_else(RequestId::generate);
+                let id =
+                    RequestId::from_header(req.headers().get(&*self.header).map(|v| v.as_bytes()));
                 req.extensions_mut().insert(id.clone());
                 id
             }
@@ -256,31 +223,10 @@ where
         let path = render::bounded(req.path(), 200).to_owned();
         let inner = Rc::clone(&self.inner);
         let header = Rc::clone(&self.header);
-        #[cfg(feature = "tracing")]
-        let span = crate::log::request_span(id.as_str());
+        let span = render::request_span(id.as_str());
 
         Box::pin(async move {
-            let call = {
-                #[cfg(feature = "tracing")]
-                let _entered = span.enter();
-                catch_unwind(AssertUnwindSafe(|| inner.call(req)))
-            };
-            let outcome = match call {
-                Ok(fut) => {
-                    let mut fut = pin!(fut);
-                    poll_fn(|cx| {
-                        #[cfg(feature = "tracing")]
-                        let _entered = span.enter();
-                        match catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx))) {
-                            Ok(Poll::Ready(out)) => Poll::Ready(Ok(out)),
-                            Ok(Poll::Pending) => Poll::Pending,
-                            Err(panic) => Poll::Ready(Err(panic)),
-                        }
-                    })
-                    .await
-                }
-                Err(panic) => Err(panic),
-            };
+            let outcome = render::catch_panics(|| inner.call(req), &span).await;
             #[cfg(feature = "tracing")]
             let _entered = span.enter();
             let res = match outcome {
@@ -335,11 +281,7 @@ async fn finish<B: MessageBody + 'static>(
         };
     }
     let status = res.status();
-    let is_json = res
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| render::is_json_content_type(v.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+    if !(status.is_client_error() || status.is_server_error()) || is_json(res.headers()) {
         return res.map_into_left_body();
     }
 
@@ -377,7 +319,7 @@ async fn finish<B: MessageBody + 'static>(
     let new_status = convert_status(rendered.status);
     let mut response = response.set_body(EitherBody::right(BoxBody::new(rendered.body)));
     *response.status_mut() = new_status;
-    set_headers(response.headers_mut(), extra);
+    set_error_headers(response.headers_mut(), extra);
     ServiceResponse::new(req, response)
 }
 

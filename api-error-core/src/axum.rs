@@ -38,20 +38,19 @@
 //! ```
 
 use std::convert::Infallible;
-use std::future::{poll_fn, Future};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::{pin, Pin};
+use std::future::Future;
+use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, MatchedPath, OptionalFromRequestParts};
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+use http::header::CONTENT_LENGTH;
 use http::request::Parts;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
+use http::{HeaderName, Method, Request, StatusCode};
 
 pub use crate::render::RequestId;
-use crate::render::{self, HeaderVal, Rejection, Rendered};
+use crate::render::{self, Rejection, Rendered};
 use crate::ApiError;
 
 /// Names the generated code uses. Not public API.
@@ -86,12 +85,7 @@ pub fn __into_response(err: &dyn ApiError) -> Response {
 #[derive(Clone)]
 struct PendingRequestId(Bytes);
 
-fn header_value(v: HeaderVal) -> HeaderValue {
-    match v {
-        HeaderVal::Static(s) => HeaderValue::from_static(s),
-        HeaderVal::Int(n) => HeaderValue::from(n),
-    }
-}
+render::header_glue!(http::header);
 
 /// A response from rendered parts; with `pending`, marked for the layer.
 fn build(
@@ -108,15 +102,7 @@ fn build(
     };
     *res.status_mut() = rendered.status;
     let headers = res.headers_mut();
-    headers.remove(CONTENT_LENGTH);
-    headers.remove(TRANSFER_ENCODING);
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(render::CONTENT_TYPE_JSON),
-    );
-    for (name, value) in extra {
-        headers.insert(HeaderName::from_static(name), header_value(value));
-    }
+    set_error_headers(headers, extra);
     if let Some((name, id)) = request_id {
         set_request_id(headers, name, id);
     }
@@ -124,12 +110,6 @@ fn build(
         res.extensions_mut().insert(PendingRequestId(body));
     }
     res
-}
-
-fn set_request_id(headers: &mut HeaderMap, name: &HeaderName, id: &RequestId) {
-    if let Ok(v) = HeaderValue::from_str(id.as_str()) {
-        headers.insert(name.clone(), v);
-    }
 }
 
 /// A tower [`Layer`](tower_layer::Layer) that makes every response of an axum app follow the
@@ -233,11 +213,8 @@ where
         let id = match req.extensions().get::<RequestId>() {
             Some(id) => id.clone(),
             None => {
-                let id = req
-                    .headers()
-                    .get(&self.header)
-                    .and_then(|v| RequestId::from_bytes(v.as_bytes()))
-                    .unwrap_or_else(RequestId::generate);
+                let id =
+                    RequestId::from_header(req.headers().get(&self.header).map(|v| v.as_bytes()));
                 req.extensions_mut().insert(id.clone());
                 id
             }
@@ -251,31 +228,10 @@ where
         // The usual tower dance: call the service that was polled ready, keep a fresh clone.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        #[cfg(feature = "tracing")]
-        let span = crate::log::request_span(id.as_str());
+        let span = render::request_span(id.as_str());
 
         Box::pin(async move {
-            let call = {
-                #[cfg(feature = "tracing")]
-                let _entered = span.enter();
-                catch_unwind(AssertUnwindSafe(|| inner.call(req)))
-            };
-            let outcome = match call {
-                Ok(fut) => {
-                    let mut fut = pin!(fut);
-                    poll_fn(|cx| {
-                        #[cfg(feature = "tracing")]
-                        let _entered = span.enter();
-                        match catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx))) {
-                            Ok(Poll::Ready(out)) => Poll::Ready(Ok(out)),
-                            Ok(Poll::Pending) => Poll::Pending,
-                            Err(panic) => Poll::Ready(Err(panic)),
-                        }
-                    })
-                    .await
-                }
-                Err(panic) => Err(panic),
-            };
+            let outcome = render::catch_panics(|| inner.call(req), &span).await;
             match outcome {
                 Ok(Ok(res)) => {
                     let fut = finish(res, &header, &id, &info);
@@ -315,11 +271,7 @@ async fn finish(
         };
     }
     let status = parts.status;
-    let is_json = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| render::is_json_content_type(v.as_bytes()));
-    if !crate::status::is_error(status) || is_json {
+    if !crate::status::is_error(status) || is_json(&parts.headers) {
         return Response::from_parts(parts, body);
     }
 

@@ -5,9 +5,13 @@
 use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::fmt;
+use std::future::{poll_fn, Future};
 use std::hash::{BuildHasher, Hasher};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::StatusCode;
@@ -91,6 +95,13 @@ impl RequestId {
             }
         }
         RequestId(Arc::from(out))
+    }
+
+    /// The id from a request's header value when it is safe, else a new one.
+    pub(crate) fn from_header(value: Option<&[u8]>) -> RequestId {
+        value
+            .and_then(RequestId::from_bytes)
+            .unwrap_or_else(RequestId::generate)
     }
 
     /// The id as text (always ASCII, never empty, at most 128 bytes).
@@ -180,6 +191,104 @@ pub(crate) const CONTENT_TYPE_JSON: &str = "application/json";
 pub(crate) const X_SHOULD_RETRY: &str = "x-should-retry";
 pub(crate) const RETRY_AFTER: &str = "retry-after";
 pub(crate) const RETRY_AFTER_MS: &str = "retry-after-ms";
+
+/// The header helpers of one `http` crate's `HeaderMap` (axum is on `http` 1, actix-web 4 on
+/// `http` 0.2, with the same API): expands to `set_error_headers`, `set_request_id` and
+/// `is_json` in the calling module, so both integrations send the same headers in the same
+/// order.
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+macro_rules! header_glue {
+    ($($header:ident)::+) => {
+        fn header_value(v: $crate::render::HeaderVal) -> $($header)::+::HeaderValue {
+            match v {
+                $crate::render::HeaderVal::Static(s) => $($header)::+::HeaderValue::from_static(s),
+                $crate::render::HeaderVal::Int(n) => $($header)::+::HeaderValue::from(n),
+            }
+        }
+
+        /// Drops the old framing headers and sets `content-type` and the rendered headers.
+        fn set_error_headers(
+            headers: &mut $($header)::+::HeaderMap,
+            rendered_headers: impl Iterator<Item = (&'static str, $crate::render::HeaderVal)>,
+        ) {
+            headers.remove($($header)::+::CONTENT_LENGTH);
+            headers.remove($($header)::+::TRANSFER_ENCODING);
+            headers.insert(
+                $($header)::+::CONTENT_TYPE,
+                $($header)::+::HeaderValue::from_static($crate::render::CONTENT_TYPE_JSON),
+            );
+            for (name, value) in rendered_headers {
+                headers.insert($($header)::+::HeaderName::from_static(name), header_value(value));
+            }
+        }
+
+        fn set_request_id(
+            headers: &mut $($header)::+::HeaderMap,
+            name: &$($header)::+::HeaderName,
+            id: &$crate::render::RequestId,
+        ) {
+            if let Ok(v) = $($header)::+::HeaderValue::from_str(id.as_str()) {
+                headers.insert(name.clone(), v);
+            }
+        }
+
+        /// Whether the response already says it is JSON.
+        fn is_json(headers: &$($header)::+::HeaderMap) -> bool {
+            headers
+                .get($($header)::+::CONTENT_TYPE)
+                .is_some_and(|v| $crate::render::is_json_content_type(v.as_bytes()))
+        }
+    };
+}
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+pub(crate) use header_glue;
+
+/// The span a request runs in (`tracing` feature); a stand-in without it.
+#[cfg(feature = "tracing")]
+pub(crate) type RequestSpan = tracing::Span;
+/// The span a request runs in (`tracing` feature); a stand-in without it.
+#[cfg(not(feature = "tracing"))]
+pub(crate) struct RequestSpan;
+
+/// The span for the request with id `request_id`.
+#[cfg(feature = "tracing")]
+pub(crate) fn request_span(request_id: &str) -> RequestSpan {
+    crate::log::request_span(request_id)
+}
+/// The span for the request with id `request_id`.
+#[cfg(not(feature = "tracing"))]
+pub(crate) fn request_span(_request_id: &str) -> RequestSpan {
+    RequestSpan
+}
+
+/// A panic caught while a handler ran.
+pub(crate) type Panic = Box<dyn std::any::Any + Send>;
+
+/// Calls a service (`call`) and drives its future to the end, in `span` and catching panics
+/// of both the call and every poll: `Err` holds the panic's payload.
+pub(crate) async fn catch_panics<Fut: Future>(
+    call: impl FnOnce() -> Fut,
+    span: &RequestSpan,
+) -> Result<Fut::Output, Panic> {
+    #[cfg(not(feature = "tracing"))]
+    let _ = span;
+    let called = {
+        #[cfg(feature = "tracing")]
+        let _entered = span.enter();
+        catch_unwind(AssertUnwindSafe(call))
+    };
+    let mut fut = pin!(called?);
+    poll_fn(|cx| {
+        #[cfg(feature = "tracing")]
+        let _entered = span.enter();
+        match catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx))) {
+            Ok(Poll::Ready(out)) => Poll::Ready(Ok(out)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    })
+    .await
+}
 
 /// Status, headers and body of one error response (the request-id header is the caller's).
 pub(crate) struct Rendered {

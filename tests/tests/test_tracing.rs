@@ -86,65 +86,31 @@ fn axum_app() -> SocketAddr {
                 }),
             )
             .layer(api_error_core::axum::ApiErrorLayer::new());
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        addr
+        serve_axum(app)
     })
 }
 
 fn actix_app() -> SocketAddr {
-    use actix_web::{web, App, HttpResponse, HttpServer};
+    use actix_web::{web, HttpResponse};
     static ADDR: OnceLock<SocketAddr> = OnceLock::new();
     *ADDR.get_or_init(|| {
         log();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                HttpServer::new(|| {
-                    App::new()
-                        .wrap(api_error_core::actix::ApiErrorMiddleware::new())
-                        .route(
-                            "/db",
-                            web::get().to(|| async {
-                                Err::<HttpResponse, _>(AppError::Database(PoolError))
-                            }),
-                        )
-                })
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .unwrap()
-                .run()
-                .await
-                .unwrap();
-            });
-        });
-        addr
+        let routes = |cfg: &mut web::ServiceConfig| {
+            cfg.route(
+                "/db",
+                web::get().to(|| async { Err::<HttpResponse, _>(AppError::Database(PoolError)) }),
+            );
+        };
+        serve_actix(
+            routes,
+            Some(api_error_core::actix::ApiErrorMiddleware::new()),
+        )
     })
 }
 
 fn check_5xx_logged(addr: SocketAddr, id: &str) {
-    let resp = fetch_with(addr, "/db", &[("x-request-id", id.as_bytes())]);
-    let body = check_error(
-        &resp,
-        503,
-        "api_error",
-        "database_unavailable",
-        Some("x-request-id"),
-    );
+    let resp = fetch_with(addr, "/db", &[(RID, id.as_bytes())]);
+    let body = check_error(&resp, 503, "api_error", "database_unavailable", Some(RID));
     assert_eq!(body["request_id"], id);
     let text = resp.text();
     for secret in ["s3cr3t-pw", "db-primary", "pool exhausted", "refused"] {
@@ -180,18 +146,8 @@ fn actix_5xx_details_go_to_the_log_only() {
 
 #[test]
 fn axum_4xx_logged_at_debug() {
-    let resp = fetch_with(
-        axum_app(),
-        "/missing",
-        &[("x-request-id", b"req_trace_4xx")],
-    );
-    check_error(
-        &resp,
-        404,
-        "not_found_error",
-        "resource_missing",
-        Some("x-request-id"),
-    );
+    let resp = fetch_with(axum_app(), "/missing", &[(RID, b"req_trace_4xx")]);
+    check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
     let lines = lines_with("req_trace_4xx");
     assert!(
         lines.iter().any(|l| l.contains("DEBUG")
@@ -204,18 +160,8 @@ fn axum_4xx_logged_at_debug() {
 
 #[test]
 fn axum_panic_message_logged_not_sent() {
-    let resp = fetch_with(
-        axum_app(),
-        "/panic",
-        &[("x-request-id", b"req_trace_panic")],
-    );
-    check_error(
-        &resp,
-        500,
-        "api_error",
-        "internal_error",
-        Some("x-request-id"),
-    );
+    let resp = fetch_with(axum_app(), "/panic", &[(RID, b"req_trace_panic")]);
+    check_error(&resp, 500, "api_error", "internal_error", Some(RID));
     assert!(!resp.text().contains("tok_live_123"));
     let lines = lines_with("req_trace_panic");
     assert!(

@@ -3,8 +3,10 @@
 //! checks of the standard error response.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// One HTTP response.
@@ -221,3 +223,537 @@ pub fn long_id() -> Vec<u8> {
 pub fn is_generated(id: &str) -> bool {
     id.starts_with("req_") && id.len() == 26 && id[4..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
+
+/// The error type of the test apps: one variant per kind of derived error.
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+pub enum ShopError {
+    #[error("No such customer: {id}")]
+    #[api_error(status = 404, code = "resource_missing", param = "customer")]
+    CustomerNotFound { id: String },
+
+    #[error("Idempotency key {key} was reused with different parameters")]
+    #[api_error(status = 409, code = "idempotency_key_reused")]
+    IdempotencyConflict { key: String },
+
+    #[error("{field} must be positive")]
+    #[api_error(status = 422, code = "invalid_amount")]
+    InvalidAmount {
+        #[api_error(param)]
+        field: String,
+    },
+
+    #[error("Too many requests")]
+    #[api_error(status = 429, code = "rate_limited")]
+    RateLimited {
+        #[api_error(retry_after)]
+        wait: Duration,
+    },
+
+    #[error("database unavailable: {0}")]
+    #[api_error(status = 503, code = "database_unavailable")]
+    Database(#[source] std::io::Error),
+
+    #[error("ledger is inconsistent")]
+    #[api_error(status = 500, code = "ledger_inconsistent", retryable = false)]
+    Ledger,
+}
+
+/// A hand-written error, opted in with one line.
+#[derive(Debug)]
+pub struct Teapot;
+
+impl std::fmt::Display for Teapot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("I refuse to brew coffee")
+    }
+}
+impl std::error::Error for Teapot {}
+impl api_error_core::ApiError for Teapot {
+    fn status(&self) -> http::StatusCode {
+        http::StatusCode::IM_A_TEAPOT
+    }
+    fn error_type(&self) -> &'static str {
+        "invalid_request_error"
+    }
+    fn code(&self) -> &'static str {
+        "teapot"
+    }
+    fn message(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+    fn param(&self) -> Option<Cow<'_, str>> {
+        None
+    }
+}
+api_error_core::impl_integrations!(Teapot);
+
+/// In the `/v1/db` error's source: must never reach a body.
+pub const SECRET: &str = "password=hunter2 at db-primary.internal";
+/// The `/v1/panic` handler's panic message: must never reach a body.
+pub const PANIC_TEXT: &str = "secret panic text: card 4242";
+
+/// The body of `POST /v1/charges`.
+#[derive(serde::Deserialize)]
+pub struct Charge {
+    pub amount: i64,
+    pub currency: String,
+}
+
+/// The query of `GET /v1/search`.
+#[derive(serde::Deserialize)]
+pub struct Search {
+    pub limit: u32,
+}
+
+/// The `/v1/panic` handler.
+pub async fn panics() -> &'static str {
+    panic!("{}", PANIC_TEXT)
+}
+
+/// The `/v1/stream` handler's chunks.
+pub const CHUNKS: [&str; 3] = ["chunk-1;", "chunk-2;", "chunk-3"];
+
+/// Serves an axum app on a free port of 127.0.0.1, on a runtime in a thread of its own.
+pub fn serve_axum(app: axum::Router) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    addr
+}
+
+/// Serves an actix-web app with the routes of `routes` (one worker) on a free port of
+/// 127.0.0.1, in a thread of its own; with `middleware` unless it is `None`.
+pub fn serve_actix(
+    routes: fn(&mut actix_web::web::ServiceConfig),
+    middleware: Option<api_error_core::actix::ApiErrorMiddleware>,
+) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            actix_web::HttpServer::new(move || {
+                actix_web::App::new()
+                    .wrap(actix_web::middleware::Condition::new(
+                        middleware.is_some(),
+                        middleware.clone().unwrap_or_default(),
+                    ))
+                    .configure(routes)
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run()
+            .await
+            .unwrap();
+        });
+    });
+    addr
+}
+
+/// How a test app is set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// With the integration's layer / middleware.
+    Layer,
+    /// Without it: derived errors still render, without request ids.
+    Bare,
+    /// With it, on a Stripe-style `request-id` header.
+    CustomHeader,
+}
+
+/// A test file's app: the function that serves it in a [`Mode`]. Each mode is started once,
+/// on first use, and shared by the tests of the file (one test binary).
+#[derive(Clone, Copy)]
+pub struct TestApp(pub fn(Mode) -> SocketAddr);
+
+impl TestApp {
+    pub fn addr(self, mode: Mode) -> SocketAddr {
+        static ADDRS: [OnceLock<SocketAddr>; 3] = [const { OnceLock::new() }; 3];
+        *ADDRS[mode as usize].get_or_init(|| (self.0)(mode))
+    }
+
+    pub fn with_layer(self) -> SocketAddr {
+        self.addr(Mode::Layer)
+    }
+
+    pub fn without_layer(self) -> SocketAddr {
+        self.addr(Mode::Bare)
+    }
+
+    pub fn with_custom_header(self) -> SocketAddr {
+        self.addr(Mode::CustomHeader)
+    }
+}
+
+/// The request-id header of [`Mode::Layer`].
+pub const RID: &str = "x-request-id";
+
+/// The checks every web integration passes: same routes, same answers. [`web_tests!`] makes
+/// each a `#[test]` of the calling file.
+pub mod checks {
+    use std::collections::HashSet;
+    use std::net::SocketAddr;
+
+    use super::*;
+
+    /// [`check_error`] for an app with the layer: the id is in `x-request-id`.
+    fn check_layered(resp: &Resp, status: u16, r#type: &str, code: &str) -> serde_json::Value {
+        check_error(resp, status, r#type, code, Some(RID))
+    }
+
+    /// `GET /v1/customers/cus_x` (a handler's 404) with `headers`: checks the standard error
+    /// with its id in header `echo` and returns the response and the body's `request_id`.
+    fn missing_customer(addr: SocketAddr, headers: &[(&str, &[u8])], echo: &str) -> (Resp, String) {
+        let resp = fetch_with(addr, "/v1/customers/cus_x", headers);
+        let body = check_error(
+            &resp,
+            404,
+            "not_found_error",
+            "resource_missing",
+            Some(echo),
+        );
+        let id = body["request_id"].as_str().unwrap().to_owned();
+        (resp, id)
+    }
+
+    pub fn handler_404_byte_for_byte(app: TestApp) {
+        let resp = fetch_with(
+            app.with_layer(),
+            "/v1/customers/cus_123",
+            &[("x-request-id", b"req_test.1-A")],
+        );
+        check_layered(&resp, 404, "not_found_error", "resource_missing");
+        assert_eq!(resp.header(RID), Some("req_test.1-A"));
+        assert_eq!(
+            resp.text(),
+            r#"{"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_test.1-A"}"#
+        );
+        assert_eq!(
+            resp.header("content-length"),
+            Some(resp.body.len().to_string().as_str())
+        );
+    }
+
+    pub fn handler_4xx_classes(app: TestApp) {
+        let addr = app.with_layer();
+        let resp = fetch(addr, "/v1/conflict");
+        let body = check_layered(&resp, 409, "conflict_error", "idempotency_key_reused");
+        assert_eq!(
+            body["message"],
+            "Idempotency key k1 was reused with different parameters"
+        );
+
+        let resp = post_json(addr, "/v1/charges", r#"{"amount":-5,"currency":"usd"}"#);
+        let body = check_layered(&resp, 422, "validation_error", "invalid_amount");
+        assert_eq!(body["param"], "amount");
+        assert_eq!(body["message"], "amount must be positive");
+
+        let resp = fetch(addr, "/v1/teapot");
+        let body = check_layered(&resp, 418, "invalid_request_error", "teapot");
+        assert_eq!(body["message"], "I refuse to brew coffee");
+
+        let resp = fetch(addr, "/v1/boxed");
+        check_layered(&resp, 418, "invalid_request_error", "teapot");
+    }
+
+    pub fn handler_429_retry_after(app: TestApp) {
+        let resp = fetch(app.with_layer(), "/v1/rate");
+        check_layered(&resp, 429, "rate_limit_error", "rate_limited");
+        assert_eq!(resp.header("retry-after"), Some("2"));
+        assert_eq!(resp.header("retry-after-ms"), Some("1500"));
+        assert_eq!(resp.header("x-should-retry"), Some("true"));
+    }
+
+    pub fn handler_5xx_redacted(app: TestApp) {
+        let resp = fetch(app.with_layer(), "/v1/db");
+        let body = check_layered(&resp, 503, "api_error", "database_unavailable");
+        assert_eq!(body["message"], "The service is temporarily unavailable.");
+        assert!(!resp.text().contains("hunter2"));
+        assert!(!resp.text().contains("database unavailable"));
+        assert!(resp.header("retry-after").is_none());
+
+        let resp = fetch(app.with_layer(), "/v1/ledger");
+        let body = check_error_retry(
+            &resp,
+            500,
+            "api_error",
+            "ledger_inconsistent",
+            Some(RID),
+            false,
+        );
+        assert_eq!(body["message"], "An internal error occurred.");
+    }
+
+    pub fn rejection_malformed_json(app: TestApp) {
+        let resp = post_json(app.with_layer(), "/v1/charges", r#"{"amount": 5,"#);
+        let body = check_layered(&resp, 400, "invalid_request_error", "invalid_json");
+        let msg = body["message"].as_str().unwrap();
+        assert!(
+            msg.starts_with("Failed to parse the request body as JSON"),
+            "{msg}"
+        );
+    }
+
+    /// The first half of `rejection_wrong_shape_json` (a field of the wrong type; its body is
+    /// returned for the framework's own checks) and the second (a missing field).
+    pub fn wrong_shape_json(app: TestApp) -> serde_json::Value {
+        let resp = post_json(
+            app.with_layer(),
+            "/v1/charges",
+            r#"{"amount":"five","currency":"usd"}"#,
+        );
+        let wrong_type = check_layered(&resp, 422, "validation_error", "invalid_body");
+
+        let resp = post_json(app.with_layer(), "/v1/charges", r#"{"currency":"usd"}"#);
+        let body = check_layered(&resp, 422, "validation_error", "invalid_body");
+        assert_eq!(body["param"], "amount", "{body}");
+        wrong_type
+    }
+
+    pub fn rejection_missing_content_type(app: TestApp) {
+        let resp = request(
+            app.with_layer(),
+            "POST",
+            "/v1/charges",
+            &[],
+            Some(br#"{"amount":5,"currency":"usd"}"#),
+        );
+        let body = check_layered(
+            &resp,
+            415,
+            "invalid_request_error",
+            "unsupported_media_type",
+        );
+        assert_eq!(
+            body["message"],
+            "Expected request with `Content-Type: application/json`."
+        );
+    }
+
+    pub fn rejection_bad_query(app: TestApp) {
+        let addr = app.with_layer();
+        let resp = fetch(addr, "/v1/search?limit=ten");
+        let body = check_layered(&resp, 400, "invalid_request_error", "invalid_query");
+        assert!(body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Failed to deserialize query string"));
+        let resp = fetch(addr, "/v1/search");
+        check_layered(&resp, 400, "invalid_request_error", "invalid_query");
+        assert_eq!(fetch(addr, "/v1/search?limit=3").text(), "limit=3");
+    }
+
+    pub fn rejection_bad_path(app: TestApp) {
+        let resp = fetch(app.with_layer(), "/v1/items/abc");
+        let body = check_layered(&resp, 400, "invalid_request_error", "invalid_path");
+        assert_eq!(body["param"], "n", "{body}");
+        assert!(body["message"].as_str().unwrap().starts_with("Invalid URL"));
+    }
+
+    pub fn unmatched_route_404(app: TestApp) {
+        let resp = fetch(app.with_layer(), "/v1/nope?x=1");
+        let body = check_layered(&resp, 404, "not_found_error", "route_not_found");
+        assert_eq!(body["message"], "Unrecognized request URL (GET: /v1/nope).");
+    }
+
+    pub fn wrong_method_405(app: TestApp) {
+        let resp = request(app.with_layer(), "DELETE", "/v1/charges", &[], None);
+        let body = check_layered(&resp, 405, "invalid_request_error", "method_not_allowed");
+        assert_eq!(
+            body["message"],
+            "Method DELETE is not allowed for /v1/charges."
+        );
+        assert!(
+            resp.header("allow").is_some_and(|a| a.contains("POST")),
+            "{resp:?}"
+        );
+    }
+
+    pub fn panic_is_500_without_its_text(app: TestApp) {
+        let addr = app.with_layer();
+        let resp = fetch(addr, "/v1/panic");
+        let body = check_layered(&resp, 500, "api_error", "internal_error");
+        assert_eq!(body["message"], "An internal error occurred.");
+        assert!(!resp.text().contains("secret"));
+        assert!(!resp.text().contains("4242"));
+        // The server is still up.
+        assert_eq!(fetch(addr, "/v1/customers/cus_ok").status, 200);
+    }
+
+    pub fn bare_and_plain_errors_are_normalized(app: TestApp) {
+        let addr = app.with_layer();
+        let resp = fetch(addr, "/v1/bare");
+        let body = check_layered(&resp, 403, "permission_error", "forbidden");
+        assert_eq!(
+            body["message"],
+            "You do not have permission to perform this request."
+        );
+        let resp = fetch(addr, "/v1/plain");
+        let body = check_layered(&resp, 400, "invalid_request_error", "invalid_request");
+        assert_eq!(body["message"], "plain text problem.");
+        // A JSON error the app wrote itself is left alone.
+        let resp = fetch(addr, "/v1/own-json");
+        assert_eq!(resp.status, 400);
+        assert_eq!(resp.text(), r#"{"custom":1}"#);
+    }
+
+    pub fn generated_ids_are_unique_and_match_the_body(app: TestApp) {
+        let addr = app.with_layer();
+        let mut seen = HashSet::new();
+        for _ in 0..20 {
+            let (_, id) = missing_customer(addr, &[], RID);
+            assert!(is_generated(&id), "{id}");
+            assert!(seen.insert(id));
+        }
+    }
+
+    pub fn safe_incoming_ids_are_echoed(app: TestApp) {
+        let addr = app.with_layer();
+        for id in ["abc", "req_8fZ2kQ", "A.b-c_d", &"x".repeat(128)] {
+            let (_, got) = missing_customer(addr, &[(RID, id.as_bytes())], RID);
+            assert_eq!(got, id);
+            // Success responses carry it too.
+            let ok = fetch_with(
+                addr,
+                "/v1/customers/cus_ok",
+                &[("x-request-id", id.as_bytes())],
+            );
+            assert_eq!(ok.header(RID), Some(id));
+        }
+    }
+
+    pub fn unsafe_incoming_ids_are_replaced(app: TestApp) {
+        let addr = app.with_layer();
+        let long = long_id();
+        let mut ids: Vec<&[u8]> = UNSAFE_IDS.to_vec();
+        ids.push(&long);
+        for id in ids {
+            let (_, got) = missing_customer(addr, &[(RID, id)], RID);
+            assert!(
+                is_generated(&got),
+                "{got} for {:?}",
+                String::from_utf8_lossy(id)
+            );
+        }
+    }
+
+    pub fn handlers_see_the_request_id(app: TestApp) {
+        let addr = app.with_layer();
+        let resp = fetch_with(addr, "/v1/whoami", &[("x-request-id", b"req_who")]);
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.text(), "req_who");
+        let resp = fetch(addr, "/v1/whoami");
+        assert_eq!(Some(resp.text().as_str()), resp.header(RID));
+        assert_eq!(fetch(addr, "/v1/maybe-id").text(), "true");
+        assert_eq!(fetch(app.without_layer(), "/v1/maybe-id").text(), "false");
+        // Without the layer the extractor fails with a standard 500.
+        let resp = fetch(app.without_layer(), "/v1/whoami");
+        check_error(&resp, 500, "api_error", "request_id_missing", None);
+    }
+
+    pub fn success_untouched_including_streams(app: TestApp) {
+        let addr = app.with_layer();
+        let resp = fetch(addr, "/v1/customers/cus_ok");
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.text(), r#"{"id":"cus_ok"}"#);
+        assert_eq!(resp.header("content-type"), Some("application/json"));
+        assert!(resp.header("x-should-retry").is_none());
+
+        let resp = fetch(addr, "/v1/stream");
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.header("transfer-encoding"), Some("chunked"));
+        assert_eq!(resp.text(), "chunk-1;chunk-2;chunk-3");
+        assert!(resp.header(RID).is_some());
+
+        let resp = post_json(addr, "/v1/charges", r#"{"amount":5,"currency":"usd"}"#);
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.text(), r#"{"amount":5}"#);
+    }
+
+    pub fn configurable_header_name(app: TestApp) {
+        let addr = app.with_custom_header();
+        let (resp, id) =
+            missing_customer(addr, &[("request-id", b"req_stripe_style")], "request-id");
+        assert_eq!(id, "req_stripe_style");
+        assert!(resp.header(RID).is_none());
+        // `x-request-id` is not read any more.
+        let (_, id) = missing_customer(addr, &[(RID, b"req_other")], "request-id");
+        assert!(is_generated(&id));
+    }
+
+    pub fn without_the_layer(app: TestApp) {
+        let addr = app.without_layer();
+        let resp = fetch(addr, "/v1/customers/cus_123");
+        check_error(&resp, 404, "not_found_error", "resource_missing", None);
+        assert_eq!(
+            resp.text(),
+            r#"{"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":null}"#
+        );
+        assert!(resp.header(RID).is_none());
+
+        let resp = fetch(addr, "/v1/rate");
+        check_error(&resp, 429, "rate_limit_error", "rate_limited", None);
+        assert_eq!(resp.header("retry-after"), Some("2"));
+        assert_eq!(resp.header("retry-after-ms"), Some("1500"));
+
+        let resp = fetch(addr, "/v1/db");
+        let body = check_error(&resp, 503, "api_error", "database_unavailable", None);
+        assert_eq!(body["message"], "The service is temporarily unavailable.");
+        assert!(!resp.text().contains("hunter2"));
+
+        let resp = fetch(addr, "/v1/conflict");
+        check_error(&resp, 409, "conflict_error", "idempotency_key_reused", None);
+        let resp = fetch(addr, "/v1/teapot");
+        check_error(&resp, 418, "invalid_request_error", "teapot", None);
+    }
+}
+
+/// One `#[test]` per function of [`checks`], run against `$app` (a [`TestApp`]).
+#[allow(unused_macros)] // test_tracing has its own tests
+macro_rules! web_tests {
+    ($app:expr) => {
+        $crate::web_support::web_tests!(@each $app;
+            handler_404_byte_for_byte,
+            handler_4xx_classes,
+            handler_429_retry_after,
+            handler_5xx_redacted,
+            rejection_malformed_json,
+            rejection_missing_content_type,
+            rejection_bad_query,
+            rejection_bad_path,
+            unmatched_route_404,
+            wrong_method_405,
+            panic_is_500_without_its_text,
+            bare_and_plain_errors_are_normalized,
+            generated_ids_are_unique_and_match_the_body,
+            safe_incoming_ids_are_echoed,
+            unsafe_incoming_ids_are_replaced,
+            handlers_see_the_request_id,
+            success_untouched_including_streams,
+            configurable_header_name,
+            without_the_layer,
+        );
+    };
+    (@each $app:expr; $($name:ident,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::web_support::checks::$name($app);
+            }
+        )*
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use web_tests;
