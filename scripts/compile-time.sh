@@ -140,7 +140,7 @@ print(f"compile-time: {os.cpu_count()} cpus, load {load()}; building dependencie
 cargo("build", "--workspace")
 
 def fmt(s):
-    return f"{s:.2f}"
+    return f"{s:.3f}"
 
 rows = []
 for n in sizes:
@@ -155,7 +155,7 @@ for n in sizes:
             times[k].append(timed_build(k))
         loads.append(load())
         print(f"  {n} variants, run {r + 1}/{runs}: "
-              + "  ".join(f"{k} {times[k][-1]:.2f}s" for k in KINDS)
+              + "  ".join(f"{k} {times[k][-1]:.3f}s" for k in KINDS)
               + f"  (load {loads[-1]})", file=sys.stderr, flush=True)
     t1, t2, t3 = (statistics.median(times[k]) for k in KINDS)
     rows.append((n, t1, t2, t3, t2 - t1, t3 - t2, (t3 - t2) / (t2 - t1) if t2 > t1 else float("nan"),

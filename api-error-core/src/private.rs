@@ -16,28 +16,25 @@ use crate::catalog::CatalogEntry;
 use crate::json;
 use crate::ApiError;
 
-/// Where a variant's message comes from, when it is not a format string (format strings are
-/// expanded in place by the derive).
-#[derive(Clone, Copy, Debug)]
-pub enum Message {
-    /// A fixed text, already JSON-escaped into `Meta::json_head`.
-    Literal(&'static str),
-    /// The error's own `Display` (4xx default, or `expose`).
-    Display,
-}
-
-/// Everything static about one variant, computed at compile time by the derive.
+/// Everything static about one variant, computed at compile time by the derive. Every field
+/// is a plain literal (no `Option`, no enum, no `const fn` call): the derive emits one per
+/// variant, so what each costs to type-check matters for large enums.
 #[derive(Debug)]
 pub struct Meta {
     pub variant: &'static str,
-    pub status: StatusCode,
+    /// Checked by the derive to be 400..=599; see [`Meta::status`].
+    pub status: u16,
     pub error_type: &'static str,
     pub code: &'static str,
-    pub message: Message,
+    /// Whether the message is the fixed text `template` (already JSON-escaped into
+    /// `json_head`); otherwise it is the error's own `Display` (4xx default, or `expose`),
+    /// or a format string, expanded in place by the derive.
+    pub literal: bool,
     /// The catalog's message template.
     pub template: &'static str,
-    /// A static `param = "..."`.
-    pub param: Option<&'static str>,
+    /// A static `param = "..."`; `""` when there is none (an empty param is rejected by the
+    /// derive). See [`Meta::param`].
+    pub param: &'static str,
     pub retryable: bool,
     pub doc: &'static str,
     /// `{"message":"` plus, for a literal message, the escaped literal.
@@ -47,6 +44,20 @@ pub struct Meta {
     pub json_tail: &'static str,
     /// Whether a field gives the param (rendered between `json_tail` and the request id).
     pub param_field: bool,
+}
+
+impl Meta {
+    /// The status (500 if it were ever out of range, which the derive rules out).
+    #[inline]
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// The static param, if any.
+    #[inline]
+    pub fn param(&self) -> Option<&'static str> {
+        (!self.param.is_empty()).then_some(self.param)
+    }
 }
 
 /// A status from a literal the derive already checked to be 400..=599.
@@ -68,7 +79,7 @@ impl Resolved<'_> {
     #[inline]
     pub fn status(&self) -> StatusCode {
         match self {
-            Resolved::Static(m) => m.status,
+            Resolved::Static(m) => m.status(),
             Resolved::Inner(e) => e.status(),
         }
     }
@@ -110,10 +121,8 @@ impl<'a> Resolved<'a> {
     /// The message of a variant without a format string; `this` is the whole error.
     pub fn message(self, this: &'a dyn Display) -> Cow<'a, str> {
         match self {
-            Resolved::Static(m) => match m.message {
-                Message::Literal(s) => Cow::Borrowed(s),
-                Message::Display => Cow::Owned(this.to_string()),
-            },
+            Resolved::Static(m) if m.literal => Cow::Borrowed(m.template),
+            Resolved::Static(_) => Cow::Owned(this.to_string()),
             Resolved::Inner(e) => e.message(),
         }
     }
@@ -121,7 +130,7 @@ impl<'a> Resolved<'a> {
     /// The param of a variant without a param field.
     pub fn param(self) -> Option<Cow<'a, str>> {
         match self {
-            Resolved::Static(m) => m.param.map(Cow::Borrowed),
+            Resolved::Static(m) => m.param().map(Cow::Borrowed),
             Resolved::Inner(e) => e.param(),
         }
     }
@@ -130,10 +139,7 @@ impl<'a> Resolved<'a> {
     pub fn write_json(self, this: &dyn Display, request_id: Option<&str>, out: &mut Vec<u8>) {
         match self {
             Resolved::Static(m) => {
-                let message: Option<&dyn Display> = match m.message {
-                    Message::Literal(_) => None,
-                    Message::Display => Some(this),
-                };
+                let message: Option<&dyn Display> = (!m.literal).then_some(this);
                 write_json(m, out, request_id, message, None);
             }
             Resolved::Inner(e) => e.write_json(request_id, out),
@@ -186,11 +192,11 @@ pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to
     if let Some(metas) = metas.get(from..to) {
         out.extend(metas.iter().map(|m| CatalogEntry {
             variant: m.variant,
-            status: m.status.as_u16(),
+            status: m.status,
             error_type: m.error_type,
             code: m.code,
             message: m.template,
-            param: m.param,
+            param: m.param(),
             retryable: m.retryable,
             doc: m.doc,
         }));

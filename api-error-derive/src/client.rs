@@ -98,7 +98,8 @@ pub fn derive(input: &Input, codes: &[Option<String>], where_clause: &TokenStrea
                 }
                 seen.push(code);
                 if let Some(value) = construct(input, v) {
-                    arms.push(quote!(#code => (|| ::core::option::Option::Some(#value))(),));
+                    // A `?` inside `value` returns `None` from the whole function: exactly right.
+                    arms.push(quote!(#code => ::core::option::Option::Some(#value),));
                 }
             }
             None => {

@@ -190,21 +190,29 @@ pub fn derive(input: &Input) -> TokenStream {
         .collect();
     let meta_len = metas.len();
 
-    // fn __resolve: the one match every method goes through.
-    let resolve_arms = plans.iter().map(|p| {
-        let pat = pattern(input, p.v, &[]);
-        match (p.index, p.transparent) {
-            (Some(i), _) => quote!(#pat => ::api_error_core::__private::Resolved::Static(&__API_ERROR_META[#i]),),
-            (None, Some(f)) => {
-                let b = binding(f);
-                let pat = pattern(input, p.v, &[f]);
-                let ty = f.ty;
-                let inner = quote_spanned!(ty_span(f)=> ::api_error_core::__private::inner::<#ty>(#b));
-                quote!(#pat => #inner,)
-            }
-            (None, None) => quote!(#pat => ::api_error_core::__private::Resolved::Static(&__API_ERROR_META[0]),),
+    // fn __resolve: the one match every method goes through. Its arms are integer literals,
+    // the index of the variant's descriptor (the cheapest arms to type-check and borrow-check:
+    // this match has one arm per variant); transparent variants return early.
+    let ret = (meta_len > 0).then(|| quote!(return));
+    let resolve_arms = plans.iter().map(|p| match (p.index, p.transparent) {
+        (None, Some(f)) => {
+            let b = binding(f);
+            let pat = pattern(input, p.v, &[f]);
+            let ty = f.ty;
+            let inner = quote_spanned!(ty_span(f)=> ::api_error_core::__private::inner::<#ty>(#b));
+            quote!(#pat => #ret #inner,)
+        }
+        (i, _) => {
+            let pat = pattern(input, p.v, &[]);
+            let i = i.unwrap_or(0);
+            quote!(#pat => #i,)
         }
     });
+    let resolve_body = if meta_len > 0 {
+        quote!(::api_error_core::__private::Resolved::Static(&__API_ERROR_META[match this { #(#resolve_arms)* }]))
+    } else {
+        quote!(match this { #(#resolve_arms)* })
+    };
 
     let message = method_match(
         &plans,
@@ -318,11 +326,12 @@ pub fn derive(input: &Input) -> TokenStream {
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
         const _: () = {
-            static __API_ERROR_META: [::api_error_core::__private::Meta; #meta_len] = [#(#metas),*];
+            use ::api_error_core::__private::Meta as __ApiErrorMeta;
+            static __API_ERROR_META: [__ApiErrorMeta; #meta_len] = [#(#metas),*];
 
             #[inline]
             fn __resolve #resolve_impl_generics (this: &'__api_error #ident #ty_generics) -> ::api_error_core::__private::Resolved<'__api_error> #api_where {
-                match this { #(#resolve_arms)* }
+                #resolve_body
             }
 
             #[automatically_derived]
@@ -451,7 +460,7 @@ fn param_value(f: &Field) -> TokenStream {
     }
 }
 
-/// One descriptor: `Meta::new(...)` with every string pre-rendered.
+/// One descriptor: a `Meta` literal with every string pre-rendered.
 fn meta(p: &Plan) -> TokenStream {
     let variant = p.v.ident.to_string();
     let status = p.status;
@@ -463,10 +472,7 @@ fn meta(p: &Plan) -> TokenStream {
         ),
         _ => (None, "{\"message\":\"".to_owned()),
     };
-    let message = match literal {
-        Some(text) => quote!(::api_error_core::__private::Message::Literal(#text)),
-        None => quote!(::api_error_core::__private::Message::Display),
-    };
+    let literal = literal.is_some();
     let mut tail = format!(
         "\",\"type\":\"{}\",\"code\":\"{}\",\"param\":",
         json_escape(ty),
@@ -479,21 +485,20 @@ fn meta(p: &Plan) -> TokenStream {
         }
         tail.push_str("\"request_id\":");
     }
-    let param = match &p.param {
-        Some(param) => quote!(::core::option::Option::Some(#param)),
-        None => quote!(::core::option::Option::None),
-    };
+    // `""`: no static param (validation rejects an empty `param = ""`).
+    let param = p.param.as_deref().unwrap_or("");
     let template = &p.template;
     let doc = &p.v.doc;
     let retryable = p.retryable;
     let param_field = p.param_field.is_some();
+    // Only literals: no paths to resolve, no const fn to evaluate, per variant.
     quote! {
-        ::api_error_core::__private::Meta {
+        __ApiErrorMeta {
             variant: #variant,
-            status: ::api_error_core::__private::status(#status),
+            status: #status,
             error_type: #ty,
             code: #code,
-            message: #message,
+            literal: #literal,
             template: #template,
             param: #param,
             retryable: #retryable,

@@ -74,7 +74,9 @@ async fn create_charge() -> Result<Json<Charge>, PaymentError> {
     responses((status = 200, description = "The account"), AuthError),
 )]
 async fn me() -> Result<&'static str, AuthError> {
-    Err(AuthError::KeyExpired { expired_on: "2026-01-31".into() })
+    Err(AuthError::KeyExpired {
+        expired_on: "2026-01-31".into(),
+    })
 }
 
 /// The API's OpenAPI document. Registering `ErrorBody` is optional (error responses inline
