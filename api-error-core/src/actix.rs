@@ -253,6 +253,12 @@ where
 /// A request with the original method and path, for a response whose request was lost with
 /// a panic or an error out of the service chain (`ServiceResponse` needs one).
 fn stand_in_request(method: actix_web::http::Method, path: &str) -> HttpRequest {
+    // `TestRequest::uri` unwraps its parse: hand it only a path that is known to parse.
+    let path = if path.parse::<actix_web::http::Uri>().is_ok() {
+        path
+    } else {
+        "/"
+    };
     actix_web::test::TestRequest::default()
         .method(method)
         .uri(path)
