@@ -123,6 +123,20 @@ impl<'a> Variant<'a> {
     }
 }
 
+impl Input<'_> {
+    /// The path of a variant in expressions and patterns: `Enum::Variant`, or the struct.
+    pub fn variant_path(&self, v: &Variant) -> proc_macro2::TokenStream {
+        let ty = self.ident;
+        match self.kind {
+            Kind::Enum => {
+                let vi = v.ident;
+                quote::quote!(#ty::#vi)
+            }
+            Kind::Struct => quote::quote!(#ty),
+        }
+    }
+}
+
 impl Field<'_> {
     /// The field's name as written in a format string: `id` or `0`.
     pub fn name(&self) -> String {

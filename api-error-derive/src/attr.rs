@@ -173,21 +173,10 @@ fn parse_value(
 }
 
 fn unknown_key_message(name: &str, pos: Position) -> String {
-    let all = [
-        STATUS,
-        TYPE,
-        CODE,
-        MESSAGE,
-        PARAM,
-        RETRYABLE,
-        TRANSPARENT,
-        EXPOSE,
-        RETRY_AFTER,
-    ];
     if pos == Position::Enum && name == CODE {
         return "`code` cannot be set on an enum: each variant has its own; put #[api_error(code = \"...\")] on the variants".to_owned();
     }
-    if all.contains(&name) {
+    if ALL.contains(&name) {
         let hint = match name {
             RETRY_AFTER => "put #[api_error(retry_after)] on the field that holds the delay",
             PARAM | TRANSPARENT | EXPOSE if pos == Position::Enum => "put it on the variants",

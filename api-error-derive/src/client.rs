@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Type;
 
-use crate::ast::{is_option, Field, Input, Kind, Variant};
+use crate::ast::{is_option, Field, Input, Variant};
 
 /// What a field is rebuilt from.
 enum Source {
@@ -52,16 +52,7 @@ fn is_string_or_option(ty: &Type) -> bool {
 
 /// The value expression of a qualifying variant, `None` if the variant does not qualify.
 fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
-    let path = match input.kind {
-        Kind::Enum => {
-            let (ty, vi) = (input.ident, v.ident);
-            quote!(#ty::#vi)
-        }
-        Kind::Struct => {
-            let ty = input.ident;
-            quote!(#ty)
-        }
-    };
+    let path = input.variant_path(v);
     let mut inits = Vec::new();
     for f in &v.fields {
         let getter = match source(f)? {
@@ -106,13 +97,7 @@ pub fn derive(input: &Input, codes: &[Option<String>], where_clause: &TokenStrea
                 let Some(f) = v.fields.first() else { continue };
                 let ty = f.ty;
                 let m = &f.member;
-                let path = match input.kind {
-                    Kind::Enum => {
-                        let vi = v.ident;
-                        quote!(#ident::#vi)
-                    }
-                    Kind::Struct => quote!(#ident),
-                };
+                let path = input.variant_path(v);
                 let call = quote! {{
                     use ::api_error_core::__private::{HasFromResponse as _, NoFromResponse as _};
                     (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_from_response(response)

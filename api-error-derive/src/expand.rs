@@ -12,7 +12,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, LitStr};
 
-use crate::ast::{is_option, mentions_param, Field, Input, Kind, Variant};
+use crate::ast::{is_option, mentions_param, Field, Input, Variant};
 use crate::case::to_snake_case;
 use crate::fmt;
 use crate::valid::{default_retryable, default_type, generic_message};
@@ -383,16 +383,7 @@ fn method_match<'a>(
 
 /// The pattern of a variant binding `fields` (and ignoring the rest).
 fn pattern(input: &Input, v: &Variant, fields: &[&Field]) -> TokenStream {
-    let path = match input.kind {
-        Kind::Enum => {
-            let (ty, vi) = (input.ident, v.ident);
-            quote!(#ty::#vi)
-        }
-        Kind::Struct => {
-            let ty = input.ident;
-            quote!(#ty)
-        }
-    };
+    let path = input.variant_path(v);
     let mut seen: Vec<String> = Vec::new();
     let binds = fields
         .iter()

@@ -11,6 +11,19 @@ pub const TRANSPARENT: &str = "transparent";
 pub const EXPOSE: &str = "expose";
 pub const RETRY_AFTER: &str = "retry_after";
 
+/// Every key, wherever it is allowed.
+pub const ALL: &[&str] = &[
+    STATUS,
+    TYPE,
+    CODE,
+    MESSAGE,
+    PARAM,
+    RETRYABLE,
+    TRANSPARENT,
+    EXPOSE,
+    RETRY_AFTER,
+];
+
 /// Where an `#[api_error(...)]` attribute sits; decides which keys it accepts.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Position {
