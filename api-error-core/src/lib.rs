@@ -62,7 +62,7 @@
 //! | `retryable` | container, variant | `true` / `false` (bare `retryable` = `true`) | the status table ([`status::is_retryable`]) |
 //! | `transparent` | struct, variant | flag; exactly one field, itself an `ApiError` | — |
 //! | `expose` | struct, variant | flag; a 5xx sends its `Display` as the message | — |
-//! | `param` | field | flag; the field's value (`Display`, or `Option<T>` for maybe-null) is the param | — |
+//! | `param` | field | flag; the field's value is the param: borrowed via `AsRef<str>`, else `Display`; `Option<T>` for maybe-null | — |
 //! | `retry_after` | field | flag; `Duration`, integer seconds, or `Option` of either | — |
 //!
 //! A thiserror `#[error("literal")]` with no arguments is used as-is (it is exactly what

@@ -60,14 +60,6 @@ impl Meta {
     }
 }
 
-/// A status from a literal the derive already checked to be 400..=599.
-pub const fn status(code: u16) -> StatusCode {
-    match StatusCode::from_u16(code) {
-        Ok(s) => s,
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
 /// What one value of a derived type is: a variant described by static data, or a
 /// transparent wrapper around another error.
 pub enum Resolved<'a> {
@@ -161,7 +153,7 @@ pub fn write_json(
     out: &mut Vec<u8>,
     request_id: Option<&str>,
     message: Option<&dyn Display>,
-    param: Option<&dyn Display>,
+    param: Option<ParamValue<'_>>,
 ) {
     out.extend_from_slice(meta.json_head.as_bytes());
     if let Some(message) = message {
@@ -172,7 +164,10 @@ pub fn write_json(
         match param {
             Some(p) => {
                 out.push(b'"');
-                json::escape_fmt(out, format_args!("{p}"));
+                match p {
+                    ParamValue::Str(s) => json::escape_into(out, s),
+                    ParamValue::Display(d) => json::escape_fmt(out, format_args!("{d}")),
+                }
                 out.extend_from_slice(b"\",\"request_id\":");
             }
             None => out.extend_from_slice(b"null,\"request_id\":"),
@@ -182,9 +177,47 @@ pub fn write_json(
     out.push(b'}');
 }
 
-/// A param field's value as a string.
-pub fn param_string<'a>(p: Option<&dyn Display>) -> Option<Cow<'a, str>> {
-    p.map(|p| Cow::Owned(p.to_string()))
+/// A param field's value: borrowed through `AsRef<str>` when the field type has it (no
+/// allocation for `String`, `&str`, `Cow<str>`, ...), else formatted through `Display`.
+#[derive(Clone, Copy)]
+pub enum ParamValue<'a> {
+    Str(&'a str),
+    Display(&'a dyn Display),
+}
+
+/// Picks a param field's [`ParamValue`] by autoref specialization:
+/// `(&ParamRef(field)).__api_error_param()` resolves to [`ParamAsStr`] when the field is
+/// `AsRef<str>` and to [`ParamDisplay`] otherwise.
+pub struct ParamRef<'a, T: ?Sized>(pub &'a T);
+
+pub trait ParamAsStr<'a> {
+    fn __api_error_param(&self) -> ParamValue<'a>;
+}
+
+impl<'a, T: AsRef<str> + ?Sized> ParamAsStr<'a> for ParamRef<'a, T> {
+    #[inline]
+    fn __api_error_param(&self) -> ParamValue<'a> {
+        ParamValue::Str(self.0.as_ref())
+    }
+}
+
+pub trait ParamDisplay<'a> {
+    fn __api_error_param(&self) -> ParamValue<'a>;
+}
+
+impl<'a, T: Display> ParamDisplay<'a> for &ParamRef<'a, T> {
+    #[inline]
+    fn __api_error_param(&self) -> ParamValue<'a> {
+        ParamValue::Display(self.0)
+    }
+}
+
+/// A param field's value as a string (borrowed when it can be).
+pub fn param_string(p: Option<ParamValue<'_>>) -> Option<Cow<'_, str>> {
+    p.map(|p| match p {
+        ParamValue::Str(s) => Cow::Borrowed(s),
+        ParamValue::Display(d) => Cow::Owned(d.to_string()),
+    })
 }
 
 /// Appends the catalog entries of `metas[from..to]`.

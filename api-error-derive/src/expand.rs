@@ -122,9 +122,11 @@ pub fn derive(input: &Input) -> TokenStream {
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let type_params: Vec<&Ident> = input.generics.type_params().map(|p| &p.ident).collect();
 
-    // Bounds: a generic field that is formatted needs Display/Debug, a generic transparent
-    // field needs ApiError (and ErrorCatalog for the catalog), a generic retry_after field
-    // needs RetryAfterField. Concrete types need no bound: they are checked where used.
+    // Bounds: a generic field that is formatted (or a generic param field) needs
+    // Display/Debug, a generic transparent field needs ApiError (and, for the catalog and
+    // client impls, ErrorCatalog / FromErrorResponse: those impls then exist exactly when
+    // the inner type has them), a generic retry_after field needs RetryAfterField. Concrete
+    // types need no bound: they are checked where used, spanned at the field's type.
     let mut api_bounds: Vec<TokenStream> = Vec::new();
     let mut catalog_bounds: Vec<TokenStream> = Vec::new();
     let mut client_bounds: Vec<TokenStream> = Vec::new();
@@ -440,15 +442,30 @@ fn display_target(f: &Field) -> TokenStream {
     }
 }
 
-/// `Option<&dyn Display>` of a param field (an `Option` field maps `None` to `null`).
+/// `Option<ParamValue>` of a param field: `AsRef<str>` borrowed, else `Display` (picked by
+/// autoref specialization); an `Option` field maps `None` to `null`. Spanned at the field's
+/// type, so a type with neither trait is reported there.
 fn param_value(f: &Field) -> TokenStream {
     let b = binding(f);
     let span = ty_span(f);
-    if is_option(f.ty) {
-        quote_spanned!(span=> ::core::option::Option::map(::core::option::Option::as_ref(#b), |__v| __v as &dyn ::core::fmt::Display))
+    let value = |v: &TokenStream| quote_spanned!(span=> (&::api_error_core::__private::ParamRef(#v)).__api_error_param());
+    let expr = if is_option(f.ty) {
+        let v = quote!(__api_error_v);
+        let some = value(&v);
+        quote! {
+            match #b {
+                ::core::option::Option::Some(#v) => ::core::option::Option::Some(#some),
+                ::core::option::Option::None => ::core::option::Option::None,
+            }
+        }
     } else {
-        quote_spanned!(span=> ::core::option::Option::Some(#b as &dyn ::core::fmt::Display))
-    }
+        let some = value(&quote!(#b));
+        quote!(::core::option::Option::Some(#some))
+    };
+    quote! {{
+        use ::api_error_core::__private::{ParamAsStr as _, ParamDisplay as _};
+        #expr
+    }}
 }
 
 /// One descriptor: a `Meta` literal with every string pre-rendered.

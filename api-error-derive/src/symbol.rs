@@ -11,7 +11,7 @@ pub const TRANSPARENT: &str = "transparent";
 pub const EXPOSE: &str = "expose";
 pub const RETRY_AFTER: &str = "retry_after";
 
-/// Every key, wherever it is allowed.
+/// Every key, wherever it is allowed: the variant keys, then the field-only one.
 pub const ALL: &[&str] = &[
     STATUS,
     TYPE,
@@ -23,6 +23,12 @@ pub const ALL: &[&str] = &[
     EXPOSE,
     RETRY_AFTER,
 ];
+
+/// The keys of a variant (or struct): all but the field-only `retry_after`.
+const VARIANT_KEYS: &[&str] = match ALL.split_last() {
+    Some((_, keys)) => keys,
+    None => ALL,
+};
 
 /// Where an `#[api_error(...)]` attribute sits; decides which keys it accepts.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -41,16 +47,7 @@ impl Position {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
             Position::Enum => &[STATUS, TYPE, MESSAGE, RETRYABLE],
-            Position::Struct | Position::Variant => &[
-                STATUS,
-                TYPE,
-                CODE,
-                MESSAGE,
-                PARAM,
-                RETRYABLE,
-                TRANSPARENT,
-                EXPOSE,
-            ],
+            Position::Struct | Position::Variant => VARIANT_KEYS,
             Position::Field => &[PARAM, RETRY_AFTER],
         }
     }

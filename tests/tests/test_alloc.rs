@@ -49,6 +49,29 @@ fn serde_path_of_a_literal_message_allocates_nothing() {
     assert!(!buf.is_empty());
 }
 
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+enum WithParam {
+    #[error("Invalid email address")]
+    #[api_error(status = 422)]
+    InvalidEmail {
+        #[api_error(param)]
+        field: String,
+    },
+}
+
+/// A `String` param field is borrowed through `AsRef<str>`, not formatted.
+#[test]
+fn serde_path_with_a_param_field_allocates_nothing() {
+    let e = WithParam::InvalidEmail {
+        field: "email".into(),
+    };
+    let mut buf = Vec::with_capacity(512);
+    let n = allocations(|| serde_json::to_writer(&mut buf, &e.to_body()).unwrap());
+    assert_eq!(n, 0, "to_body() + serde_json allocated");
+    let n = allocations(|| e.write_json(None, &mut buf));
+    assert_eq!(n, 0, "write_json allocated");
+}
+
 #[test]
 fn write_json_allocates_nothing_for_literal_and_formatted_messages() {
     let errors = [

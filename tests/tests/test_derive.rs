@@ -490,3 +490,49 @@ fn transparent_over_a_hand_written_api_error() {
     let codes: Vec<&str> = WrapsHandWritten::catalog().iter().map(|c| c.code).collect();
     assert_eq!(codes, ["own"]);
 }
+
+/// A param type with `AsRef<str>` but no `Display`.
+#[derive(Debug)]
+struct FieldName(&'static str);
+
+impl AsRef<str> for FieldName {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+enum Params {
+    #[error("bad field")]
+    #[api_error(status = 422)]
+    AsRefOnly(#[api_error(param)] FieldName),
+    #[error("bad string")]
+    #[api_error(status = 422)]
+    Owned {
+        #[api_error(param)]
+        name: String,
+    },
+    #[error("maybe")]
+    #[api_error(status = 422)]
+    Maybe(#[api_error(param)] Option<FieldName>),
+}
+
+#[test]
+fn param_fields_via_as_ref_str_or_display() {
+    let e = Params::AsRefOnly(FieldName("amount\"x"));
+    assert_eq!(e.param().as_deref(), Some("amount\"x"));
+    assert!(render(&e, Some("r")).contains(r#""param":"amount\"x""#));
+    let e = Params::Owned {
+        name: "email".into(),
+    };
+    assert!(
+        matches!(e.param(), Some(std::borrow::Cow::Borrowed("email"))),
+        "an AsRef<str> field is borrowed, not formatted"
+    );
+    render(&e, None);
+    assert_eq!(
+        Params::Maybe(Some(FieldName("q"))).param().as_deref(),
+        Some("q")
+    );
+    assert!(render(&Params::Maybe(None), None).contains(r#""param":null"#));
+}
