@@ -24,64 +24,58 @@
 //! # drop(app);
 //! ```
 
+use std::fmt;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::error::{
     InternalError, JsonPayloadError, PathError, QueryPayloadError, UrlencodedError,
 };
-use actix_web::http::header::{HeaderName, CONTENT_LENGTH};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use crate::render::{self, Rejection, Rendered};
-pub use crate::render::{RequestId, RequestIdMissing};
+pub use crate::request_id::{RequestId, RequestIdMissing};
+use crate::web::context::RequestContext;
+use crate::web::guard::{Guarded, Panic};
+use crate::web::params;
+use crate::web::rejection::{self, Rejection};
+use crate::web::response::{self, Rendered, RenderedHere};
 use crate::ApiError;
-
-/// Names the generated code uses. Not public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use actix_web::http::StatusCode;
-    pub use actix_web::{HttpResponse, ResponseError};
-}
 
 /// Implements `ResponseError` for a type; emitted by `__integrations!`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_actix {
     ([$($g:tt)*] [$($ty:tt)*] [$($w:tt)*]) => {
-        impl $($g)* $crate::actix::__private::ResponseError for $($ty)* $($w)* {
+        #[automatically_derived]
+        impl $($g)* $crate::__private::actix::ResponseError for $($ty)* $($w)* {
             #[inline]
-            fn status_code(&self) -> $crate::actix::__private::StatusCode {
-                $crate::actix::__status_code(self)
+            fn status_code(&self) -> $crate::__private::actix::StatusCode {
+                $crate::__private::actix::status_code(self)
             }
             #[inline]
-            fn error_response(&self) -> $crate::actix::__private::HttpResponse {
-                $crate::actix::__error_response(self)
+            fn error_response(&self) -> $crate::__private::actix::HttpResponse {
+                $crate::__private::actix::error_response(self)
             }
         }
     };
 }
 
-/// `ResponseError::status_code` of every generated impl.
-#[doc(hidden)]
-pub fn __status_code(err: &dyn ApiError) -> StatusCode {
-    convert_status(err.status())
-}
-
-/// `ResponseError::error_response` of every generated impl.
-#[doc(hidden)]
-pub fn __error_response(err: &dyn ApiError) -> HttpResponse {
-    let rendered = render::render(err, None);
-    build(rendered, None, true)
+/// The response of an [`ApiError`]: rendered in one pass with the current request's id
+/// (set by [`ApiErrorMiddleware`] while the request runs; none outside a request).
+pub(crate) fn error_response(err: &dyn ApiError) -> HttpResponse {
+    let mut res = build(response::render(err));
+    res.extensions_mut().insert(RenderedHere);
+    res
 }
 
 /// actix-web 4 is on `http` 0.2; the core crate on `http` 1.
-fn convert_status(status: http::StatusCode) -> StatusCode {
+pub(crate) fn convert_status(status: http::StatusCode) -> StatusCode {
     StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
@@ -89,28 +83,13 @@ fn back_status(status: StatusCode) -> http::StatusCode {
     http::StatusCode::from_u16(status.as_u16()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// Marks a response rendered from an [`ApiError`] whose body still says
-/// `"request_id":null`; [`ApiErrorMiddleware`] fills the id in.
-struct PendingRequestId(Bytes);
+response::header_glue!(actix_web::http::header);
 
-render::header_glue!(actix_web::http::header);
-
-/// A response from rendered parts; with `pending`, marked for the middleware.
-fn build(
-    rendered: Rendered,
-    request_id: Option<(&HeaderName, &RequestId)>,
-    pending: bool,
-) -> HttpResponse {
+/// A response from rendered parts.
+fn build(rendered: Rendered) -> HttpResponse {
     let extra = rendered.headers();
-    let body = Bytes::from(rendered.body);
-    let mut res = HttpResponse::with_body(convert_status(rendered.status), body.clone());
+    let mut res = HttpResponse::with_body(convert_status(rendered.status), rendered.body);
     set_error_headers(res.headers_mut(), extra);
-    if let Some((name, id)) = request_id {
-        set_request_id(res.headers_mut(), name, id);
-    }
-    if pending {
-        res.extensions_mut().insert(PendingRequestId(body));
-    }
     res.map_into_boxed_body()
 }
 
@@ -119,20 +98,32 @@ fn build(
 ///
 /// For each request it:
 /// - takes the request id from the `x-request-id` header when safe (1..=128 characters of
-///   `[A-Za-z0-9._-]`), else generates one (`req_...`), and stores it in the request's
-///   extensions, where handlers read it with the [`RequestId`] extractor (or
-///   `req.extensions().get::<RequestId>()`); with the `tracing` feature the request runs in
-///   a `request` span with a `request_id` field;
-/// - sets the id on the response's `x-request-id` header and, for errors rendered from an
-///   [`ApiError`], in the body's `request_id`;
+///   `[A-Za-z0-9._-]`), else generates one (`req_...`) and puts it in the request's header;
+///   stores it in the request's extensions, where handlers read it with the [`RequestId`]
+///   extractor (or `req.extensions().get::<RequestId>()`); with the `tracing` feature the
+///   request runs in a `request` span with a `request_id` field, entered on every poll;
+/// - makes the id available to rendering while the request runs, so an error a handler
+///   returns is rendered once, with the id in its body's `request_id`; the id is also set on
+///   every response's `x-request-id` header;
 /// - replaces every other error response that is not JSON (extractor errors for JSON, query
-///   strings, paths and forms, unmatched routes, wrong methods, errors of other types) by
-///   the standard body, with the framework's text as the message for 4xx and a generic
-///   message for 5xx;
+///   strings, paths and forms, unmatched routes, wrong methods, errors of other types) and
+///   every 5xx it did not render itself by the standard body, with the framework's text as
+///   the message for 4xx and a generic message for 5xx (their cause is only logged, with
+///   `tracing`); the headers that described the old body go with it, and a compressed text
+///   is never read as a message;
 /// - catches handler panics and answers 500 with a generic message (the panic message is
 ///   only logged, with the `tracing` feature).
 ///
-/// Success responses are passed through untouched, apart from the request-id header.
+/// Success responses, and error bodies it rendered itself, are passed through untouched,
+/// apart from the request-id header; middleware outside sees the real request in every
+/// response.
+///
+/// After a handler panic, or an `Err` out of an inner middleware, there is no response and
+/// the request is gone with the code that held it (actix-web's router needs the request
+/// unshared, so no copy can be kept): the middleware then returns `Err` with an
+/// [`InternalError::from_response`] carrying the rendered standard response, which is what
+/// actix-web sends; middleware outside sees that `Err`, as with any error that escapes a
+/// service, and never a stand-in request.
 ///
 /// ```
 /// use api_error_core::actix::ApiErrorMiddleware;
@@ -146,6 +137,12 @@ fn build(
 /// ```
 #[derive(Clone, Debug)]
 pub struct ApiErrorMiddleware {
+    config: Arc<Config>,
+}
+
+/// What the middleware was configured with, shared by every request.
+#[derive(Clone, Debug)]
+struct Config {
     header: HeaderName,
 }
 
@@ -153,14 +150,16 @@ impl ApiErrorMiddleware {
     /// The middleware with the `x-request-id` header.
     pub fn new() -> Self {
         ApiErrorMiddleware {
-            header: HeaderName::from_static("x-request-id"),
+            config: Arc::new(Config {
+                header: HeaderName::from_static("x-request-id"),
+            }),
         }
     }
 
     /// Reads and writes the request id in `name` instead of `x-request-id`.
     #[must_use]
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
-        self.header = name;
+        Arc::make_mut(&mut self.config).header = name;
         self
     }
 }
@@ -185,7 +184,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(ApiErrorService {
             inner: Rc::new(service),
-            header: Rc::new(self.header.clone()),
+            config: Arc::clone(&self.config),
         }))
     }
 }
@@ -193,7 +192,7 @@ where
 /// The service made by [`ApiErrorMiddleware`].
 pub struct ApiErrorService<S> {
     inner: Rc<S>,
-    header: Rc<HeaderName>,
+    config: Arc<Config>,
 }
 
 impl<S, B> Service<ServiceRequest> for ApiErrorService<S>
@@ -207,94 +206,141 @@ where
 
     forward_ready!(inner);
 
-    fn call(&self, req: ServiceRequest) -> Self::Future {
+    fn call(&self, mut req: ServiceRequest) -> Self::Future {
+        let header = &self.config.header;
         let existing = req.extensions().get::<RequestId>().cloned();
         let id = match existing {
             Some(id) => id,
             None => {
-                let id =
-                    RequestId::from_header(req.headers().get(&*self.header).map(|v| v.as_bytes()));
+                let (id, taken) =
+                    RequestId::from_header(req.headers().get(header).map(HeaderValue::as_bytes));
+                if !taken {
+                    // One id per request: middleware and handlers inside that read the
+                    // header see this one.
+                    if let Ok(value) = HeaderValue::from_str(id.as_str()) {
+                        req.headers_mut().insert(header.clone(), value);
+                    }
+                }
                 req.extensions_mut().insert(id.clone());
                 id
             }
         };
-        // Never keep a clone of the request across the call: actix's router needs it unshared.
-        let method = req.method().clone();
-        let path = render::bounded(req.path(), 200).to_owned();
+        let info = RequestInfo {
+            id: id.clone(),
+            config: Arc::clone(&self.config),
+        };
         let inner = Rc::clone(&self.inner);
-        let header = Rc::clone(&self.header);
-        let span = render::request_span(id.as_str());
-
+        let ctx = RequestContext::new(id);
+        // The request is moved into the inner service, never copied: actix's router needs
+        // it unshared.
+        let guarded = Guarded::call(ctx.clone(), move || inner.call(req));
         Box::pin(async move {
-            let outcome = render::catch_panics(|| inner.call(req), &span).await;
-            #[cfg(feature = "tracing")]
-            let _entered = span.enter();
-            let res = match outcome {
-                Ok(Ok(res)) => res,
-                // An error out of the service chain (e.g. another middleware): render it as
-                // actix would, then normalize it like any other response.
-                Ok(Err(err)) => {
-                    let http_req = stand_in_request(method, &path);
-                    let res = finish(ServiceResponse::from_err(err, http_req), &header, &id).await;
-                    return Ok(res.map_body(|_, body| EitherBody::right(body.boxed())));
-                }
-                Err(panic) => {
-                    let rendered = render::render_panic(&*panic, Some(id.as_str()));
-                    let res = build(rendered, Some((&header, &id)), false);
-                    let http_req = stand_in_request(method, &path);
-                    return Ok(ServiceResponse::new(http_req, res).map_into_right_body());
-                }
-            };
-            Ok(finish(res, &header, &id).await)
+            match guarded.await {
+                Ok(Ok(res)) => Ok(finish(res, &info, &ctx).await),
+                Ok(Err(err)) => Err(ctx.scope(|| escaped_error(err, &info))),
+                Err(panic) => Err(ctx.scope(|| panicked(panic, &info))),
+            }
         })
     }
 }
 
-/// A request with the original method and path, for a response whose request was lost with
-/// a panic or an error out of the service chain (`ServiceResponse` needs one).
-fn stand_in_request(method: actix_web::http::Method, path: &str) -> HttpRequest {
-    // `TestRequest::uri` unwraps its parse: hand it only a path that is known to parse.
-    let path = if path.parse::<actix_web::http::Uri>().is_ok() {
-        path
-    } else {
-        "/"
-    };
-    actix_web::test::TestRequest::default()
-        .method(method)
-        .uri(path)
-        .to_http_request()
+/// What the middleware remembers of a request.
+struct RequestInfo {
+    id: RequestId,
+    config: Arc<Config>,
 }
 
-/// Sets the request id on a response and normalizes error responses.
+impl RequestInfo {
+    fn set_request_id(&self, headers: &mut actix_web::http::header::HeaderMap) {
+        if let Ok(v) = HeaderValue::from_str(self.id.as_str()) {
+            headers.insert(self.config.header.clone(), v);
+        }
+    }
+}
+
+/// The cause kept in the `InternalError` returned after a panic or an inner `Err`: what
+/// actix-web's own logging shows; never sent.
+struct Cause(String);
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The error returned for a handler panic: the standard 500, as an `InternalError` that
+/// carries the rendered response.
+fn panicked(panic: Panic, info: &RequestInfo) -> actix_web::Error {
+    let mut res = build(rejection::render_panic(&*panic));
+    info.set_request_id(res.headers_mut());
+    InternalError::from_response(Cause("handler panicked".to_owned()), res).into()
+}
+
+/// The error returned for an `Err` out of the inner service (another middleware): its
+/// response rendered in the standard format, as an `InternalError` that carries it.
+fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error {
+    let res = err.error_response();
+    let status = res.status();
+    let ours = res.extensions().get::<RenderedHere>().is_some()
+        || (status.is_client_error() && is_json(res.headers()));
+    let mut res = if ours {
+        res
+    } else {
+        let (status, code, text, param) = describe(&err, None, status);
+        let rejection = Rejection {
+            status: back_status(status),
+            code,
+            text: Some(text.as_str()),
+            param: param.map(Into::into),
+        };
+        let (head, _old) = res.into_parts();
+        let rendered = rejection::render_rejection(&rejection);
+        let extra = rendered.headers();
+        let mut res = head.set_body(BoxBody::new(rendered.body));
+        *res.status_mut() = convert_status(rendered.status);
+        set_error_headers(res.headers_mut(), extra);
+        res
+    };
+    info.set_request_id(res.headers_mut());
+    InternalError::from_response(
+        Cause(rejection::bounded(&err.to_string(), 1000).to_owned()),
+        res,
+    )
+    .into()
+}
+
+/// Sets the request id on a response and replaces error responses that are not in the
+/// standard format.
 async fn finish<B: MessageBody + 'static>(
     mut res: ServiceResponse<B>,
-    header: &HeaderName,
-    id: &RequestId,
+    info: &RequestInfo,
+    ctx: &RequestContext,
 ) -> ServiceResponse<EitherBody<B>> {
-    set_request_id(res.headers_mut(), header, id);
-
-    let pending = res
-        .response_mut()
-        .extensions_mut()
-        .remove::<PendingRequestId>();
-    if let Some(PendingRequestId(bytes)) = pending {
-        return match render::fill_request_id(&bytes, id.as_str()) {
-            Some(filled) => res.map_body(|head, _old| {
-                head.headers.remove(CONTENT_LENGTH);
-                EitherBody::right(BoxBody::new(filled))
-            }),
-            None => res.map_into_left_body(),
-        };
-    }
+    info.set_request_id(res.headers_mut());
     let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_json(res.headers()) {
+    let error = status.is_client_error() || status.is_server_error();
+    if !error || res.response().extensions().get::<RenderedHere>().is_some() {
+        return res.map_into_left_body();
+    }
+    // A JSON 4xx the app built itself is its own business; a 5xx never goes out as built.
+    if status.is_client_error() && is_json(res.headers()) {
         return res.map_into_left_body();
     }
 
     // An actix error (extractor, routing) or a plain error response: describe it and send the
     // standard body instead.
     let (req, response) = res.into_parts();
-    let described = response.error().map(|e| describe(e, &req, status));
+    let described = response
+        .error()
+        .map(|e| describe(e, req.match_pattern().as_deref(), status));
+    let readable =
+        !is_encoded(response.headers()) && (status.is_client_error() || cfg!(feature = "tracing"));
     let (response, body) = response.into_parts();
     let (status, code, text, param) = match described {
         Some(d) => {
@@ -302,8 +348,8 @@ async fn finish<B: MessageBody + 'static>(
             d
         }
         None => {
-            let text = if status.is_client_error() {
-                match actix_web::body::to_bytes_limited(body, render::MAX_REJECTION_BODY).await {
+            let text = if readable {
+                match actix_web::body::to_bytes_limited(body, rejection::MAX_REJECTION_BODY).await {
                     Ok(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
                     _ => String::new(),
                 }
@@ -320,7 +366,7 @@ async fn finish<B: MessageBody + 'static>(
         text: Some(text.as_str()),
         param: param.map(Into::into),
     };
-    let rendered = render::render_rejection(&rejection, Some(id.as_str()));
+    let rendered = ctx.scope(|| rejection::render_rejection(&rejection));
     let extra = rendered.headers();
     let new_status = convert_status(rendered.status);
     let mut response = response.set_body(EitherBody::right(BoxBody::new(rendered.body)));
@@ -333,11 +379,20 @@ type Described = (StatusCode, &'static str, String, Option<String>);
 
 /// The status, code, text and param of an actix error, recognized by its type. Texts are
 /// worded like axum's, so both integrations answer the same mistakes the same way.
-fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> Described {
-    let text = || render::bounded(&err.to_string(), 1000).to_owned();
-    let with = |prefix: &str, detail: &dyn std::fmt::Display| {
+fn describe(err: &actix_web::Error, pattern: Option<&str>, status: StatusCode) -> Described {
+    let text = || rejection::bounded(&err.to_string(), 1000).to_owned();
+    // A 5xx stays the 5xx it is, whatever its cause's type: its text is only logged.
+    if status.is_server_error() {
+        return (
+            status,
+            rejection::default_code(back_status(status)),
+            text(),
+            None,
+        );
+    }
+    let with = |prefix: &str, detail: &dyn fmt::Display| {
         let detail = detail.to_string();
-        format!("{prefix}: {}", render::bounded(&detail, 1000))
+        format!("{prefix}: {}", rejection::bounded(&detail, 1000))
     };
     if let Some(e) = err.as_error::<JsonPayloadError>() {
         return match e {
@@ -354,7 +409,7 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
                     "Failed to deserialize the JSON body into the target type",
                     de,
                 ),
-                render::param_from_serde_message(&de.to_string()),
+                params::param_from_serde_message(&de.to_string()),
             ),
             JsonPayloadError::Deserialize(de) => (
                 StatusCode::BAD_REQUEST,
@@ -367,7 +422,7 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
             }
             _ => (
                 status,
-                render::default_code(back_status(status)),
+                rejection::default_code(back_status(status)),
                 text(),
                 None,
             ),
@@ -378,7 +433,7 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
             StatusCode::BAD_REQUEST,
             "invalid_query",
             with("Failed to deserialize query string", de),
-            render::param_from_serde_message(&de.to_string()),
+            params::param_from_serde_message(&de.to_string()),
         );
     }
     // `web::Path` fails with `PathError` when the app has an error handler for it, else
@@ -387,14 +442,15 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
         Some(PathError::Deserialize(de)) => Some(de),
         _ => None,
     };
-    let bare = err
-        .as_error::<InternalError<serde::de::value::Error>>()
-        .is_some();
+    // The bare serde error is recognised by the 404 actix-web gives it, never by type alone:
+    // a handler's own `ErrorBadRequest(serde_error)` is the handler's, not a path.
+    let bare = status == StatusCode::NOT_FOUND
+        && err
+            .as_error::<InternalError<serde::de::value::Error>>()
+            .is_some();
     if typed.is_some() || bare {
-        let param = req
-            .match_pattern()
-            .and_then(|p| render::single_path_param(&p));
-        let detail: &dyn std::fmt::Display = match typed {
+        let param = pattern.and_then(params::single_path_param);
+        let detail: &dyn fmt::Display = match typed {
             Some(de) => de,
             None => err,
         };
@@ -422,7 +478,7 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
             ),
             _ => (
                 status,
-                render::default_code(back_status(status)),
+                rejection::default_code(back_status(status)),
                 text(),
                 None,
             ),
@@ -430,7 +486,7 @@ fn describe(err: &actix_web::Error, req: &HttpRequest, status: StatusCode) -> De
     }
     (
         status,
-        render::default_code(back_status(status)),
+        rejection::default_code(back_status(status)),
         text(),
         None,
     )
@@ -445,19 +501,19 @@ fn describe_plain(req: &HttpRequest, status: StatusCode, text: String) -> Descri
         404 if text.is_empty() && req.match_pattern().is_none() => (
             status,
             "route_not_found",
-            render::unmatched_route_message(req.method().as_str(), path),
+            rejection::unmatched_route_message(req.method().as_str(), path),
             None,
         ),
         405 if text.is_empty() => (
             status,
             "method_not_allowed",
-            render::method_not_allowed_message(req.method().as_str(), path),
+            rejection::method_not_allowed_message(req.method().as_str(), path),
             None,
         ),
         _ => (
             status,
-            render::default_code(back_status(status)),
-            render::bounded(text, 1000).to_owned(),
+            rejection::default_code(back_status(status)),
+            rejection::bounded(text, 1000).to_owned(),
             None,
         ),
     }
@@ -480,10 +536,10 @@ impl FromRequest for RequestId {
 /// Boxed errors render like any other [`ApiError`].
 impl ResponseError for Box<dyn ApiError + Send + Sync> {
     fn status_code(&self) -> StatusCode {
-        __status_code(&**self)
+        convert_status(self.status())
     }
 
     fn error_response(&self) -> HttpResponse {
-        __error_response(&**self)
+        error_response(&**self)
     }
 }

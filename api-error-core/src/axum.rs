@@ -40,75 +40,59 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, HttpBody};
 use axum::extract::{FromRequestParts, MatchedPath, OptionalFromRequestParts};
 use axum::response::{IntoResponse, Response};
-use http::header::CONTENT_LENGTH;
 use http::request::Parts;
-use http::{HeaderName, Method, Request, StatusCode};
+use http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
+use pin_project_lite::pin_project;
 
-pub use crate::render::RequestId;
-use crate::render::{self, Rejection, Rendered};
+pub use crate::request_id::{RequestId, RequestIdMissing};
+use crate::web::context::RequestContext;
+use crate::web::guard::Guarded;
+use crate::web::params;
+use crate::web::rejection::{self, Rejection};
+use crate::web::response::{self, Rendered, RenderedHere};
 use crate::ApiError;
-
-/// Names the generated code uses. Not public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use axum::response::{IntoResponse, Response};
-}
 
 /// Implements `IntoResponse` for a type; emitted by `__integrations!`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_axum {
     ([$($g:tt)*] [$($ty:tt)*] [$($w:tt)*]) => {
-        impl $($g)* $crate::axum::__private::IntoResponse for $($ty)* $($w)* {
+        #[automatically_derived]
+        impl $($g)* $crate::__private::axum::IntoResponse for $($ty)* $($w)* {
             #[inline]
-            fn into_response(self) -> $crate::axum::__private::Response {
-                $crate::axum::__into_response(&self)
+            fn into_response(self) -> $crate::__private::axum::Response {
+                $crate::__private::axum::into_response(&self)
             }
         }
     };
 }
 
-/// The one function every generated `IntoResponse` calls.
-#[doc(hidden)]
-pub fn __into_response(err: &dyn ApiError) -> Response {
-    let rendered = render::render(err, None);
-    build(rendered, None, true, None)
+/// The response of an [`ApiError`]: rendered in one pass with the current request's id
+/// (set by [`ApiErrorLayer`] while the request runs; none outside a request).
+pub(crate) fn error_response(err: &dyn ApiError) -> Response {
+    let mut res = build(response::render(err), None);
+    res.extensions_mut().insert(RenderedHere);
+    res
 }
 
-/// Marks a response rendered from an [`ApiError`] whose body still says
-/// `"request_id":null`; [`ApiErrorLayer`] fills the id in.
-#[derive(Clone)]
-struct PendingRequestId(Bytes);
+response::header_glue!(http::header);
 
-render::header_glue!(http::header);
-
-/// A response from rendered parts; with `pending`, marked for the layer.
-fn build(
-    rendered: Rendered,
-    request_id: Option<(&HeaderName, &RequestId)>,
-    pending: bool,
-    base: Option<http::response::Parts>,
-) -> Response {
+/// A response from rendered parts, on `base` (the replaced response's head) if given.
+fn build(rendered: Rendered, base: Option<http::response::Parts>) -> Response {
     let extra = rendered.headers();
-    let body = Bytes::from(rendered.body);
+    let body = Body::from(rendered.body);
     let mut res = match base {
-        Some(parts) => Response::from_parts(parts, Body::from(body.clone())),
-        None => Response::new(Body::from(body.clone())),
+        Some(parts) => Response::from_parts(parts, body),
+        None => Response::new(body),
     };
     *res.status_mut() = rendered.status;
-    let headers = res.headers_mut();
-    set_error_headers(headers, extra);
-    if let Some((name, id)) = request_id {
-        set_request_id(headers, name, id);
-    }
-    if pending {
-        res.extensions_mut().insert(PendingRequestId(body));
-    }
+    set_error_headers(res.headers_mut(), extra);
     res
 }
 
@@ -117,20 +101,27 @@ fn build(
 ///
 /// For each request it:
 /// - takes the request id from the `x-request-id` header when safe (1..=128 characters of
-///   `[A-Za-z0-9._-]`), else generates one (`req_...`); handlers read it with the
-///   [`RequestId`] extractor, and with the `tracing` feature the request runs in a
-///   `request` span with a `request_id` field;
-/// - sets the id on the response's `x-request-id` header and, for errors rendered from an
-///   [`ApiError`], in the body's `request_id`;
+///   `[A-Za-z0-9._-]`), else generates one (`req_...`) and puts it in the request's header,
+///   so layers and handlers inside see the one id; handlers read it with the [`RequestId`]
+///   extractor, and with the `tracing` feature the request runs in a `request` span with a
+///   `request_id` field;
+/// - makes the id available to rendering while the request runs, so an error a handler
+///   returns is rendered once, with the id in its body's `request_id`; the id is also set
+///   on every response's `x-request-id` header;
 /// - replaces every other error response that is not JSON (axum's rejections for bad JSON,
 ///   query strings, paths and content types, unmatched routes, wrong methods, handlers that
-///   return a bare status) by the standard body, with the framework's text as the message
-///   for 4xx and a generic message for 5xx;
+///   return a bare status, tower-http's timeouts and body limits) and every 5xx it did not
+///   render itself by the standard body, with the framework's text as the message for 4xx
+///   and a generic message for 5xx (their text is only logged, with `tracing`); the headers
+///   that described the old body (`content-encoding`, `content-length`, `etag`, ...) go with
+///   it, and a compressed text is never read as a message;
 /// - catches handler panics and answers 500 with a generic message (the panic message is
 ///   only logged, with the `tracing` feature).
 ///
-/// Success responses are passed through untouched (bodies are never buffered), apart from
-/// the request-id header.
+/// Success responses, and error bodies it rendered itself (even compressed by an inner
+/// layer), are passed through untouched (bodies are never buffered), apart from the
+/// request-id header. The service's future is a named type: no allocation for it per
+/// request.
 ///
 /// ```
 /// use api_error_core::axum::ApiErrorLayer;
@@ -143,6 +134,12 @@ fn build(
 /// ```
 #[derive(Clone, Debug)]
 pub struct ApiErrorLayer {
+    config: Arc<Config>,
+}
+
+/// What the layer was configured with, shared by every request.
+#[derive(Clone, Debug)]
+struct Config {
     header: HeaderName,
 }
 
@@ -150,14 +147,16 @@ impl ApiErrorLayer {
     /// The layer with the `x-request-id` header.
     pub fn new() -> Self {
         ApiErrorLayer {
-            header: HeaderName::from_static("x-request-id"),
+            config: Arc::new(Config {
+                header: HeaderName::from_static("x-request-id"),
+            }),
         }
     }
 
     /// Reads and writes the request id in `name` instead of `x-request-id`.
     #[must_use]
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
-        self.header = name;
+        Arc::make_mut(&mut self.config).header = name;
         self
     }
 }
@@ -174,7 +173,7 @@ impl<S> tower_layer::Layer<S> for ApiErrorLayer {
     fn layer(&self, inner: S) -> Self::Service {
         ApiErrorService {
             inner,
-            header: self.header.clone(),
+            config: Arc::clone(&self.config),
         }
     }
 }
@@ -183,111 +182,163 @@ impl<S> tower_layer::Layer<S> for ApiErrorLayer {
 #[derive(Clone, Debug)]
 pub struct ApiErrorService<S> {
     inner: S,
-    header: HeaderName,
+    config: Arc<Config>,
 }
 
 /// What the layer remembers of a request to describe a rejection of it.
 struct RequestInfo {
     method: Method,
-    path: String,
+    uri: Uri,
     /// The route's pattern (`/v1/items/{n}`), when a route matched.
     matched: Option<MatchedPath>,
+    /// The request id as a header value, for the response.
+    header_value: HeaderValue,
+    config: Arc<Config>,
 }
 
 impl<S, B> tower_service::Service<Request<B>> for ApiErrorService<S>
 where
-    S: tower_service::Service<Request<B>, Response = Response> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Send + 'static,
-    B: Send + 'static,
+    S: tower_service::Service<Request<B>, Response = Response>,
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send + 'static>>;
+    type Future = ResponseFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
+        let header = &self.config.header;
         let id = match req.extensions().get::<RequestId>() {
             Some(id) => id.clone(),
             None => {
-                let id =
-                    RequestId::from_header(req.headers().get(&self.header).map(|v| v.as_bytes()));
+                let (id, taken) =
+                    RequestId::from_header(req.headers().get(header).map(HeaderValue::as_bytes));
+                if !taken {
+                    // One id per request: layers inside (tower-http's request-id layers,
+                    // `TraceLayer`) and handlers reading the header see this one.
+                    if let Ok(value) = HeaderValue::from_str(id.as_str()) {
+                        req.headers_mut().insert(header.clone(), value);
+                    }
+                }
                 req.extensions_mut().insert(id.clone());
                 id
             }
         };
+        let header_value = match req.headers().get(header) {
+            Some(v) if v.as_bytes() == id.as_str().as_bytes() => v.clone(),
+            _ => HeaderValue::from_str(id.as_str()).unwrap_or(HeaderValue::from_static("")),
+        };
         let info = RequestInfo {
             method: req.method().clone(),
-            path: render::bounded(req.uri().path(), 200).to_owned(),
+            uri: req.uri().clone(),
             matched: req.extensions().get::<MatchedPath>().cloned(),
+            header_value,
+            config: Arc::clone(&self.config),
         };
-        let header = self.header.clone();
-        // The usual tower dance: call the service that was polled ready, keep a fresh clone.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        let span = render::request_span(id.as_str());
-
-        Box::pin(async move {
-            let outcome = render::catch_panics(|| inner.call(req), &span).await;
-            match outcome {
-                Ok(Ok(res)) => {
-                    let fut = finish(res, &header, &id, &info);
-                    #[cfg(feature = "tracing")]
-                    let fut = tracing::Instrument::instrument(fut, span);
-                    Ok(fut.await)
-                }
-                Ok(Err(e)) => Err(e),
-                Err(panic) => {
-                    #[cfg(feature = "tracing")]
-                    let _entered = span.enter();
-                    let rendered = render::render_panic(&*panic, Some(id.as_str()));
-                    Ok(build(rendered, Some((&header, &id)), false, None))
-                }
-            }
-        })
+        let inner = &mut self.inner;
+        ResponseFuture {
+            inner: Guarded::call(RequestContext::new(id), || inner.call(req)),
+            info: Some(info),
+            reading: None,
+        }
     }
 }
 
-/// Sets the request id on a handler's response and normalizes error responses.
-async fn finish(
-    res: Response,
-    header: &HeaderName,
-    id: &RequestId,
-    info: &RequestInfo,
-) -> Response {
-    let (mut parts, body) = res.into_parts();
-    set_request_id(&mut parts.headers, header, id);
+pin_project! {
+    /// The future of [`ApiErrorService`].
+    pub struct ResponseFuture<F> {
+        #[pin]
+        inner: Guarded<F>,
+        info: Option<RequestInfo>,
+        // Only while the text of a framework's error response is read (bounded).
+        reading: Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
+    }
+}
 
-    if let Some(PendingRequestId(bytes)) = parts.extensions.remove::<PendingRequestId>() {
-        return match render::fill_request_id(&bytes, id.as_str()) {
-            Some(filled) => {
-                parts.headers.remove(CONTENT_LENGTH);
-                Response::from_parts(parts, Body::from(filled))
-            }
-            None => Response::from_parts(parts, body),
+impl<F, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if let Some(reading) = this.reading.as_mut() {
+            return reading.as_mut().poll(cx).map(Ok);
+        }
+        let outcome = ready!(this.inner.as_mut().poll(cx));
+        let ctx = this.inner.as_ref().get_ref().context();
+        let Some(info) = this.info.take() else {
+            // Polled again after completion: a stand-in, never a panic.
+            return Poll::Ready(Ok(ctx.scope(|| panic_response(&"polled after completion"))));
         };
+        match outcome {
+            Ok(Ok(res)) => match finish(res, info, ctx) {
+                Finish::Done(res) => Poll::Ready(Ok(res)),
+                Finish::Read(mut reading) => {
+                    let polled = reading.as_mut().poll(cx);
+                    *this.reading = Some(reading);
+                    polled.map(Ok)
+                }
+            },
+            Ok(Err(e)) => Poll::Ready(Err(e)),
+            Err(panic) => {
+                let mut res = ctx.scope(|| panic_response(&*panic));
+                res.headers_mut()
+                    .insert(info.config.header.clone(), info.header_value);
+                Poll::Ready(Ok(res))
+            }
+        }
     }
-    let status = parts.status;
-    if !crate::status::is_error(status) || is_json(&parts.headers) {
-        return Response::from_parts(parts, body);
-    }
+}
 
-    // A framework rejection, a bare status or a plain-text error: read its text (4xx only,
-    // bounded) and send the standard body instead.
-    let bytes = if status.is_client_error() {
-        axum::body::to_bytes(body, render::MAX_REJECTION_BODY)
-            .await
-            .unwrap_or_default()
-    } else {
+fn panic_response(payload: &(dyn std::any::Any + Send)) -> Response {
+    build(rejection::render_panic(payload), None)
+}
+
+enum Finish {
+    Done(Response),
+    Read(Pin<Box<dyn Future<Output = Response> + Send>>),
+}
+
+/// Sets the request id on a handler's response and replaces error responses that are not
+/// in the standard format.
+fn finish(mut res: Response, info: RequestInfo, ctx: &RequestContext) -> Finish {
+    res.headers_mut()
+        .insert(info.config.header.clone(), info.header_value.clone());
+    let status = res.status();
+    if !crate::status::is_error(status) || res.extensions().get::<RenderedHere>().is_some() {
+        return Finish::Done(res);
+    }
+    // A JSON 4xx the app built itself is its own business; a 5xx never goes out as built.
+    if status.is_client_error() && is_json(res.headers()) {
+        return Finish::Done(res);
+    }
+    // Read the framework's text (bounded) unless it is compressed, empty, or a 5xx that
+    // only the log could show.
+    let readable = !is_encoded(res.headers())
+        && res.body().size_hint().exact() != Some(0)
+        && (status.is_client_error() || cfg!(feature = "tracing"));
+    let (parts, body) = res.into_parts();
+    if !readable {
         drop(body);
-        Bytes::new()
-    };
-    let text = String::from_utf8_lossy(&bytes);
+        return Finish::Done(ctx.scope(|| replace(parts, "", &info)));
+    }
+    let ctx = ctx.clone();
+    Finish::Read(Box::pin(async move {
+        let bytes = axum::body::to_bytes(body, rejection::MAX_REJECTION_BODY)
+            .await
+            .unwrap_or_default();
+        ctx.scope(|| replace(parts, &String::from_utf8_lossy(&bytes), &info))
+    }))
+}
+
+/// The standard body for a framework's (or a handler's bare) error response.
+fn replace(parts: http::response::Parts, text: &str, info: &RequestInfo) -> Response {
     let owned_message;
-    let (status, code, text, param) = classify(status, &text, info);
+    let (status, code, text, param) = classify(parts.status, text, info);
     let text = match text {
         Text::Framework(t) => Some(t),
         Text::Owned(m) => {
@@ -301,8 +352,7 @@ async fn finish(
         text,
         param: param.map(Into::into),
     };
-    let rendered = render::render_rejection(&rejection, Some(id.as_str()));
-    build(rendered, Some((header, id)), false, Some(parts))
+    build(rejection::render_rejection(&rejection), Some(parts))
 }
 
 enum Text<'a> {
@@ -326,7 +376,7 @@ fn classify<'a>(
     let detail = |prefix: &str| {
         text.strip_prefix(prefix)
             .and_then(|r| r.strip_prefix(": "))
-            .and_then(render::param_from_serde_message)
+            .and_then(params::param_from_serde_message)
     };
     match status.as_u16() {
         400 if text.starts_with(JSON_SYNTAX) => (status, "invalid_json", framework, None),
@@ -335,7 +385,7 @@ fn classify<'a>(
             let param = detail(PATH).or_else(|| {
                 info.matched
                     .as_ref()
-                    .and_then(|m| render::single_path_param(m.as_str()))
+                    .and_then(|m| params::single_path_param(m.as_str()))
             });
             (status, "invalid_path", framework, param)
         }
@@ -352,26 +402,24 @@ fn classify<'a>(
         404 if info.matched.is_none() && text.is_empty() => (
             status,
             "route_not_found",
-            Text::Owned(render::unmatched_route_message(
+            Text::Owned(rejection::unmatched_route_message(
                 info.method.as_str(),
-                &info.path,
+                info.uri.path(),
             )),
             None,
         ),
         405 if text.is_empty() => (
             status,
             "method_not_allowed",
-            Text::Owned(render::method_not_allowed_message(
+            Text::Owned(rejection::method_not_allowed_message(
                 info.method.as_str(),
-                &info.path,
+                info.uri.path(),
             )),
             None,
         ),
-        _ => (status, render::default_code(status), framework, None),
+        _ => (status, rejection::default_code(status), framework, None),
     }
 }
-
-pub use crate::render::RequestIdMissing;
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     type Rejection = RequestIdMissing;
@@ -399,6 +447,6 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for RequestId {
 /// Boxed errors render like any other [`ApiError`].
 impl IntoResponse for Box<dyn ApiError + Send + Sync> {
     fn into_response(self) -> Response {
-        __into_response(&*self)
+        error_response(&*self)
     }
 }

@@ -120,13 +120,15 @@ pub mod actix;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
-#[cfg(feature = "tracing")]
+// Logging happens where errors are rendered for the wire: in the web integrations.
+#[cfg(all(feature = "tracing", any(feature = "axum", feature = "actix-web")))]
 mod log;
-#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
-mod render;
+mod request_id;
 #[cfg(feature = "utoipa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 pub mod utoipa;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod web;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -135,7 +137,7 @@ pub mod __private;
 pub use body::ErrorBody;
 pub use catalog::{CatalogEntry, ErrorCatalog};
 pub use error::ApiError;
-pub use render::{RequestId, RequestIdMissing};
+pub use request_id::{RequestId, RequestIdMissing, MAX_REQUEST_ID_LEN};
 
 /// Derives [`ApiError`] and [`ErrorCatalog`] (and, with their features, the framework
 /// integrations) for an enum or a struct. See the [crate docs](crate) for the attributes.

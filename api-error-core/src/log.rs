@@ -38,7 +38,6 @@ impl fmt::Display for Sources<'_> {
 
 /// The span the integrations run each request in; `error_span` so the request id is there
 /// whenever an `error` event is enabled.
-#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
 pub(crate) fn request_span(request_id: &str) -> tracing::Span {
     tracing::error_span!("request", request_id = %request_id)
 }

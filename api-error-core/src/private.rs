@@ -345,6 +345,37 @@ macro_rules! retry_after_other_int {
 }
 retry_after_other_int!(usize i8 i16 i32 i64 isize u128 i128);
 
+/// What the generated axum `IntoResponse` impls call.
+#[cfg(feature = "axum")]
+pub mod axum {
+    pub use ::axum::response::{IntoResponse, Response};
+
+    /// `IntoResponse::into_response` of every generated impl.
+    #[inline]
+    pub fn into_response(err: &dyn crate::ApiError) -> Response {
+        crate::axum::error_response(err)
+    }
+}
+
+/// What the generated actix-web `ResponseError` impls call.
+#[cfg(feature = "actix-web")]
+pub mod actix {
+    pub use ::actix_web::http::StatusCode;
+    pub use ::actix_web::{HttpResponse, ResponseError};
+
+    /// `ResponseError::status_code` of every generated impl.
+    #[inline]
+    pub fn status_code(err: &dyn crate::ApiError) -> StatusCode {
+        crate::actix::convert_status(err.status())
+    }
+
+    /// `ResponseError::error_response` of every generated impl.
+    #[inline]
+    pub fn error_response(err: &dyn crate::ApiError) -> HttpResponse {
+        crate::actix::error_response(err)
+    }
+}
+
 /// Runs every enabled integration's impl for a derived type. The derive emits
 /// `__integrations! { [impl generics] [type] [where clause] }`; each integration macro
 /// expands to nothing when its feature is off, so a disabled integration costs nothing.

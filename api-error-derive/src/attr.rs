@@ -29,6 +29,8 @@ pub struct Attrs {
     pub retryable: Option<LitBool>,
     pub transparent: Option<Span>,
     pub expose: Option<Span>,
+    /// Container: `#[api_error(no_integrations)]`.
+    pub no_integrations: Option<Span>,
     /// Field position: `#[api_error(param)]`.
     pub param_field: Option<Span>,
     /// Field position: `#[api_error(retry_after)]`.
@@ -163,6 +165,11 @@ fn parse_value(
             out.expose = Some(key_span);
             flag_only(cx, input, key)
         }
+        // #[api_error(no_integrations)] on an enum or struct
+        NO_INTEGRATIONS => {
+            out.no_integrations = Some(key_span);
+            flag_only(cx, input, key)
+        }
         // #[api_error(retry_after)] on a field
         RETRY_AFTER => {
             out.retry_after = Some(key_span);
@@ -179,6 +186,7 @@ fn unknown_key_message(name: &str, pos: Position) -> String {
     if ALL.contains(&name) {
         let hint = match name {
             RETRY_AFTER => "put #[api_error(retry_after)] on the field that holds the delay",
+            NO_INTEGRATIONS => "it is a container attribute: put #[api_error(no_integrations)] on the enum or struct",
             PARAM | TRANSPARENT | EXPOSE if pos == Position::Enum => "put it on the variants",
             STATUS | TYPE | CODE | MESSAGE | RETRYABLE | TRANSPARENT | EXPOSE => {
                 "put it on the variant (or struct), not on a field"

@@ -154,12 +154,8 @@ pub fn derive(input: &Input) -> TokenStream {
                         .find(|f| f.name() == arg.name && generic(f))
                 {
                     let ty = f.ty;
-                    let bound = if arg.spec.ends_with('?') {
-                        quote!(::core::fmt::Debug)
-                    } else {
-                        quote!(::core::fmt::Display)
-                    };
-                    api_bounds.push(quote!(#ty: #bound));
+                    let bound = Ident::new(arg.format_trait, Span::call_site());
+                    api_bounds.push(quote!(#ty: ::core::fmt::#bound));
                 }
             }
         }
@@ -321,9 +317,17 @@ pub fn derive(input: &Input) -> TokenStream {
         catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, &__API_ERROR_META, #start, #meta_len);));
     }
 
-    let integrations = quote! {
-        ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
-    };
+    // #[api_error(no_integrations)]: the type writes its own framework impls.
+    let opted_out = input.defaults.no_integrations.is_some()
+        || input
+            .variants
+            .iter()
+            .any(|v| v.attrs.no_integrations.is_some());
+    let integrations = (!opted_out).then(|| {
+        quote! {
+            ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
+        }
+    });
 
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]

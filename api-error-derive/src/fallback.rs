@@ -1,8 +1,9 @@
-//! What the derive emits when the input has mistakes: the errors, plus a stub impl of the
-//! traits so that one mistake does not cascade into "ApiError is not implemented" at every
+//! What the derive emits when the input has mistakes: the errors, plus stub impls of the
+//! traits and of the enabled framework integrations, so that one mistake does not cascade
+//! into "ApiError is not implemented" or axum's "`Handler` is not implemented" at every
 //! place the type is used.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
 pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
@@ -12,6 +13,11 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
     }
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let integrations = (!opts_out(input)).then(|| {
+        quote! {
+            ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#where_clause] }
+        }
+    });
     quote! {
         #errors
         #[allow(unused_qualifications)]
@@ -34,6 +40,23 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
                     ::std::vec::Vec::new()
                 }
             }
+            #integrations
         };
     }
+}
+
+/// Whether the container says `#[api_error(no_integrations)]` (read from the raw tokens:
+/// the attributes may be the very thing that failed to parse).
+fn opts_out(input: &syn::DeriveInput) -> bool {
+    fn mentions(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            TokenTree::Ident(i) => i == crate::symbol::NO_INTEGRATIONS,
+            TokenTree::Group(g) => mentions(g.stream()),
+            _ => false,
+        })
+    }
+    input.attrs.iter().any(|a| {
+        a.path().is_ident(crate::symbol::API_ERROR)
+            && matches!(&a.meta, syn::Meta::List(list) if mentions(list.tokens.clone()))
+    })
 }

@@ -7,8 +7,50 @@ use std::fmt::Write as _;
 pub struct Arg {
     /// `id` or `0`, as written.
     pub name: String,
-    /// The format spec after `:`, without the colon (`?`, `>8`, ...).
-    pub spec: String,
+    /// The formatting trait the spec uses (`Display` for `{x}`, `LowerHex` for `{x:#x}`).
+    pub format_trait: &'static str,
+}
+
+/// The formatting trait of a spec (`[[fill]align][sign][#][0][width][.precision][type]`),
+/// or what to write instead: widths and precisions taken from other arguments (`1$`, `*`)
+/// are not supported, since a message's arguments are the variant's fields.
+fn format_trait(spec: &str) -> Result<&'static str, String> {
+    let mut rest = spec;
+    // [[fill]align]: a fill is any one character before an alignment.
+    let mut chars = rest.chars();
+    let first = chars.next();
+    let second = chars.next();
+    if matches!(second, Some('<' | '^' | '>')) {
+        let skip = first.map_or(0, char::len_utf8) + 1;
+        rest = &rest[skip..];
+    } else if matches!(first, Some('<' | '^' | '>')) {
+        rest = &rest[1..];
+    }
+    rest = rest.strip_prefix(['+', '-']).unwrap_or(rest);
+    rest = rest.strip_prefix('#').unwrap_or(rest);
+    rest = rest.strip_prefix('0').unwrap_or(rest);
+    rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    if let Some(precision) = rest.strip_prefix('.') {
+        rest = precision.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    if rest.starts_with(['$', '*']) || rest.contains('$') {
+        return Err(format!(
+            "`{{..:{spec}}}`: a width or precision taken from another argument (`1$`, `name$`, `*`) is not supported in a message; write a fixed number, like `{{0:>8}}` or `{{0:.2}}`"
+        ));
+    }
+    match rest {
+        "" => Ok("Display"),
+        "?" | "x?" | "X?" => Ok("Debug"),
+        "x" => Ok("LowerHex"),
+        "X" => Ok("UpperHex"),
+        "o" => Ok("Octal"),
+        "b" => Ok("Binary"),
+        "e" => Ok("LowerExp"),
+        "E" => Ok("UpperExp"),
+        other => Err(format!(
+            "`{{..:{spec}}}`: unknown format `{other}` in a message; use one of `?`, `x`, `X`, `o`, `b`, `e`, `E`, or none for Display"
+        )),
+    }
 }
 
 pub struct Message {
@@ -80,7 +122,7 @@ pub fn parse(s: &str) -> Result<Message, String> {
                 rewritten.push('}');
                 args.push(Arg {
                     name: name.to_owned(),
-                    spec: spec.to_owned(),
+                    format_trait: format_trait(spec)?,
                 });
             }
             c => {
@@ -112,11 +154,29 @@ mod tests {
         let m = parse("No such customer: {id} ({0:?})").unwrap();
         assert_eq!(m.literal, None);
         assert_eq!(m.args.len(), 2);
-        assert_eq!(m.args[1].spec, "?");
+        assert_eq!(m.args[1].format_trait, "Debug");
         assert_eq!(
             m.rewritten,
             "No such customer: {__api_error_id} ({__api_error_0:?})"
         );
+    }
+
+    #[test]
+    fn specs() {
+        let t = |s: &str| format_trait(s);
+        assert_eq!(t(""), Ok("Display"));
+        assert_eq!(t(">8"), Ok("Display"));
+        assert_eq!(t("*^+#010.3"), Ok("Display"));
+        assert_eq!(t("#?"), Ok("Debug"));
+        assert_eq!(t("x?"), Ok("Debug"));
+        assert_eq!(t("#010x"), Ok("LowerHex"));
+        assert_eq!(t("X"), Ok("UpperHex"));
+        assert_eq!(t("-^8b"), Ok("Binary"));
+        assert_eq!(t(".2e"), Ok("LowerExp"));
+        assert!(t(">1$").is_err());
+        assert!(t(".*").is_err());
+        assert!(t("width$").is_err());
+        assert!(t("z").is_err());
     }
 
     #[test]

@@ -10,8 +10,9 @@ pub const RETRYABLE: &str = "retryable";
 pub const TRANSPARENT: &str = "transparent";
 pub const EXPOSE: &str = "expose";
 pub const RETRY_AFTER: &str = "retry_after";
+pub const NO_INTEGRATIONS: &str = "no_integrations";
 
-/// Every key, wherever it is allowed: the variant keys, then the field-only one.
+/// Every key, wherever it is allowed.
 pub const ALL: &[&str] = &[
     STATUS,
     TYPE,
@@ -21,14 +22,34 @@ pub const ALL: &[&str] = &[
     RETRYABLE,
     TRANSPARENT,
     EXPOSE,
+    NO_INTEGRATIONS,
     RETRY_AFTER,
 ];
 
-/// The keys of a variant (or struct): all but the field-only `retry_after`.
-const VARIANT_KEYS: &[&str] = match ALL.split_last() {
-    Some((_, keys)) => keys,
-    None => ALL,
-};
+/// The keys of a variant.
+const VARIANT_KEYS: &[&str] = &[
+    STATUS,
+    TYPE,
+    CODE,
+    MESSAGE,
+    PARAM,
+    RETRYABLE,
+    TRANSPARENT,
+    EXPOSE,
+];
+
+/// The keys of a struct: its own single variant's, and the container-only ones.
+const STRUCT_KEYS: &[&str] = &[
+    STATUS,
+    TYPE,
+    CODE,
+    MESSAGE,
+    PARAM,
+    RETRYABLE,
+    TRANSPARENT,
+    EXPOSE,
+    NO_INTEGRATIONS,
+];
 
 /// Where an `#[api_error(...)]` attribute sits; decides which keys it accepts.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -46,8 +67,9 @@ pub enum Position {
 impl Position {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            Position::Enum => &[STATUS, TYPE, MESSAGE, RETRYABLE],
-            Position::Struct | Position::Variant => VARIANT_KEYS,
+            Position::Enum => &[STATUS, TYPE, MESSAGE, RETRYABLE, NO_INTEGRATIONS],
+            Position::Struct => STRUCT_KEYS,
+            Position::Variant => VARIANT_KEYS,
             Position::Field => &[PARAM, RETRY_AFTER],
         }
     }

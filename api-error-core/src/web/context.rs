@@ -1,0 +1,97 @@
+//! The request context: what rendering needs to know about the request being handled (its
+//! id, and the span its logs go to), available while the request runs.
+//!
+//! `ApiErrorLayer` and `ApiErrorMiddleware` set it in a thread-local for the duration of
+//! every poll of the request's future (as `tracing::Instrumented` enters its span on every
+//! poll) and restore what was there before when the poll returns, or unwinds. A handler's
+//! `Err(MyError)` becomes a response inside that poll, so `IntoResponse` / `ResponseError`
+//! render the final body, request id included, in one pass: nothing patches a body later.
+//! It works on any executor (tokio, actix's), needs no allocation per poll, and an error
+//! rendered outside any request (a test, a background task) simply sees no context and
+//! renders `"request_id":null`.
+
+use std::cell::Cell;
+
+use crate::request_id::RequestId;
+
+/// Per-request values rendering reads.
+#[derive(Clone)]
+pub(crate) struct RequestContext {
+    pub id: RequestId,
+    #[cfg(feature = "tracing")]
+    pub span: tracing::Span,
+}
+
+impl RequestContext {
+    /// The context of the request with this id; with `tracing`, a `request` span carrying it.
+    pub fn new(id: RequestId) -> RequestContext {
+        RequestContext {
+            #[cfg(feature = "tracing")]
+            span: crate::log::request_span(id.as_str()),
+            id,
+        }
+    }
+
+    /// Runs `f` with this context current (and its span entered), then restores the previous
+    /// one, also when `f` unwinds.
+    pub fn scope<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _restore = Restore(CURRENT.with(|c| c.replace(Some(self.clone()))));
+        #[cfg(feature = "tracing")]
+        return self.span.in_scope(f);
+        #[cfg(not(feature = "tracing"))]
+        f()
+    }
+}
+
+thread_local! {
+    // A `Cell`, not a `RefCell`: no borrow is ever held, so nothing here can panic, even if
+    // rendering runs user code that polls another request's future.
+    static CURRENT: Cell<Option<RequestContext>> = const { Cell::new(None) };
+}
+
+/// Puts the previous context back when a scope ends.
+struct Restore(Option<RequestContext>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        // `try_with`: never panic, even while the thread's locals are being destroyed.
+        let _ = CURRENT.try_with(|c| c.set(previous));
+    }
+}
+
+/// The id of the request being handled on this thread, if any.
+pub(crate) fn current_request_id() -> Option<RequestId> {
+    CURRENT
+        .try_with(|c| {
+            let ctx = c.take();
+            let id = ctx.as_ref().map(|ctx| ctx.id.clone());
+            c.set(ctx);
+            id
+        })
+        .ok()
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoped_and_restored() {
+        assert!(current_request_id().is_none());
+        let outer = RequestContext::new(RequestId::generate());
+        let inner = RequestContext::new(RequestId::generate());
+        outer.scope(|| {
+            assert_eq!(current_request_id().as_ref(), Some(&outer.id));
+            inner.scope(|| assert_eq!(current_request_id().as_ref(), Some(&inner.id)));
+            assert_eq!(current_request_id().as_ref(), Some(&outer.id));
+            let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                inner.scope(|| panic!("in a handler"))
+            }));
+            assert!(unwound.is_err());
+            assert_eq!(current_request_id().as_ref(), Some(&outer.id));
+        });
+        assert!(current_request_id().is_none());
+    }
+}

@@ -1,0 +1,78 @@
+//! The inner service's call and future, run in the request's context with panics caught: the
+//! one place both integrations catch handler panics (tower-http's `CatchPanic` pattern, a
+//! named future rather than a boxed one).
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+use super::context::RequestContext;
+
+/// A panic caught while a handler ran.
+pub(crate) type Panic = Box<dyn Any + Send>;
+
+pin_project! {
+    /// Resolves to the inner future's output, or to the payload of a panic raised by the
+    /// call or by any poll. Every poll runs in the request's [`RequestContext`].
+    pub(crate) struct Guarded<F> {
+        #[pin]
+        fut: Option<F>,
+        panic: Option<Panic>,
+        ctx: RequestContext,
+    }
+}
+
+impl<F: Future> Guarded<F> {
+    /// Calls the inner service (`call`) in `ctx`, catching a panic.
+    pub fn call(ctx: RequestContext, call: impl FnOnce() -> F) -> Guarded<F> {
+        match ctx.scope(|| catch_unwind(AssertUnwindSafe(call))) {
+            Ok(fut) => Guarded {
+                fut: Some(fut),
+                panic: None,
+                ctx,
+            },
+            Err(panic) => Guarded {
+                fut: None,
+                panic: Some(panic),
+                ctx,
+            },
+        }
+    }
+
+    /// The request's context.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
+    pub fn context(&self) -> &RequestContext {
+        &self.ctx
+    }
+}
+
+impl<F: Future> Future for Guarded<F> {
+    type Output = Result<F::Output, Panic>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let ctx: &RequestContext = this.ctx;
+        let out = match this.fut.as_mut().as_pin_mut() {
+            Some(fut) => ctx.scope(|| catch_unwind(AssertUnwindSafe(|| fut.poll(cx)))),
+            None => {
+                let panic = this.panic.take();
+                return Poll::Ready(Err(
+                    panic.unwrap_or_else(|| Box::new("request future polled after completion"))
+                ));
+            }
+        };
+        let out = match out {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(output)) => Ok(output),
+            Err(panic) => Err(panic),
+        };
+        // The inner future is done (or broken by its panic): drop it now, in context, so a
+        // panicking destructor is caught too.
+        let _ = ctx.scope(|| catch_unwind(AssertUnwindSafe(|| this.fut.set(None))));
+        Poll::Ready(out)
+    }
+}

@@ -1,0 +1,75 @@
+//! Which request parameter a framework's error text is about: serde's messages name the
+//! field (`missing field `amount``), a route pattern names its path parameter.
+
+/// The parameter a serde message is about: the `serde_path_to_error` prefix
+/// (`customer.email: invalid type ...`), a `missing field `x`` or a
+/// ``Cannot parse `id` with value ...``.
+pub(crate) fn param_from_serde_message(text: &str) -> Option<String> {
+    let (path, rest) = match text.split_once(": ") {
+        Some((p, rest))
+            if !p.is_empty()
+                && p.len() <= 128
+                && p.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']' | b'-')
+                }) =>
+        {
+            (Some(p), rest)
+        }
+        _ => (None, text),
+    };
+    let quoted = |rest: &str, prefix: &str| -> Option<String> {
+        let after = rest.strip_prefix(prefix)?;
+        let (name, _) = after.split_once('`')?;
+        (!name.is_empty() && name.len() <= 128).then(|| name.to_owned())
+    };
+    if let Some(field) = quoted(rest, "missing field `") {
+        return Some(match path {
+            Some(p) => format!("{p}.{field}"),
+            None => field,
+        });
+    }
+    if let Some(key) = quoted(rest, "Cannot parse `") {
+        if rest.contains("` with value `") {
+            return Some(key);
+        }
+    }
+    path.map(str::to_owned)
+}
+
+/// The name of the only `{param}` of a route pattern, if it has exactly one.
+pub(crate) fn single_path_param(pattern: &str) -> Option<String> {
+    let mut names = pattern.split('/').filter_map(|seg| {
+        seg.strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .map(|s| s.trim_start_matches('*'))
+    });
+    match (names.next(), names.next()) {
+        (Some(name), None) if !name.is_empty() => Some(name.to_owned()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params() {
+        let p = param_from_serde_message;
+        assert_eq!(p("amount: invalid type: string").as_deref(), Some("amount"));
+        assert_eq!(
+            p("missing field `amount` at line 1").as_deref(),
+            Some("amount")
+        );
+        assert_eq!(
+            p("customer: missing field `id`").as_deref(),
+            Some("customer.id")
+        );
+        assert_eq!(
+            p("Cannot parse `id` with value `x` to a `u64`").as_deref(),
+            Some("id")
+        );
+        assert_eq!(p("invalid type: string \"x\", expected u64"), None);
+        assert_eq!(p("expected value at line 1 column 1"), None);
+    }
+}

@@ -1,0 +1,166 @@
+//! An error as the parts of an HTTP response, and the header rules of both integrations.
+
+use std::time::Duration;
+
+use http::StatusCode;
+
+use super::context;
+use crate::ApiError;
+
+/// Status, headers and body of one error response (the request-id header is the caller's).
+pub(crate) struct Rendered {
+    pub status: StatusCode,
+    pub retryable: bool,
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+}
+
+/// A header value the integrations send.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HeaderVal {
+    Static(&'static str),
+    Int(u64),
+}
+
+pub(crate) const CONTENT_TYPE_JSON: &str = "application/json";
+pub(crate) const X_SHOULD_RETRY: &str = "x-should-retry";
+pub(crate) const RETRY_AFTER: &str = "retry-after";
+pub(crate) const RETRY_AFTER_MS: &str = "retry-after-ms";
+
+/// The headers that describe a body: when a body is replaced, every one of them goes, so a
+/// new body is never sent as `gzip`, with the old length, range, validator or date.
+pub(crate) const BODY_HEADERS: [&str; 6] = [
+    "content-encoding",
+    "content-length",
+    "transfer-encoding",
+    "content-range",
+    "etag",
+    "last-modified",
+];
+
+/// Marks a response whose body this crate rendered (in the response's extensions): the
+/// layer and the middleware pass it on untouched, wherever it was compressed or wrapped.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RenderedHere;
+
+impl Rendered {
+    /// `content-type` is sent by the caller; these are the others, in order.
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, HeaderVal)> {
+        let retry = HeaderVal::Static(if self.retryable { "true" } else { "false" });
+        let (secs, ms) = match self.retry_after {
+            Some(d) => (Some(ceil_secs(d)), Some(ceil_millis(d))),
+            None => (None, None),
+        };
+        [
+            Some((X_SHOULD_RETRY, retry)),
+            secs.map(|s| (RETRY_AFTER, HeaderVal::Int(s))),
+            ms.map(|m| (RETRY_AFTER_MS, HeaderVal::Int(m))),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
+}
+
+fn ceil_millis(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos().div_ceil(1_000_000)).unwrap_or(u64::MAX)
+}
+
+/// Renders `err` with the current request's id (none outside a request), and logs it when
+/// the `tracing` feature is on.
+pub(crate) fn render(err: &dyn ApiError) -> Rendered {
+    let status = err.status();
+    #[cfg(feature = "tracing")]
+    crate::log::rendered(err, status);
+    let id = context::current_request_id();
+    let mut body = Vec::with_capacity(160);
+    err.write_json(id.as_ref().map(|id| id.as_str()), &mut body);
+    Rendered {
+        status,
+        retryable: err.is_retryable(),
+        retry_after: err.retry_after(),
+        body,
+    }
+}
+
+/// The header helpers of one `http` crate's `HeaderMap` (axum is on `http` 1, actix-web 4 on
+/// `http` 0.2, with the same API): expands to `set_error_headers`, `set_request_id`,
+/// `is_json` and `is_encoded` in the calling module, so both integrations send the same
+/// headers in the same order.
+macro_rules! header_glue {
+    ($($header:ident)::+) => {
+        fn header_value(v: $crate::web::response::HeaderVal) -> $($header)::+::HeaderValue {
+            match v {
+                $crate::web::response::HeaderVal::Static(s) => $($header)::+::HeaderValue::from_static(s),
+                $crate::web::response::HeaderVal::Int(n) => $($header)::+::HeaderValue::from(n),
+            }
+        }
+
+        /// Drops every header that described an old body, then sets `content-type` and the
+        /// rendered headers.
+        fn set_error_headers(
+            headers: &mut $($header)::+::HeaderMap,
+            rendered_headers: impl Iterator<Item = (&'static str, $crate::web::response::HeaderVal)>,
+        ) {
+            for name in $crate::web::response::BODY_HEADERS {
+                headers.remove(name);
+            }
+            headers.insert(
+                $($header)::+::CONTENT_TYPE,
+                $($header)::+::HeaderValue::from_static($crate::web::response::CONTENT_TYPE_JSON),
+            );
+            for (name, value) in rendered_headers {
+                headers.insert($($header)::+::HeaderName::from_static(name), header_value(value));
+            }
+        }
+
+        /// Whether the response already says it is JSON.
+        fn is_json(headers: &$($header)::+::HeaderMap) -> bool {
+            headers
+                .get($($header)::+::CONTENT_TYPE)
+                .is_some_and(|v| $crate::web::response::is_json_content_type(v.as_bytes()))
+        }
+
+        /// Whether the body is content-encoded (compressed): its bytes are not text.
+        fn is_encoded(headers: &$($header)::+::HeaderMap) -> bool {
+            headers
+                .get($($header)::+::CONTENT_ENCODING)
+                .is_some_and(|v| !v.as_bytes().trim_ascii().eq_ignore_ascii_case(b"identity"))
+        }
+    };
+}
+pub(crate) use header_glue;
+
+/// Whether a response's `content-type` says JSON (`application/json`, `application/*+json`).
+pub(crate) fn is_json_content_type(value: &[u8]) -> bool {
+    let essence = value.split(|&b| b == b';').next().unwrap_or_default();
+    let essence = essence.trim_ascii();
+    essence.eq_ignore_ascii_case(b"application/json")
+        || (essence.len() >= 17
+            && essence[..12].eq_ignore_ascii_case(b"application/")
+            && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding() {
+        assert_eq!(ceil_secs(Duration::from_millis(1500)), 2);
+        assert_eq!(ceil_secs(Duration::from_secs(3)), 3);
+        assert_eq!(ceil_millis(Duration::from_micros(1001)), 2);
+    }
+
+    #[test]
+    fn content_types() {
+        assert!(is_json_content_type(b"application/json"));
+        assert!(is_json_content_type(b"Application/JSON; charset=utf-8"));
+        assert!(is_json_content_type(b"application/problem+json"));
+        assert!(!is_json_content_type(b"text/plain; charset=utf-8"));
+        assert!(!is_json_content_type(b""));
+    }
+}

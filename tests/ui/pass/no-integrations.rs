@@ -1,0 +1,42 @@
+//! `#[api_error(no_integrations)]`: a type that writes its own framework impls keeps
+//! compiling when the `axum` and `actix-web` features are on (here they are), so features
+//! stay additive.
+use api_error_core::ApiError;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(no_integrations)]
+enum Custom {
+    #[error("teapot")]
+    #[api_error(status = 418)]
+    Teapot,
+}
+
+impl axum::response::IntoResponse for Custom {
+    fn into_response(self) -> axum::response::Response {
+        (axum::http::StatusCode::IM_A_TEAPOT, "short and stout").into_response()
+    }
+}
+
+impl actix_web::ResponseError for Custom {}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("gone")]
+#[api_error(status = 410, no_integrations)]
+struct Gone;
+
+impl axum::response::IntoResponse for Gone {
+    fn into_response(self) -> axum::response::Response {
+        axum::http::StatusCode::GONE.into_response()
+    }
+}
+
+fn main() {
+    let res = axum::response::IntoResponse::into_response(Custom::Teapot);
+    assert_eq!(res.status(), 418);
+    assert_eq!(Custom::Teapot.code(), "teapot");
+    assert_eq!(axum::response::IntoResponse::into_response(Gone).status(), 410);
+    // The derive's own rendering is still there for the hand-written impls to use.
+    let mut body = Vec::new();
+    Gone.write_json(None, &mut body);
+    assert!(body.starts_with(br#"{"message":"gone""#));
+}
