@@ -78,6 +78,15 @@ fn axum_app() -> SocketAddr {
                 get(|| async { Err::<(), _>(AppError::NotFound("cus_9".into())) }),
             )
             .route(
+                "/user-500",
+                get(|| async {
+                    (
+                        http::StatusCode::INTERNAL_SERVER_ERROR,
+                        "upstream token sk_live_axum rejected",
+                    )
+                }),
+            )
+            .route(
                 "/panic",
                 get(|| async {
                     panic!("panic with secret token tok_live_123");
@@ -99,6 +108,29 @@ fn actix_app() -> SocketAddr {
             cfg.route(
                 "/db",
                 web::get().to(|| async { Err::<HttpResponse, _>(AppError::Database(PoolError)) }),
+            )
+            .route(
+                "/user-500",
+                web::get().to(|| async {
+                    use serde::de::Error as _;
+                    Err::<HttpResponse, _>(actix_web::error::ErrorInternalServerError(
+                        serde::de::value::Error::custom("upstream token sk_live_actix rejected"),
+                    ))
+                }),
+            )
+            // Waits while other requests run on the same worker thread: their logs must not
+            // land in this request's span, nor this one's in theirs.
+            .route(
+                "/slow",
+                web::get().to(|| async {
+                    actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+                    Err::<HttpResponse, _>(AppError::NotFound("slow".into()))
+                }),
+            )
+            .route(
+                "/missing",
+                web::get()
+                    .to(|| async { Err::<HttpResponse, _>(AppError::NotFound("cus_9".into())) }),
             );
         };
         serve_actix(
@@ -169,5 +201,66 @@ fn axum_panic_message_logged_not_sent() {
             .iter()
             .any(|l| l.contains("ERROR") && l.contains("tok_live_123")),
         "{lines:#?}"
+    );
+}
+
+/// A framework 5xx (a handler's bare 500 text, actix's `InternalError`) is a generic 500 on
+/// the wire, and its cause is logged at `error` with the request id.
+fn check_framework_5xx_cause_logged(addr: SocketAddr, id: &str, secret: &str) {
+    let resp = fetch_with(addr, "/user-500", &[(RID, id.as_bytes())]);
+    let body = check_error(&resp, 500, "api_error", "internal_error", Some(RID));
+    assert_eq!(body["message"], "An internal error occurred.");
+    assert!(!resp.text().contains(secret), "{}", resp.text());
+    let lines = lines_with(id);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ERROR") && l.contains(secret) && l.contains("status=500")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn axum_framework_5xx_cause_logged_not_sent() {
+    check_framework_5xx_cause_logged(axum_app(), "req_trace_axum_user500", "sk_live_axum");
+}
+
+#[test]
+fn actix_framework_5xx_cause_logged_not_sent() {
+    check_framework_5xx_cause_logged(actix_app(), "req_trace_actix_user500", "sk_live_actix");
+}
+
+#[test]
+fn actix_spans_are_not_held_across_awaits() {
+    let addr = actix_app();
+    // One worker thread: the slow request is parked in its sleep while the fast ones run.
+    let slow = std::thread::spawn(move || fetch_with(addr, "/slow", &[(RID, b"req_span_slow")]));
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    for i in 0..3 {
+        let id = format!("req_span_fast_{i}");
+        let resp = fetch_with(addr, "/missing", &[(RID, id.as_bytes())]);
+        check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
+    }
+    let resp = slow.join().unwrap();
+    check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
+    for i in 0..3 {
+        let id = format!("req_span_fast_{i}");
+        let lines = lines_with(&id);
+        assert!(!lines.is_empty());
+        assert!(
+            lines.iter().all(|l| !l.contains("req_span_slow")),
+            "{lines:#?}"
+        );
+    }
+    let slow_lines = lines_with("req_span_slow");
+    assert!(
+        slow_lines
+            .iter()
+            .any(|l| l.contains("No such customer: slow")),
+        "{slow_lines:#?}"
+    );
+    assert!(
+        slow_lines.iter().all(|l| !l.contains("req_span_fast")),
+        "{slow_lines:#?}"
     );
 }

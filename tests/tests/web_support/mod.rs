@@ -757,3 +757,56 @@ macro_rules! web_tests {
 }
 #[allow(unused_imports)]
 pub(crate) use web_tests;
+
+/// `resp` with its body decoded when it was sent gzip-compressed (`content-encoding: gzip`
+/// removed), else as it is.
+pub fn decoded(resp: &Resp) -> Resp {
+    let gzip = resp
+        .header("content-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+    let body = if gzip {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&resp.body[..])
+            .read_to_end(&mut out)
+            .unwrap_or_else(|e| panic!("labelled gzip but not gzip ({e}): {resp:?}"));
+        out
+    } else {
+        resp.body.clone()
+    };
+    Resp {
+        status: resp.status,
+        headers: resp
+            .headers
+            .iter()
+            .filter(|(n, _)| n != "content-encoding")
+            .cloned()
+            .collect(),
+        body,
+    }
+}
+
+/// Whether the response was sent gzip-compressed.
+pub fn is_gzip(resp: &Resp) -> bool {
+    resp.header("content-encoding") == Some("gzip")
+}
+
+/// A standard error in a middleware stack: decodes it if compressed, then [`check_error`]
+/// with the id in `x-request-id`; also checks `content-length` (when sent) is the length of
+/// what was sent.
+pub fn check_stacked(resp: &Resp, status: u16, r#type: &str, code: &str) -> serde_json::Value {
+    if let Some(len) = resp.header("content-length") {
+        assert_eq!(len.parse::<usize>().ok(), Some(resp.body.len()), "{resp:?}");
+    }
+    check_error(&decoded(resp), status, r#type, code, Some(RID))
+}
+
+/// The text of a 5xx cause that must never reach the wire.
+pub const SECRET_CAUSE: &str = "upstream token sk_live_51H8 rejected";
+
+/// A success body long enough for every compression layer to compress it.
+pub fn long_ok_body() -> String {
+    "ok;".repeat(200)
+}
+
+/// `Accept-Encoding: gzip`, as browsers and `curl --compressed` send it.
+pub const GZIP: (&str, &[u8]) = ("accept-encoding", b"gzip");

@@ -1,0 +1,318 @@
+//! The actix-web middleware inside real middleware stacks, over real HTTP on 127.0.0.1:
+//! actix-web's `Compress`, `Logger`, `NormalizePath`, `ErrorHandlers` and `Condition`, and a
+//! user middleware, each inside and outside `ApiErrorMiddleware`. Every error reaches the
+//! client as a valid standard body whose `request_id` is the `x-request-id` header; success
+//! responses pass untouched; middleware outside sees the real request.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod web_support;
+
+use std::net::SocketAddr;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{
+    from_fn, Compress, Condition, ErrorHandlerResponse, ErrorHandlers, Logger, Next, NormalizePath,
+};
+use actix_web::{web, App, HttpMessage, HttpResponse};
+use api_error_core::actix::{ApiErrorMiddleware, RequestId};
+use serde::de::Error as _;
+use web_support::*;
+
+async fn customer(id: web::Path<String>) -> Result<HttpResponse, ShopError> {
+    let id = id.into_inner();
+    if id == "cus_ok" {
+        Ok(HttpResponse::Ok().body(long_ok_body()))
+    } else {
+        Err(ShopError::CustomerNotFound { id })
+    }
+}
+
+async fn charge(c: web::Json<Charge>) -> Result<String, ShopError> {
+    Ok(format!("charged {}", c.amount))
+}
+
+/// A handler's own 500 whose cause is a serde error (what `serde_json` or a config loader
+/// returns): must stay a 500, its text never sent.
+async fn user_500() -> Result<String, actix_web::Error> {
+    Err(actix_web::error::ErrorInternalServerError(
+        serde::de::value::Error::custom(SECRET_CAUSE),
+    ))
+}
+
+/// The same serde error as the handler's own 400: stays the handler's 400, not a path error.
+async fn user_400() -> Result<String, actix_web::Error> {
+    Err(actix_web::error::ErrorBadRequest(
+        serde::de::value::Error::custom("amount must be a number"),
+    ))
+}
+
+async fn user_503_json() -> HttpResponse {
+    HttpResponse::ServiceUnavailable().json(serde_json::json!({ "error": SECRET_CAUSE }))
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/v1/customers/{id}", web::get().to(customer))
+        .service(web::resource("/v1/charges").route(web::post().to(charge)))
+        .route("/v1/panic", web::get().to(panics))
+        .route("/v1/user-500", web::get().to(user_500))
+        .route("/v1/user-400", web::get().to(user_400))
+        .route("/v1/user-503-json", web::get().to(user_503_json));
+}
+
+/// Serves `App::new()` with `wrap` applied (the last `.wrap` is the outermost).
+macro_rules! serve {
+    (|$app:ident| $wrap:expr) => {{
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                actix_web::HttpServer::new(|| {
+                    let $app = App::new().configure(routes);
+                    $wrap
+                })
+                .workers(1)
+                .disable_signals()
+                .listen(listener)
+                .unwrap()
+                .run()
+                .await
+                .unwrap();
+            });
+        });
+        addr
+    }};
+}
+
+/// The errors every stack must answer in the standard format (with the request `headers`).
+fn check_every_error(addr: SocketAddr, headers: &[(&str, &[u8])]) {
+    let resp = fetch_with(addr, "/v1/customers/cus_x", headers);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["message"], "No such customer: cus_x");
+
+    let mut with_json = headers.to_vec();
+    with_json.push(("content-type", b"application/json"));
+    let resp = request(addr, "POST", "/v1/charges", &with_json, Some(b"{not json"));
+    check_stacked(&resp, 400, "invalid_request_error", "invalid_json");
+
+    let resp = fetch_with(addr, "/v1/nope", headers);
+    check_stacked(&resp, 404, "not_found_error", "route_not_found");
+
+    let resp = request(addr, "DELETE", "/v1/charges", headers, None);
+    check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+
+    let resp = fetch_with(addr, "/v1/panic", headers);
+    let body = check_stacked(&resp, 500, "api_error", "internal_error");
+    assert!(!decoded(&resp).text().contains(PANIC_TEXT));
+    assert_eq!(body["message"], "An internal error occurred.");
+
+    let resp = fetch_with(addr, "/v1/user-500", headers);
+    let body = check_stacked(&resp, 500, "api_error", "internal_error");
+    assert_eq!(body["message"], "An internal error occurred.");
+    let resp = fetch_with(addr, "/v1/user-503-json", headers);
+    check_stacked(&resp, 503, "api_error", "service_unavailable");
+    for path in ["/v1/user-500", "/v1/user-503-json"] {
+        let resp = fetch_with(addr, path, headers);
+        assert!(!decoded(&resp).text().contains("sk_live"), "{resp:?}");
+    }
+
+    let resp = fetch_with(addr, "/v1/user-400", headers);
+    let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
+    assert_eq!(body["message"], "amount must be a number.");
+
+    let resp = fetch_with(addr, "/v1/customers/cus_ok", headers);
+    assert_eq!(resp.status, 200);
+    assert_eq!(decoded(&resp).text(), long_ok_body());
+    assert!(
+        resp.header(RID).is_some_and(|id| !id.is_empty()),
+        "{resp:?}"
+    );
+}
+
+#[test]
+fn bare_stack() {
+    let addr = serve!(|app| app.wrap(ApiErrorMiddleware::new()));
+    check_every_error(addr, &[]);
+    check_every_error(addr, &[GZIP]);
+}
+
+#[test]
+fn compress_inside_the_middleware() {
+    let addr = serve!(|app| app
+        .wrap(Compress::default())
+        .wrap(ApiErrorMiddleware::new()));
+    check_every_error(addr, &[GZIP]);
+    check_every_error(addr, &[]);
+    // The derived error was compressed inside and passed on untouched.
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[GZIP]);
+    assert!(is_gzip(&resp), "{resp:?}");
+}
+
+#[test]
+fn compress_outside_the_middleware() {
+    let addr = serve!(|app| app
+        .wrap(ApiErrorMiddleware::new())
+        .wrap(Compress::default()));
+    check_every_error(addr, &[GZIP]);
+    check_every_error(addr, &[]);
+    let resp = request(
+        addr,
+        "POST",
+        "/v1/charges",
+        &[GZIP, ("content-type", b"application/json")],
+        Some(b"{not json"),
+    );
+    assert!(is_gzip(&resp), "{resp:?}");
+}
+
+#[test]
+fn logger_either_side() {
+    let inside = serve!(|app| app.wrap(Logger::default()).wrap(ApiErrorMiddleware::new()));
+    check_every_error(inside, &[]);
+    let outside = serve!(|app| app.wrap(ApiErrorMiddleware::new()).wrap(Logger::default()));
+    check_every_error(outside, &[]);
+}
+
+#[test]
+fn normalize_path_either_side() {
+    let inside = serve!(|app| app
+        .wrap(NormalizePath::trim())
+        .wrap(ApiErrorMiddleware::new()));
+    let outside = serve!(|app| app
+        .wrap(ApiErrorMiddleware::new())
+        .wrap(NormalizePath::trim()));
+    for addr in [inside, outside] {
+        check_every_error(addr, &[]);
+        let resp = fetch(addr, "/v1/customers/cus_x/");
+        check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    }
+}
+
+/// An `ErrorHandlers` hook that tags 4xx/5xx responses and leaves their bodies alone.
+fn tag<B: MessageBody>(mut res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    res.headers_mut().insert(
+        HeaderName::from_static("x-error-seen"),
+        HeaderValue::from_static("1"),
+    );
+    Ok(ErrorHandlerResponse::Response(res.map_into_left_body()))
+}
+
+/// An `ErrorHandlers` hook that replaces the body with plain text, as many apps do.
+fn plain_text<B: MessageBody>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let res = HttpResponse::build(res.status())
+        .content_type("text/plain")
+        .body("something went wrong here");
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, res)
+            .map_into_boxed_body()
+            .map_into_right_body(),
+    ))
+}
+
+#[test]
+fn error_handlers_either_side() {
+    let outside = serve!(|app| app
+        .wrap(ApiErrorMiddleware::new())
+        .wrap(ErrorHandlers::new().default_handler(tag)));
+    check_every_error(outside, &[]);
+    let resp = fetch(outside, "/v1/customers/cus_x");
+    assert_eq!(resp.header("x-error-seen"), Some("1"));
+
+    let inside = serve!(|app| app
+        .wrap(ErrorHandlers::new().default_handler(tag))
+        .wrap(ApiErrorMiddleware::new()));
+    check_every_error(inside, &[]);
+
+    // A hook inside that rewrote a derived error's body as text: the middleware sends the
+    // standard body again, with the hook's text as the 4xx message.
+    let rewriting = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, plain_text))
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch(rewriting, "/v1/customers/cus_x");
+    let body = check_stacked(&resp, 404, "not_found_error", "not_found");
+    assert_eq!(body["message"], "something went wrong here.");
+}
+
+#[test]
+fn condition_on_and_off() {
+    let on = serve!(|app| app.wrap(Condition::new(true, ApiErrorMiddleware::new())));
+    check_every_error(on, &[]);
+    let off = serve!(|app| app.wrap(Condition::new(false, ApiErrorMiddleware::new())));
+    // Off: derived errors still render (without a request id).
+    let resp = fetch(off, "/v1/customers/cus_x");
+    check_error(&resp, 404, "not_found_error", "resource_missing", None);
+}
+
+/// Set by the outer middleware before the call.
+#[derive(Clone)]
+struct Marker(&'static str);
+
+/// A user middleware outside `ApiErrorMiddleware`, like a session or metrics middleware:
+/// it reads the request (extensions, query, match pattern, app data) from every response.
+async fn observer(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    req.extensions_mut().insert(Marker("outer"));
+    let mut res = next.call(req).await?;
+    let seen = {
+        let r = res.request();
+        format!(
+            "marker={} query={} pattern={} id={} data={}",
+            r.extensions().get::<Marker>().map_or("-", |m| m.0),
+            r.query_string(),
+            r.match_pattern().unwrap_or_default(),
+            r.extensions().get::<RequestId>().is_some(),
+            r.app_data::<web::Data<u32>>().map_or(0, |d| *d.get_ref()),
+        )
+    };
+    res.headers_mut().insert(
+        HeaderName::from_static("x-seen"),
+        HeaderValue::from_str(&seen).unwrap(),
+    );
+    Ok(res)
+}
+
+#[test]
+fn outer_middleware_sees_the_real_request() {
+    let addr = serve!(|app| app
+        .app_data(web::Data::new(7u32))
+        .wrap(ApiErrorMiddleware::new())
+        .wrap(from_fn(observer)));
+    check_every_error(addr, &[]);
+    let resp = fetch(addr, "/v1/customers/cus_x?expand=card");
+    check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(
+        resp.header("x-seen"),
+        Some("marker=outer query=expand=card pattern=/v1/customers/{id} id=true data=7")
+    );
+    let resp = request(
+        addr,
+        "POST",
+        "/v1/charges?dry_run=1",
+        &[("content-type", b"application/json")],
+        Some(b"{not json"),
+    );
+    check_stacked(&resp, 400, "invalid_request_error", "invalid_json");
+    assert_eq!(
+        resp.header("x-seen"),
+        Some("marker=outer query=dry_run=1 pattern=/v1/charges id=true data=7")
+    );
+    let resp = fetch(addr, "/v1/nope?x=1");
+    check_stacked(&resp, 404, "not_found_error", "route_not_found");
+    assert!(resp
+        .header("x-seen")
+        .unwrap()
+        .starts_with("marker=outer query=x=1"));
+
+    // After a panic the request died with the handler: the outer middleware gets an `Err`
+    // whose response is the standard 500 (never a stand-in request), and the client gets it.
+    let resp = fetch(addr, "/v1/panic?x=1");
+    check_stacked(&resp, 500, "api_error", "internal_error");
+    assert_eq!(resp.header("x-seen"), None);
+}

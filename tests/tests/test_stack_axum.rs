@@ -1,0 +1,335 @@
+//! The axum layer inside real middleware stacks, over real HTTP on 127.0.0.1: tower-http's
+//! compression, timeouts, body limits, CORS, tracing and request-id layers, each inside and
+//! outside `ApiErrorLayer`. Every error reaches the client as a valid standard body whose
+//! `request_id` is the `x-request-id` header; success responses pass untouched.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod web_support;
+
+use std::time::Duration;
+
+use api_error_core::axum::{ApiErrorLayer, RequestId};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::CorsLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use web_support::*;
+
+async fn customer(
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<String, ShopError> {
+    if id == "cus_ok" {
+        Ok(long_ok_body())
+    } else {
+        Err(ShopError::CustomerNotFound { id })
+    }
+}
+
+async fn charge(Json(c): Json<Charge>) -> Result<String, ShopError> {
+    Ok(format!("charged {}", c.amount))
+}
+
+async fn slow() -> &'static str {
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    "too late"
+}
+
+async fn user_500_text() -> (StatusCode, &'static str) {
+    (StatusCode::INTERNAL_SERVER_ERROR, SECRET_CAUSE)
+}
+
+async fn user_500_json() -> (StatusCode, Json<serde_json::Value>) {
+    (
+        StatusCode::BAD_GATEWAY,
+        Json(serde_json::json!({ "error": SECRET_CAUSE })),
+    )
+}
+
+/// The handler's view of the request id: the extractor and the header.
+async fn whoami(id: RequestId, headers: HeaderMap) -> String {
+    let header = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    format!("{id} {header}")
+}
+
+fn routes() -> Router {
+    Router::new()
+        .route("/v1/customers/{id}", get(customer))
+        .route("/v1/charges", post(charge))
+        .route("/v1/panic", get(panics))
+        .route("/v1/slow", get(slow))
+        .route("/v1/user-500", get(user_500_text))
+        .route("/v1/user-502-json", get(user_500_json))
+        .route("/v1/whoami", get(whoami))
+}
+
+/// The errors every stack must answer in the standard format (with the request `headers`).
+fn check_every_error(addr: std::net::SocketAddr, headers: &[(&str, &[u8])]) {
+    let resp = fetch_with(addr, "/v1/customers/cus_x", headers);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["message"], "No such customer: cus_x");
+
+    let mut with_json = headers.to_vec();
+    with_json.push(("content-type", b"application/json"));
+    let resp = request(addr, "POST", "/v1/charges", &with_json, Some(b"{not json"));
+    check_stacked(&resp, 400, "invalid_request_error", &code_of(&resp));
+
+    let resp = fetch_with(addr, "/v1/nope", headers);
+    check_stacked(&resp, 404, "not_found_error", "route_not_found");
+
+    let resp = request(addr, "DELETE", "/v1/charges", headers, None);
+    check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+
+    let resp = fetch_with(addr, "/v1/panic", headers);
+    let body = check_stacked(&resp, 500, "api_error", "internal_error");
+    assert!(!decoded(&resp).text().contains(PANIC_TEXT));
+    assert_eq!(body["message"], "An internal error occurred.");
+
+    for path in ["/v1/user-500", "/v1/user-502-json"] {
+        let resp = fetch_with(addr, path, headers);
+        let status = resp.status;
+        assert!(status == 500 || status == 502, "{resp:?}");
+        let code = if status == 500 {
+            "internal_error"
+        } else {
+            "bad_gateway"
+        };
+        check_stacked(&resp, status, "api_error", code);
+        assert!(!decoded(&resp).text().contains("sk_live"), "{resp:?}");
+    }
+
+    let resp = fetch_with(addr, "/v1/customers/cus_ok", headers);
+    assert_eq!(resp.status, 200);
+    assert_eq!(decoded(&resp).text(), long_ok_body());
+    assert!(
+        resp.header(RID).is_some_and(|id| !id.is_empty()),
+        "{resp:?}"
+    );
+}
+
+/// The code of a malformed-JSON rejection: `invalid_json` when the layer could read axum's
+/// text, the status's default when an inner compression layer had compressed it.
+fn code_of(resp: &Resp) -> String {
+    decoded(resp).json()["code"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[test]
+fn bare_stack() {
+    let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
+    check_every_error(addr, &[]);
+    check_every_error(addr, &[GZIP]);
+}
+
+#[test]
+fn compression_inside_the_layer() {
+    let addr = serve_axum(
+        routes()
+            .layer(CompressionLayer::new())
+            .layer(ApiErrorLayer::new()),
+    );
+    check_every_error(addr, &[GZIP]);
+    check_every_error(addr, &[]);
+
+    // A derived error is compressed by the inner layer and passed on untouched: still gzip,
+    // and the id inside is the header's.
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[GZIP]);
+    assert!(is_gzip(&resp), "{resp:?}");
+    check_stacked(&resp, 404, "not_found_error", "resource_missing");
+
+    // axum's plain-text rejection was compressed: it is replaced, never read as a message,
+    // and the new body is not labelled gzip.
+    let resp = request(
+        addr,
+        "POST",
+        "/v1/charges",
+        &[GZIP, ("content-type", b"application/json")],
+        Some(b"{not json"),
+    );
+    let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
+    assert!(!is_gzip(&resp), "{resp:?}");
+    assert_eq!(body["message"], "The request was invalid.");
+}
+
+#[test]
+fn compression_outside_the_layer() {
+    let addr = serve_axum(
+        routes()
+            .layer(ApiErrorLayer::new())
+            .layer(CompressionLayer::new()),
+    );
+    check_every_error(addr, &[GZIP]);
+    check_every_error(addr, &[]);
+    let resp = request(
+        addr,
+        "POST",
+        "/v1/charges",
+        &[GZIP, ("content-type", b"application/json")],
+        Some(b"{not json"),
+    );
+    assert!(is_gzip(&resp), "{resp:?}");
+    let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_json");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Failed to parse the request body as JSON"));
+}
+
+#[test]
+fn timeout_inside_the_layer_is_a_retryable_408() {
+    let addr = serve_axum(
+        routes()
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                Duration::from_millis(100),
+            ))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch(addr, "/v1/slow");
+    let body = check_stacked(&resp, 408, "invalid_request_error", "request_timeout");
+    assert_eq!(resp.header("x-should-retry"), Some("true"));
+    assert_eq!(body["message"], "The request timed out.");
+    check_every_error(addr, &[GZIP]);
+}
+
+#[test]
+fn body_limit_inside_the_layer_is_a_413() {
+    let addr = serve_axum(
+        routes()
+            .layer(RequestBodyLimitLayer::new(1024))
+            .layer(ApiErrorLayer::new()),
+    );
+    let big = format!("{{\"amount\":1,\"pad\":\"{}\"}}", "x".repeat(4096));
+    let resp = request(
+        addr,
+        "POST",
+        "/v1/charges",
+        &[("content-type", b"application/json")],
+        Some(big.as_bytes()),
+    );
+    check_stacked(&resp, 413, "invalid_request_error", "payload_too_large");
+    check_every_error(addr, &[]);
+}
+
+#[test]
+fn cors_preflight_is_untouched_and_errors_keep_cors_headers() {
+    for inside in [true, false] {
+        let app = if inside {
+            routes()
+                .layer(CorsLayer::permissive())
+                .layer(ApiErrorLayer::new())
+        } else {
+            routes()
+                .layer(ApiErrorLayer::new())
+                .layer(CorsLayer::permissive())
+        };
+        let addr = serve_axum(app);
+        let resp = request(
+            addr,
+            "OPTIONS",
+            "/v1/customers/cus_x",
+            &[
+                ("origin", b"https://shop.example"),
+                ("access-control-request-method", b"GET"),
+            ],
+            None,
+        );
+        assert_eq!(resp.status, 200, "{resp:?}");
+        assert!(resp.body.is_empty(), "{resp:?}");
+        assert!(resp.header("access-control-allow-origin").is_some());
+
+        let resp = fetch_with(
+            addr,
+            "/v1/customers/cus_x",
+            &[("origin", b"https://shop.example")],
+        );
+        check_stacked(&resp, 404, "not_found_error", "resource_missing");
+        assert_eq!(resp.header("access-control-allow-origin"), Some("*"));
+        check_every_error(addr, &[]);
+    }
+}
+
+#[test]
+fn trace_layer_either_side() {
+    let inside = serve_axum(
+        routes()
+            .layer(TraceLayer::new_for_http())
+            .layer(ApiErrorLayer::new()),
+    );
+    check_every_error(inside, &[]);
+    let outside = serve_axum(
+        routes()
+            .layer(ApiErrorLayer::new())
+            .layer(TraceLayer::new_for_http()),
+    );
+    check_every_error(outside, &[]);
+}
+
+#[test]
+fn tower_http_request_id_outside_is_the_bodys_id() {
+    let addr = serve_axum(
+        routes()
+            .layer(ApiErrorLayer::new())
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)),
+    );
+    let resp = fetch(addr, "/v1/customers/cus_x");
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    let id = body["request_id"].as_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID from SetRequestIdLayer: {id}");
+    assert!(!is_generated(id));
+    let seen = fetch(addr, "/v1/whoami").text();
+    let (extracted, header) = seen.split_once(' ').unwrap();
+    assert_eq!(extracted, header);
+    assert_eq!(extracted.len(), 36);
+}
+
+#[test]
+fn tower_http_request_id_inside_sees_the_layers_id() {
+    let addr = serve_axum(
+        routes()
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch(addr, "/v1/whoami");
+    let (extracted, header) = resp
+        .text()
+        .split_once(' ')
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .unwrap();
+    assert!(is_generated(&extracted), "{extracted}");
+    assert_eq!(extracted, header, "one id for the whole stack");
+    assert_eq!(resp.header(RID), Some(extracted.as_str()));
+    check_every_error(addr, &[]);
+}
+
+#[test]
+fn a_full_production_stack() {
+    let addr = serve_axum(
+        routes()
+            .layer(CompressionLayer::new())
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                Duration::from_secs(2),
+            ))
+            .layer(ApiErrorLayer::new())
+            .layer(TraceLayer::new_for_http())
+            .layer(CorsLayer::permissive())
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)),
+    );
+    check_every_error(addr, &[GZIP]);
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[GZIP, (RID, b"client-id-1")]);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "client-id-1");
+}
