@@ -79,16 +79,26 @@ for case, desc in [
 axum_rows = [
     ("axum/hand_built_json", "handler returns `(StatusCode, Json<Value>)` (json!)", "axum/hand_built_json"),
     ("axum/derived_error", "handler returns the derived error", "axum/hand_built_json"),
-    ("axum/derived_error_with_layer", "derived error + `ApiErrorLayer` (request id filled in)", "axum/hand_built_json"),
+    ("axum/derived_error_with_layer", "derived error + `ApiErrorLayer` (request id in the body)", "axum/hand_built_json"),
+    ("axum/hand_built_json_tower_http", "hand-built `(StatusCode, Json<Value>)` under tower-http request-id + catch-panic", "axum/hand_built_json"),
     ("axum/ok_no_layer", "200 `\"ok\"`, no layer", "axum/ok_no_layer"),
     ("axum/ok_with_layer", "200 `\"ok\"`, with `ApiErrorLayer`", "axum/ok_no_layer"),
+    ("axum/ok_tower_http", "200 `\"ok\"`, tower-http request-id + catch-panic", "axum/ok_no_layer"),
+    ("axum/ok_no_layer_generated", "200, no incoming id: no layer", "axum/ok_no_layer_generated"),
+    ("axum/ok_with_layer_generated", "200, no incoming id: `ApiErrorLayer` generates one", "axum/ok_no_layer_generated"),
+    ("axum/ok_tower_http_generated", "200, no incoming id: tower-http generates a UUID", "axum/ok_no_layer_generated"),
 ]
 
 table("Body rendering into a reused `Vec<u8>` (median; ratio to the floor (a)):", json_rows)
 table("axum, one request through `Router::oneshot`, body read (median; ratio to the baseline):", axum_rows)
-if "axum/ok_with_layer" in medians and "axum/ok_no_layer" in medians:
-    d = medians["axum/ok_with_layer"] - medians["axum/ok_no_layer"]
-    print(f"\n`ApiErrorLayer` overhead on a 200 response: {fmt(d)} per request.")
+print("\nSPEC §10: overhead on a 200 over the bare router, `ApiErrorLayer` vs tower-http's stack (bar <= 0.33x):")
+for suffix, label in [("", "incoming x-request-id"), ("_generated", "no incoming id")]:
+    bare, ours, theirs = (f"axum/ok_{k}{suffix}" for k in ("no_layer", "with_layer", "tower_http"))
+    if all(k in medians for k in (bare, ours, theirs)):
+        d_ours = medians[ours] - medians[bare]
+        d_theirs = medians[theirs] - medians[bare]
+        r = d_ours / d_theirs if d_theirs > 0 else float("inf")
+        print(f"- {label}: ApiErrorLayer +{fmt(d_ours)}, tower-http +{fmt(d_theirs)}: {r:.2f}x ({'holds' if r <= 1 / 3 else 'MISSED'})")
 
 if FLOOR in medians:
     f = medians[FLOOR]

@@ -10,7 +10,12 @@
 //!   `write_json` and through `serde_json::to_writer(&mut buf, &e.to_body())`.
 //!
 //! `axum::*` sends one request through `tower::ServiceExt::oneshot` on a `Router` (on a
-//! current-thread tokio runtime) and reads the whole response body.
+//! current-thread tokio runtime) and reads the whole response body; the request carries an
+//! `x-request-id` unless the case ends in `_generated` (then the layer makes one). The
+//! `tower_http_*` cases run the same router under tower-http's `SetRequestIdLayer` +
+//! `PropagateRequestIdLayer` + `CatchPanicLayer`: what a service adds to get request ids and
+//! panic safety without this crate (SPEC §10: the layer's overhead on a 200 is at most a
+//! third of that stack's).
 //!
 //! Run: `cargo bench -p api-error-benches`, or `bash scripts/bench-report.sh` for the table.
 #![allow(missing_docs)]
@@ -255,14 +260,18 @@ mod axum {
     }
 
     fn run(b: divan::Bencher, app: Router) {
+        run_with(b, app, true);
+    }
+
+    fn run_with(b: divan::Bencher, app: Router, with_id: bool) {
         let rt = runtime();
         b.bench_local(|| {
             rt.block_on(async {
-                let req = Request::builder()
-                    .uri("/")
-                    .header("x-request-id", fixture::REQUEST_ID)
-                    .body(Body::empty())
-                    .unwrap_or_default();
+                let mut req = Request::builder().uri("/");
+                if with_id {
+                    req = req.header("x-request-id", fixture::REQUEST_ID);
+                }
+                let req = req.body(Body::empty()).unwrap_or_default();
                 let res = match app.clone().oneshot(req).await {
                     Ok(res) => res,
                     Err(e) => match e {},
@@ -285,9 +294,9 @@ mod axum {
         run(b, app);
     }
 
-    #[divan::bench]
-    fn hand_built_json(b: divan::Bencher) {
-        let app = Router::new().route(
+    /// A handler's hand-built error: `(StatusCode, Json(json!{..}))`.
+    fn hand_built() -> Router {
+        Router::new().route(
             "/",
             get(|| async {
                 Err::<(), _>((
@@ -301,21 +310,60 @@ mod axum {
                     })),
                 ))
             }),
-        );
-        run(b, app);
+        )
+    }
+
+    /// tower-http's request-id and panic layers: the baseline stack.
+    fn tower_http_stack(app: Router) -> Router {
+        use tower_http::catch_panic::CatchPanicLayer;
+        use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+        app.layer(CatchPanicLayer::new())
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+    }
+
+    fn ok() -> Router {
+        Router::new().route("/", get(|| async { "ok" }))
+    }
+
+    #[divan::bench]
+    fn hand_built_json(b: divan::Bencher) {
+        run(b, hand_built());
+    }
+
+    #[divan::bench]
+    fn hand_built_json_tower_http(b: divan::Bencher) {
+        run(b, tower_http_stack(hand_built()));
+    }
+
+    #[divan::bench]
+    fn ok_tower_http(b: divan::Bencher) {
+        run(b, tower_http_stack(ok()));
+    }
+
+    #[divan::bench]
+    fn ok_tower_http_generated(b: divan::Bencher) {
+        run_with(b, tower_http_stack(ok()), false);
+    }
+
+    #[divan::bench]
+    fn ok_no_layer_generated(b: divan::Bencher) {
+        run_with(b, ok(), false);
+    }
+
+    #[divan::bench]
+    fn ok_with_layer_generated(b: divan::Bencher) {
+        run_with(b, ok().layer(ApiErrorLayer::new()), false);
     }
 
     #[divan::bench]
     fn ok_no_layer(b: divan::Bencher) {
-        run(b, Router::new().route("/", get(|| async { "ok" })));
+        run(b, ok());
     }
 
     #[divan::bench]
     fn ok_with_layer(b: divan::Bencher) {
-        let app = Router::new()
-            .route("/", get(|| async { "ok" }))
-            .layer(ApiErrorLayer::new());
-        run(b, app);
+        run(b, ok().layer(ApiErrorLayer::new()));
     }
 
     #[divan::bench]
