@@ -275,7 +275,7 @@ pub(crate) fn layer_responses() -> LayerResponses {
         entry(
             StatusCode::BAD_REQUEST,
             "invalid_json",
-            "Failed to parse the request body as JSON: EOF while parsing an object at line 1 \
+            "Failed to parse the request body as JSON: EOF while parsing a value at line 1 \
              column 13.",
             None,
             "The request body is not valid JSON. The message carries the parser's text.",
