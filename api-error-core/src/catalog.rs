@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+#[cfg(any(feature = "utoipa", feature = "aide"))]
+pub(crate) mod openapi;
 mod render;
 pub use render::{assert_catalog_matches, Catalog, DEFAULT_TITLE, UPDATE_ENV};
 

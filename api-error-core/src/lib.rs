@@ -98,7 +98,8 @@
 //! | `derive` (default) | `#[derive(ApiError)]` |
 //! | `axum` | `IntoResponse` for derived errors; `axum::ApiErrorLayer` for request ids, rejections, 404/405, panics |
 //! | `actix-web` | `ResponseError` for derived errors; `actix::ApiErrorMiddleware` |
-//! | `utoipa` | `ToSchema` for [`ErrorBody`], `IntoResponses` for derived errors |
+//! | `utoipa` | `ToSchema` for [`ErrorBody`], `IntoResponses` for derived errors; `utoipa::add_layer_responses` |
+//! | `aide` | `JsonSchema` for [`ErrorBody`], aide's `OperationOutput` for derived errors; `aide::add_layer_responses` |
 //! | `tracing` | every rendered error is logged: 5xx at `error` with the source chain, 4xx at `debug` |
 //!
 //! The derive cannot see which features are on: it emits one macro call that each
@@ -117,6 +118,9 @@ pub mod status;
 #[cfg(feature = "actix-web")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix-web")))]
 pub mod actix;
+#[cfg(feature = "aide")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aide")))]
+pub mod aide;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;

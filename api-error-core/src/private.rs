@@ -386,6 +386,7 @@ macro_rules! __integrations {
         $crate::__impl_axum! { $($t)* }
         $crate::__impl_actix! { $($t)* }
         $crate::__impl_utoipa! { $($t)* }
+        $crate::__impl_aide! { $($t)* }
     };
 }
 
@@ -407,5 +408,12 @@ macro_rules! __impl_actix {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_utoipa {
+    ($($t:tt)*) => {};
+}
+
+#[cfg(not(feature = "aide"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_aide {
     ($($t:tt)*) => {};
 }

@@ -60,15 +60,15 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use ::utoipa::openapi::example::ExampleBuilder;
 use ::utoipa::openapi::header::HeaderBuilder;
 use ::utoipa::openapi::response::{Response, ResponseBuilder};
 use ::utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
-use ::utoipa::openapi::{ContentBuilder, RefOr};
+use ::utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
 use ::utoipa::{PartialSchema, ToSchema};
 
+use crate::catalog::openapi::{self, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -93,59 +93,22 @@ impl PartialSchema for ErrorBody<'_> {
     /// assert_eq!(schema["properties"]["param"]["type"], serde_json::json!(["string", "null"]));
     /// ```
     fn schema() -> RefOr<Schema> {
-        let string = |description: &str| {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .description(Some(description))
-        };
-        let nullable = |description: &str| {
-            ObjectBuilder::new()
-                .schema_type(
-                    [Type::String, Type::Null]
-                        .into_iter()
-                        .collect::<SchemaType>(),
-                )
-                .description(Some(description))
-        };
-        ObjectBuilder::new()
+        let mut schema = ObjectBuilder::new()
             .schema_type(Type::Object)
-            .title(Some("ErrorBody"))
-            .description(Some(
-                "The standard error body: every error response of this API carries it.",
-            ))
-            .property(
-                "message",
-                string("Human-readable description of the error, safe to show to the API's user."),
-            )
-            .required("message")
-            .property(
-                "type",
-                string(
-                    "The error category, snake_case: invalid_request_error, \
-                     authentication_error, permission_error, not_found_error, conflict_error, \
-                     validation_error, rate_limit_error or api_error.",
-                ),
-            )
-            .required("type")
-            .property(
-                "code",
-                string("Machine-readable error code, snake_case, stable across releases."),
-            )
-            .required("code")
-            .property(
-                "param",
-                nullable("The request parameter the error is about; null when none."),
-            )
-            .required("param")
-            .property(
-                "request_id",
-                nullable(
-                    "Identifies the request for support (same as the x-request-id header); \
-                     null when unknown.",
-                ),
-            )
-            .required("request_id")
-            .into()
+            .title(Some(openapi::BODY_TITLE))
+            .description(Some(openapi::BODY_DESCRIPTION));
+        for (name, nullable, description) in openapi::BODY_KEYS {
+            let ty: SchemaType = if nullable {
+                [Type::String, Type::Null].into_iter().collect()
+            } else {
+                Type::String.into()
+            };
+            let property = ObjectBuilder::new()
+                .schema_type(ty)
+                .description(Some(description));
+            schema = schema.property(name, property).required(name);
+        }
+        schema.into()
     }
 }
 
@@ -157,7 +120,8 @@ impl ToSchema for ErrorBody<'_> {
 }
 
 /// The OpenAPI responses of a set of errors: one per status, ascending, keyed by the status
-/// code, each with an `application/json` [`ErrorBody`] and one example per code.
+/// code, each with an `application/json` [`ErrorBody`] and one example per code (a code
+/// listed twice keeps its first entry).
 ///
 /// This is what the derived [`IntoResponses`] returns for a type's catalog; call it with a
 /// merged [`Catalog`] to document several error types as one.
@@ -182,11 +146,10 @@ impl ToSchema for ErrorBody<'_> {
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(catalog: &Catalog) -> Responses {
-    let mut out = Responses::new();
-    for (status, entries) in catalog.by_status() {
-        out.insert(status.to_string(), RefOr::T(response(status, &entries)));
-    }
-    out
+    openapi::by_status(catalog)
+        .iter()
+        .map(|(status, doc)| (status.to_string(), RefOr::T(response(doc))))
+        .collect()
 }
 
 /// What the derived `IntoResponses` calls. Not public API.
@@ -195,92 +158,41 @@ pub fn __responses(entries: Vec<CatalogEntry>) -> Responses {
     responses(&Catalog::new().with_entries(entries))
 }
 
-/// One status's response.
-fn response(status: u16, entries: &[&CatalogEntry]) -> Response {
-    let reason = http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason());
-    let mut description = String::new();
-    match reason {
-        Some(reason) => description.push_str(reason),
-        None => {
-            let _ = write!(description, "Status {status}");
-        }
-    }
-    description.push_str(". Codes: ");
-    for (i, e) in entries.iter().enumerate() {
-        if i > 0 {
-            description.push_str(", ");
-        }
-        description.push('`');
-        description.push_str(e.code);
-        description.push('`');
-    }
-    description.push('.');
-
-    let examples = entries.iter().map(|e| {
-        let body = serde_json::json!({
-            "message": e.message,
-            "type": e.error_type,
-            "code": e.code,
-            "param": e.param,
-            "request_id": null,
-        });
-        // The summary is the doc comment's first paragraph on one line; the whole doc
-        // comment becomes the description when it says more.
-        let first_paragraph = first_paragraph(e.doc);
-        let summary = if !first_paragraph.is_empty() {
-            first_paragraph.as_str()
-        } else if !e.message.is_empty() {
-            e.message
-        } else {
-            e.code
-        };
-        let mut example = ExampleBuilder::new().summary(summary).value(Some(body));
-        let doc = e.doc.trim();
-        if !doc.is_empty() && doc != summary {
-            example = example.description(doc);
+/// A response as utoipa's type.
+fn response(doc: &ResponseDoc) -> Response {
+    let examples = doc.examples.iter().map(|e| {
+        let mut example = ExampleBuilder::new()
+            .summary(e.summary.as_str())
+            .value(Some(e.value.clone()));
+        if let Some(description) = e.description {
+            example = example.description(description);
         }
         (e.code, example)
     });
-
-    let retry_values: Vec<&str> = {
-        let any_retry = entries.iter().any(|e| e.retryable);
-        let any_no_retry = entries.iter().any(|e| !e.retryable);
-        let mut v = Vec::new();
-        if any_retry {
-            v.push("true");
-        }
-        if any_no_retry {
-            v.push("false");
-        }
-        v
-    };
-
+    let (request_id, request_id_description) = openapi::REQUEST_ID_HEADER;
+    let (should_retry, should_retry_description) = openapi::SHOULD_RETRY_HEADER;
     ResponseBuilder::new()
-        .description(description)
+        .description(doc.description.as_str())
         .header(
-            "x-request-id",
+            request_id,
             HeaderBuilder::new()
                 .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                .description(Some(
-                    "Identifies the request for support; the same value as the body's request_id.",
-                ))
+                .description(Some(request_id_description))
                 .build(),
         )
         .header(
-            "x-should-retry",
+            should_retry,
             HeaderBuilder::new()
                 .schema(Some(
                     ObjectBuilder::new()
                         .schema_type(Type::String)
-                        .enum_values(Some(retry_values)),
+                        .enum_values(Some(doc.should_retry.iter().copied())),
                 ))
-                .description(Some("Whether the client may retry the request."))
+                .description(Some(should_retry_description))
                 .build(),
         )
         .content(
-            "application/json",
+            openapi::JSON,
             ContentBuilder::new()
                 .schema(Some(ErrorBody::schema()))
                 .examples_from_iter(examples)
@@ -289,14 +201,140 @@ fn response(status: u16, entries: &[&CatalogEntry]) -> Response {
         .build()
 }
 
-/// The first paragraph of a doc comment, its lines joined by spaces.
-fn first_paragraph(doc: &str) -> String {
-    doc.lines()
-        .map(str::trim)
-        .skip_while(|l| l.is_empty())
-        .take_while(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Adds to every operation of `openapi` the error responses that
+/// [`ApiErrorLayer`](crate#features) (axum) and `ApiErrorMiddleware` (actix-web) send on
+/// their own, so handlers document only their own errors:
+///
+/// | status | code | when |
+/// |---|---|---|
+/// | 400 | `invalid_json` | the body is not valid JSON |
+/// | 415 | `unsupported_media_type` | the body is not declared `application/json` |
+/// | 422 | `invalid_body` | the JSON has the wrong shape (`param` names the field) |
+/// | 500 | `internal_error` | the handler panicked (its message is never sent) |
+///
+/// The first three go to operations with a `requestBody`, the 500 to every operation. Each
+/// response is like a derived one: the `ErrorBody` schema, the `x-request-id` and
+/// `x-should-retry` headers, one example named after its code.
+///
+/// Nothing an operation documents is overwritten: when it already has the status (or its
+/// range, `4XX`), that response is kept; if it is an `ErrorBody` response (a derived error's),
+/// the layer's example is added beside its own, under the layer's code, unless an example
+/// of that name is there. Call it once, after every path is in the document; calling it
+/// again changes nothing.
+///
+/// ```
+/// use utoipa::OpenApi;
+/// # #[derive(Debug, api_error_core::ApiError)]
+/// # #[api_error(status = 404)]
+/// # struct CustomerNotFound;
+/// # impl std::fmt::Display for CustomerNotFound {
+/// #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("No such customer") }
+/// # }
+/// # impl std::error::Error for CustomerNotFound {}
+///
+/// /// Create a customer.
+/// #[utoipa::path(post, path = "/v1/customers", request_body = String,
+///     responses((status = 200, description = "Created"), CustomerNotFound))]
+/// async fn create_customer() {}
+///
+/// #[derive(OpenApi)]
+/// #[openapi(paths(create_customer))]
+/// struct ApiDoc;
+///
+/// let mut doc = ApiDoc::openapi();
+/// api_error_core::utoipa::add_layer_responses(&mut doc);
+///
+/// let json = serde_json::to_value(&doc).unwrap();
+/// let responses = &json["paths"]["/v1/customers"]["post"]["responses"];
+/// for status in ["200", "400", "404", "415", "422", "500"] {
+///     assert!(responses[status].is_object(), "{status}");
+/// }
+/// let example = &responses["400"]["content"]["application/json"]["examples"]["invalid_json"];
+/// assert_eq!(example["value"]["code"], "invalid_json");
+/// ```
+pub fn add_layer_responses(openapi: &mut OpenApi) {
+    let layer = openapi::layer_responses();
+    let build = |docs: &[(u16, ResponseDoc)]| -> Vec<(u16, Response)> {
+        docs.iter()
+            .map(|(status, doc)| (*status, response(doc)))
+            .collect()
+    };
+    let with_body = build(&layer.with_body);
+    let without_body = build(&layer.without_body);
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+            &mut item.query,
+        ];
+        let operations = operations
+            .into_iter()
+            .flatten()
+            .chain(item.additional_operations.values_mut());
+        for operation in operations {
+            let responses = if operation.request_body.is_some() {
+                &with_body
+            } else {
+                &without_body
+            };
+            for (status, response) in responses {
+                add_layer_response(&mut operation.responses, *status, response);
+            }
+        }
+    }
+}
+
+/// Adds one layer response to an operation's responses; see [`add_layer_responses`].
+fn add_layer_response(
+    responses: &mut ::utoipa::openapi::Responses,
+    status: u16,
+    response: &Response,
+) {
+    let class = status / 100;
+    // The code itself, then its range.
+    let documented = [
+        status.to_string(),
+        format!("{class}XX"),
+        format!("{class}xx"),
+    ]
+    .into_iter()
+    .find(|key| responses.responses.contains_key(key));
+    let Some(key) = documented else {
+        responses
+            .responses
+            .insert(status.to_string(), RefOr::T(response.clone()));
+        return;
+    };
+    // Merge the examples only into an inline `ErrorBody` response.
+    let Some(RefOr::T(existing)) = responses.responses.get_mut(&key) else {
+        return;
+    };
+    let Some(RefOr::T(content)) = existing.content.get_mut(openapi::JSON) else {
+        return;
+    };
+    let ours = content
+        .schema
+        .as_ref()
+        .and_then(|s| serde_json::to_value(s).ok())
+        .is_some_and(|s| openapi::is_body_schema(&s));
+    if !ours {
+        return;
+    }
+    let Some(RefOr::T(ours)) = response.content.get(openapi::JSON) else {
+        return;
+    };
+    for (code, example) in &ours.examples {
+        if !content.examples.contains_key(code) {
+            content.examples.insert(code.clone(), example.clone());
+            openapi::add_code(&mut existing.description, code);
+        }
+    }
 }
 
 /// Implements `utoipa::IntoResponses` for a type deriving `ApiError`. Emitted (through

@@ -1,16 +1,20 @@
 //! Builds the OpenAPI 3.1 document of a small axum payments API with utoipa and prints it as
 //! JSON. Every error response comes from the error enums: one response per status, the
-//! `ErrorBody` schema, and one example body per code.
+//! `ErrorBody` schema, and one example body per code; `add_layer_responses` adds the errors
+//! `ApiErrorLayer` sends on its own (malformed JSON, wrong content type, wrong shape, panics).
+//! Paste the output into any OpenAPI viewer (Swagger Editor, Redocly, Scalar).
 //!
 //! ```text
-//! cargo run --example openapi
+//! cargo run -p api-error-tests --example openapi > openapi.json
 //! ```
+//!
+//! The same API documented with aide: `cargo run -p api-error-tests --example openapi_aide`.
 
 use api_error_core::ErrorBody;
 use axum::extract::Path;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 pub use api_error_tests::payments::{AuthError, PaymentError};
@@ -31,6 +35,15 @@ pub struct Charge {
     id: String,
     /// The amount in the currency's smallest unit.
     amount: u64,
+}
+
+/// The body of a new charge.
+#[derive(Deserialize, ToSchema)]
+pub struct NewCharge {
+    /// The amount in the currency's smallest unit.
+    amount: i64,
+    /// Three-letter ISO currency code, lowercase.
+    currency: String,
 }
 
 /// Retrieve a customer.
@@ -58,13 +71,22 @@ async fn get_customer(Path(id): Path<String>) -> Result<Json<Customer>, PaymentE
 #[utoipa::path(
     post,
     path = "/v1/charges",
+    request_body = NewCharge,
     responses(
         (status = 200, description = "The charge", body = Charge),
         PaymentError,
     ),
 )]
-async fn create_charge() -> Result<Json<Charge>, PaymentError> {
-    Err(PaymentError::InvalidApiKey)
+async fn create_charge(Json(new): Json<NewCharge>) -> Result<Json<Charge>, PaymentError> {
+    if new.amount <= 0 {
+        return Err(PaymentError::InvalidAmount {
+            field: "amount".into(),
+        });
+    }
+    Ok(Json(Charge {
+        id: format!("ch_{}", new.currency),
+        amount: new.amount.unsigned_abs(),
+    }))
 }
 
 /// Who am I: only authentication errors can happen here.
@@ -101,7 +123,10 @@ fn app() -> Router {
 
 fn main() {
     let _app = app();
-    match ApiDoc::openapi().to_pretty_json() {
+    let mut doc = ApiDoc::openapi();
+    // The layer's own errors, on every operation (the body errors where there is a body).
+    api_error_core::utoipa::add_layer_responses(&mut doc);
+    match doc.to_pretty_json() {
         Ok(json) => println!("{json}"),
         Err(e) => {
             eprintln!("cannot render the OpenAPI document: {e}");

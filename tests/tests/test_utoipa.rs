@@ -4,10 +4,13 @@
 // utoipa's macros expand to paths that the `unused_qualifications` lint flags.
 #![allow(unused_qualifications)]
 
+mod openapi_support;
+
 use std::collections::BTreeSet;
 
 use api_error_core::catalog::{CatalogEntry, ErrorCatalog};
 use api_error_core::{ApiError, ErrorBody};
+use openapi_support::*;
 use serde_json::Value;
 use utoipa::{IntoResponses, OpenApi, PartialSchema, ToSchema};
 
@@ -123,10 +126,51 @@ async fn me() {}
 #[allow(dead_code)]
 async fn logout() {}
 
+/// The body of `POST /v1/charges`.
+#[derive(serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct NewCharge {
+    amount: i64,
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/charges",
+    request_body = NewCharge,
+    responses((status = 200, description = "The charge"), PaymentError),
+)]
+#[allow(dead_code)]
+async fn create_charge() {}
+
+/// Documents its own 415 (plain text) and a 5XX range: the layer leaves both.
+#[utoipa::path(
+    post,
+    path = "/v1/uploads",
+    request_body = NewCharge,
+    responses(
+        (status = 200, description = "Uploaded"),
+        (status = 415, description = "Only CSV", body = String, content_type = "text/plain"),
+        (status = "5XX", description = "Server trouble"),
+    ),
+)]
+#[allow(dead_code)]
+async fn upload() {}
+
 /// Without `components(schemas(ErrorBody))`: every `$ref` must still resolve.
 #[derive(OpenApi)]
 #[openapi(paths(get_customer, me, logout))]
 struct ApiDoc;
+
+/// With operations that take a body, for `add_layer_responses`.
+#[derive(OpenApi)]
+#[openapi(paths(get_customer, me, create_charge, upload))]
+struct LayerDoc;
+
+fn layer_doc() -> Value {
+    let mut doc = LayerDoc::openapi();
+    api_error_core::utoipa::add_layer_responses(&mut doc);
+    serde_json::to_value(doc).unwrap()
+}
 
 /// With `ErrorBody` registered as a component.
 #[derive(OpenApi)]
@@ -140,38 +184,6 @@ fn doc() -> Value {
 
 fn responses_of<T: IntoResponses>() -> Value {
     serde_json::to_value(T::responses()).unwrap()
-}
-
-fn check_error_body_schema(schema: &Value) {
-    assert_eq!(schema["type"], "object");
-    let required: BTreeSet<&str> = schema["required"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    assert_eq!(
-        required,
-        BTreeSet::from(["message", "type", "code", "param", "request_id"])
-    );
-    let props = schema["properties"].as_object().unwrap();
-    assert_eq!(props.len(), 5);
-    for key in ["message", "type", "code"] {
-        assert_eq!(props[key]["type"], "string", "{key}");
-    }
-    for key in ["param", "request_id"] {
-        assert_eq!(
-            props[key]["type"],
-            serde_json::json!(["string", "null"]),
-            "{key}"
-        );
-    }
-    for (key, prop) in props {
-        assert!(
-            prop["description"].as_str().is_some_and(|d| !d.is_empty()),
-            "{key} has no description"
-        );
-    }
 }
 
 #[test]
@@ -307,71 +319,6 @@ fn paths_carry_the_error_responses() {
     );
 }
 
-/// Collects every `$ref` value in the document.
-fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                if key == "$ref" {
-                    if let Some(s) = v.as_str() {
-                        out.push(s);
-                    }
-                }
-                refs(v, out);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
-        _ => {}
-    }
-}
-
-fn check_openapi_31_structure(doc: &Value) {
-    assert!(
-        doc["openapi"].as_str().unwrap().starts_with("3.1"),
-        "{}",
-        doc["openapi"]
-    );
-    assert!(doc["info"]["title"].is_string());
-    assert!(doc["info"]["version"].is_string());
-    let paths = doc["paths"].as_object().unwrap();
-    assert!(!paths.is_empty());
-    for (path, item) in paths {
-        for (method, op) in item.as_object().unwrap() {
-            let responses = op["responses"].as_object().unwrap();
-            assert!(!responses.is_empty(), "{method} {path}");
-            for (status, response) in responses {
-                assert!(
-                    status.len() == 3 && status.bytes().all(|b| b.is_ascii_digit()),
-                    "{status}"
-                );
-                assert!(
-                    response["description"].is_string(),
-                    "{method} {path} {status}"
-                );
-                if let Some(content) = response.get("content") {
-                    for media in content.as_object().unwrap().values() {
-                        // `example` and `examples` are mutually exclusive.
-                        assert!(media.get("example").is_none() || media.get("examples").is_none());
-                        if let Some(examples) = media.get("examples") {
-                            for example in examples.as_object().unwrap().values() {
-                                assert!(example.get("value").is_some());
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let mut all = Vec::new();
-    refs(doc, &mut all);
-    for r in all {
-        let pointer = r
-            .strip_prefix('#')
-            .unwrap_or_else(|| panic!("external $ref {r}"));
-        assert!(doc.pointer(pointer).is_some(), "unresolved $ref {r}");
-    }
-}
-
 #[test]
 fn document_is_openapi_31_and_every_ref_resolves() {
     let doc = doc();
@@ -382,4 +329,98 @@ fn document_is_openapi_31_and_every_ref_resolves() {
     assert!(all.contains(&"#/components/schemas/Customer"), "{all:?}");
 
     check_openapi_31_structure(&serde_json::to_value(ApiDocWithSchema::openapi()).unwrap());
+    check_openapi_31_structure(&layer_doc());
+}
+
+#[test]
+fn layer_responses_go_on_every_operation() {
+    let doc = layer_doc();
+    let paths = &doc["paths"];
+
+    // With a request body: 400, 415, 422 and 500; the handler documents no 422 here but
+    // a 500, so the layer's example joins its own.
+    let charges = &paths["/v1/charges"]["post"];
+    assert_eq!(
+        statuses(charges),
+        ["200", "400", "401", "403", "404", "415", "422", "429", "500"]
+    );
+    let responses = &charges["responses"];
+    for (status, code) in [
+        ("400", "invalid_json"),
+        ("415", "unsupported_media_type"),
+        ("422", "invalid_body"),
+    ] {
+        let response = &responses[status];
+        assert_eq!(
+            examples(response).keys().collect::<Vec<_>>(),
+            [code],
+            "{status}"
+        );
+        check_error_body_schema(&response["content"]["application/json"]["schema"]);
+        assert!(response["headers"]["x-request-id"].is_object());
+        assert_eq!(
+            response["headers"]["x-should-retry"]["schema"]["enum"],
+            serde_json::json!(["false"])
+        );
+    }
+    assert_eq!(
+        examples(&responses["422"])["invalid_body"],
+        serde_json::json!({
+            "message": "Failed to deserialize the JSON body into the target type: missing field `amount` at line 1 column 18.",
+            "type": "validation_error",
+            "code": "invalid_body",
+            "param": "amount",
+            "request_id": null,
+        })
+    );
+    assert_eq!(
+        examples(&responses["500"]).keys().collect::<Vec<_>>(),
+        ["database_error", "internal_error"]
+    );
+    assert_eq!(
+        responses["500"]["description"],
+        "Internal Server Error. Codes: `database_error`, `internal_error`."
+    );
+
+    // Without a body: only the 500.
+    assert_eq!(
+        statuses(&paths["/v1/me"]["get"]),
+        ["200", "401", "403", "500"]
+    );
+    let me_500 = &paths["/v1/me"]["get"]["responses"]["500"];
+    assert_eq!(examples(me_500)["internal_error"]["type"], "api_error");
+    assert_eq!(
+        examples(me_500)["internal_error"]["message"],
+        "An internal error occurred."
+    );
+    assert_eq!(
+        statuses(&paths["/v1/customers/{id}"]["get"]),
+        ["200", "401", "403", "404", "429", "500"]
+    );
+
+    // What the handler documents with another body, or as a range, is left as it is.
+    let uploads = &paths["/v1/uploads"]["post"];
+    assert_eq!(statuses(uploads), ["200", "400", "415", "422", "5XX"]);
+    let original = serde_json::to_value(LayerDoc::openapi()).unwrap();
+    let before = &original["paths"]["/v1/uploads"]["post"]["responses"];
+    assert_eq!(uploads["responses"]["415"], before["415"]);
+    assert_eq!(uploads["responses"]["5XX"], before["5XX"]);
+
+    // Idempotent.
+    let mut again = LayerDoc::openapi();
+    api_error_core::utoipa::add_layer_responses(&mut again);
+    api_error_core::utoipa::add_layer_responses(&mut again);
+    assert_eq!(serde_json::to_value(again).unwrap(), doc);
+
+    let text = serde_json::to_string(&doc).unwrap();
+    assert!(!text.contains("hunter2"));
+}
+
+#[test]
+fn documents_round_trip_through_utoipa_types() {
+    for doc in [doc(), layer_doc()] {
+        let text = serde_json::to_string(&doc).unwrap();
+        let parsed: utoipa::openapi::OpenApi = serde_json::from_str(&text).unwrap();
+        assert_eq!(serde_json::to_value(&parsed).unwrap(), doc);
+    }
 }

@@ -1,0 +1,459 @@
+//! OpenAPI documentation with `aide` 0.15 and `schemars` 0.9 (feature `aide`).
+//!
+//! - [`ErrorBody`] implements [`JsonSchema`]: an object with the five keys, all required,
+//!   `param` and `request_id` of type `["string", "null"]`, each described — the same schema
+//!   as with the `utoipa` feature. Its schema name is `ErrorBody`, so aide lists it under
+//!   `components.schemas` and responses refer to it.
+//! - `#[derive(ApiError)]` implements [`OperationOutput`] for every derived type, so a
+//!   handler of an aide `ApiRouter` returns `Result<Json<T>, MyError>` and its operation
+//!   documents the errors: one response per status (ascending), described by the status
+//!   reason and the codes it carries, with the headers `x-request-id` and `x-should-retry`,
+//!   an `application/json` `ErrorBody`, and one named example per code (name = code) whose
+//!   value is the body with the public message template — never a redacted 5xx's internal
+//!   text. Transparent variants contribute their inner type's codes.
+//!   [`operation_response`](OperationOutput::operation_response) (what aide's
+//!   `.response::<N, MyError>()` and `.default_response::<MyError>()` use) is one response
+//!   with every code; [`Inner`](OperationOutput::Inner) is `ErrorBody<'static>`, for custom
+//!   examples.
+//! - [`add_layer_responses`] adds the errors the axum layer sends on its own (malformed
+//!   JSON, wrong content type, wrong shape, panics) to every operation of a document.
+//!
+//! With aide's `axum` feature, an `ApiRouter` handler documents its errors by its return
+//! type alone (see the README). The same, by hand:
+//!
+//! ```
+//! use aide::openapi::Operation;
+//! use aide::OperationOutput;
+//! use api_error_core::ApiError;
+//!
+//! #[derive(Debug, ApiError)] // usually with thiserror::Error
+//! pub enum PaymentError {
+//!     /// The customer does not exist.
+//!     #[api_error(status = 404, code = "resource_missing", param = "customer")]
+//!     #[api_error(message = "No such customer: {id}")]
+//!     CustomerNotFound { id: String },
+//!     #[api_error(status = 500)]
+//!     Database,
+//! }
+//! # impl std::fmt::Display for PaymentError {
+//! #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+//! #         match self {
+//! #             PaymentError::CustomerNotFound { id } => write!(f, "No such customer: {id}"),
+//! #             PaymentError::Database => f.write_str("database password hunter2 rejected"),
+//! #         }
+//! #     }
+//! # }
+//! # impl std::error::Error for PaymentError {}
+//!
+//! let responses = aide::generate::in_context(|ctx| {
+//!     PaymentError::inferred_responses(ctx, &mut Operation::default())
+//! });
+//! let statuses: Vec<Option<u16>> = responses.iter().map(|(s, _)| *s).collect();
+//! assert_eq!(statuses, [Some(404), Some(500)]);
+//!
+//! let json = serde_json::to_value(&responses[0].1).unwrap();
+//! let example = &json["content"]["application/json"]["examples"]["resource_missing"];
+//! assert_eq!(example["value"]["message"], "No such customer: {id}");
+//! assert!(!serde_json::to_string(&responses[1].1).unwrap().contains("hunter2"));
+//! ```
+//!
+//! For a hand-written [`ApiError`](crate::ApiError) type, implement [`ErrorCatalog`] and
+//! [`OperationOutput`] with [`responses`] and [`response`]; or use them with a [`Catalog`]
+//! to document several types as one.
+
+use std::borrow::Cow;
+
+use ::aide::generate::GenContext;
+use ::aide::openapi::{
+    Example, Header, HeaderStyle, MediaType, OpenApi, Operation, ParameterSchemaOrContent,
+    PathItem, ReferenceOr, Response, Responses, SchemaObject, StatusCode,
+};
+use ::schemars::{JsonSchema, Schema, SchemaGenerator};
+
+use crate::catalog::openapi::{self, ResponseDoc};
+#[cfg(doc)]
+use crate::catalog::ErrorCatalog;
+use crate::catalog::{Catalog, CatalogEntry};
+use crate::ErrorBody;
+#[cfg(doc)]
+use ::aide::OperationOutput;
+
+/// The `aide` crate, for generated code. Not public API.
+#[doc(hidden)]
+pub use ::aide as __aide;
+
+impl JsonSchema for ErrorBody<'_> {
+    /// `ErrorBody`.
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed(openapi::BODY_TITLE)
+    }
+
+    /// `api_error_core::ErrorBody`, so another type named `ErrorBody` does not collide.
+    fn schema_id() -> Cow<'static, str> {
+        Cow::Borrowed("api_error_core::ErrorBody")
+    }
+
+    /// The schema of the standard error body.
+    ///
+    /// ```
+    /// let schema = schemars::schema_for!(api_error_core::ErrorBody<'static>);
+    /// let schema = serde_json::to_value(&schema).unwrap();
+    /// assert_eq!(schema["required"].as_array().unwrap().len(), 5);
+    /// assert_eq!(schema["properties"]["param"]["type"], serde_json::json!(["string", "null"]));
+    /// ```
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        Schema::from(openapi::body_schema())
+    }
+}
+
+/// The responses of a set of errors, as [`OperationOutput::inferred_responses`] returns
+/// them: one per status, ascending, each with an `application/json` [`ErrorBody`] (a
+/// reference to the schema `ctx` collects, unless it inlines schemas) and one example per
+/// code (a code listed twice keeps its first entry).
+///
+/// ```
+/// use api_error_core::catalog::{Catalog, CatalogEntry};
+///
+/// let catalog = Catalog::new().with_entries([CatalogEntry {
+///     variant: "RateLimited",
+///     status: 429,
+///     error_type: "rate_limit_error",
+///     code: "rate_limited",
+///     message: "Too many requests",
+///     param: None,
+///     retryable: true,
+///     doc: "Slow down.",
+/// }]);
+/// let responses =
+///     aide::generate::in_context(|ctx| api_error_core::aide::responses(ctx, &catalog));
+/// assert_eq!(responses[0].0, Some(429));
+/// let json = serde_json::to_value(&responses[0].1).unwrap();
+/// let example = &json["content"]["application/json"]["examples"]["rate_limited"];
+/// assert_eq!(example["value"]["message"], "Too many requests");
+/// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
+/// ```
+pub fn responses(ctx: &mut GenContext, catalog: &Catalog) -> Vec<(Option<u16>, Response)> {
+    let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
+    openapi::by_status(catalog)
+        .iter()
+        .map(|(status, doc)| (Some(*status), response_of(doc, &schema)))
+        .collect()
+}
+
+/// Every error of a set in one response, as [`OperationOutput::operation_response`] returns
+/// it: described by its codes and their statuses, one example per code.
+///
+/// ```
+/// use api_error_core::catalog::{Catalog, CatalogEntry};
+///
+/// let entry = |status, code| CatalogEntry {
+///     variant: "V",
+///     status,
+///     error_type: "invalid_request_error",
+///     code,
+///     message: "Nope",
+///     param: None,
+///     retryable: false,
+///     doc: "",
+/// };
+/// let catalog = Catalog::new().with_entries([entry(400, "bad"), entry(404, "missing")]);
+/// let response =
+///     aide::generate::in_context(|ctx| api_error_core::aide::response(ctx, &catalog));
+/// assert_eq!(response.description, "Error. Codes: `bad` (400), `missing` (404).");
+/// ```
+pub fn response(ctx: &mut GenContext, catalog: &Catalog) -> Response {
+    let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
+    response_of(&openapi::all_in_one(catalog), &schema)
+}
+
+/// What the derived `OperationOutput::inferred_responses` calls. Not public API.
+#[doc(hidden)]
+pub fn __responses(
+    ctx: &mut GenContext,
+    entries: Vec<CatalogEntry>,
+) -> Vec<(Option<u16>, Response)> {
+    responses(ctx, &Catalog::new().with_entries(entries))
+}
+
+/// What the derived `OperationOutput::operation_response` calls. Not public API.
+#[doc(hidden)]
+pub fn __response(ctx: &mut GenContext, entries: Vec<CatalogEntry>) -> Option<Response> {
+    Some(response(ctx, &Catalog::new().with_entries(entries)))
+}
+
+/// A `{"type": "string"}` schema, with `enum` when given.
+fn string_schema(values: Option<&[&str]>) -> SchemaObject {
+    let mut schema = serde_json::Map::new();
+    schema.insert("type".into(), "string".into());
+    if let Some(values) = values {
+        schema.insert(
+            "enum".into(),
+            values.iter().map(|v| serde_json::Value::from(*v)).collect(),
+        );
+    }
+    SchemaObject {
+        json_schema: Schema::from(schema),
+        external_docs: None,
+        example: None,
+    }
+}
+
+fn header(description: &str, schema: SchemaObject) -> ReferenceOr<Header> {
+    ReferenceOr::Item(Header {
+        description: Some(description.to_owned()),
+        style: HeaderStyle::Simple,
+        required: false,
+        deprecated: None,
+        format: ParameterSchemaOrContent::Schema(schema),
+        example: None,
+        examples: Default::default(),
+        extensions: Default::default(),
+    })
+}
+
+/// A response as aide's type, its body described by `schema`.
+fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
+    let (request_id, request_id_description) = openapi::REQUEST_ID_HEADER;
+    let (should_retry, should_retry_description) = openapi::SHOULD_RETRY_HEADER;
+    let examples = doc.examples.iter().map(|e| {
+        let example = Example {
+            summary: Some(e.summary.clone()),
+            description: e.description.map(str::to_owned),
+            value: Some(e.value.clone()),
+            ..Example::default()
+        };
+        (e.code.to_owned(), ReferenceOr::Item(example))
+    });
+    let media = MediaType {
+        schema: Some(SchemaObject {
+            json_schema: schema.clone(),
+            external_docs: None,
+            example: None,
+        }),
+        examples: examples.collect(),
+        ..MediaType::default()
+    };
+    Response {
+        description: doc.description.clone(),
+        headers: [
+            (
+                request_id.to_owned(),
+                header(request_id_description, string_schema(None)),
+            ),
+            (
+                should_retry.to_owned(),
+                header(
+                    should_retry_description,
+                    string_schema(Some(&doc.should_retry)),
+                ),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+        content: [(openapi::JSON.to_owned(), media)].into_iter().collect(),
+        ..Response::default()
+    }
+}
+
+/// Adds to every operation of `api` the error responses that
+/// [`ApiErrorLayer`](crate#features) sends on its own, so handlers document only their own
+/// errors:
+///
+/// | status | code | when |
+/// |---|---|---|
+/// | 400 | `invalid_json` | the body is not valid JSON |
+/// | 415 | `unsupported_media_type` | the body is not declared `application/json` |
+/// | 422 | `invalid_body` | the JSON has the wrong shape (`param` names the field) |
+/// | 500 | `internal_error` | the handler panicked (its message is never sent) |
+///
+/// The first three go to operations with a `requestBody`, the 500 to every operation (of
+/// every path of `paths`; webhooks are not served by the layer). Each response is like a
+/// derived one: the `ErrorBody` schema (a reference to `components.schemas.ErrorBody`,
+/// added when missing), the `x-request-id` and `x-should-retry` headers, one example named
+/// after its code.
+///
+/// Nothing an operation documents is overwritten: when it already has the status (or its
+/// range, `4XX`), that response is kept; if it is an `ErrorBody` response (a derived
+/// error's), the layer's example is added beside its own, under the layer's code, unless an
+/// example of that name is there. Call it after `ApiRouter::finish_api` (every path is then
+/// in the document); calling it again changes nothing.
+///
+/// ```
+/// use aide::openapi::{OpenApi, Operation, PathItem, Paths, ReferenceOr, RequestBody};
+///
+/// // What `ApiRouter::finish_api` produces for `POST /v1/customers` with a JSON body.
+/// let mut api = OpenApi::default();
+/// let operation = Operation {
+///     request_body: Some(ReferenceOr::Item(RequestBody::default())),
+///     ..Operation::default()
+/// };
+/// let item = PathItem { post: Some(operation), ..PathItem::default() };
+/// api.paths = Some(Paths {
+///     paths: [("/v1/customers".to_owned(), ReferenceOr::Item(item))].into_iter().collect(),
+///     ..Paths::default()
+/// });
+///
+/// api_error_core::aide::add_layer_responses(&mut api);
+///
+/// let json = serde_json::to_value(&api).unwrap();
+/// let responses = &json["paths"]["/v1/customers"]["post"]["responses"];
+/// for status in ["400", "415", "422", "500"] {
+///     assert!(responses[status].is_object(), "{status}");
+/// }
+/// let example = &responses["415"]["content"]["application/json"]["examples"]["unsupported_media_type"];
+/// assert_eq!(example["value"]["type"], "invalid_request_error");
+/// assert!(json["components"]["schemas"]["ErrorBody"].is_object());
+/// ```
+pub fn add_layer_responses(api: &mut OpenApi) {
+    // The body schema: a reference to the component (added when missing), or inline when a
+    // different schema has its name.
+    let ours = Schema::from(openapi::body_schema());
+    let components = api.components.get_or_insert_with(Default::default);
+    let schema = match components.schemas.get(openapi::BODY_TITLE) {
+        Some(existing) if existing.json_schema != ours => ours,
+        existing => {
+            if existing.is_none() {
+                components.schemas.insert(
+                    openapi::BODY_TITLE.to_owned(),
+                    SchemaObject {
+                        json_schema: ours,
+                        external_docs: None,
+                        example: None,
+                    },
+                );
+            }
+            Schema::new_ref(format!("#/components/schemas/{}", openapi::BODY_TITLE))
+        }
+    };
+
+    let layer = openapi::layer_responses();
+    let build = |docs: &[(u16, ResponseDoc)]| -> Vec<(u16, Response)> {
+        docs.iter()
+            .map(|(status, doc)| (*status, response_of(doc, &schema)))
+            .collect()
+    };
+    let with_body = build(&layer.with_body);
+    let without_body = build(&layer.without_body);
+
+    let Some(paths) = api.paths.as_mut() else {
+        return;
+    };
+    for item in paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for operation in operations_mut(item) {
+            let layer = if operation.request_body.is_some() {
+                &with_body
+            } else {
+                &without_body
+            };
+            let responses = operation.responses.get_or_insert_with(Default::default);
+            let before = responses.responses.len();
+            for (status, response) in layer {
+                add_layer_response(responses, *status, response);
+            }
+            if responses.responses.len() != before {
+                // Ascending, as aide infers them.
+                responses.responses.sort_keys();
+            }
+        }
+    }
+}
+
+/// Every operation of a path item.
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Adds one layer response to an operation's responses; see [`add_layer_responses`].
+fn add_layer_response(responses: &mut Responses, status: u16, response: &Response) {
+    let class = status / 100;
+    let keys = [StatusCode::Code(status), StatusCode::Range(class)];
+    let Some(key) = keys
+        .into_iter()
+        .find(|key| responses.responses.contains_key(key))
+    else {
+        responses.responses.insert(
+            StatusCode::Code(status),
+            ReferenceOr::Item(response.clone()),
+        );
+        return;
+    };
+    // Merge the examples only into an inline `ErrorBody` response.
+    let Some(ReferenceOr::Item(existing)) = responses.responses.get_mut(&key) else {
+        return;
+    };
+    let Some(content) = existing.content.get_mut(openapi::JSON) else {
+        return;
+    };
+    let is_body = content
+        .schema
+        .as_ref()
+        .is_some_and(|s| openapi::is_body_schema(s.json_schema.as_value()));
+    let Some(ours) = response.content.get(openapi::JSON) else {
+        return;
+    };
+    if !is_body {
+        return;
+    }
+    for (code, example) in &ours.examples {
+        if !content.examples.contains_key(code) {
+            content.examples.insert(code.clone(), example.clone());
+            openapi::add_code(&mut existing.description, code);
+        }
+    }
+}
+
+/// Implements `aide::OperationOutput` for a type deriving `ApiError`. Emitted (through
+/// `__integrations!`) by the derive; input `[impl generics] [self type] [where clause]`.
+/// Not public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_aide {
+    ([$($impl_generics:tt)*] [$($ty:tt)*] []) => {
+        $crate::__impl_aide! { @impl [$($impl_generics)*] [$($ty)*] [] }
+    };
+    ([$($impl_generics:tt)*] [$($ty:tt)*] [where $($pred:tt)*]) => {
+        $crate::__impl_aide! { @impl [$($impl_generics)*] [$($ty)*] [$($pred)*] }
+    };
+    (@impl [$($impl_generics:tt)*] [$($ty:tt)*] [$($pred:tt)*]) => {
+        #[automatically_derived]
+        impl $($impl_generics)* $crate::aide::__aide::OperationOutput for $($ty)*
+        where
+            Self: $crate::ErrorCatalog,
+            $($pred)*
+        {
+            type Inner = $crate::ErrorBody<'static>;
+
+            fn operation_response(
+                ctx: &mut $crate::aide::__aide::generate::GenContext,
+                _: &mut $crate::aide::__aide::openapi::Operation,
+            ) -> $crate::__private::core::option::Option<$crate::aide::__aide::openapi::Response>
+            {
+                $crate::aide::__response(ctx, <Self as $crate::ErrorCatalog>::catalog())
+            }
+
+            fn inferred_responses(
+                ctx: &mut $crate::aide::__aide::generate::GenContext,
+                _: &mut $crate::aide::__aide::openapi::Operation,
+            ) -> $crate::__private::std::vec::Vec<(
+                $crate::__private::core::option::Option<u16>,
+                $crate::aide::__aide::openapi::Response,
+            )> {
+                $crate::aide::__responses(ctx, <Self as $crate::ErrorCatalog>::catalog())
+            }
+        }
+    };
+}

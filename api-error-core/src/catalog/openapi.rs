@@ -1,0 +1,375 @@
+//! What the OpenAPI integrations (utoipa, aide) share, so both describe errors the same way:
+//! the body's schema and headers, a catalog as one response per status with one example per
+//! code, and the errors the layer / middleware send on their own. Generator-independent:
+//! each integration only turns these descriptions into its own types.
+
+use std::fmt::Write as _;
+
+use http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::{Catalog, CatalogEntry};
+use crate::status;
+
+/// The body schema's name and title.
+pub(crate) const BODY_TITLE: &str = "ErrorBody";
+
+/// The body schema's description.
+pub(crate) const BODY_DESCRIPTION: &str =
+    "The standard error body: every error response of this API carries it.";
+
+/// The body's keys in wire order: name, whether it may be `null`, description.
+pub(crate) const BODY_KEYS: [(&str, bool, &str); 5] = [
+    (
+        "message",
+        false,
+        "Human-readable description of the error, safe to show to the API's user.",
+    ),
+    (
+        "type",
+        false,
+        "The error category, snake_case: invalid_request_error, authentication_error, \
+         permission_error, not_found_error, conflict_error, validation_error, \
+         rate_limit_error or api_error.",
+    ),
+    (
+        "code",
+        false,
+        "Machine-readable error code, snake_case, stable across releases.",
+    ),
+    (
+        "param",
+        true,
+        "The request parameter the error is about; null when none.",
+    ),
+    (
+        "request_id",
+        true,
+        "Identifies the request for support (same as the x-request-id header); null when \
+         unknown.",
+    ),
+];
+
+/// Every error response's headers: name and description (both are strings).
+pub(crate) const REQUEST_ID_HEADER: (&str, &str) = (
+    "x-request-id",
+    "Identifies the request for support; the same value as the body's request_id.",
+);
+pub(crate) const SHOULD_RETRY_HEADER: (&str, &str) = (
+    "x-should-retry",
+    "Whether the client may retry the request.",
+);
+
+/// The media type of every error response.
+pub(crate) const JSON: &str = "application/json";
+
+/// The body's JSON Schema (valid as OpenAPI 3.1 and as JSON Schema draft 7): an object with
+/// the five keys, all required, `param` and `request_id` of type `["string", "null"]`.
+#[cfg_attr(not(feature = "aide"), allow(dead_code))]
+pub(crate) fn body_schema() -> Map<String, Value> {
+    let mut properties = Map::new();
+    for (name, nullable, description) in BODY_KEYS {
+        let ty = if nullable {
+            serde_json::json!(["string", "null"])
+        } else {
+            Value::from("string")
+        };
+        properties.insert(
+            name.to_owned(),
+            serde_json::json!({ "type": ty, "description": description }),
+        );
+    }
+    let mut schema = Map::new();
+    schema.insert("title".into(), BODY_TITLE.into());
+    schema.insert("description".into(), BODY_DESCRIPTION.into());
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), Value::Object(properties));
+    schema.insert(
+        "required".into(),
+        BODY_KEYS
+            .iter()
+            .map(|(name, _, _)| Value::from(*name))
+            .collect(),
+    );
+    schema
+}
+
+/// Whether a serialized schema is the body's: a `$ref` to a schema named `ErrorBody`, or an
+/// inline schema titled `ErrorBody`.
+pub(crate) fn is_body_schema(schema: &Value) -> bool {
+    let by_ref = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .is_some_and(|r| r.rsplit('/').next() == Some(BODY_TITLE));
+    by_ref || schema.get("title").and_then(Value::as_str) == Some(BODY_TITLE)
+}
+
+/// One documented response: its description, the values `x-should-retry` takes, and one
+/// example per code.
+pub(crate) struct ResponseDoc {
+    pub description: String,
+    /// `"true"` and/or `"false"`.
+    pub should_retry: Vec<&'static str>,
+    pub examples: Vec<ExampleDoc>,
+}
+
+/// One code's example: named after the code, its value the body with the public message.
+pub(crate) struct ExampleDoc {
+    pub code: &'static str,
+    pub summary: String,
+    /// The whole doc comment, when it says more than the summary.
+    pub description: Option<&'static str>,
+    pub value: Value,
+}
+
+/// The catalog as one response per status, ascending.
+pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
+    catalog
+        .by_status()
+        .into_iter()
+        .map(|(status, entries)| {
+            let reason = StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason());
+            let heading = match reason {
+                Some(reason) => reason.to_owned(),
+                None => format!("Status {status}"),
+            };
+            (status, response_doc(&heading, &entries, false))
+        })
+        .collect()
+}
+
+/// The whole catalog as one response (every code, its status in the description).
+#[cfg_attr(not(feature = "aide"), allow(dead_code))]
+pub(crate) fn all_in_one(catalog: &Catalog) -> ResponseDoc {
+    let entries: Vec<&CatalogEntry> = catalog.entries().iter().collect();
+    response_doc("Error", &entries, true)
+}
+
+/// `heading. Codes: `a`, `b`.` (with each code's status when `with_status`), the retry
+/// values, and the examples; a code listed twice keeps its first entry.
+fn response_doc(heading: &str, entries: &[&CatalogEntry], with_status: bool) -> ResponseDoc {
+    let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
+    let mut unique: Vec<&CatalogEntry> = Vec::with_capacity(entries.len());
+    for e in entries {
+        if !seen.contains(&e.code) {
+            seen.push(e.code);
+            unique.push(e);
+        }
+    }
+
+    let mut description = String::from(heading);
+    description.push_str(". Codes: ");
+    for (i, e) in unique.iter().enumerate() {
+        if i > 0 {
+            description.push_str(", ");
+        }
+        description.push('`');
+        description.push_str(e.code);
+        description.push('`');
+        if with_status {
+            let _ = write!(description, " ({})", e.status);
+        }
+    }
+    description.push('.');
+
+    let mut should_retry = Vec::new();
+    if unique.iter().any(|e| e.retryable) {
+        should_retry.push("true");
+    }
+    if unique.iter().any(|e| !e.retryable) {
+        should_retry.push("false");
+    }
+
+    ResponseDoc {
+        description,
+        should_retry,
+        examples: unique.iter().map(|e| example(e)).collect(),
+    }
+}
+
+/// One code's example. The summary is the doc comment's first paragraph on one line (else
+/// the message, else the code); the whole doc comment is the description when it says more.
+fn example(e: &CatalogEntry) -> ExampleDoc {
+    let value = serde_json::json!({
+        "message": e.message,
+        "type": e.error_type,
+        "code": e.code,
+        "param": e.param,
+        "request_id": null,
+    });
+    let first_paragraph = first_paragraph(e.doc);
+    let summary = if !first_paragraph.is_empty() {
+        first_paragraph
+    } else if !e.message.is_empty() {
+        e.message.to_owned()
+    } else {
+        e.code.to_owned()
+    };
+    let doc = e.doc.trim();
+    let description = (!doc.is_empty() && doc != summary).then_some(doc);
+    ExampleDoc {
+        code: e.code,
+        summary,
+        description,
+        value,
+    }
+}
+
+/// The first paragraph of a doc comment, its lines joined by spaces.
+fn first_paragraph(doc: &str) -> String {
+    doc.lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Adds `code` to a description written by [`response_doc`] (`... Codes: `a`, `b`.`);
+/// leaves any other description as it is.
+pub(crate) fn add_code(description: &mut String, code: &str) {
+    if description.contains(". Codes: `") && description.ends_with("`.") {
+        description.pop();
+        let _ = write!(description, ", `{code}`.");
+    }
+}
+
+/// The errors the layer (axum) and the middleware (actix-web) send on their own, as they send
+/// them: a malformed JSON body (400 `invalid_json`), a body without a JSON content type (415
+/// `unsupported_media_type`), a JSON body of the wrong shape (422 `invalid_body`, `param`
+/// naming the field when serde does), and a handler panic (500 `internal_error`, never the
+/// panic's text). The first three only concern operations with a request body.
+pub(crate) struct LayerResponses {
+    /// For an operation with a request body: all four.
+    pub with_body: Vec<(u16, ResponseDoc)>,
+    /// For an operation without one: the 500.
+    pub without_body: Vec<(u16, ResponseDoc)>,
+}
+
+/// See [`LayerResponses`].
+pub(crate) fn layer_responses() -> LayerResponses {
+    let entry = |status: StatusCode,
+                 code: &'static str,
+                 message: &'static str,
+                 param: Option<&'static str>,
+                 doc: &'static str| CatalogEntry {
+        variant: "",
+        status: status.as_u16(),
+        error_type: status::default_type(status),
+        code,
+        message,
+        param,
+        retryable: status::is_retryable(status),
+        doc,
+    };
+    let panic = entry(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+        status::generic_message(StatusCode::INTERNAL_SERVER_ERROR),
+        None,
+        "The handler panicked. The panic's message is logged, never sent.",
+    );
+    let body = [
+        entry(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "Failed to parse the request body as JSON: EOF while parsing a value at line 1 \
+             column 13.",
+            None,
+            "The request body is not valid JSON. The message carries the parser's text.",
+        ),
+        entry(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Expected request with `Content-Type: application/json`.",
+            None,
+            "The request body is not declared as JSON (`Content-Type: application/json`).",
+        ),
+        entry(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "Failed to deserialize the JSON body into the target type: missing field \
+             `amount` at line 1 column 18.",
+            Some("amount"),
+            "The request body is JSON of the wrong shape: a missing field, a field of the \
+             wrong type. `param` names the field when it is known, else it is null.",
+        ),
+        panic.clone(),
+    ];
+    LayerResponses {
+        with_body: by_status(&Catalog::new().with_entries(body)),
+        without_body: by_status(&Catalog::new().with_entries([panic])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_listed_once_and_first_entry_wins() {
+        let e = |code: &'static str, message: &'static str| CatalogEntry {
+            variant: "V",
+            status: 404,
+            error_type: "not_found_error",
+            code,
+            message,
+            param: None,
+            retryable: false,
+            doc: "",
+        };
+        let catalog = Catalog::new().with_entries([e("a", "first"), e("b", "b"), e("a", "x")]);
+        let docs = by_status(&catalog);
+        assert_eq!(docs.len(), 1);
+        let (status, doc) = &docs[0];
+        assert_eq!(*status, 404);
+        assert_eq!(doc.description, "Not Found. Codes: `a`, `b`.");
+        assert_eq!(doc.examples.len(), 2);
+        assert_eq!(doc.examples[0].value["message"], "first");
+        assert_eq!(doc.should_retry, ["false"]);
+
+        let all = all_in_one(&catalog);
+        assert_eq!(all.description, "Error. Codes: `a` (404), `b` (404).");
+    }
+
+    #[test]
+    fn add_code_only_touches_generated_descriptions() {
+        let mut d = String::from("Bad Request. Codes: `a`.");
+        add_code(&mut d, "b");
+        assert_eq!(d, "Bad Request. Codes: `a`, `b`.");
+        let mut d = String::from("The user's own text.");
+        add_code(&mut d, "b");
+        assert_eq!(d, "The user's own text.");
+    }
+
+    #[test]
+    fn layer_responses_match_what_the_layer_sends() {
+        let layer = layer_responses();
+        let statuses: Vec<u16> = layer.with_body.iter().map(|(s, _)| *s).collect();
+        assert_eq!(statuses, [400, 415, 422, 500]);
+        let statuses: Vec<u16> = layer.without_body.iter().map(|(s, _)| *s).collect();
+        assert_eq!(statuses, [500]);
+        for (status, doc) in &layer.with_body {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::IM_A_TEAPOT);
+            assert_eq!(doc.examples.len(), 1);
+            let value = &doc.examples[0].value;
+            assert_eq!(value["type"], status::default_type(status));
+            assert_eq!(value.as_object().map(Map::len), Some(5));
+        }
+    }
+
+    #[test]
+    fn body_schema_and_detection() {
+        let schema = Value::Object(body_schema());
+        assert!(is_body_schema(&schema));
+        assert!(is_body_schema(
+            &serde_json::json!({"$ref": "#/components/schemas/ErrorBody"})
+        ));
+        assert!(!is_body_schema(
+            &serde_json::json!({"$ref": "#/components/schemas/Customer"})
+        ));
+        assert_eq!(schema["required"].as_array().map(Vec::len), Some(5));
+    }
+}

@@ -1,0 +1,134 @@
+//! Shared by the OpenAPI tests (utoipa, aide): structural checks of a generated document.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+/// Collects every `$ref` value in the document.
+pub fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key == "$ref" {
+                    if let Some(s) = v.as_str() {
+                        out.push(s);
+                    }
+                }
+                refs(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// OpenAPI 3.1 structure: version, info, non-empty paths whose operations all have
+/// responses keyed by a status code
+/// (or range, or `default`), each with a description; `example` and `examples` never
+/// together, every named example with a value; every `$ref` local and resolving.
+pub fn check_openapi_31_structure(doc: &Value) {
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    assert!(doc["info"]["title"].is_string());
+    assert!(doc["info"]["version"].is_string());
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(!paths.is_empty());
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert!(!responses.is_empty(), "{method} {path}");
+            for (status, response) in responses {
+                // A status code, a range (`4XX`) or `default`.
+                let b = status.as_bytes();
+                assert!(
+                    status == "default"
+                        || (b.len() == 3
+                            && (b'1'..=b'5').contains(&b[0])
+                            && (b[1..].iter().all(u8::is_ascii_digit) || &b[1..] == b"XX")),
+                    "{status}"
+                );
+                assert!(
+                    response["description"].is_string(),
+                    "{method} {path} {status}"
+                );
+                if let Some(content) = response.get("content") {
+                    for media in content.as_object().unwrap().values() {
+                        // `example` and `examples` are mutually exclusive.
+                        assert!(media.get("example").is_none() || media.get("examples").is_none());
+                        if let Some(examples) = media.get("examples") {
+                            for example in examples.as_object().unwrap().values() {
+                                assert!(example.get("value").is_some());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut all = Vec::new();
+    refs(doc, &mut all);
+    for r in all {
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("external $ref {r}"));
+        assert!(doc.pointer(pointer).is_some(), "unresolved $ref {r}");
+    }
+}
+
+/// The `ErrorBody` schema: an object with the five keys, all required and described,
+/// `param` and `request_id` nullable strings.
+pub fn check_error_body_schema(schema: &Value) {
+    assert_eq!(schema["type"], "object");
+    let required: BTreeSet<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        required,
+        BTreeSet::from(["message", "type", "code", "param", "request_id"])
+    );
+    let props = schema["properties"].as_object().unwrap();
+    assert_eq!(props.len(), 5);
+    for key in ["message", "type", "code"] {
+        assert_eq!(props[key]["type"], "string", "{key}");
+    }
+    for key in ["param", "request_id"] {
+        assert_eq!(
+            props[key]["type"],
+            serde_json::json!(["string", "null"]),
+            "{key}"
+        );
+    }
+    for (key, prop) in props {
+        assert!(
+            prop["description"].as_str().is_some_and(|d| !d.is_empty()),
+            "{key} has no description"
+        );
+    }
+}
+
+/// The examples of `response` (JSON): name -> value.
+pub fn examples(response: &Value) -> serde_json::Map<String, Value> {
+    response["content"]["application/json"]["examples"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no examples in {response}"))
+        .iter()
+        .map(|(name, example)| (name.clone(), example["value"].clone()))
+        .collect()
+}
+
+/// The status keys of an operation's responses, in document order.
+pub fn statuses(operation: &Value) -> Vec<String> {
+    operation["responses"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no responses in {operation}"))
+        .keys()
+        .cloned()
+        .collect()
+}
