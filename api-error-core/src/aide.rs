@@ -78,10 +78,6 @@ use crate::ErrorBody;
 #[cfg(doc)]
 use ::aide::OperationOutput;
 
-/// The `aide` crate, for generated code. Not public API.
-#[doc(hidden)]
-pub use ::aide as __aide;
-
 impl JsonSchema for ErrorBody<'_> {
     /// `ErrorBody`.
     fn schema_name() -> Cow<'static, str> {
@@ -167,8 +163,7 @@ pub fn response(ctx: &mut GenContext, catalog: &Catalog) -> Response {
 }
 
 /// What the derived `OperationOutput::inferred_responses` calls. Not public API.
-#[doc(hidden)]
-pub fn __responses(
+pub(crate) fn catalog_responses(
     ctx: &mut GenContext,
     entries: Vec<CatalogEntry>,
 ) -> Vec<(Option<u16>, Response)> {
@@ -176,8 +171,10 @@ pub fn __responses(
 }
 
 /// What the derived `OperationOutput::operation_response` calls. Not public API.
-#[doc(hidden)]
-pub fn __response(ctx: &mut GenContext, entries: Vec<CatalogEntry>) -> Option<Response> {
+pub(crate) fn catalog_response(
+    ctx: &mut GenContext,
+    entries: Vec<CatalogEntry>,
+) -> Option<Response> {
     Some(response(ctx, &Catalog::new().with_entries(entries)))
 }
 
@@ -430,7 +427,7 @@ macro_rules! __impl_aide {
     };
     (@impl [$($impl_generics:tt)*] [$($ty:tt)*] [$($pred:tt)*]) => {
         #[automatically_derived]
-        impl $($impl_generics)* $crate::aide::__aide::OperationOutput for $($ty)*
+        impl $($impl_generics)* $crate::__private::aide::OperationOutput for $($ty)*
         where
             Self: $crate::ErrorCatalog,
             $($pred)*
@@ -438,21 +435,21 @@ macro_rules! __impl_aide {
             type Inner = $crate::ErrorBody<'static>;
 
             fn operation_response(
-                ctx: &mut $crate::aide::__aide::generate::GenContext,
-                _: &mut $crate::aide::__aide::openapi::Operation,
-            ) -> $crate::__private::core::option::Option<$crate::aide::__aide::openapi::Response>
+                ctx: &mut $crate::__private::aide::generate::GenContext,
+                _: &mut $crate::__private::aide::openapi::Operation,
+            ) -> $crate::__private::core::option::Option<$crate::__private::aide::openapi::Response>
             {
-                $crate::aide::__response(ctx, <Self as $crate::ErrorCatalog>::catalog())
+                $crate::__private::aide::response(ctx, <Self as $crate::ErrorCatalog>::catalog())
             }
 
             fn inferred_responses(
-                ctx: &mut $crate::aide::__aide::generate::GenContext,
-                _: &mut $crate::aide::__aide::openapi::Operation,
+                ctx: &mut $crate::__private::aide::generate::GenContext,
+                _: &mut $crate::__private::aide::openapi::Operation,
             ) -> $crate::__private::std::vec::Vec<(
                 $crate::__private::core::option::Option<u16>,
-                $crate::aide::__aide::openapi::Response,
+                $crate::__private::aide::openapi::Response,
             )> {
-                $crate::aide::__responses(ctx, <Self as $crate::ErrorCatalog>::catalog())
+                $crate::__private::aide::responses(ctx, <Self as $crate::ErrorCatalog>::catalog())
             }
         }
     };

@@ -376,6 +376,41 @@ pub mod actix {
     }
 }
 
+/// What the generated utoipa `IntoResponses` impls call.
+#[cfg(feature = "utoipa")]
+pub mod utoipa {
+    pub use ::utoipa::IntoResponses;
+
+    /// `IntoResponses::responses` of every generated impl.
+    pub fn responses(entries: Vec<crate::CatalogEntry>) -> crate::utoipa::Responses {
+        crate::utoipa::catalog_responses(entries)
+    }
+}
+
+/// What the generated aide `OperationOutput` impls call.
+#[cfg(feature = "aide")]
+pub mod aide {
+    pub use ::aide::generate;
+    pub use ::aide::openapi;
+    pub use ::aide::OperationOutput;
+
+    /// `OperationOutput::operation_response` of every generated impl.
+    pub fn response(
+        ctx: &mut generate::GenContext,
+        entries: Vec<crate::CatalogEntry>,
+    ) -> Option<openapi::Response> {
+        crate::aide::catalog_response(ctx, entries)
+    }
+
+    /// `OperationOutput::inferred_responses` of every generated impl.
+    pub fn responses(
+        ctx: &mut generate::GenContext,
+        entries: Vec<crate::CatalogEntry>,
+    ) -> Vec<(Option<u16>, openapi::Response)> {
+        crate::aide::catalog_responses(ctx, entries)
+    }
+}
+
 /// Runs every enabled integration's impl for a derived type. The derive emits
 /// `__integrations! { [impl generics] [type] [where clause] }`; each integration macro
 /// expands to nothing when its feature is off, so a disabled integration costs nothing.

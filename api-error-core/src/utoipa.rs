@@ -76,10 +76,6 @@ use crate::ErrorBody;
 #[cfg(doc)]
 use ::utoipa::IntoResponses;
 
-/// The `utoipa` crate, for generated code. Not public API.
-#[doc(hidden)]
-pub use ::utoipa as __utoipa;
-
 /// The map [`IntoResponses::responses`] returns.
 pub type Responses = BTreeMap<String, RefOr<Response>>;
 
@@ -153,8 +149,7 @@ pub fn responses(catalog: &Catalog) -> Responses {
 }
 
 /// What the derived `IntoResponses` calls. Not public API.
-#[doc(hidden)]
-pub fn __responses(entries: Vec<CatalogEntry>) -> Responses {
+pub(crate) fn catalog_responses(entries: Vec<CatalogEntry>) -> Responses {
     responses(&Catalog::new().with_entries(entries))
 }
 
@@ -350,13 +345,14 @@ macro_rules! __impl_utoipa {
         $crate::__impl_utoipa! { @impl [$($impl_generics)*] [$($ty)*] [$($pred)*] }
     };
     (@impl [$($impl_generics:tt)*] [$($ty:tt)*] [$($pred:tt)*]) => {
-        impl $($impl_generics)* $crate::utoipa::__utoipa::IntoResponses for $($ty)*
+        #[automatically_derived]
+        impl $($impl_generics)* $crate::__private::utoipa::IntoResponses for $($ty)*
         where
             Self: $crate::ErrorCatalog,
             $($pred)*
         {
             fn responses() -> $crate::utoipa::Responses {
-                $crate::utoipa::__responses(<Self as $crate::ErrorCatalog>::catalog())
+                $crate::__private::utoipa::responses(<Self as $crate::ErrorCatalog>::catalog())
             }
         }
     };
