@@ -265,8 +265,9 @@ impl ErrorResponse {
     ///
     /// - `retry-after-ms`: milliseconds, integer or decimal (the OpenAI/Stainless header);
     /// - else `Retry-After`: delta-seconds (a decimal number of seconds is tolerated), or an
-    ///   HTTP-date (IMF-fixdate, RFC 850 or asctime), measured from when the response was
-    ///   parsed; a date in the past gives `Duration::ZERO`.
+    ///   HTTP-date (IMF-fixdate, RFC 850 or asctime; names case-insensitive, `UTC` accepted
+    ///   for `GMT`, an RFC 850 two-digit year read with RFC 9110's 50-year rule), measured
+    ///   from when the response was parsed; a date in the past gives `Duration::ZERO`.
     ///
     /// Negative, non-finite and unparseable values are ignored.
     pub fn retry_after(&self) -> Option<Duration> {
@@ -809,7 +810,7 @@ fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(secs) = non_negative_number(value) {
         return Some(clamped_secs(secs));
     }
-    let at = date::parse_http_date(value)?;
+    let at = date::parse_http_date(value, now)?;
     Some(
         at.duration_since(now)
             .unwrap_or(Duration::ZERO)
