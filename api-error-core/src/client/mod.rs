@@ -12,6 +12,10 @@
 //! - [`RetryPolicy`] says how long to wait before retry number `n`, or `None` to give up.
 //! - [`FromErrorResponse`] recognises a received error as one of your own error types
 //!   (implemented by `#[derive(ApiError)]`), see [`ErrorResponse::to_typed`].
+//! - With the `reqwest` feature, `send_with_retry` is the whole request loop below for
+//!   reqwest 0.13 (retries, `Retry-After`, idempotency keys, transport failures),
+//!   `ErrorResponse::from_reqwest` reads an error response with a bounded read, and
+//!   `ClientError` is the error of both (SPEC §13).
 //!
 //! # Example: an SDK's request loop
 //!
@@ -72,8 +76,13 @@ use crate::ErrorBody;
 
 mod date;
 mod retry;
+#[cfg(feature = "reqwest")]
+mod transport;
 
 pub use retry::RetryPolicy;
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub use transport::{send_with_retry, ClientError, IDEMPOTENCY_KEY};
 
 /// The longest fallback message, in bytes, built from a body that is not an error object in
 /// the standard format (HTML, plain text, invalid UTF-8, non-object JSON, bodies too large to
@@ -182,6 +191,20 @@ impl ErrorResponse {
         ErrorResponse {
             status,
             body: parse_body(status, body),
+            header_request_id: header_request_id(headers),
+            retry_after: parse_retry_after(headers, SystemTime::now()),
+            should_retry: parse_should_retry(headers),
+        }
+    }
+
+    /// [`from_parts`](ErrorResponse::from_parts) for a body larger than [`MAX_JSON_BODY_LEN`]
+    /// of which only `prefix` was read: the fallback body, never a JSON parse.
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
+    fn from_oversized(status: StatusCode, headers: &HeaderMap, prefix: &[u8]) -> ErrorResponse {
+        let prefix = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+        ErrorResponse {
+            status,
+            body: fallback_body(status, prefix),
             header_request_id: header_request_id(headers),
             retry_after: parse_retry_after(headers, SystemTime::now()),
             should_retry: parse_should_retry(headers),
