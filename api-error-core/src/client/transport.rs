@@ -319,7 +319,7 @@ fn millis(duration: std::time::Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// What a retry follows, for logs: the status, or the transport error.
+/// What a retry follows, for logs: the status, or the transport error with its causes.
 #[cfg(feature = "tracing")]
 struct Cause<'a>(&'a ClientError);
 
@@ -328,7 +328,17 @@ impl fmt::Display for Cause<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             ClientError::Api(response) => write!(f, "status {}", response.status().as_u16()),
-            ClientError::Transport(error) => write!(f, "{error}"),
+            ClientError::Transport(error) => {
+                // reqwest's own message names only the URL; the cause is in the chain.
+                write!(f, "{error}")?;
+                let mut source = std::error::Error::source(error);
+                for _ in 0..8 {
+                    let Some(cause) = source else { break };
+                    write!(f, ": {cause}")?;
+                    source = cause.source();
+                }
+                Ok(())
+            }
         }
     }
 }
