@@ -100,7 +100,8 @@
 //! | `actix-web` | `ResponseError` for derived errors; `actix::ApiErrorMiddleware` |
 //! | `utoipa` | `ToSchema` for [`ErrorBody`], `IntoResponses` for derived errors; `utoipa::add_layer_responses` |
 //! | `aide` | `JsonSchema` for [`ErrorBody`], aide's `OperationOutput` for derived errors; `aide::add_layer_responses` |
-//! | `tracing` | every rendered error is logged: 5xx at `error` with the source chain, 4xx at `debug` |
+//! | `tracing` | every rendered error is logged: 5xx at `error` with the source chain, 4xx at `debug`; with `reqwest`, each retry at `debug` |
+//! | `reqwest` | for SDKs on reqwest 0.13: `client::send_with_retry` (retries, idempotency keys), `ErrorResponse::from_reqwest` (bounded read), `client::ClientError` |
 //!
 //! The derive cannot see which features are on: it emits one macro call that each
 //! integration expands (or not), so a disabled integration costs nothing. Hand-written

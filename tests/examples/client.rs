@@ -1,185 +1,245 @@
-//! An SDK's view of errors: parse any error response and decide whether to retry.
+//! A small Rust SDK for the payments API of the `axum_server` example, built on
+//! `send_with_retry` (feature `reqwest`): typed errors, retries that honour the server,
+//! idempotency keys on every POST.
 //!
 //! ```sh
-//! cargo run --example client
+//! cargo run --example axum_server    # in one terminal
+//! cargo run --example client         # in another
 //! ```
 //!
-//! If the axum example server is running on `127.0.0.1:3000` (or `$API_ERROR_EXAMPLE_ADDR`), it is asked for a customer that
-//! does not exist (plain `std::net`, HTTP/1.1, 1 s timeouts) and its error is parsed. Then a
-//! set of canned responses shows the shapes real APIs and proxies send, and the retry
-//! decisions of the default [`RetryPolicy`] for attempts 0 to 3.
+//! The server is expected on `127.0.0.1:3000` (`$API_ERROR_EXAMPLE_ADDR` overrides it).
+//! Without it, the first call fails with a transport error after its retries and the example
+//! says how to start it. Retries are logged at debug (the `tracing` feature).
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::fmt;
+use std::time::{Duration, Instant};
 
-use api_error_core::client::{ErrorResponse, RetryPolicy};
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use api_error_core::client::{send_with_retry, ClientError, RetryPolicy};
+use api_error_tests::payments::PaymentError;
+use serde_json::{json, Value};
 
-/// Where the axum example server listens; `API_ERROR_EXAMPLE_ADDR` overrides it.
-const SERVER: &str = "127.0.0.1:3000";
-const PATH: &str = "/v1/customers/cus_missing";
+// ---------------------------------------------------------------------------------------------
+// The SDK
+// ---------------------------------------------------------------------------------------------
 
-fn main() {
-    let policy = RetryPolicy::default();
-    println!("retry policy: {policy:?}\n");
+/// The SDK's error: one of the API's own errors when the response is recognisable as one,
+/// else the raw error (transport failure, a proxy's 502 after retries, ...).
+#[derive(Debug)]
+pub enum Error {
+    /// A documented error of the API, rebuilt from the response.
+    Payment(PaymentError),
+    /// Any other failure; `error_response()` has the status, code and request id if the API
+    /// answered.
+    Other(ClientError),
+    /// The API answered 2xx with a body that is not JSON.
+    Decode(serde_json::Error),
+}
 
-    let server = std::env::var("API_ERROR_EXAMPLE_ADDR").unwrap_or_else(|_| SERVER.to_owned());
-    match fetch(&server, PATH) {
-        Ok((status, headers, body)) => {
-            println!("== live: GET http://{server}{PATH} -> {status}");
-            report(&ErrorResponse::from_parts(status, &headers, &body), &policy);
+impl From<ClientError> for Error {
+    fn from(error: ClientError) -> Self {
+        match error.to_typed::<PaymentError>() {
+            Some(payment) => Error::Payment(payment),
+            None => Error::Other(error),
         }
-        Err(e) => println!("== live: http://{server} not reachable ({e}); canned responses only\n"),
-    }
-
-    for (name, status, headers, body) in canned() {
-        println!("== {name}");
-        let headers = header_map(headers);
-        report(
-            &ErrorResponse::from_parts(status, &headers, body.as_bytes()),
-            &policy,
-        );
     }
 }
 
-/// Prints a parsed error and what the policy does with it.
-fn report(error: &ErrorResponse, policy: &RetryPolicy) {
-    println!("error:       {error}");
-    println!("type/code:   {} / {}", error.error_type(), error.code());
-    if let Some(param) = error.param() {
-        println!("param:       {param}");
-    }
-    if let Some(request_id) = error.request_id() {
-        println!("request id:  {request_id}");
-    }
-    if let Some(after) = error.retry_after() {
-        println!("retry after: {after:?}");
-    }
-    println!("retryable:   {}", error.is_retryable());
-    for attempt in 0..=3 {
-        match policy.delay(attempt, error) {
-            Some(delay) => println!("  attempt {attempt}: retry in {delay:?}"),
-            None => println!("  attempt {attempt}: give up"),
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Payment(e) => write!(f, "payment error: {e}"),
+            Error::Other(e) => write!(f, "{e}"),
+            Error::Decode(e) => write!(f, "unexpected response body: {e}"),
         }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The client of the payments API.
+pub struct Payments {
+    http: reqwest::Client,
+    base: String,
+    api_key: String,
+    policy: RetryPolicy,
+}
+
+impl Payments {
+    /// A client for the API at `base` (`http://127.0.0.1:3000`), default retry policy.
+    pub fn new(base: impl Into<String>, api_key: impl Into<String>) -> Payments {
+        Payments {
+            http: reqwest::Client::new(),
+            base: base.into(),
+            api_key: api_key.into(),
+            policy: RetryPolicy::default(),
+        }
+    }
+
+    /// `GET /v1/customers/{id}`.
+    pub async fn customer(&self, id: &str) -> Result<Value, Error> {
+        self.send(self.http.get(self.url(&format!("/v1/customers/{id}"))))
+            .await
+    }
+
+    /// `POST /v1/charges`. Safe to retry: `send_with_retry` gives it an idempotency key.
+    pub async fn create_charge(&self, amount: i64, currency: &str) -> Result<Value, Error> {
+        self.send(self.charge_request(amount, currency)).await
+    }
+
+    /// `POST /v1/charges` with the caller's own idempotency key (kept as is).
+    pub async fn create_charge_with_key(
+        &self,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+    ) -> Result<Value, Error> {
+        let request = self
+            .charge_request(amount, currency)
+            .header("idempotency-key", idempotency_key);
+        self.send(request).await
+    }
+
+    /// `GET /v1/rate_limited`: always a 429 asking for 1.5 s.
+    pub async fn rate_limited(&self) -> Result<Value, Error> {
+        self.send(self.http.get(self.url("/v1/rate_limited"))).await
+    }
+
+    /// `GET /v1/database`: always a 503.
+    pub async fn database(&self) -> Result<Value, Error> {
+        self.send(self.http.get(self.url("/v1/database"))).await
+    }
+
+    fn charge_request(&self, amount: i64, currency: &str) -> reqwest::RequestBuilder {
+        let body = json!({ "amount": amount, "currency": currency }).to_string();
+        self.http
+            .post(self.url("/v1/charges"))
+            .header("content-type", "application/json")
+            .body(body)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Every call goes through here: authentication, retries, typed errors, JSON.
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, Error> {
+        let request = request.bearer_auth(&self.api_key);
+        let response = send_with_retry(request, &self.policy).await?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Error::Other(ClientError::Transport(e)))?;
+        serde_json::from_slice(&body).map_err(Error::Decode)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Using it
+// ---------------------------------------------------------------------------------------------
+
+const SERVER: &str = "127.0.0.1:3000";
+
+fn main() -> std::io::Result<()> {
+    // The retries (debug, from api_error_core); everything else from info up.
+    use tracing_subscriber::prelude::*;
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_target("api_error_core", tracing::Level::DEBUG)
+        .with_default(tracing::Level::INFO);
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_target(false))
+        .with(filter)
+        .init();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(run());
+    Ok(())
+}
+
+async fn run() {
+    let server = std::env::var("API_ERROR_EXAMPLE_ADDR").unwrap_or_else(|_| SERVER.to_owned());
+    let sdk = Payments::new(format!("http://{server}"), "sk_test_123");
+    println!("retry policy: {:?}\n", sdk.policy);
+
+    let started = Instant::now();
+    match sdk.customer("cus_123").await {
+        Ok(customer) => report("customer(cus_123)", started, &Ok(customer)),
+        Err(Error::Other(ClientError::Transport(e))) => {
+            println!(
+                "http://{server} not reachable after {} ({});\nstart the server with `cargo run --example axum_server`",
+                secs(started.elapsed()),
+                chain(&e)
+            );
+            return;
+        }
+        Err(e) => report("customer(cus_123)", started, &Err(e)),
+    }
+
+    let started = Instant::now();
+    let result = sdk.customer("cus_404").await;
+    report("customer(cus_404): 404, final", started, &result);
+
+    let started = Instant::now();
+    let result = sdk.create_charge(-5, "usd").await;
+    report("create_charge(-5): 422, typed", started, &result);
+
+    let started = Instant::now();
+    let result = sdk.create_charge(5, "usd").await;
+    report("create_charge(5): idempotency key added", started, &result);
+
+    let started = Instant::now();
+    let result = sdk.create_charge_with_key(5, "usd", "reused").await;
+    report(
+        "create_charge_with_key(reused): 409, x-should-retry: false",
+        started,
+        &result,
+    );
+
+    let started = Instant::now();
+    let result = sdk.rate_limited().await;
+    report(
+        "rate_limited(): 429, retry-after-ms: 1500, retried twice",
+        started,
+        &result,
+    );
+
+    let started = Instant::now();
+    let result = sdk.database().await;
+    report("database(): 503, backoff with jitter", started, &result);
+}
+
+fn report(call: &str, started: Instant, result: &Result<Value, Error>) {
+    println!("== {call} ({})", secs(started.elapsed()));
+    match result {
+        Ok(value) => println!("ok:      {value}"),
+        Err(Error::Payment(e)) => println!("typed:   PaymentError::{e:?}\n         {e}"),
+        Err(Error::Other(e)) => {
+            println!("error:   {e}");
+            if let Some(response) = e.error_response() {
+                println!(
+                    "         code {}, retryable {}, request id {}",
+                    response.code(),
+                    response.is_retryable(),
+                    response.request_id().unwrap_or("-")
+                );
+            }
+        }
+        Err(e @ Error::Decode(_)) => println!("error:   {e}"),
     }
     println!();
 }
 
-type Canned = (
-    &'static str,
-    StatusCode,
-    &'static [(&'static str, &'static str)],
-    &'static str,
-);
-
-fn canned() -> Vec<Canned> {
-    vec![
-        (
-            "flat body (this crate's servers)",
-            StatusCode::NOT_FOUND,
-            &[("content-type", "application/json"), ("x-request-id", "req_8fZ2kQ"), ("x-should-retry", "false")],
-            r#"{"message":"No such customer: cus_missing","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_8fZ2kQ"}"#,
-        ),
-        (
-            "enveloped body (OpenAI / Stripe style)",
-            StatusCode::CONFLICT,
-            &[("content-type", "application/json"), ("x-should-retry", "false")],
-            r#"{"error":{"message":"Idempotency key idem_1 was reused with different parameters","type":"conflict_error","code":"idempotency_key_reused","param":null}}"#,
-        ),
-        (
-            "HTML 502 from a proxy",
-            StatusCode::BAD_GATEWAY,
-            &[("content-type", "text/html")],
-            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><h1>502 Bad Gateway</h1><hr>nginx</body>\r\n</html>\r\n",
-        ),
-        (
-            "empty 504 from a gateway, with Retry-After",
-            StatusCode::GATEWAY_TIMEOUT,
-            &[("retry-after", "3")],
-            "",
-        ),
-        (
-            "429 with retry-after-ms",
-            StatusCode::TOO_MANY_REQUESTS,
-            &[("content-type", "application/json"), ("retry-after-ms", "1250"), ("retry-after", "2"), ("x-should-retry", "true")],
-            r#"{"message":"Too many requests","type":"rate_limit_error","code":"rate_limited","param":null,"request_id":"req_rl"}"#,
-        ),
-    ]
-}
-
-fn header_map(pairs: &[(&str, &str)]) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for (name, value) in pairs {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            map.append(name, value);
-        }
+/// An error and its causes: `error sending request ...: client error (Connect): ...`.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
     }
-    map
+    text
 }
 
-/// A minimal HTTP/1.1 GET with `Connection: close`: status, headers and the raw body.
-fn fetch(addr: &str, path: &str) -> std::io::Result<(StatusCode, HeaderMap, Vec<u8>)> {
-    let timeout = Duration::from_secs(1);
-    let addr: SocketAddr = addr.parse().map_err(std::io::Error::other)?;
-    let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nUser-Agent: api-error-example\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes())?;
-    let mut raw = Vec::new();
-    stream.take(8 * 1024 * 1024).read_to_end(&mut raw)?;
-    parse_response(&raw).ok_or_else(|| std::io::Error::other("malformed HTTP response"))
-}
-
-fn parse_response(raw: &[u8]) -> Option<(StatusCode, HeaderMap, Vec<u8>)> {
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(raw.get(..split)?).ok()?;
-    let body = raw.get(split + 4..)?;
-    let mut lines = head.split("\r\n");
-    let status = lines.next()?.split(' ').nth(1)?.parse::<u16>().ok()?;
-    let status = StatusCode::from_u16(status).ok()?;
-
-    let mut headers = HeaderMap::new();
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.trim().as_bytes()),
-            HeaderValue::from_str(value.trim()),
-        ) {
-            headers.append(name, value);
-        }
-    }
-    let chunked = headers
-        .get(http::header::TRANSFER_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
-    let body = if chunked {
-        dechunk(body)?
-    } else {
-        body.to_vec()
-    };
-    Some((status, headers, body))
-}
-
-/// Decodes a `Transfer-Encoding: chunked` body.
-fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = rest.windows(2).position(|w| w == b"\r\n")?;
-        let size_line = std::str::from_utf8(rest.get(..line_end)?).ok()?;
-        let size_hex = size_line.split(';').next()?.trim();
-        let size = usize::from_str_radix(size_hex, 16).ok()?;
-        rest = rest.get(line_end + 2..)?;
-        if size == 0 {
-            return Some(body);
-        }
-        body.extend_from_slice(rest.get(..size)?);
-        rest = rest.get(size + 2..)?;
-    }
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
 }

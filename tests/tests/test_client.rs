@@ -535,6 +535,7 @@ fn retry_after_forms() {
         "Sunday, 06-Nov-94 08:49:37 GMT",
         "Sun Nov  6 08:49:37 1994",
         "sun, 06 nov 1994 08:49:37 gmt",
+        "Sun, 06 Nov 1994 08:49:37 UTC",
     ] {
         assert_eq!(
             with_headers(503, &[("retry-after", date)]).retry_after(),
@@ -542,6 +543,13 @@ fn retry_after_forms() {
             "{date}"
         );
     }
+
+    // RFC 850 two-digit years follow RFC 9110's 50-year rule: `70` is 2070 (a Wednesday),
+    // not 1970, until 2120.
+    assert_eq!(
+        with_headers(503, &[("retry-after", "Wednesday, 01-Jan-70 00:00:00 GMT")]).retry_after(),
+        Some(MAX_RETRY_AFTER)
+    );
 
     // A header value that is not visible ASCII is ignored.
     let mut map = HeaderMap::new();

@@ -12,6 +12,10 @@
 //! - [`RetryPolicy`] says how long to wait before retry number `n`, or `None` to give up.
 //! - [`FromErrorResponse`] recognises a received error as one of your own error types
 //!   (implemented by `#[derive(ApiError)]`), see [`ErrorResponse::to_typed`].
+//! - With the `reqwest` feature, `send_with_retry` is the whole request loop below for
+//!   reqwest 0.13 (retries, `Retry-After`, idempotency keys, transport failures),
+//!   `ErrorResponse::from_reqwest` reads an error response with a bounded read, and
+//!   `ClientError` is the error of both (SPEC §13).
 //!
 //! # Example: an SDK's request loop
 //!
@@ -72,8 +76,13 @@ use crate::ErrorBody;
 
 mod date;
 mod retry;
+#[cfg(feature = "reqwest")]
+mod transport;
 
 pub use retry::RetryPolicy;
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub use transport::{send_with_retry, ClientError, IDEMPOTENCY_KEY};
 
 /// The longest fallback message, in bytes, built from a body that is not an error object in
 /// the standard format (HTML, plain text, invalid UTF-8, non-object JSON, bodies too large to
@@ -188,6 +197,20 @@ impl ErrorResponse {
         }
     }
 
+    /// [`from_parts`](ErrorResponse::from_parts) for a body larger than [`MAX_JSON_BODY_LEN`]
+    /// of which only `prefix` was read: the fallback body, never a JSON parse.
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
+    fn from_oversized(status: StatusCode, headers: &HeaderMap, prefix: &[u8]) -> ErrorResponse {
+        let prefix = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+        ErrorResponse {
+            status,
+            body: fallback_body(status, prefix),
+            header_request_id: header_request_id(headers),
+            retry_after: parse_retry_after(headers, SystemTime::now()),
+            should_retry: parse_should_retry(headers),
+        }
+    }
+
     /// [`from_parts`](ErrorResponse::from_parts) on an `http::Response` whose body is bytes
     /// (`Vec<u8>`, `String`, `&[u8]`, `bytes::Bytes`, ...). Also available as `From`.
     ///
@@ -265,8 +288,9 @@ impl ErrorResponse {
     ///
     /// - `retry-after-ms`: milliseconds, integer or decimal (the OpenAI/Stainless header);
     /// - else `Retry-After`: delta-seconds (a decimal number of seconds is tolerated), or an
-    ///   HTTP-date (IMF-fixdate, RFC 850 or asctime), measured from when the response was
-    ///   parsed; a date in the past gives `Duration::ZERO`.
+    ///   HTTP-date (IMF-fixdate, RFC 850 or asctime; names case-insensitive, `UTC` accepted
+    ///   for `GMT`, an RFC 850 two-digit year read with RFC 9110's 50-year rule), measured
+    ///   from when the response was parsed; a date in the past gives `Duration::ZERO`.
     ///
     /// Negative, non-finite and unparseable values are ignored.
     pub fn retry_after(&self) -> Option<Duration> {
@@ -809,7 +833,7 @@ fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(secs) = non_negative_number(value) {
         return Some(clamped_secs(secs));
     }
-    let at = date::parse_http_date(value)?;
+    let at = date::parse_http_date(value, now)?;
     Some(
         at.duration_since(now)
             .unwrap_or(Duration::ZERO)

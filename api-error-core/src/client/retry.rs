@@ -28,6 +28,17 @@ use super::ErrorResponse;
 ///
 /// The defaults, `2` retries, `0.5 s` initial, `8 s` max, match the OpenAI/Stainless SDKs.
 ///
+/// Two more answers serve a request loop such as `send_with_retry` (feature `reqwest`):
+///
+/// - [`delay_within_cap`](RetryPolicy::delay_within_cap) is [`delay`](RetryPolicy::delay)
+///   except that a server-requested delay beyond the cap means "give up now" rather than
+///   "wait the cap": a proxy saying `Retry-After: 3600` gets its error returned at once
+///   instead of parking the caller, and instead of a retry the server said is too early.
+/// - [`transport_delay`](RetryPolicy::transport_delay) is the delay after a failure without
+///   a response (connection refused or reset, timeout): the same jittered backoff and the same
+///   attempt budget, unless turned off with
+///   [`retry_transport_errors(false)`](RetryPolicy::retry_transport_errors).
+///
 /// ```
 /// use std::time::Duration;
 /// use api_error_core::client::{ErrorResponse, RetryPolicy};
@@ -55,6 +66,19 @@ use super::ErrorResponse;
 /// // Not retryable: a 404 is final.
 /// let missing = ErrorResponse::from_parts(StatusCode::NOT_FOUND, &HeaderMap::new(), b"");
 /// assert_eq!(policy.delay(0, &missing), None);
+///
+/// // A server delay beyond the cap (60 s by default): `delay` waits the cap,
+/// // `delay_within_cap` gives up at once.
+/// headers.insert("retry-after", HeaderValue::from_static("3600"));
+/// let proxy = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &headers, b"");
+/// assert_eq!(policy.delay(0, &proxy), Some(Duration::from_secs(60)));
+/// assert_eq!(policy.delay_within_cap(0, &proxy), None);
+///
+/// // No response at all (connection refused, timeout): backoff, same budget.
+/// let policy = policy.jitter(false);
+/// assert_eq!(policy.transport_delay(0), Some(Duration::from_millis(500)));
+/// assert_eq!(policy.transport_delay(2), None);
+/// assert_eq!(policy.retry_transport_errors(false).transport_delay(0), None);
 /// ```
 #[derive(Clone)]
 pub struct RetryPolicy {
@@ -62,6 +86,7 @@ pub struct RetryPolicy {
     initial_delay: Duration,
     max_delay: Duration,
     max_retry_after: Duration,
+    retry_transport_errors: bool,
     jitter: bool,
     source: Option<Arc<dyn Fn() -> f64 + Send + Sync>>,
 }
@@ -78,13 +103,14 @@ impl RetryPolicy {
     pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
     /// The default policy: 2 retries, 0.5 s initial delay, 8 s maximum, full jitter from a
-    /// built-in random source, server delays honoured up to 60 s.
+    /// built-in random source, server delays honoured up to 60 s, transport failures retried.
     pub fn new() -> RetryPolicy {
         RetryPolicy {
             max_retries: Self::DEFAULT_MAX_RETRIES,
             initial_delay: Self::DEFAULT_INITIAL_DELAY,
             max_delay: Self::DEFAULT_MAX_DELAY,
             max_retry_after: Self::DEFAULT_MAX_RETRY_AFTER,
+            retry_transport_errors: true,
             jitter: true,
             source: None,
         }
@@ -130,6 +156,15 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets whether a failure without a response (connect error, timeout, connection closed
+    /// before a response) is retried: `true` by default, as in the OpenAI/Stainless SDKs. See
+    /// [`transport_delay`](RetryPolicy::transport_delay).
+    #[must_use]
+    pub fn retry_transport_errors(mut self, retry: bool) -> Self {
+        self.retry_transport_errors = retry;
+        self
+    }
+
     /// Turns full jitter on (the default) or off. Off, backoff delays are exactly
     /// [`backoff`](RetryPolicy::backoff).
     #[must_use]
@@ -159,17 +194,78 @@ impl RetryPolicy {
             return None;
         }
         if let Some(requested) = error.retry_after() {
-            return Some(requested.min(self.max_retry_after.max(self.max_delay)));
+            return Some(requested.min(self.retry_after_cap()));
         }
+        Some(self.jittered_backoff(attempt))
+    }
+
+    /// As [`delay`](RetryPolicy::delay), except that when the server asked for a delay longer
+    /// than [`retry_after_cap`](RetryPolicy::retry_after_cap) the answer is `None`: return the
+    /// error now rather than wait the cap and retry before the server wants it back. This is
+    /// what `send_with_retry` (feature `reqwest`) uses.
+    ///
+    /// [`ErrorResponse::retry_after`] is itself clamped to [`MAX_RETRY_AFTER`](super::MAX_RETRY_AFTER)
+    /// (one hour), so with a cap of an hour or more every server delay is waited for.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// # use http::{HeaderMap, HeaderValue, StatusCode};
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("retry-after-ms", HeaderValue::from_static("1500"));
+    /// let limited = ErrorResponse::from_parts(StatusCode::TOO_MANY_REQUESTS, &headers, b"");
+    ///
+    /// let policy = RetryPolicy::default();
+    /// assert_eq!(policy.delay_within_cap(0, &limited), Some(Duration::from_millis(1500)));
+    /// let impatient = policy.max_retry_after(Duration::from_secs(1)).max_delay(Duration::from_secs(1));
+    /// assert_eq!(impatient.delay_within_cap(0, &limited), None);
+    /// ```
+    pub fn delay_within_cap(&self, attempt: u32, error: &ErrorResponse) -> Option<Duration> {
+        if error
+            .retry_after()
+            .is_some_and(|requested| requested > self.retry_after_cap())
+        {
+            return None;
+        }
+        self.delay(attempt, error)
+    }
+
+    /// How long to wait before retry number `attempt` after a failure that produced no
+    /// response (connect error, timeout, connection closed before a response), or `None` to
+    /// give up: the jittered backoff of [`delay`](RetryPolicy::delay), within the same
+    /// `max_retries`; always `None` when
+    /// [`retry_transport_errors`](RetryPolicy::retry_transport_errors) is off.
+    pub fn transport_delay(&self, attempt: u32) -> Option<Duration> {
+        if !self.retry_transport_errors || attempt >= self.max_retries {
+            return None;
+        }
+        Some(self.jittered_backoff(attempt))
+    }
+
+    /// The longest server-requested delay (`Retry-After`, `retry-after-ms`) this policy
+    /// waits: the larger of [`max_retry_after`](RetryPolicy::max_retry_after) and
+    /// [`max_delay`](RetryPolicy::max_delay).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use api_error_core::client::RetryPolicy;
+    /// assert_eq!(RetryPolicy::default().retry_after_cap(), Duration::from_secs(60));
+    /// ```
+    pub fn retry_after_cap(&self) -> Duration {
+        self.max_retry_after.max(self.max_delay)
+    }
+
+    /// The backoff for retry number `attempt`, with full jitter when it is on.
+    fn jittered_backoff(&self, attempt: u32) -> Duration {
         let backoff = self.backoff(attempt);
         if !self.jitter {
-            return Some(backoff);
+            return backoff;
         }
         let factor = match &self.source {
             Some(source) => source(),
             None => random_unit(),
         };
-        Some(scale(backoff, factor))
+        scale(backoff, factor)
     }
 
     /// The backoff before jitter for retry number `attempt`: `initial_delay * 2^attempt`,
@@ -212,6 +308,7 @@ impl fmt::Debug for RetryPolicy {
             .field("initial_delay", &self.initial_delay)
             .field("max_delay", &self.max_delay)
             .field("max_retry_after", &self.max_retry_after)
+            .field("retry_transport_errors", &self.retry_transport_errors)
             .field("jitter", &source)
             .finish()
     }
@@ -229,9 +326,17 @@ fn scale(duration: Duration, factor: f64) -> Duration {
         .min(duration)
 }
 
-/// A number in `[0, 1)` that is random enough for jitter (not for anything else): std's
-/// randomly keyed SipHash over a process-wide counter and the clock. No dependency needed.
+/// A number in `[0, 1)` that is random enough for jitter (not for anything else).
 fn random_unit() -> f64 {
+    // The top 53 bits, as a float in [0, 1).
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// 64 random bits: std's SipHash under a fresh `RandomState` (keys drawn from the operating
+/// system's random source once per thread, then stepped for every new state) over a
+/// process-wide counter and the clock. No dependency needed. Unique within a process (the
+/// counter) and unpredictable across processes (the keys); not for cryptography.
+pub(crate) fn random_u64() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
@@ -239,8 +344,7 @@ fn random_unit() -> f64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     hasher.write_u128(nanos);
-    // The top 53 bits, as a float in [0, 1).
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    hasher.finish()
 }
 
 #[cfg(test)]
