@@ -212,9 +212,10 @@ where
         let id = match existing {
             Some(id) => id,
             None => {
-                let (id, taken) =
-                    RequestId::from_header(req.headers().get(header).map(HeaderValue::as_bytes));
-                if !taken {
+                let incoming = req.headers().get(header);
+                let taken = incoming.and_then(|v| RequestId::from_bytes(v.as_bytes()));
+                let id = taken.clone().unwrap_or_else(RequestId::generate);
+                if taken.is_none() {
                     // One id per request: middleware and handlers inside that read the
                     // header see this one.
                     if let Ok(value) = HeaderValue::from_str(id.as_str()) {

@@ -51,7 +51,7 @@ use http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use pin_project_lite::pin_project;
 
 pub use crate::request_id::{RequestId, RequestIdMissing};
-use crate::web::context::RequestContext;
+use crate::web::context::{self, RequestContext};
 use crate::web::guard::Guarded;
 use crate::web::params;
 use crate::web::rejection::{self, Rejection};
@@ -191,9 +191,9 @@ struct RequestInfo {
     uri: Uri,
     /// The route's pattern (`/v1/items/{n}`), when a route matched.
     matched: Option<MatchedPath>,
-    /// The request id as a header value, for the response.
+    /// The request-id header and its value, for the response.
+    header: HeaderName,
     header_value: HeaderValue,
-    config: Arc<Config>,
 }
 
 impl<S, B> tower_service::Service<Request<B>> for ApiErrorService<S>
@@ -210,32 +210,30 @@ where
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let header = &self.config.header;
-        let id = match req.extensions().get::<RequestId>() {
-            Some(id) => id.clone(),
+        // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
+        let incoming = req.headers().get(header);
+        let (id, header_value) = match incoming.and_then(|v| RequestId::from_bytes(v.as_bytes())) {
+            Some(id) => (id, incoming.cloned()),
             None => {
-                let (id, taken) =
-                    RequestId::from_header(req.headers().get(header).map(HeaderValue::as_bytes));
-                if !taken {
-                    // One id per request: layers inside (tower-http's request-id layers,
-                    // `TraceLayer`) and handlers reading the header see this one.
-                    if let Ok(value) = HeaderValue::from_str(id.as_str()) {
-                        req.headers_mut().insert(header.clone(), value);
-                    }
+                let id = RequestId::generate();
+                // One id per request: layers inside (tower-http's request-id layers,
+                // `TraceLayer`) and handlers reading the header see this one.
+                let value = HeaderValue::from_str(id.as_str()).ok();
+                if let Some(value) = &value {
+                    req.headers_mut().insert(header.clone(), value.clone());
                 }
-                req.extensions_mut().insert(id.clone());
-                id
+                (id, value)
             }
         };
-        let header_value = match req.headers().get(header) {
-            Some(v) if v.as_bytes() == id.as_str().as_bytes() => v.clone(),
-            _ => HeaderValue::from_str(id.as_str()).unwrap_or(HeaderValue::from_static("")),
-        };
+        let header_value = header_value
+            .or_else(|| HeaderValue::from_str(id.as_str()).ok())
+            .unwrap_or(HeaderValue::from_static(""));
         let info = RequestInfo {
             method: req.method().clone(),
             uri: req.uri().clone(),
             matched: req.extensions().get::<MatchedPath>().cloned(),
+            header: header.clone(),
             header_value,
-            config: Arc::clone(&self.config),
         };
         let inner = &mut self.inner;
         ResponseFuture {
@@ -272,7 +270,16 @@ where
         let ctx = this.inner.as_ref().get_ref().context();
         let Some(info) = this.info.take() else {
             // Polled again after completion: a stand-in, never a panic.
-            return Poll::Ready(Ok(ctx.scope(|| panic_response(&"polled after completion"))));
+            return Poll::Ready(Ok(panic_response(&"polled after completion")));
+        };
+        // Only `None` if the thread-local was gone (thread teardown): render without an id.
+        let fallback;
+        let ctx = match ctx {
+            Some(ctx) => ctx,
+            None => {
+                fallback = RequestContext::new(RequestId::generate());
+                &fallback
+            }
         };
         match outcome {
             Ok(Ok(res)) => match finish(res, info, ctx) {
@@ -287,7 +294,7 @@ where
             Err(panic) => {
                 let mut res = ctx.scope(|| panic_response(&*panic));
                 res.headers_mut()
-                    .insert(info.config.header.clone(), info.header_value);
+                    .insert(info.header.clone(), info.header_value);
                 Poll::Ready(Ok(res))
             }
         }
@@ -307,7 +314,7 @@ enum Finish {
 /// in the standard format.
 fn finish(mut res: Response, info: RequestInfo, ctx: &RequestContext) -> Finish {
     res.headers_mut()
-        .insert(info.config.header.clone(), info.header_value.clone());
+        .insert(info.header.clone(), info.header_value.clone());
     let status = res.status();
     if !crate::status::is_error(status) || res.extensions().get::<RenderedHere>().is_some() {
         return Finish::Done(res);
@@ -425,11 +432,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     type Rejection = RequestIdMissing;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<RequestId>()
-            .cloned()
-            .ok_or(RequestIdMissing)
+        current(parts).ok_or(RequestIdMissing)
     }
 }
 
@@ -440,8 +443,14 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for RequestId {
         parts: &mut Parts,
         _state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts.extensions.get::<RequestId>().cloned())
+        Ok(current(parts))
     }
+}
+
+/// The id of the request being handled: from the context `ApiErrorLayer` sets while the
+/// request runs, else from the request's extensions (where an app may have put one).
+fn current(parts: &Parts) -> Option<RequestId> {
+    context::current_request_id().or_else(|| parts.extensions.get::<RequestId>().cloned())
 }
 
 /// Boxed errors render like any other [`ApiError`].

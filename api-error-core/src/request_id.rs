@@ -2,6 +2,7 @@
 //! body's `request_id` and the logs.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
@@ -15,6 +16,9 @@ use crate::ApiError;
 
 /// The longest request id accepted from a client.
 pub const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// `req_` and 22 characters.
+const GENERATED_LEN: usize = 26;
 
 /// The id of one request: taken from the client's request-id header when it is safe
 /// (1..=128 characters of `[A-Za-z0-9._-]`), else generated (`req_` and 22 URL-safe
@@ -37,8 +41,32 @@ pub const MAX_REQUEST_ID_LEN: usize = 128;
 /// assert!(a.as_str().starts_with("req_"));
 /// assert_ne!(a, b);
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct RequestId(Arc<str>);
+#[derive(Clone)]
+pub struct RequestId(Repr);
+
+/// Ids up to [`INLINE`] bytes (generated ids, UUIDs, most others) live inline: making,
+/// cloning and dropping one allocates nothing and touches no atomic. Longer ones are shared.
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, buf: [u8; INLINE] },
+    Shared(Arc<str>),
+}
+
+const INLINE: usize = 46;
+
+impl PartialEq for RequestId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for RequestId {}
+
+impl std::hash::Hash for RequestId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
 
 impl RequestId {
     /// Accepts `id` if it is 1..=128 characters of `[A-Za-z0-9._-]`: safe to echo in a header
@@ -48,87 +76,131 @@ impl RequestId {
     }
 
     /// [`parse`](RequestId::parse) for a raw header value.
+    #[inline]
     pub fn from_bytes(id: &[u8]) -> Option<RequestId> {
-        if is_valid_request_id(id) {
-            // Only ASCII bytes passed the check, so this never fails.
-            std::str::from_utf8(id)
-                .ok()
-                .map(|s| RequestId(Arc::from(s)))
-        } else {
-            None
+        if !is_valid_request_id(id) {
+            return None;
         }
+        if id.len() <= INLINE {
+            let mut buf = [0; INLINE];
+            buf[..id.len()].copy_from_slice(id);
+            return Some(RequestId(Repr::Inline {
+                len: id.len() as u8,
+                buf,
+            }));
+        }
+        // Only ASCII bytes passed the check, so this never fails.
+        std::str::from_utf8(id)
+            .ok()
+            .map(|s| RequestId(Repr::Shared(Arc::from(s))))
     }
 
     /// A new id: `req_` and 22 characters of `[A-Za-z0-9]`.
     ///
-    /// The characters are the output of SipHash-1-3 (std's `RandomState`), keyed once per
-    /// process with 128 random bits from the operating system, over a per-process counter.
-    /// So ids never repeat within a process, and ids of different processes differ unless
-    /// their random keys collide. They are unguessable in practice but are not a
-    /// cryptographic token: never use one as a secret.
+    /// The characters encode about 130 bits from a per-thread wyrand generator, seeded for each
+    /// thread from std's `RandomState` (keys the operating system randomizes) and a
+    /// process-wide counter. Ids are unique in practice (a repeat among 2^40 ids has a chance
+    /// under 2^-47) and unpredictable to clients, but they are not a cryptographic token:
+    /// never use one as a secret.
     pub fn generate() -> RequestId {
-        static KEY: OnceLock<RandomState> = OnceLock::new();
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
         const ALPHABET: &[u8; 62] =
             b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-        let key = KEY.get_or_init(RandomState::new);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let mut out = *b"req_0000000000000000000000";
-        for (lane, chunk) in out[4..].chunks_mut(11).enumerate() {
-            let mut h = key.build_hasher();
-            h.write_u64(n);
-            h.write_u8(lane as u8);
-            let mut w = h.finish();
+        let mut buf = [0; INLINE];
+        buf[..4].copy_from_slice(b"req_");
+        // 16 random bits per character, scaled onto the alphabet (bias below 0.1%): a
+        // multiply and a shift instead of a division.
+        for chunk in buf[4..GENERATED_LEN].chunks_mut(4) {
+            let mut w = next_random();
             for c in chunk {
-                *c = ALPHABET[(w % 62) as usize];
-                w /= 62;
+                *c = ALPHABET[(((w & 0xffff) * 62) >> 16) as usize];
+                w >>= 16;
             }
         }
-        // Only ASCII went in, so this never fails.
-        RequestId(Arc::from(std::str::from_utf8(&out).unwrap_or("req_")))
-    }
-
-    /// The id from a request's header value when it is safe, else a new one; `true` when
-    /// the header's value was taken.
-    #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
-    pub(crate) fn from_header(value: Option<&[u8]>) -> (RequestId, bool) {
-        match value.and_then(RequestId::from_bytes) {
-            Some(id) => (id, true),
-            None => (RequestId::generate(), false),
-        }
+        RequestId(Repr::Inline {
+            len: GENERATED_LEN as u8,
+            buf,
+        })
     }
 
     /// The id as text (always ASCII, never empty, at most 128 bytes).
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            // Only ASCII is ever stored, so this never fails.
+            Repr::Inline { .. } => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            Repr::Shared(s) => s,
+        }
+    }
+
+    /// The id's bytes (ASCII).
+    fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Shared(s) => s.as_bytes(),
+        }
     }
 }
 
 impl fmt::Debug for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl AsRef<str> for RequestId {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
+/// The next 64 bits of this thread's wyrand generator (Wang Yi's, as in `fastrand`): a
+/// few instructions per id instead of a system call.
+fn next_random() -> u64 {
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new(seed());
+    }
+    let x = STATE
+        .try_with(|s| {
+            let x = s.get().wrapping_add(0xa076_1d64_78bd_642f);
+            s.set(x);
+            x
+        })
+        // Only while the thread is being torn down: a fresh seed each time.
+        .unwrap_or_else(|_| seed());
+    let t = u128::from(x) * u128::from(x ^ 0xe703_7ed1_a0b4_28db);
+    (t as u64) ^ ((t >> 64) as u64)
+}
+
+/// A seed from std's randomly keyed SipHash over a process-wide counter, so every thread
+/// (and every process) starts its generator somewhere else.
+fn seed() -> u64 {
+    static KEY: OnceLock<RandomState> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = KEY.get_or_init(RandomState::new).build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    h.finish()
+}
+
 /// 1..=128 bytes of `[A-Za-z0-9._-]`.
+#[inline]
 pub(crate) fn is_valid_request_id(id: &[u8]) -> bool {
-    (1..=MAX_REQUEST_ID_LEN).contains(&id.len())
-        && id
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    /// `true` for the bytes an id may hold: one load per byte on every request.
+    const ALLOWED: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'-';
+            b += 1;
+        }
+        t
+    };
+    (1..=MAX_REQUEST_ID_LEN).contains(&id.len()) && id.iter().all(|&b| ALLOWED[usize::from(b)])
 }
 
 /// Rejection of the `RequestId` extractor when `ApiErrorLayer` / `ApiErrorMiddleware` is not
@@ -178,6 +250,28 @@ crate::impl_integrations!(RequestIdMissing);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_ids_are_shared_short_ones_inline() {
+        let long = "a".repeat(128);
+        let id = RequestId::parse(&long).unwrap();
+        assert_eq!(id.as_str(), long);
+        assert!(matches!(id.0, Repr::Shared(_)));
+        let uuid = RequestId::parse("67e55044-10b1-426f-9247-bb680e5fe0c8").unwrap();
+        assert!(matches!(uuid.0, Repr::Inline { .. }));
+        assert_eq!(uuid.to_string(), "67e55044-10b1-426f-9247-bb680e5fe0c8");
+        assert_eq!(uuid, uuid.clone());
+        assert_ne!(uuid, id);
+    }
+
+    #[test]
+    fn generated_characters_are_spread() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..2000 {
+            seen.extend(RequestId::generate().as_str()[4..].bytes());
+        }
+        assert_eq!(seen.len(), 62, "every alphanumeric character appears");
+    }
 
     #[test]
     fn request_ids() {

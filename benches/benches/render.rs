@@ -264,6 +264,8 @@ mod axum {
     }
 
     fn run_with(b: divan::Bencher, app: Router, with_id: bool) {
+        // What `axum::serve` does once: routes become services up front, not per request.
+        let app: Router = app.with_state(());
         let rt = runtime();
         b.bench_local(|| {
             rt.block_on(async {

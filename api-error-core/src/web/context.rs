@@ -35,10 +35,31 @@ impl RequestContext {
     /// Runs `f` with this context current (and its span entered), then restores the previous
     /// one, also when `f` unwinds.
     pub fn scope<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _restore = Restore(CURRENT.with(|c| c.replace(Some(self.clone()))));
+        let _restore = Restore {
+            previous: CURRENT.with(|c| c.replace(Some(self.clone()))),
+            slot: None,
+        };
         #[cfg(feature = "tracing")]
         return self.span.in_scope(f);
         #[cfg(not(feature = "tracing"))]
+        f()
+    }
+
+    /// [`scope`](Self::scope) for a context the caller keeps in `slot`: it is moved into the
+    /// thread-local and back, not cloned (once per poll, so it matters).
+    #[inline]
+    pub fn scope_in<R>(slot: &mut Option<RequestContext>, f: impl FnOnce() -> R) -> R {
+        #[cfg(feature = "tracing")]
+        let span = slot.as_ref().map(|ctx| ctx.span.clone());
+        let previous = CURRENT.with(|c| c.replace(slot.take()));
+        let _restore = Restore {
+            previous,
+            slot: Some(slot),
+        };
+        #[cfg(feature = "tracing")]
+        if let Some(span) = span {
+            return span.in_scope(f);
+        }
         f()
     }
 }
@@ -49,14 +70,22 @@ thread_local! {
     static CURRENT: Cell<Option<RequestContext>> = const { Cell::new(None) };
 }
 
-/// Puts the previous context back when a scope ends.
-struct Restore(Option<RequestContext>);
+/// Puts the previous context back when a scope ends (and the scope's own context back in
+/// its slot, for [`RequestContext::scope_in`]).
+struct Restore<'a> {
+    previous: Option<RequestContext>,
+    slot: Option<&'a mut Option<RequestContext>>,
+}
 
-impl Drop for Restore {
+impl Drop for Restore<'_> {
+    #[inline]
     fn drop(&mut self) {
-        let previous = self.0.take();
+        let previous = self.previous.take();
         // `try_with`: never panic, even while the thread's locals are being destroyed.
-        let _ = CURRENT.try_with(|c| c.set(previous));
+        let current = CURRENT.try_with(|c| c.replace(previous)).ok().flatten();
+        if let Some(slot) = self.slot.take() {
+            *slot = current;
+        }
     }
 }
 

@@ -22,14 +22,19 @@ pin_project! {
         #[pin]
         fut: Option<F>,
         panic: Option<Panic>,
-        ctx: RequestContext,
+        // Moved into the thread-local for each poll and back (see `RequestContext::scope_in`).
+        ctx: Option<RequestContext>,
     }
 }
 
 impl<F: Future> Guarded<F> {
-    /// Calls the inner service (`call`) in `ctx`, catching a panic.
+    /// Calls the inner service (`call`), catching a panic. The context is set for every
+    /// poll, where handlers run and errors are rendered, not for the call itself (which
+    /// only builds the future): one scope per poll is the whole per-request cost.
+    #[inline]
     pub fn call(ctx: RequestContext, call: impl FnOnce() -> F) -> Guarded<F> {
-        match ctx.scope(|| catch_unwind(AssertUnwindSafe(call))) {
+        let ctx = Some(ctx);
+        match catch_unwind(AssertUnwindSafe(call)) {
             Ok(fut) => Guarded {
                 fut: Some(fut),
                 panic: None,
@@ -43,21 +48,24 @@ impl<F: Future> Guarded<F> {
         }
     }
 
-    /// The request's context.
+    /// The request's context (`None` only if the thread-local was gone while it was
+    /// polled, as the thread was being torn down).
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub fn context(&self) -> &RequestContext {
-        &self.ctx
+    pub fn context(&self) -> Option<&RequestContext> {
+        self.ctx.as_ref()
     }
 }
 
 impl<F: Future> Future for Guarded<F> {
     type Output = Result<F::Output, Panic>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        let ctx: &RequestContext = this.ctx;
         let out = match this.fut.as_mut().as_pin_mut() {
-            Some(fut) => ctx.scope(|| catch_unwind(AssertUnwindSafe(|| fut.poll(cx)))),
+            Some(fut) => RequestContext::scope_in(this.ctx, || {
+                catch_unwind(AssertUnwindSafe(|| fut.poll(cx)))
+            }),
             None => {
                 let panic = this.panic.take();
                 return Poll::Ready(Err(
@@ -70,9 +78,10 @@ impl<F: Future> Future for Guarded<F> {
             Ok(Poll::Ready(output)) => Ok(output),
             Err(panic) => Err(panic),
         };
-        // The inner future is done (or broken by its panic): drop it now, in context, so a
-        // panicking destructor is caught too.
-        let _ = ctx.scope(|| catch_unwind(AssertUnwindSafe(|| this.fut.set(None))));
+        // The inner future is done (or broken by its panic): drop it now, catching a
+        // panicking destructor too.
+        let mut fut = this.fut;
+        let _ = catch_unwind(AssertUnwindSafe(|| fut.set(None)));
         Poll::Ready(out)
     }
 }
