@@ -40,12 +40,13 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 pub use crate::request_id::{RequestId, RequestIdMissing};
+use crate::web::accept;
 use crate::web::context::RequestContext;
 use crate::web::guard::{Guarded, Panic};
 use crate::web::params;
 use crate::web::rejection::{self, Rejection};
 use crate::web::response::{self, Rendered, RenderedHere};
-use crate::ApiError;
+use crate::{ApiError, ErrorFormat, WireFormat};
 
 /// Implements `ResponseError` for a type; emitted by `__integrations!`.
 #[doc(hidden)]
@@ -86,10 +87,12 @@ fn back_status(status: StatusCode) -> http::StatusCode {
 response::header_glue!(actix_web::http::header);
 
 /// A response from rendered parts.
-fn build(rendered: Rendered) -> HttpResponse {
-    let extra = rendered.headers();
-    let mut res = HttpResponse::with_body(convert_status(rendered.status), rendered.body);
-    set_error_headers(res.headers_mut(), extra);
+fn build(mut rendered: Rendered) -> HttpResponse {
+    let mut res = HttpResponse::with_body(
+        convert_status(rendered.status),
+        std::mem::take(&mut rendered.body),
+    );
+    set_error_headers(res.headers_mut(), &rendered);
     res.map_into_boxed_body()
 }
 
@@ -144,6 +147,7 @@ pub struct ApiErrorMiddleware {
 #[derive(Clone, Debug)]
 struct Config {
     header: HeaderName,
+    format: ErrorFormat,
 }
 
 impl ApiErrorMiddleware {
@@ -152,8 +156,30 @@ impl ApiErrorMiddleware {
         ApiErrorMiddleware {
             config: Arc::new(Config {
                 header: HeaderName::from_static("x-request-id"),
+                format: ErrorFormat::FLAT,
             }),
         }
+    }
+
+    /// Renders every error in `format` instead of the flat body: derived errors, the
+    /// framework's rejections, 404/405 and panics alike (see [`WireFormat`]). A request whose
+    /// `Accept` header prefers `application/problem+json` over `application/json` gets
+    /// [`WireFormat::Problem`] whatever is configured here.
+    #[must_use]
+    pub fn wire_format(mut self, format: WireFormat) -> Self {
+        let config = Arc::make_mut(&mut self.config);
+        config.format = config.format.with_wire(format);
+        self
+    }
+
+    /// Problem `type`s become `base` followed by the error's code
+    /// (`https://docs.example.com/errors/resource_missing`) instead of `about:blank`; see
+    /// [`ErrorFormat::problem_type_base`].
+    #[must_use]
+    pub fn problem_type_base(mut self, base: impl AsRef<str>) -> Self {
+        let config = Arc::make_mut(&mut self.config);
+        config.format = config.format.clone().problem_type_base(base);
+        self
     }
 
     /// Reads and writes the request id in `name` instead of `x-request-id`.
@@ -231,7 +257,13 @@ where
             config: Arc::clone(&self.config),
         };
         let inner = Rc::clone(&self.inner);
-        let ctx = RequestContext::new(id);
+        let format = match req.headers().get(actix_web::http::header::ACCEPT) {
+            Some(v) if accept::prefers_problem(v.as_bytes()) => {
+                self.config.format.with_wire(WireFormat::Problem)
+            }
+            _ => self.config.format.clone(),
+        };
+        let ctx = RequestContext::new(id, format);
         // The request is moved into the inner service, never copied: actix's router needs
         // it unshared.
         let guarded = Guarded::call(ctx.clone(), move || inner.call(req));
@@ -301,11 +333,10 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
             param: param.map(Into::into),
         };
         let (head, _old) = res.into_parts();
-        let rendered = rejection::render_rejection(&rejection);
-        let extra = rendered.headers();
-        let mut res = head.set_body(BoxBody::new(rendered.body));
+        let mut rendered = rejection::render_rejection(&rejection);
+        let mut res = head.set_body(BoxBody::new(std::mem::take(&mut rendered.body)));
         *res.status_mut() = convert_status(rendered.status);
-        set_error_headers(res.headers_mut(), extra);
+        set_error_headers(res.headers_mut(), &rendered);
         res
     };
     info.set_request_id(res.headers_mut());
@@ -367,12 +398,13 @@ async fn finish<B: MessageBody + 'static>(
         text: Some(text.as_str()),
         param: param.map(Into::into),
     };
-    let rendered = ctx.scope(|| rejection::render_rejection(&rejection));
-    let extra = rendered.headers();
+    let mut rendered = ctx.scope(|| rejection::render_rejection(&rejection));
     let new_status = convert_status(rendered.status);
-    let mut response = response.set_body(EitherBody::right(BoxBody::new(rendered.body)));
+    let mut response = response.set_body(EitherBody::right(BoxBody::new(std::mem::take(
+        &mut rendered.body,
+    ))));
     *response.status_mut() = new_status;
-    set_error_headers(response.headers_mut(), extra);
+    set_error_headers(response.headers_mut(), &rendered);
     ServiceResponse::new(req, response)
 }
 

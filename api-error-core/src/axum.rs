@@ -51,12 +51,13 @@ use http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use pin_project_lite::pin_project;
 
 pub use crate::request_id::{RequestId, RequestIdMissing};
+use crate::web::accept;
 use crate::web::context::{self, RequestContext};
 use crate::web::guard::Guarded;
 use crate::web::params;
 use crate::web::rejection::{self, Rejection};
 use crate::web::response::{self, Rendered, RenderedHere};
-use crate::ApiError;
+use crate::{ApiError, ErrorFormat, WireFormat};
 
 /// Implements `IntoResponse` for a type; emitted by `__integrations!`.
 #[doc(hidden)]
@@ -84,15 +85,14 @@ pub(crate) fn error_response(err: &dyn ApiError) -> Response {
 response::header_glue!(http::header);
 
 /// A response from rendered parts, on `base` (the replaced response's head) if given.
-fn build(rendered: Rendered, base: Option<http::response::Parts>) -> Response {
-    let extra = rendered.headers();
-    let body = Body::from(rendered.body);
+fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Response {
+    let body = Body::from(std::mem::take(&mut rendered.body));
     let mut res = match base {
         Some(parts) => Response::from_parts(parts, body),
         None => Response::new(body),
     };
     *res.status_mut() = rendered.status;
-    set_error_headers(res.headers_mut(), extra);
+    set_error_headers(res.headers_mut(), &rendered);
     res
 }
 
@@ -141,6 +141,7 @@ pub struct ApiErrorLayer {
 #[derive(Clone, Debug)]
 struct Config {
     header: HeaderName,
+    format: ErrorFormat,
 }
 
 impl ApiErrorLayer {
@@ -149,8 +150,30 @@ impl ApiErrorLayer {
         ApiErrorLayer {
             config: Arc::new(Config {
                 header: HeaderName::from_static("x-request-id"),
+                format: ErrorFormat::FLAT,
             }),
         }
+    }
+
+    /// Renders every error in `format` instead of the flat body: derived errors, the
+    /// framework's rejections, 404/405 and panics alike (see [`WireFormat`]). A request whose
+    /// `Accept` header prefers `application/problem+json` over `application/json` gets
+    /// [`WireFormat::Problem`] whatever is configured here.
+    #[must_use]
+    pub fn wire_format(mut self, format: WireFormat) -> Self {
+        let config = Arc::make_mut(&mut self.config);
+        config.format = config.format.with_wire(format);
+        self
+    }
+
+    /// Problem `type`s become `base` followed by the error's code
+    /// (`https://docs.example.com/errors/resource_missing`) instead of `about:blank`; see
+    /// [`ErrorFormat::problem_type_base`].
+    #[must_use]
+    pub fn problem_type_base(mut self, base: impl AsRef<str>) -> Self {
+        let config = Arc::make_mut(&mut self.config);
+        config.format = config.format.clone().problem_type_base(base);
+        self
     }
 
     /// Reads and writes the request id in `name` instead of `x-request-id`.
@@ -228,6 +251,7 @@ where
         let header_value = header_value
             .or_else(|| HeaderValue::from_str(id.as_str()).ok())
             .unwrap_or(HeaderValue::from_static(""));
+        let format = negotiate(&self.config.format, req.headers().get(http::header::ACCEPT));
         let info = RequestInfo {
             method: req.method().clone(),
             uri: req.uri().clone(),
@@ -237,7 +261,7 @@ where
         };
         let inner = &mut self.inner;
         ResponseFuture {
-            inner: Guarded::call(RequestContext::new(id), || inner.call(req)),
+            inner: Guarded::call(RequestContext::new(id, format), || inner.call(req)),
             info: Some(info),
             reading: None,
         }
@@ -277,7 +301,7 @@ where
         let ctx = match ctx {
             Some(ctx) => ctx,
             None => {
-                fallback = RequestContext::new(RequestId::generate());
+                fallback = RequestContext::new(RequestId::generate(), ErrorFormat::FLAT);
                 &fallback
             }
         };
@@ -340,6 +364,16 @@ fn finish(mut res: Response, info: RequestInfo, ctx: &RequestContext) -> Finish 
             .unwrap_or_default();
         ctx.scope(|| replace(parts, &String::from_utf8_lossy(&bytes), &info))
     }))
+}
+
+/// The configured format, or problem details for a request whose `Accept` prefers them.
+fn negotiate(configured: &ErrorFormat, accept: Option<&HeaderValue>) -> ErrorFormat {
+    match accept {
+        Some(v) if accept::prefers_problem(v.as_bytes()) => {
+            configured.with_wire(WireFormat::Problem)
+        }
+        _ => configured.clone(),
+    }
 }
 
 /// The standard body for a framework's (or a handler's bare) error response.

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::ErrorBody;
+use crate::format::{Fields, Param, Text};
+use crate::{ErrorBody, ErrorFormat};
 
 /// An error that renders as the standard HTTP error body.
 ///
@@ -90,21 +91,43 @@ pub trait ApiError: std::error::Error {
         }
     }
 
-    /// Appends the body, with `request_id`, to `out` as compact JSON.
+    /// Headers every response of this error carries, as `(lowercase name, value)`: what
+    /// HTTP requires of some statuses (RFC 9110: a 401 sends `WWW-Authenticate`). The derive
+    /// fills it from `#[api_error(header("name", "value"))]`; empty by default.
+    fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
+    /// Appends the body, with `request_id`, to `out` as compact JSON in the flat format.
     ///
-    /// The provided implementation renders [`to_body`](ApiError::to_body); the output is
-    /// byte-identical to `serde_json::to_writer(out, &body)`. The derive overrides it with
-    /// serialization generated at compile time that allocates nothing but `out`.
+    /// The output is byte-identical to `serde_json::to_writer(out, &body)` of
+    /// [`to_body`](ApiError::to_body) with the request id set. Provided: it is
+    /// [`write_body`](ApiError::write_body) in [`ErrorFormat::FLAT`].
     fn write_json(&self, request_id: Option<&str>, out: &mut Vec<u8>) {
+        self.write_body(&ErrorFormat::FLAT, request_id, out);
+    }
+
+    /// Appends the body, with `request_id`, to `out` in `format` (flat, enveloped or RFC
+    /// 9457 problem; see [`WireFormat`](crate::WireFormat)).
+    ///
+    /// The provided implementation renders [`to_body`](ApiError::to_body). The derive
+    /// overrides it with serialization generated at compile time: static parts are copied
+    /// pre-rendered, dynamic parts escaped straight into `out`, nothing else allocated.
+    fn write_body(&self, format: &ErrorFormat, request_id: Option<&str>, out: &mut Vec<u8>) {
         let body = self.to_body();
-        crate::json::write_body(
-            out,
-            &body.message,
-            &body.r#type,
-            &body.code,
-            body.param.as_deref(),
+        let param = match &body.param {
+            Some(p) => Param::Text(Text::Raw(p)),
+            None => Param::Json("null"),
+        };
+        let fields = Fields {
+            status: self.status(),
+            message: Text::Raw(&body.message),
+            error_type: Text::Raw(&body.r#type),
+            code: Text::Raw(&body.code),
+            param,
             request_id,
-        );
+        };
+        crate::format::write_fields(format, &fields, out);
     }
 }
 
@@ -133,7 +156,13 @@ impl<T: ApiError + ?Sized> ApiError for &T {
     fn to_body(&self) -> ErrorBody<'_> {
         (**self).to_body()
     }
+    fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        (**self).headers()
+    }
     fn write_json(&self, request_id: Option<&str>, out: &mut Vec<u8>) {
         (**self).write_json(request_id, out);
+    }
+    fn write_body(&self, format: &ErrorFormat, request_id: Option<&str>, out: &mut Vec<u8>) {
+        (**self).write_body(format, request_id, out);
     }
 }

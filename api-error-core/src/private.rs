@@ -8,13 +8,17 @@ use std::time::Duration;
 pub use core;
 pub use http;
 pub use http::StatusCode;
+
+pub use crate::ErrorFormat;
 pub use serde;
 pub use serde_json;
 pub use std;
 
 use crate::catalog::CatalogEntry;
+use crate::format::{write_fields, Fields, Param, Text};
 use crate::json;
 use crate::ApiError;
+use crate::WireFormat;
 
 /// Everything static about one variant, computed at compile time by the derive. Every field
 /// is a plain literal (no `Option`, no enum, no `const fn` call): the derive emits one per
@@ -44,6 +48,8 @@ pub struct Meta {
     pub json_tail: &'static str,
     /// Whether a field gives the param (rendered between `json_tail` and the request id).
     pub param_field: bool,
+    /// `#[api_error(header("name", "value"))]`: lowercase names, checked values.
+    pub headers: &'static [(&'static str, &'static str)],
 }
 
 impl Meta {
@@ -101,6 +107,14 @@ impl Resolved<'_> {
     }
 
     #[inline]
+    pub fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Resolved::Static(m) => m.headers,
+            Resolved::Inner(e) => e.headers(),
+        }
+    }
+
+    #[inline]
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Resolved::Static(_) => None,
@@ -127,14 +141,20 @@ impl<'a> Resolved<'a> {
         }
     }
 
-    /// `write_json` of a variant without a format string or param field.
-    pub fn write_json(self, this: &dyn Display, request_id: Option<&str>, out: &mut Vec<u8>) {
+    /// `write_body` of a variant without a format string or param field.
+    pub fn write_body(
+        self,
+        this: &dyn Display,
+        format: &ErrorFormat,
+        request_id: Option<&str>,
+        out: &mut Vec<u8>,
+    ) {
         match self {
             Resolved::Static(m) => {
                 let message: Option<&dyn Display> = (!m.literal).then_some(this);
-                write_json(m, out, request_id, message, None);
+                write_body(m, format, out, request_id, message, None);
             }
-            Resolved::Inner(e) => e.write_json(request_id, out),
+            Resolved::Inner(e) => e.write_body(format, request_id, out),
         }
     }
 }
@@ -146,9 +166,61 @@ pub fn inner<T: ApiError>(e: &T) -> Resolved<'_> {
     Resolved::Inner(e)
 }
 
-/// Renders one variant's body: the static parts are pre-rendered JSON, `message` (when not
-/// a literal) and `param` (when a field gives it) are escaped straight into `out`.
-pub fn write_json(
+/// Renders one variant's body in `format`: the static parts are pre-rendered JSON, copied
+/// as they are; `message` (when not a literal) and `param` (when a field gives it) are
+/// escaped straight into `out`.
+pub fn write_body(
+    meta: &Meta,
+    format: &ErrorFormat,
+    out: &mut Vec<u8>,
+    request_id: Option<&str>,
+    message: Option<&dyn Display>,
+    param: Option<ParamValue<'_>>,
+) {
+    match format.wire_format() {
+        WireFormat::Flat => write_flat(meta, out, request_id, message, param),
+        WireFormat::Enveloped => {
+            out.extend_from_slice(b"{\"error\":");
+            write_flat(meta, out, request_id, message, param);
+            out.push(b'}');
+        }
+        WireFormat::Problem => {
+            // The pieces of the pre-rendered flat body, sliced, never escaped again:
+            // `{"message":"<message>` and `","type":"T","code":"C","param":<param>,"request_id":`.
+            const HEAD: usize = "{\"message\":\"".len();
+            let text = match message {
+                Some(m) => Text::Display(m),
+                None => Text::Escaped(meta.json_head.get(HEAD..).unwrap_or_default()),
+            };
+            let param = if meta.param_field {
+                match param {
+                    Some(ParamValue::Str(s)) => Param::Text(Text::Raw(s)),
+                    Some(ParamValue::Display(d)) => Param::Text(Text::Display(d)),
+                    None => Param::Json("null"),
+                }
+            } else {
+                // Type and code are snake_case: escaping leaves them as they are.
+                let start = "\",\"type\":\"\",\"code\":\"\",\"param\":".len()
+                    + meta.error_type.len()
+                    + meta.code.len();
+                let end = meta.json_tail.len() - ",\"request_id\":".len().min(meta.json_tail.len());
+                Param::Json(meta.json_tail.get(start..end).unwrap_or("null"))
+            };
+            let fields = Fields {
+                status: meta.status(),
+                message: text,
+                error_type: Text::Escaped(meta.error_type),
+                code: Text::Escaped(meta.code),
+                param,
+                request_id,
+            };
+            write_fields(format, &fields, out);
+        }
+    }
+}
+
+/// The flat body: the pre-rendered head and tail around the dynamic parts.
+fn write_flat(
     meta: &Meta,
     out: &mut Vec<u8>,
     request_id: Option<&str>,

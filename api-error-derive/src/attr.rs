@@ -29,6 +29,9 @@ pub struct Attrs {
     pub retryable: Option<LitBool>,
     pub transparent: Option<Span>,
     pub expose: Option<Span>,
+    /// `#[api_error(header("name", "value"))]`, any number, in order: (lowercased name,
+    /// value).
+    pub headers: Vec<(String, String)>,
     /// Container: `#[api_error(no_integrations)]`.
     pub no_integrations: Option<Span>,
     /// Field position: `#[api_error(param)]`.
@@ -75,7 +78,8 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
                 cx.error_at(span, unknown_key_message(&name, pos));
                 return skip_value(meta.input);
             };
-            if out.seen(key) {
+            // `header(...)` may repeat: one per header.
+            if out.seen(key) && key != HEADER {
                 cx.error_at(
                     span,
                     format!("duplicate api_error attribute `{key}`; remove one of them"),
@@ -165,6 +169,8 @@ fn parse_value(
             out.expose = Some(key_span);
             flag_only(cx, input, key)
         }
+        // #[api_error(header("WWW-Authenticate", "Bearer realm=\"api\""))]
+        HEADER => parse_header(cx, out, input, key_span),
         // #[api_error(no_integrations)] on an enum or struct
         NO_INTEGRATIONS => {
             out.no_integrations = Some(key_span);
@@ -235,6 +241,73 @@ fn parse_str(
         format!("expected a string literal: `{key} = {example}`"),
     );
     Ok(None)
+}
+
+/// `header("name", "value")`: a static header every response of the variant carries. The
+/// name must be an RFC 9110 token, the value visible ASCII, spaces and tabs (no line breaks),
+/// so the integrations can send both without a run-time check.
+fn parse_header(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) -> syn::Result<()> {
+    const EXAMPLE: &str = "`header(\"WWW-Authenticate\", \"Bearer realm=\\\"api\\\"\")`";
+    if !input.peek(syn::token::Paren) {
+        cx.error_at(
+            key_span,
+            format!("expected a header name and value: {EXAMPLE}"),
+        );
+        return skip_value(input);
+    }
+    let content;
+    syn::parenthesized!(content in input);
+    let parsed = (|| -> syn::Result<(LitStr, LitStr)> {
+        let name: LitStr = content.parse()?;
+        content.parse::<Token![,]>()?;
+        let value: LitStr = content.parse()?;
+        let _ = content.parse::<Option<Token![,]>>()?;
+        if !content.is_empty() {
+            return Err(content.error("unexpected tokens after the header value"));
+        }
+        Ok((name, value))
+    })();
+    let (name, value) = match parsed {
+        Ok(pair) => pair,
+        Err(err) => {
+            cx.error_at(
+                err.span(),
+                format!("expected a header name and value: {EXAMPLE}"),
+            );
+            return Ok(());
+        }
+    };
+    let n = name.value();
+    let is_tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if n.is_empty() || !n.chars().all(is_tchar) {
+        cx.error_spanned_by(
+            &name,
+            format!("`{n}` is not a valid header name; use letters, digits and `-` (RFC 9110 token characters), like {EXAMPLE}"),
+        );
+        return Ok(());
+    }
+    let v = value.value();
+    let visible = |c: char| c == ' ' || c == '\t' || ('!'..='~').contains(&c);
+    if !v.chars().all(visible) || v.starts_with([' ', '\t']) || v.ends_with([' ', '\t']) {
+        cx.error_spanned_by(
+            &value,
+            "header value must be visible ASCII, with spaces or tabs only between words (no line breaks, control or non-ASCII characters)",
+        );
+        return Ok(());
+    }
+    let lower = n.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "content-type" | "content-length" | "x-should-retry" | "retry-after" | "retry-after-ms"
+    ) {
+        cx.error_spanned_by(
+            &name,
+            format!("`{n}` is set by the integrations from the error itself; remove it (use `retry_after` on a field for a delay)"),
+        );
+        return Ok(());
+    }
+    out.headers.push((lower, v));
+    Ok(())
 }
 
 /// `status = 404`, `status = NOT_FOUND`, `status = StatusCode::NOT_FOUND`.

@@ -39,6 +39,8 @@ struct Plan<'a> {
     retry_after: Option<&'a Field<'a>>,
     retryable: bool,
     transparent: Option<&'a Field<'a>>,
+    /// Static headers: the container's, then the variant's (which win on the same name).
+    headers: Vec<(String, String)>,
 }
 
 fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
@@ -111,6 +113,15 @@ fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
                     .or(d.retryable.as_ref())
                     .map_or_else(|| default_retryable(status), |b| b.value),
                 transparent,
+                headers: {
+                    let own = &a.headers;
+                    d.headers
+                        .iter()
+                        .filter(|(n, _)| !own.iter().any(|(m, _)| m == n))
+                        .chain(own)
+                        .cloned()
+                        .collect()
+                },
             }
         })
         .collect()
@@ -236,6 +247,16 @@ pub fn derive(input: &Input) -> TokenStream {
         quote!(__resolve(self).param()),
     );
 
+    let has_headers = plans
+        .iter()
+        .any(|p| !p.headers.is_empty() || p.transparent.is_some());
+    let headers = has_headers.then(|| {
+        quote! {
+            #[inline]
+            fn headers(&self) -> &'static [(&'static str, &'static str)] { __resolve(self).headers() }
+        }
+    });
+
     let has_retry = plans
         .iter()
         .any(|p| p.retry_after.is_some() || p.transparent.is_some());
@@ -287,10 +308,10 @@ pub fn derive(input: &Input) -> TokenStream {
                 None => quote!(::core::option::Option::None),
             };
             Some(quote! {
-                #pat => ::api_error_core::__private::write_json(&__API_ERROR_META[#i], out, request_id, #message, #param),
+                #pat => ::api_error_core::__private::write_body(&__API_ERROR_META[#i], format, out, request_id, #message, #param),
             })
         },
-        quote!(__resolve(self).write_json(self, request_id, out)),
+        quote!(__resolve(self).write_body(self, format, request_id, out)),
     );
 
     // The catalog: descriptor ranges in order, inner catalogs spliced in for transparent.
@@ -351,9 +372,10 @@ pub fn derive(input: &Input) -> TokenStream {
                 fn message(&self) -> ::std::borrow::Cow<'_, str> { #message }
                 fn param(&self) -> ::core::option::Option<::std::borrow::Cow<'_, str>> { #param }
                 #retry_after
+                #headers
                 #[inline]
                 fn is_retryable(&self) -> bool { __resolve(self).is_retryable() }
-                fn write_json(&self, request_id: ::core::option::Option<&str>, out: &mut ::std::vec::Vec<u8>) { #write_json }
+                fn write_body(&self, format: &::api_error_core::__private::ErrorFormat, request_id: ::core::option::Option<&str>, out: &mut ::std::vec::Vec<u8>) { #write_json }
             }
 
             #[automatically_derived]
@@ -503,6 +525,7 @@ fn meta(p: &Plan) -> TokenStream {
     let doc = &p.v.doc;
     let retryable = p.retryable;
     let param_field = p.param_field.is_some();
+    let header_pairs = p.headers.iter().map(|(n, v)| quote!((#n, #v)));
     // Only literals: no paths to resolve, no const fn to evaluate, per variant.
     quote! {
         __ApiErrorMeta {
@@ -518,6 +541,7 @@ fn meta(p: &Plan) -> TokenStream {
             json_head: #head,
             json_tail: #tail,
             param_field: #param_field,
+            headers: &[#(#header_pairs),*],
         }
     }
 }

@@ -11,6 +11,7 @@ pub const TRANSPARENT: &str = "transparent";
 pub const EXPOSE: &str = "expose";
 pub const RETRY_AFTER: &str = "retry_after";
 pub const NO_INTEGRATIONS: &str = "no_integrations";
+pub const HEADER: &str = "header";
 
 /// Every key, wherever it is allowed.
 pub const ALL: &[&str] = &[
@@ -22,6 +23,7 @@ pub const ALL: &[&str] = &[
     RETRYABLE,
     TRANSPARENT,
     EXPOSE,
+    HEADER,
     NO_INTEGRATIONS,
     RETRY_AFTER,
 ];
@@ -36,6 +38,7 @@ const VARIANT_KEYS: &[&str] = &[
     RETRYABLE,
     TRANSPARENT,
     EXPOSE,
+    HEADER,
 ];
 
 /// The keys of a struct: its own single variant's, and the container-only ones.
@@ -48,6 +51,7 @@ const STRUCT_KEYS: &[&str] = &[
     RETRYABLE,
     TRANSPARENT,
     EXPOSE,
+    HEADER,
     NO_INTEGRATIONS,
 ];
 
@@ -67,7 +71,7 @@ pub enum Position {
 impl Position {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            Position::Enum => &[STATUS, TYPE, MESSAGE, RETRYABLE, NO_INTEGRATIONS],
+            Position::Enum => &[STATUS, TYPE, MESSAGE, RETRYABLE, HEADER, NO_INTEGRATIONS],
             Position::Struct => STRUCT_KEYS,
             Position::Variant => VARIANT_KEYS,
             Position::Field => &[PARAM, RETRY_AFTER],

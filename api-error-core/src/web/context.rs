@@ -13,22 +13,26 @@
 use std::cell::Cell;
 
 use crate::request_id::RequestId;
+use crate::ErrorFormat;
 
 /// Per-request values rendering reads.
 #[derive(Clone)]
 pub(crate) struct RequestContext {
     pub id: RequestId,
+    /// The format errors of this request are rendered in (configured, or negotiated).
+    pub format: ErrorFormat,
     #[cfg(feature = "tracing")]
     pub span: tracing::Span,
 }
 
 impl RequestContext {
     /// The context of the request with this id; with `tracing`, a `request` span carrying it.
-    pub fn new(id: RequestId) -> RequestContext {
+    pub fn new(id: RequestId, format: ErrorFormat) -> RequestContext {
         RequestContext {
             #[cfg(feature = "tracing")]
             span: crate::log::request_span(id.as_str()),
             id,
+            format,
         }
     }
 
@@ -91,15 +95,23 @@ impl Drop for Restore<'_> {
 
 /// The id of the request being handled on this thread, if any.
 pub(crate) fn current_request_id() -> Option<RequestId> {
-    CURRENT
-        .try_with(|c| {
-            let ctx = c.take();
-            let id = ctx.as_ref().map(|ctx| ctx.id.clone());
-            c.set(ctx);
-            id
-        })
-        .ok()
-        .flatten()
+    with_current(|ctx| ctx.map(|ctx| ctx.id.clone()))
+}
+
+/// The id and format of the request being handled on this thread: none and flat outside
+/// any request.
+pub(crate) fn current() -> (Option<RequestId>, ErrorFormat) {
+    with_current(|ctx| match ctx {
+        Some(ctx) => (Some(ctx.id.clone()), ctx.format.clone()),
+        None => (None, ErrorFormat::FLAT),
+    })
+}
+
+fn with_current<R>(f: impl FnOnce(Option<&RequestContext>) -> R) -> R {
+    let ctx = CURRENT.try_with(Cell::take).ok().flatten();
+    let out = f(ctx.as_ref());
+    let _ = CURRENT.try_with(|c| c.set(ctx));
+    out
 }
 
 #[cfg(test)]
@@ -109,8 +121,8 @@ mod tests {
     #[test]
     fn scoped_and_restored() {
         assert!(current_request_id().is_none());
-        let outer = RequestContext::new(RequestId::generate());
-        let inner = RequestContext::new(RequestId::generate());
+        let outer = RequestContext::new(RequestId::generate(), ErrorFormat::FLAT);
+        let inner = RequestContext::new(RequestId::generate(), ErrorFormat::FLAT);
         outer.scope(|| {
             assert_eq!(current_request_id().as_ref(), Some(&outer.id));
             inner.scope(|| assert_eq!(current_request_id().as_ref(), Some(&inner.id)));

@@ -9,6 +9,7 @@ use http::StatusCode;
 
 use super::context;
 use super::response::Rendered;
+use crate::format::{write_fields, Fields, Param, Text};
 use crate::status;
 
 /// How much of a framework's error text is read (bytes of body) and sent (characters).
@@ -41,18 +42,25 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
     };
     #[cfg(feature = "tracing")]
     crate::log::rejection(status, rejection.code, text.unwrap_or(&message));
-    let id = context::current_request_id();
-    let mut body = Vec::with_capacity(160);
-    crate::json::write_body(
-        &mut body,
-        &message,
-        status::default_type(status),
-        rejection.code,
-        rejection.param.as_deref(),
-        id.as_ref().map(|id| id.as_str()),
-    );
+    let (id, format) = context::current();
+    let param = match rejection.param.as_deref() {
+        Some(p) => Param::Text(Text::Raw(p)),
+        None => Param::Json("null"),
+    };
+    let fields = Fields {
+        status,
+        message: Text::Raw(&message),
+        error_type: Text::Escaped(status::default_type(status)),
+        code: Text::Escaped(rejection.code),
+        param,
+        request_id: id.as_ref().map(|id| id.as_str()),
+    };
+    let mut body = Vec::with_capacity(192);
+    write_fields(&format, &fields, &mut body);
     Rendered {
         status,
+        content_type: format.content_type(),
+        extra: &[],
         retryable: status::is_retryable(status),
         retry_after: None,
         body,

@@ -10,6 +10,9 @@ use crate::ApiError;
 /// Status, headers and body of one error response (the request-id header is the caller's).
 pub(crate) struct Rendered {
     pub status: StatusCode,
+    pub content_type: &'static str,
+    /// The error's own static headers (`WWW-Authenticate`, ...).
+    pub extra: &'static [(&'static str, &'static str)],
     pub retryable: bool,
     pub retry_after: Option<Duration>,
     pub body: Vec<u8>,
@@ -22,7 +25,6 @@ pub(crate) enum HeaderVal {
     Int(u64),
 }
 
-pub(crate) const CONTENT_TYPE_JSON: &str = "application/json";
 pub(crate) const X_SHOULD_RETRY: &str = "x-should-retry";
 pub(crate) const RETRY_AFTER: &str = "retry-after";
 pub(crate) const RETRY_AFTER_MS: &str = "retry-after-ms";
@@ -45,12 +47,16 @@ pub(crate) struct RenderedHere;
 
 impl Rendered {
     /// `content-type` is sent by the caller; these are the others, in order.
-    pub fn headers(&self) -> impl Iterator<Item = (&'static str, HeaderVal)> {
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, HeaderVal)> + use<> {
         let retry = HeaderVal::Static(if self.retryable { "true" } else { "false" });
         let (secs, ms) = match self.retry_after {
             Some(d) => (Some(ceil_secs(d)), Some(ceil_millis(d))),
             None => (None, None),
         };
+        let extra = self
+            .extra
+            .iter()
+            .map(|&(name, value)| (name, HeaderVal::Static(value)));
         [
             Some((X_SHOULD_RETRY, retry)),
             secs.map(|s| (RETRY_AFTER, HeaderVal::Int(s))),
@@ -58,6 +64,7 @@ impl Rendered {
         ]
         .into_iter()
         .flatten()
+        .chain(extra)
     }
 }
 
@@ -69,17 +76,19 @@ fn ceil_millis(d: Duration) -> u64 {
     u64::try_from(d.as_nanos().div_ceil(1_000_000)).unwrap_or(u64::MAX)
 }
 
-/// Renders `err` with the current request's id (none outside a request), and logs it when
-/// the `tracing` feature is on.
+/// Renders `err` with the current request's id and format (none and flat outside a
+/// request), and logs it when the `tracing` feature is on.
 pub(crate) fn render(err: &dyn ApiError) -> Rendered {
     let status = err.status();
     #[cfg(feature = "tracing")]
     crate::log::rendered(err, status);
-    let id = context::current_request_id();
-    let mut body = Vec::with_capacity(160);
-    err.write_json(id.as_ref().map(|id| id.as_str()), &mut body);
+    let (id, format) = context::current();
+    let mut body = Vec::with_capacity(192);
+    err.write_body(&format, id.as_ref().map(|id| id.as_str()), &mut body);
     Rendered {
         status,
+        content_type: format.content_type(),
+        extra: err.headers(),
         retryable: err.is_retryable(),
         retry_after: err.retry_after(),
         body,
@@ -103,16 +112,16 @@ macro_rules! header_glue {
         /// rendered headers.
         fn set_error_headers(
             headers: &mut $($header)::+::HeaderMap,
-            rendered_headers: impl Iterator<Item = (&'static str, $crate::web::response::HeaderVal)>,
+            rendered: &$crate::web::response::Rendered,
         ) {
             for name in $crate::web::response::BODY_HEADERS {
                 headers.remove(name);
             }
             headers.insert(
                 $($header)::+::CONTENT_TYPE,
-                $($header)::+::HeaderValue::from_static($crate::web::response::CONTENT_TYPE_JSON),
+                $($header)::+::HeaderValue::from_static(rendered.content_type),
             );
-            for (name, value) in rendered_headers {
+            for (name, value) in rendered.headers() {
                 headers.insert($($header)::+::HeaderName::from_static(name), header_value(value));
             }
         }

@@ -1,0 +1,317 @@
+//! Wire formats: the same error as the flat body of SPEC §3, wrapped as OpenAI's
+//! `{"error":{...}}`, or as RFC 9457 `application/problem+json`.
+//!
+//! Every format is written straight into a byte buffer, without serde_json: static parts
+//! (pre-rendered by the derive) are copied as they are, dynamic ones escaped in place.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::StatusCode;
+
+use crate::json;
+use crate::ApiError;
+
+/// The shape of an error body on the wire.
+///
+/// | format | `content-type` | body |
+/// |---|---|---|
+/// | [`Flat`](WireFormat::Flat) (default) | `application/json` | `{"message":…,"type":…,"code":…,"param":…,"request_id":…}` |
+/// | [`Enveloped`](WireFormat::Enveloped) | `application/json` | `{"error":{…the flat object…}}`, as the OpenAI API sends it |
+/// | [`Problem`](WireFormat::Problem) | `application/problem+json` | RFC 9457: `type`, `title`, `status`, `detail`, then `code`, `param`, `request_id`, `errors` (when present) and `error_type` |
+///
+/// A problem's `type` is a URI: the configured base joined with the code
+/// (`https://docs.example.com/errors/resource_missing`, see
+/// [`ErrorFormat::problem_type_base`]), or `about:blank` when no base is set. Its `title`
+/// is the status's reason phrase, `detail` the public message, and the extension member
+/// `error_type` carries the flat body's `type` (the category), so a client rebuilds the flat
+/// body exactly. 5xx are redacted the same way in every format. There is no `instance`: the
+/// `request_id` member identifies the occurrence without echoing a URL that may carry
+/// identifiers.
+///
+/// ```
+/// use api_error_core::{ApiError, WireFormat};
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// #[error("No such customer: {id}")]
+/// #[api_error(status = 404, code = "resource_missing", param = "customer")]
+/// struct CustomerNotFound { id: String }
+///
+/// let err = CustomerNotFound { id: "cus_1".into() };
+/// let mut out = Vec::new();
+/// WireFormat::Enveloped.write(&err, Some("req_1"), &mut out);
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     r#"{"error":{"message":"No such customer: cus_1","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_1"}}"#
+/// );
+///
+/// let mut out = Vec::new();
+/// WireFormat::Problem.write(&err, Some("req_1"), &mut out);
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     r#"{"type":"about:blank","title":"Not Found","status":404,"detail":"No such customer: cus_1","code":"resource_missing","param":"customer","request_id":"req_1","error_type":"not_found_error"}"#
+/// );
+/// assert_eq!(WireFormat::Problem.content_type(), "application/problem+json");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum WireFormat {
+    /// The standard body of SPEC §3.
+    #[default]
+    Flat,
+    /// `{"error":{…the flat object…}}`.
+    Enveloped,
+    /// RFC 9457 problem details.
+    Problem,
+}
+
+/// `application/json`.
+pub(crate) const JSON: &str = "application/json";
+/// `application/problem+json`.
+pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
+/// The problem member that carries the flat body's `type`.
+pub const PROBLEM_ERROR_TYPE_MEMBER: &str = "error_type";
+
+impl WireFormat {
+    /// The `content-type` a body in this format is sent with.
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            WireFormat::Flat | WireFormat::Enveloped => JSON,
+            WireFormat::Problem => PROBLEM_JSON,
+        }
+    }
+
+    /// Appends `err`'s body in this format (a problem's `type` is `about:blank`; use an
+    /// [`ErrorFormat`] for a type base). Byte-identical to what the integrations send.
+    pub fn write(self, err: &dyn ApiError, request_id: Option<&str>, out: &mut Vec<u8>) {
+        ErrorFormat::new(self).write(err, request_id, out);
+    }
+}
+
+/// A [`WireFormat`] with its settings: what the integrations render every error with, and a
+/// way to render any [`ApiError`] exactly as they do (tests, other frameworks).
+///
+/// ```
+/// use api_error_core::{ApiError, ErrorFormat, WireFormat};
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// #[error("database down")]
+/// #[api_error(status = 503, code = "database_unavailable")]
+/// struct Down;
+///
+/// let format = ErrorFormat::new(WireFormat::Problem)
+///     .problem_type_base("https://docs.example.com/errors/");
+/// let mut out = Vec::new();
+/// format.write(&Down, None, &mut out);
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     r#"{"type":"https://docs.example.com/errors/database_unavailable","title":"Service Unavailable","status":503,"detail":"The service is temporarily unavailable.","code":"database_unavailable","param":null,"request_id":null,"error_type":"api_error"}"#
+/// );
+/// assert_eq!(format.content_type(), "application/problem+json");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ErrorFormat {
+    wire: WireFormat,
+    /// The problem type base, JSON-escaped once when set.
+    type_base: Option<Arc<str>>,
+}
+
+impl ErrorFormat {
+    /// The flat format of SPEC §3.
+    pub const FLAT: ErrorFormat = ErrorFormat {
+        wire: WireFormat::Flat,
+        type_base: None,
+    };
+
+    /// `wire` without a problem type base.
+    pub const fn new(wire: WireFormat) -> ErrorFormat {
+        ErrorFormat {
+            wire,
+            type_base: None,
+        }
+    }
+
+    /// Problem `type`s become `base` followed by the error's code
+    /// (`https://docs.example.com/errors/` + `resource_missing`) instead of `about:blank`.
+    /// Nothing is inserted between them: end the base with `/` (or `#`) as your URLs need.
+    #[must_use]
+    pub fn problem_type_base(mut self, base: impl AsRef<str>) -> ErrorFormat {
+        let mut escaped = Vec::with_capacity(base.as_ref().len());
+        json::escape_into(&mut escaped, base.as_ref());
+        self.type_base = Some(Arc::from(String::from_utf8_lossy(&escaped)));
+        self
+    }
+
+    /// The same settings in another wire format (the integrations' `Accept` negotiation).
+    #[must_use]
+    #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+    pub(crate) fn with_wire(&self, wire: WireFormat) -> ErrorFormat {
+        ErrorFormat {
+            wire,
+            type_base: self.type_base.clone(),
+        }
+    }
+
+    /// The wire format.
+    pub fn wire_format(&self) -> WireFormat {
+        self.wire
+    }
+
+    /// The `content-type` a body in this format is sent with.
+    pub fn content_type(&self) -> &'static str {
+        self.wire.content_type()
+    }
+
+    /// Appends `err`'s body in this format: byte-identical to what `ApiErrorLayer` and
+    /// `ApiErrorMiddleware` send.
+    pub fn write(&self, err: &dyn ApiError, request_id: Option<&str>, out: &mut Vec<u8>) {
+        err.write_body(self, request_id, out);
+    }
+}
+
+impl From<WireFormat> for ErrorFormat {
+    fn from(wire: WireFormat) -> ErrorFormat {
+        ErrorFormat::new(wire)
+    }
+}
+
+/// A string of a body: already JSON-escaped (static parts the derive rendered, snake_case
+/// codes), or text to escape on the way out.
+#[derive(Clone, Copy)]
+pub(crate) enum Text<'a> {
+    Escaped(&'a str),
+    Raw(&'a str),
+    Display(&'a dyn fmt::Display),
+}
+
+impl Text<'_> {
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            Text::Escaped(s) => out.extend_from_slice(s.as_bytes()),
+            Text::Raw(s) => json::escape_into(out, s),
+            Text::Display(d) => json::escape_fmt(out, format_args!("{d}")),
+        }
+    }
+}
+
+/// A body's `param`.
+#[derive(Clone, Copy)]
+pub(crate) enum Param<'a> {
+    /// The JSON value as it goes out (`null` or `"customer"`, quotes included).
+    Json(&'a str),
+    /// A string to quote.
+    Text(Text<'a>),
+}
+
+impl Param<'_> {
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            Param::Json(s) => out.extend_from_slice(s.as_bytes()),
+            Param::Text(t) => {
+                out.push(b'"');
+                t.write(out);
+                out.push(b'"');
+            }
+        }
+    }
+}
+
+/// Everything a body says, in whichever format.
+pub(crate) struct Fields<'a> {
+    pub status: StatusCode,
+    pub message: Text<'a>,
+    pub error_type: Text<'a>,
+    pub code: Text<'a>,
+    pub param: Param<'a>,
+    pub request_id: Option<&'a str>,
+}
+
+/// Writes `fields` in `format`.
+pub(crate) fn write_fields(format: &ErrorFormat, fields: &Fields<'_>, out: &mut Vec<u8>) {
+    match format.wire {
+        WireFormat::Flat => write_flat(fields, out),
+        WireFormat::Enveloped => {
+            out.extend_from_slice(b"{\"error\":");
+            write_flat(fields, out);
+            out.push(b'}');
+        }
+        WireFormat::Problem => write_problem(format, fields, out),
+    }
+}
+
+fn write_flat(f: &Fields<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"message\":\"");
+    f.message.write(out);
+    out.extend_from_slice(b"\",\"type\":\"");
+    f.error_type.write(out);
+    out.extend_from_slice(b"\",\"code\":\"");
+    f.code.write(out);
+    out.extend_from_slice(b"\",\"param\":");
+    f.param.write(out);
+    out.extend_from_slice(b",\"request_id\":");
+    json::write_opt_string(out, f.request_id);
+    out.push(b'}');
+}
+
+fn write_problem(format: &ErrorFormat, f: &Fields<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"type\":\"");
+    match &format.type_base {
+        Some(base) => {
+            out.extend_from_slice(base.as_bytes());
+            f.code.write(out);
+        }
+        None => out.extend_from_slice(b"about:blank"),
+    }
+    out.extend_from_slice(b"\",\"title\":\"");
+    out.extend_from_slice(title(f.status).as_bytes());
+    out.extend_from_slice(b"\",\"status\":");
+    write_status(out, f.status);
+    out.extend_from_slice(b",\"detail\":\"");
+    f.message.write(out);
+    out.extend_from_slice(b"\",\"code\":\"");
+    f.code.write(out);
+    out.extend_from_slice(b"\",\"param\":");
+    f.param.write(out);
+    out.extend_from_slice(b",\"request_id\":");
+    json::write_opt_string(out, f.request_id);
+    out.extend_from_slice(b",\"error_type\":\"");
+    f.error_type.write(out);
+    out.extend_from_slice(b"\"}");
+}
+
+/// A problem's `title`: the status's reason phrase (plain ASCII, nothing to escape).
+pub(crate) fn title(status: StatusCode) -> &'static str {
+    status
+        .canonical_reason()
+        .unwrap_or(if status.is_server_error() {
+            "Server Error"
+        } else {
+            "Client Error"
+        })
+}
+
+/// The three digits of a status.
+fn write_status(out: &mut Vec<u8>, status: StatusCode) {
+    let n = status.as_u16();
+    out.extend_from_slice(&[
+        b'0' + (n / 100 % 10) as u8,
+        b'0' + (n / 10 % 10) as u8,
+        b'0' + (n % 10) as u8,
+    ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        assert_eq!(title(StatusCode::NOT_FOUND), "Not Found");
+        assert_eq!(
+            title(StatusCode::from_u16(499).unwrap_or_default()),
+            "Client Error"
+        );
+        let mut out = Vec::new();
+        write_status(&mut out, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(out, b"429");
+    }
+}

@@ -1,0 +1,116 @@
+//! `Accept` negotiation: a client that prefers `application/problem+json` gets problem
+//! details whatever format the layer or middleware was configured with.
+
+/// Whether an `Accept` header prefers `application/problem+json` over `application/json`
+/// (RFC 9110 §12.5.1: the most specific matching range gives each type its `q`; a type no
+/// range matches has `q=0`). Bounded: at most the first 2 KiB and 32 ranges are read.
+///
+/// `*/*` and `application/*` match both equally, so they never prefer either.
+pub(crate) fn prefers_problem(accept: &[u8]) -> bool {
+    // Fast path: without the word, no range can name problem+json.
+    let accept = accept.get(..accept.len().min(2048)).unwrap_or_default();
+    if !accept
+        .windows(7)
+        .any(|w| w.eq_ignore_ascii_case(b"problem"))
+    {
+        return false;
+    }
+    // (specificity, q) of the best match for each type: 3 exact, 2 `application/*`, 1 `*/*`.
+    let mut problem = (0u8, 0u16);
+    let mut json = (0u8, 0u16);
+    for range in accept.split(|&b| b == b',').take(32) {
+        let mut parts = range.split(|&b| b == b';');
+        let media = parts.next().unwrap_or_default().trim_ascii();
+        let mut q = 1000u16;
+        for param in parts {
+            let param = param.trim_ascii();
+            if let Some(v) = param
+                .strip_prefix(b"q=")
+                .or_else(|| param.strip_prefix(b"Q="))
+            {
+                q = parse_q(v.trim_ascii());
+            }
+        }
+        let specificity = |target: &[u8]| -> u8 {
+            if media.eq_ignore_ascii_case(target) {
+                3
+            } else if media.eq_ignore_ascii_case(b"application/*") {
+                2
+            } else if media == b"*/*" {
+                1
+            } else {
+                0
+            }
+        };
+        for (target, best) in [
+            (&b"application/problem+json"[..], &mut problem),
+            (&b"application/json"[..], &mut json),
+        ] {
+            let s = specificity(target);
+            if s > best.0 {
+                *best = (s, q);
+            }
+        }
+    }
+    problem.1 > json.1
+}
+
+/// A `q` value in thousandths (`0.5` is 500); malformed means 0.
+fn parse_q(v: &[u8]) -> u16 {
+    let mut parts = v.splitn(2, |&b| b == b'.');
+    let int = parts.next().unwrap_or_default();
+    let frac = parts.next().unwrap_or_default();
+    let whole = match int {
+        b"1" => return 1000,
+        b"0" | b"" => 0,
+        _ => return 0,
+    };
+    if frac.len() > 3 || !frac.iter().all(u8::is_ascii_digit) {
+        return 0;
+    }
+    let mut thousandths = 0u16;
+    for i in 0..3 {
+        thousandths = thousandths * 10 + frac.get(i).map_or(0, |d| u16::from(d - b'0'));
+    }
+    whole + thousandths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation() {
+        let p = |s: &str| prefers_problem(s.as_bytes());
+        assert!(p("application/problem+json"));
+        assert!(p("application/problem+json, application/json;q=0.9"));
+        assert!(p("application/json;q=0.5, application/problem+json"));
+        assert!(p("APPLICATION/PROBLEM+JSON"));
+        assert!(p("application/problem+json;q=0.8, */*;q=0.1"));
+        assert!(!p("application/json, application/problem+json;q=0.9"));
+        assert!(!p("application/json, application/problem+json"));
+        assert!(!p("*/*"));
+        assert!(!p("application/*"));
+        assert!(!p("application/problem+json;q=0, application/json"));
+        assert!(!p("application/problem+json;q=0.5, application/*"));
+        assert!(!p(""));
+        assert!(!p("text/html"));
+        // Bounded: only the first 32 ranges count.
+        let long = format!(
+            "{}application/json",
+            "application/problem+json;q=0.1, ".repeat(40)
+        );
+        assert!(p(&long));
+    }
+
+    #[test]
+    fn q_values() {
+        assert_eq!(parse_q(b"1"), 1000);
+        assert_eq!(parse_q(b"1.000"), 1000);
+        assert_eq!(parse_q(b"0.5"), 500);
+        assert_eq!(parse_q(b"0.123"), 123);
+        assert_eq!(parse_q(b"0"), 0);
+        assert_eq!(parse_q(b"0.1234"), 0);
+        assert_eq!(parse_q(b"x"), 0);
+    }
+}
