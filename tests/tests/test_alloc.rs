@@ -94,3 +94,34 @@ fn write_json_allocates_nothing_for_literal_and_formatted_messages() {
         assert!(buf.ends_with(br#""request_id":"req_1"}"#));
     }
 }
+
+/// Every wire format renders without allocating beyond the buffer, literal and formatted
+/// messages alike (a type base is escaped once, when it is configured).
+#[test]
+fn every_wire_format_allocates_nothing() {
+    use api_error_core::{ErrorFormat, WireFormat};
+    let formats = [
+        ErrorFormat::new(WireFormat::Flat),
+        ErrorFormat::new(WireFormat::Enveloped),
+        ErrorFormat::new(WireFormat::Problem),
+        ErrorFormat::new(WireFormat::Problem).problem_type_base("https://docs.example.com/errors/"),
+    ];
+    let errors = [
+        PaymentError::InvalidApiKey,
+        PaymentError::CustomerNotFound {
+            id: "cus_123".into(),
+        },
+        PaymentError::InvalidAmount {
+            field: "amount".into(),
+        },
+        PaymentError::Database(std::io::Error::other("secret")),
+    ];
+    for format in &formats {
+        for e in &errors {
+            let mut buf = Vec::with_capacity(512);
+            let n = allocations(|| format.write(e, Some("req_1"), &mut buf));
+            assert_eq!(n, 0, "{format:?} allocated for {e:?}");
+            assert!(buf.ends_with(b"}"));
+        }
+    }
+}

@@ -181,7 +181,13 @@ fn real_world_body_shapes() {
             "RFC 9457 problem details",
             404,
             br#"{"type":"about:blank","title":"Not Found","status":404,"detail":"Customer cus_1 does not exist"}"#,
-            expect("Customer cus_1 does not exist", "about:blank", UNKNOWN_CODE),
+            expect("Customer cus_1 does not exist", "not_found_error", UNKNOWN_CODE),
+        ),
+        (
+            "RFC 9457 problem details with a type URI ending in the code",
+            402,
+            br#"{"type":"https://docs.example.com/errors/card_declined","title":"Payment Required","status":402,"detail":"Your card was declined."}"#,
+            expect("Your card was declined.", "invalid_request_error", "card_declined"),
         ),
         (
             "OAuth 2 error",

@@ -5,8 +5,9 @@
 //! public APIs with the same `message`/`type`/`code`/`param` shape):
 //!
 //! - [`ErrorResponse::from_parts`] builds an error value from a status, the headers and the
-//!   raw body bytes. It never panics and never fails: a JSON body in the standard format, flat
-//!   or wrapped as `{"error": {...}}`, is parsed; anything else (an HTML 502 from a proxy, an
+//!   raw body bytes. It never panics and never fails: a JSON body in any of the three
+//!   [wire formats](crate::WireFormat) — flat, wrapped as `{"error": {...}}`, or RFC 9457
+//!   problem details — is parsed back into the same [`ErrorBody`]; anything else (an HTML 502 from a proxy, an
 //!   empty 504 from a gateway, a truncated or non-UTF-8 body) becomes a body whose `type`
 //!   comes from the status table and whose message is the raw text, bounded.
 //! - [`RetryPolicy`] says how long to wait before retry number `n`, or `None` to give up.
@@ -170,6 +171,11 @@ impl ErrorResponse {
     ///   inner object win, keys outside it fill the gaps), is parsed leniently:
     ///   - unknown keys are ignored; a key whose value is not a string (or is empty) counts as
     ///     missing; string values are cut to [`MAX_FIELD_LEN`] bytes;
+    ///   - RFC 9457 problem details (`{"type": "<URI>", "title", "status", "detail", ...}`,
+    ///     whatever the `content-type`): `detail` is the message, the `error_type` member the
+    ///     `type`, and a missing `code` is the last segment of a type URI such as
+    ///     `https://docs.example.com/errors/resource_missing`; a `type` that is a URI is never
+    ///     taken as the category;
     ///   - a missing `type` comes from [`status::default_type`];
     ///   - a missing `message` is taken from `detail`, `error_description` or `title` (RFC 9457
     ///     problem details, OAuth 2), else the status's canonical reason (`"Not Found"`);
@@ -439,6 +445,8 @@ struct Fields {
     detail: Option<String>,
     error_description: Option<String>,
     title: Option<String>,
+    /// RFC 9457 problem details from this crate carry the category here (`type` is a URI).
+    error_type: Option<String>,
 }
 
 impl Fields {
@@ -451,6 +459,7 @@ impl Fields {
             && self.detail.is_none()
             && self.error_description.is_none()
             && self.title.is_none()
+            && self.error_type.is_none()
     }
 
     /// Fills every missing field of `self` from `other`.
@@ -464,6 +473,7 @@ impl Fields {
             detail: self.detail.or(other.detail),
             error_description: self.error_description.or(other.error_description),
             title: self.title.or(other.title),
+            error_type: self.error_type.or(other.error_type),
         }
     }
 }
@@ -490,11 +500,20 @@ impl Parsed {
             .flatten()
             .find(|m| !m.trim().is_empty())
             .unwrap_or_else(|| reason_message(status));
-        let r#type = non_blank(f.r#type)
+        // A problem's `type` is a URI (`about:blank`, `https://docs.example.com/errors/code`):
+        // the category is then in `error_type`, and the URI's last segment may be the code.
+        let type_member = non_blank(f.r#type);
+        let (category, type_uri) = match type_member {
+            Some(t) if t.contains([':', '/']) => (None, Some(t)),
+            other => (other, None),
+        };
+        let r#type = non_blank(f.error_type)
+            .or(category)
             .map(Cow::Owned)
             .unwrap_or(Cow::Borrowed(status::default_type(status)));
         let code = non_blank(f.code)
             .or_else(|| non_blank(self.error_code))
+            .or_else(|| type_uri.as_deref().and_then(code_from_type_uri))
             .map(Cow::Owned)
             .unwrap_or(Cow::Borrowed(UNKNOWN_CODE));
         Some(ErrorBody {
@@ -505,6 +524,21 @@ impl Parsed {
             request_id: non_blank(f.request_id).map(Cow::Owned),
         })
     }
+}
+
+/// The code at the end of a problem type URI (`https://docs.example.com/errors/card_declined`
+/// gives `card_declined`), when it looks like one.
+fn code_from_type_uri(uri: &str) -> Option<String> {
+    if uri.eq_ignore_ascii_case("about:blank") {
+        return None;
+    }
+    let last = uri.rsplit(['/', '#']).next()?;
+    let snake = !last.is_empty()
+        && last.starts_with(|c: char| c.is_ascii_lowercase())
+        && last
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    snake.then(|| last.to_owned())
 }
 
 /// The value trimmed, or `None` if it is blank.
@@ -532,6 +566,7 @@ enum Key {
     Detail,
     ErrorDescription,
     Title,
+    ErrorType,
     Error,
     #[serde(other)]
     Other,
@@ -552,6 +587,7 @@ fn read_field<'de, A: MapAccess<'de>>(
         Key::Detail => &mut fields.detail,
         Key::ErrorDescription => &mut fields.error_description,
         Key::Title => &mut fields.title,
+        Key::ErrorType => &mut fields.error_type,
         Key::Error | Key::Other => return Ok(false),
     };
     if let Lenient(Some(value)) = map.next_value()? {

@@ -1,0 +1,448 @@
+//! Wire formats (SPEC §12): the same errors flat, enveloped and as RFC 9457 problem details;
+//! byte-exact, equal to serde's rendering of each shape, read back by the client into the
+//! same body; live axum and actix-web servers in each format (derived errors, rejections,
+//! 404, 405, panics), `Accept` negotiation, and static headers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod web_support;
+
+use std::net::SocketAddr;
+
+use api_error_core::client::ErrorResponse;
+use api_error_core::{ApiError, ErrorBody, ErrorFormat, WireFormat};
+use serde::Serialize;
+use web_support::*;
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Shop {
+    #[error("No such customer: {id}")]
+    #[api_error(status = 404, code = "resource_missing", param = "customer")]
+    CustomerNotFound { id: String },
+
+    #[error("Invalid API key provided")]
+    #[api_error(
+        status = 401,
+        code = "invalid_api_key",
+        header("WWW-Authenticate", "Bearer realm=\"api\"")
+    )]
+    InvalidApiKey,
+
+    #[error("{field} must be positive")]
+    #[api_error(status = 422, code = "invalid_amount")]
+    InvalidAmount {
+        #[api_error(param)]
+        field: String,
+    },
+
+    #[error("database password {0} rejected")]
+    #[api_error(status = 503, code = "database_unavailable")]
+    Database(String),
+
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Inner(Inner),
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("quote \" backslash \\ newline \n tab \t bell \u{7} é ✓")]
+#[api_error(status = 400, code = "hostile", param = "address.city")]
+struct Inner;
+
+/// The RFC 9457 shape, written with serde: the floor our bytes must equal.
+#[derive(Serialize)]
+struct Problem<'a> {
+    r#type: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    code: &'a str,
+    param: Option<&'a str>,
+    request_id: Option<&'a str>,
+    error_type: &'a str,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: &'a ErrorBody<'a>,
+}
+
+fn with_id<'a>(mut body: ErrorBody<'a>, id: Option<&'a str>) -> ErrorBody<'a> {
+    body.set_request_id(id);
+    body
+}
+
+fn render(format: &ErrorFormat, e: &dyn ApiError, id: Option<&str>) -> String {
+    let mut out = Vec::new();
+    format.write(e, id, &mut out);
+    String::from_utf8(out).unwrap()
+}
+
+fn serde_problem(e: &dyn ApiError, id: Option<&str>, base: Option<&str>) -> String {
+    let body = e.to_body();
+    let status = e.status();
+    serde_json::to_string(&Problem {
+        r#type: base.map_or("about:blank".to_owned(), |b| format!("{b}{}", e.code())),
+        title: status.canonical_reason().unwrap(),
+        status: status.as_u16(),
+        detail: &body.message,
+        code: &body.code,
+        param: body.param.as_deref(),
+        request_id: id,
+        error_type: &body.r#type,
+    })
+    .unwrap()
+}
+
+fn cases() -> Vec<Shop> {
+    vec![
+        Shop::CustomerNotFound {
+            id: "cus_\"1\"".into(),
+        },
+        Shop::InvalidApiKey,
+        Shop::InvalidAmount {
+            field: "amount\u{1}".into(),
+        },
+        Shop::Database("hunter2".into()),
+        Shop::Inner(Inner),
+    ]
+}
+
+#[test]
+fn every_format_equals_serdes_rendering_of_its_shape() {
+    const BASE: &str = "https://docs.example.com/errors/";
+    for e in cases() {
+        for id in [None, Some("req_1")] {
+            let flat = serde_json::to_string(&with_id(e.to_body(), id)).unwrap();
+            assert_eq!(render(&WireFormat::Flat.into(), &e, id), flat, "{e:?}");
+            let body = with_id(e.to_body(), id);
+            let enveloped = serde_json::to_string(&Envelope { error: &body }).unwrap();
+            assert_eq!(render(&WireFormat::Enveloped.into(), &e, id), enveloped);
+            assert_eq!(
+                render(&WireFormat::Problem.into(), &e, id),
+                serde_problem(&e, id, None)
+            );
+            let based = ErrorFormat::new(WireFormat::Problem).problem_type_base(BASE);
+            assert_eq!(render(&based, &e, id), serde_problem(&e, id, Some(BASE)));
+            // Nothing but the public message, in every format.
+            for format in [WireFormat::Flat, WireFormat::Enveloped, WireFormat::Problem] {
+                assert!(!render(&format.into(), &e, id).contains("hunter2"));
+            }
+        }
+    }
+}
+
+#[test]
+fn byte_exact_bodies() {
+    let problem = ErrorFormat::new(WireFormat::Problem);
+    let enveloped = ErrorFormat::new(WireFormat::Enveloped);
+    // A literal message.
+    assert_eq!(
+        render(&problem, &Shop::InvalidApiKey, Some("req_1")),
+        r#"{"type":"about:blank","title":"Unauthorized","status":401,"detail":"Invalid API key provided","code":"invalid_api_key","param":null,"request_id":"req_1","error_type":"authentication_error"}"#
+    );
+    // A formatted message and a static param.
+    assert_eq!(
+        render(
+            &enveloped,
+            &Shop::CustomerNotFound { id: "cus_1".into() },
+            None
+        ),
+        r#"{"error":{"message":"No such customer: cus_1","type":"not_found_error","code":"resource_missing","param":"customer","request_id":null}}"#
+    );
+    // A param field.
+    assert_eq!(
+        render(
+            &problem,
+            &Shop::InvalidAmount {
+                field: "amount".into()
+            },
+            None
+        ),
+        r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"amount must be positive","code":"invalid_amount","param":"amount","request_id":null,"error_type":"validation_error"}"#
+    );
+    // A redacted 5xx, with a type base.
+    let based = problem
+        .clone()
+        .problem_type_base("https://docs.example.com/errors/");
+    assert_eq!(
+        render(&based, &Shop::Database("hunter2".into()), Some("req_2")),
+        r#"{"type":"https://docs.example.com/errors/database_unavailable","title":"Service Unavailable","status":503,"detail":"The service is temporarily unavailable.","code":"database_unavailable","param":null,"request_id":"req_2","error_type":"api_error"}"#
+    );
+    // Hostile static text, pre-rendered by the derive, sliced not re-escaped.
+    assert_eq!(
+        render(&problem, &Inner, None),
+        r#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"quote \" backslash \\ newline \n tab \t bell \u0007 é ✓","code":"hostile","param":"address.city","request_id":null,"error_type":"invalid_request_error"}"#
+    );
+}
+
+#[test]
+fn the_client_reads_every_format_back_to_the_same_body() {
+    let headers = http::HeaderMap::new();
+    for e in cases() {
+        let want = with_id(e.to_body(), Some("req_9")).into_owned();
+        for format in [
+            ErrorFormat::new(WireFormat::Flat),
+            ErrorFormat::new(WireFormat::Enveloped),
+            ErrorFormat::new(WireFormat::Problem),
+            ErrorFormat::new(WireFormat::Problem).problem_type_base("https://x.test/e/"),
+        ] {
+            let body = render(&format, &e, Some("req_9"));
+            let got = ErrorResponse::from_parts(e.status(), &headers, body.as_bytes());
+            assert_eq!(got.body(), &want, "{format:?}: {body}");
+        }
+    }
+}
+
+#[test]
+fn static_headers_are_declared_per_variant() {
+    assert_eq!(
+        Shop::InvalidApiKey.headers(),
+        &[("www-authenticate", "Bearer realm=\"api\"")]
+    );
+    assert!(Shop::Database(String::new()).headers().is_empty());
+    let res = axum::response::IntoResponse::into_response(Shop::InvalidApiKey);
+    assert_eq!(res.headers()["www-authenticate"], "Bearer realm=\"api\"");
+    let res = actix_web::ResponseError::error_response(&Shop::InvalidApiKey);
+    assert_eq!(
+        res.headers().get("www-authenticate").unwrap(),
+        "Bearer realm=\"api\""
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live servers
+// ---------------------------------------------------------------------------------------------
+
+async fn axum_customer(
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<String, Shop> {
+    Err(Shop::CustomerNotFound { id })
+}
+
+async fn axum_charge(axum::Json(c): axum::Json<Charge>) -> Result<String, Shop> {
+    Err(Shop::InvalidAmount {
+        field: format!("amount {}", c.amount),
+    })
+}
+
+fn serve_axum_in(layer: api_error_core::axum::ApiErrorLayer) -> SocketAddr {
+    use axum::routing::{get, post};
+    let app = axum::Router::new()
+        .route("/v1/customers/{id}", get(axum_customer))
+        .route("/v1/charges", post(axum_charge))
+        .route("/v1/panic", get(panics))
+        .route(
+            "/v1/auth",
+            get(|| async { Err::<(), _>(Shop::InvalidApiKey) }),
+        )
+        .layer(layer);
+    serve_axum(app)
+}
+
+async fn actix_customer(id: actix_web::web::Path<String>) -> Result<String, Shop> {
+    Err(Shop::CustomerNotFound {
+        id: id.into_inner(),
+    })
+}
+
+async fn actix_charge(c: actix_web::web::Json<Charge>) -> Result<String, Shop> {
+    Err(Shop::InvalidAmount {
+        field: format!("amount {}", c.amount),
+    })
+}
+
+fn actix_routes(cfg: &mut actix_web::web::ServiceConfig) {
+    use actix_web::web;
+    cfg.route("/v1/customers/{id}", web::get().to(actix_customer))
+        .service(web::resource("/v1/charges").route(web::post().to(actix_charge)))
+        .route("/v1/panic", web::get().to(panics))
+        .route(
+            "/v1/auth",
+            web::get().to(|| async { Err::<String, _>(Shop::InvalidApiKey) }),
+        );
+}
+
+/// The requests every live check sends: (method, path, headers, body).
+type Req = (&'static str, &'static str, Option<&'static [u8]>);
+
+const REQUESTS: [(Req, u16, &str); 6] = [
+    (
+        ("GET", "/v1/customers/cus_1", None),
+        404,
+        "resource_missing",
+    ),
+    (
+        (
+            "POST",
+            "/v1/charges",
+            Some(b"{\"amount\": 5, \"currency\": \"usd\"}"),
+        ),
+        422,
+        "invalid_amount",
+    ),
+    (
+        ("POST", "/v1/charges", Some(b"{not json")),
+        400,
+        "invalid_json",
+    ),
+    (("GET", "/v1/nope", None), 404, "route_not_found"),
+    (("DELETE", "/v1/charges", None), 405, "method_not_allowed"),
+    (("GET", "/v1/panic", None), 500, "internal_error"),
+];
+
+fn send(addr: SocketAddr, (method, path, body): Req, accept: Option<&[u8]>) -> Resp {
+    let mut headers: Vec<(&str, &[u8])> = vec![("content-type", b"application/json")];
+    if let Some(accept) = accept {
+        headers.push(("accept", accept));
+    }
+    request(addr, method, path, &headers, body)
+}
+
+/// A live response in `format`: its content type, its shape, and the client reading it back
+/// to the flat body the same request gets from the flat server.
+fn check_live(resp: &Resp, flat: &Resp, format: WireFormat, status: u16, code: &str) {
+    assert_eq!(resp.status, status, "{resp:?}");
+    assert_eq!(
+        resp.header("content-type"),
+        Some(format.content_type()),
+        "{resp:?}"
+    );
+    let json = resp.json();
+    let id = resp.header(RID).unwrap();
+    match format {
+        WireFormat::Flat => assert_eq!(json["request_id"], id),
+        WireFormat::Enveloped => {
+            assert_eq!(json.as_object().unwrap().len(), 1, "{json}");
+            assert_eq!(json["error"]["request_id"], id);
+            assert_eq!(json["error"]["code"], code);
+        }
+        WireFormat::Problem => {
+            let text = resp.text();
+            let keys = [
+                "type",
+                "title",
+                "status",
+                "detail",
+                "code",
+                "param",
+                "request_id",
+                "error_type",
+            ];
+            assert_eq!(json.as_object().unwrap().len(), keys.len(), "{text}");
+            let positions: Vec<usize> = keys
+                .iter()
+                .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+                .collect();
+            assert!(positions.is_sorted(), "member order in {text}");
+            assert_eq!(json["status"], status);
+            assert_eq!(json["request_id"], id);
+            assert_eq!(json["code"], code);
+        }
+    }
+    assert!(!resp.text().contains(PANIC_TEXT));
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-request-id", id.parse().unwrap());
+    let status = http::StatusCode::from_u16(status).unwrap();
+    let got = ErrorResponse::from_parts(status, &headers, &resp.body);
+    let want = ErrorResponse::from_parts(status, &http::HeaderMap::new(), &flat.body);
+    let want = want.body().clone().with_request_id(id.to_owned());
+    assert_eq!(got.body(), &want, "{format:?}: {}", resp.text());
+}
+
+fn check_servers(serve: fn(WireFormat) -> SocketAddr) {
+    let flat = serve(WireFormat::Flat);
+    for format in [WireFormat::Flat, WireFormat::Enveloped, WireFormat::Problem] {
+        let addr = serve(format);
+        for (req, status, code) in REQUESTS {
+            let resp = send(addr, req, None);
+            let flat_resp = send(flat, req, None);
+            check_live(&resp, &flat_resp, format, status, code);
+        }
+        // Static headers, in every format.
+        let resp = send(addr, ("GET", "/v1/auth", None), None);
+        assert_eq!(resp.status, 401);
+        assert_eq!(
+            resp.header("www-authenticate"),
+            Some("Bearer realm=\"api\"")
+        );
+    }
+
+    // Accept negotiation on a flat server.
+    for (accept, want) in [
+        (&b"application/problem+json"[..], WireFormat::Problem),
+        (
+            b"application/json;q=0.5, application/problem+json",
+            WireFormat::Problem,
+        ),
+        (
+            b"application/json, application/problem+json;q=0.9",
+            WireFormat::Flat,
+        ),
+        (b"*/*", WireFormat::Flat),
+        (b"application/json", WireFormat::Flat),
+    ] {
+        for (req, status, code) in REQUESTS {
+            let resp = send(flat, req, Some(accept));
+            let flat_resp = send(flat, req, None);
+            check_live(&resp, &flat_resp, want, status, code);
+        }
+    }
+    // Without `Accept`, the configured format: enveloped stays enveloped.
+    let enveloped = serve(WireFormat::Enveloped);
+    let resp = send(enveloped, REQUESTS[0].0, Some(b"application/json"));
+    assert!(resp.json()["error"].is_object());
+}
+
+fn axum_in(format: WireFormat) -> SocketAddr {
+    serve_axum_in(api_error_core::axum::ApiErrorLayer::new().wire_format(format))
+}
+
+fn actix_in(format: WireFormat) -> SocketAddr {
+    serve_actix(
+        actix_routes,
+        Some(api_error_core::actix::ApiErrorMiddleware::new().wire_format(format)),
+    )
+}
+
+#[test]
+fn axum_in_every_format() {
+    check_servers(axum_in);
+}
+
+#[test]
+fn actix_in_every_format() {
+    check_servers(actix_in);
+}
+
+#[test]
+fn problem_type_base_on_the_layer_and_the_middleware() {
+    const BASE: &str = "https://docs.example.com/errors/";
+    let axum = serve_axum_in(
+        api_error_core::axum::ApiErrorLayer::new()
+            .wire_format(WireFormat::Problem)
+            .problem_type_base(BASE),
+    );
+    let actix = serve_actix(
+        actix_routes,
+        Some(
+            api_error_core::actix::ApiErrorMiddleware::new()
+                .problem_type_base(BASE)
+                .wire_format(WireFormat::Problem),
+        ),
+    );
+    for addr in [axum, actix] {
+        let json = send(addr, REQUESTS[0].0, None).json();
+        assert_eq!(json["type"], format!("{BASE}resource_missing"));
+        let json = send(addr, REQUESTS[3].0, None).json();
+        assert_eq!(json["type"], format!("{BASE}route_not_found"));
+        assert_eq!(json["title"], "Not Found");
+        assert_eq!(json["error_type"], "not_found_error");
+    }
+}
+
+#[test]
+fn without_a_layer_errors_are_flat() {
+    let res =
+        axum::response::IntoResponse::into_response(Shop::CustomerNotFound { id: "cus_1".into() });
+    assert_eq!(res.headers()["content-type"], "application/json");
+}
