@@ -64,6 +64,8 @@
 //! | `expose` | struct, variant | flag; a 5xx sends its `Display` as the message | — |
 //! | `param` | field | flag; the field's value is the param: borrowed via `AsRef<str>`, else `Display`; `Option<T>` for maybe-null | — |
 //! | `retry_after` | field | flag; `Duration`, integer seconds, or `Option` of either | — |
+//! | `header` | container, variant | `header("WWW-Authenticate", "Bearer")`: a static header on every response (repeatable) | none |
+//! | `no_integrations` | container | flag; no generated framework impls, for a type that writes its own (opt back in with [`impl_integrations!`]) | — |
 //!
 //! A thiserror `#[error("literal")]` with no arguments is used as-is (it is exactly what
 //! `Display` prints), so such variants render without formatting at run time. Doc comments
@@ -75,6 +77,12 @@
 //! duplicate keys, a message naming a missing field, `param` given twice, `transparent`
 //! with other keys or not exactly one field, two variants with one code but a different
 //! status or type, `retry_after` on an unsupported type, and the derive on a union.
+//!
+//! # Wire formats
+//!
+//! The integrations send every error flat (the default), enveloped as `{"error":{...}}`, or
+//! as RFC 9457 `application/problem+json`: see [`WireFormat`] and [`ErrorFormat`], which also
+//! render any error exactly as the integrations do.
 //!
 //! # Status semantics
 //!

@@ -115,6 +115,67 @@ impl ToSchema for ErrorBody<'_> {
     }
 }
 
+/// The schema of the body in [`WireFormat::Problem`](crate::WireFormat::Problem)
+/// (`application/problem+json`, RFC 9457), named `ProblemDetails`: for an app serving
+/// problem details to document what it sends.
+///
+/// ```
+/// use utoipa::{PartialSchema, ToSchema};
+/// use api_error_core::utoipa::ProblemDetails;
+///
+/// assert_eq!(ProblemDetails::name(), "ProblemDetails");
+/// let schema = serde_json::to_value(ProblemDetails::schema()).unwrap();
+/// assert_eq!(schema["properties"]["status"]["type"], "integer");
+/// assert_eq!(schema["required"].as_array().unwrap().len(), 8);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProblemDetails;
+
+impl PartialSchema for ProblemDetails {
+    fn schema() -> RefOr<Schema> {
+        from_json(openapi::problem_schema())
+    }
+}
+
+impl ToSchema for ProblemDetails {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed(openapi::PROBLEM_TITLE)
+    }
+}
+
+/// The schema of the body in [`WireFormat::Enveloped`](crate::WireFormat::Enveloped)
+/// (`{"error": {...}}`), named `ErrorEnvelope`.
+///
+/// ```
+/// use utoipa::{PartialSchema, ToSchema};
+/// use api_error_core::utoipa::ErrorEnvelope;
+///
+/// assert_eq!(ErrorEnvelope::name(), "ErrorEnvelope");
+/// let schema = serde_json::to_value(ErrorEnvelope::schema()).unwrap();
+/// assert_eq!(schema["properties"]["error"]["required"].as_array().unwrap().len(), 5);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ErrorEnvelope;
+
+impl PartialSchema for ErrorEnvelope {
+    fn schema() -> RefOr<Schema> {
+        from_json(openapi::envelope_schema())
+    }
+}
+
+impl ToSchema for ErrorEnvelope {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed(openapi::ENVELOPE_TITLE)
+    }
+}
+
+/// A generator-independent JSON schema as utoipa's type (an empty object schema if utoipa
+/// ever refused it, which a test rules out).
+fn from_json(schema: serde_json::Map<String, serde_json::Value>) -> RefOr<Schema> {
+    serde_json::from_value(serde_json::Value::Object(schema))
+        .unwrap_or_else(|_| RefOr::T(Schema::Object(ObjectBuilder::new().build())))
+}
+
 /// The OpenAPI responses of a set of errors: one per status, ascending, keyed by the status
 /// code, each with an `application/json` [`ErrorBody`] and one example per code (a code
 /// listed twice keeps its first entry).

@@ -178,6 +178,89 @@ mod json {
         });
     }
 
+    /// The enveloped floor: `{"error": <hand-written body>}` through serde.
+    #[derive(serde::Serialize)]
+    struct HandWrittenEnvelope {
+        error: HandWritten,
+    }
+
+    /// The RFC 9457 floor: a hand-written struct of the problem shape through serde.
+    #[derive(serde::Serialize)]
+    struct HandWrittenProblem {
+        r#type: &'static str,
+        title: &'static str,
+        status: u16,
+        detail: &'static str,
+        code: &'static str,
+        param: Option<&'static str>,
+        request_id: Option<&'static str>,
+        error_type: &'static str,
+    }
+
+    #[divan::bench]
+    fn floor_serde_envelope(b: divan::Bencher) {
+        let mut buf = buffer();
+        b.bench_local(|| {
+            buf.clear();
+            let body = HandWrittenEnvelope {
+                error: HandWritten {
+                    message: black_box("Invalid API key provided"),
+                    r#type: black_box("authentication_error"),
+                    code: black_box("invalid_api_key"),
+                    param: black_box(None),
+                    request_id: black_box(None),
+                },
+            };
+            let _ = serde_json::to_writer(&mut buf, &body);
+            black_box(buf.len())
+        });
+    }
+
+    #[divan::bench]
+    fn floor_serde_problem(b: divan::Bencher) {
+        let mut buf = buffer();
+        b.bench_local(|| {
+            buf.clear();
+            let body = HandWrittenProblem {
+                r#type: black_box("https://docs.example.com/errors/invalid_api_key"),
+                title: black_box("Unauthorized"),
+                status: black_box(401),
+                detail: black_box("Invalid API key provided"),
+                code: black_box("invalid_api_key"),
+                param: black_box(None),
+                request_id: black_box(None),
+                error_type: black_box("authentication_error"),
+            };
+            let _ = serde_json::to_writer(&mut buf, &body);
+            black_box(buf.len())
+        });
+    }
+
+    fn write_format(b: divan::Bencher, e: &impl ApiError, format: &api_error_core::ErrorFormat) {
+        let mut buf = buffer();
+        b.bench_local(|| {
+            buf.clear();
+            black_box(format).write(black_box(e), None, &mut buf);
+            black_box(buf.len())
+        });
+    }
+
+    #[divan::bench]
+    fn literal_enveloped(b: divan::Bencher) {
+        write_format(
+            b,
+            &fixture::literal(),
+            &api_error_core::WireFormat::Enveloped.into(),
+        );
+    }
+
+    #[divan::bench]
+    fn literal_problem(b: divan::Bencher) {
+        let format = api_error_core::ErrorFormat::new(api_error_core::WireFormat::Problem)
+            .problem_type_base("https://docs.example.com/errors/");
+        write_format(b, &fixture::literal(), &format);
+    }
+
     fn write_json(b: divan::Bencher, e: &impl ApiError, request_id: Option<&str>) {
         let mut buf = buffer();
         b.bench_local(|| {

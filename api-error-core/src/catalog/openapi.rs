@@ -65,7 +65,6 @@ pub(crate) const JSON: &str = "application/json";
 
 /// The body's JSON Schema (valid as OpenAPI 3.1 and as JSON Schema draft 7): an object with
 /// the five keys, all required, `param` and `request_id` of type `["string", "null"]`.
-#[cfg_attr(not(feature = "aide"), allow(dead_code))]
 pub(crate) fn body_schema() -> Map<String, Value> {
     let mut properties = Map::new();
     for (name, nullable, description) in BODY_KEYS {
@@ -91,6 +90,79 @@ pub(crate) fn body_schema() -> Map<String, Value> {
             .map(|(name, _, _)| Value::from(*name))
             .collect(),
     );
+    schema
+}
+
+/// The RFC 9457 problem body's schema name and title.
+pub(crate) const PROBLEM_TITLE: &str = "ProblemDetails";
+
+/// The enveloped body's schema name and title.
+pub(crate) const ENVELOPE_TITLE: &str = "ErrorEnvelope";
+
+/// The schema of the body in [`WireFormat::Problem`](crate::WireFormat::Problem)
+/// (`application/problem+json`): RFC 9457 members, then this crate's extensions.
+pub(crate) fn problem_schema() -> Map<String, Value> {
+    let string =
+        |description: &str| serde_json::json!({ "type": "string", "description": description });
+    let nullable = |description: &str| serde_json::json!({ "type": ["string", "null"], "description": description });
+    let properties = serde_json::json!({
+        "type": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "Identifies the problem type: the API's documentation base joined with the code, or about:blank.",
+        },
+        "title": string("The HTTP status's reason phrase."),
+        "status": {
+            "type": "integer",
+            "minimum": 400,
+            "maximum": 599,
+            "description": "The HTTP status code.",
+        },
+        "detail": string(BODY_KEYS[0].2),
+        "code": string(BODY_KEYS[2].2),
+        "param": nullable(BODY_KEYS[3].2),
+        "request_id": nullable(BODY_KEYS[4].2),
+        "error_type": string(BODY_KEYS[1].2),
+    });
+    let mut schema = Map::new();
+    schema.insert("title".into(), PROBLEM_TITLE.into());
+    schema.insert(
+        "description".into(),
+        "An error as RFC 9457 problem details (application/problem+json).".into(),
+    );
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), properties);
+    schema.insert(
+        "required".into(),
+        serde_json::json!([
+            "type",
+            "title",
+            "status",
+            "detail",
+            "code",
+            "param",
+            "request_id",
+            "error_type"
+        ]),
+    );
+    schema
+}
+
+/// The schema of the body in [`WireFormat::Enveloped`](crate::WireFormat::Enveloped):
+/// `{"error": <the flat body>}`, the flat body inlined.
+pub(crate) fn envelope_schema() -> Map<String, Value> {
+    let mut schema = Map::new();
+    schema.insert("title".into(), ENVELOPE_TITLE.into());
+    schema.insert(
+        "description".into(),
+        "An error wrapped as {\"error\": {...}}, as the OpenAI API sends it.".into(),
+    );
+    schema.insert("type".into(), "object".into());
+    schema.insert(
+        "properties".into(),
+        serde_json::json!({ "error": Value::Object(body_schema()) }),
+    );
+    schema.insert("required".into(), serde_json::json!(["error"]));
     schema
 }
 
