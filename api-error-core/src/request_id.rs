@@ -24,9 +24,10 @@ const GENERATED_LEN: usize = 26;
 /// (1..=128 characters of `[A-Za-z0-9._-]`), else generated (`req_` and 22 URL-safe
 /// characters).
 ///
-/// `ApiErrorLayer` (axum) and `ApiErrorMiddleware` (actix-web) store it in the request's
-/// extensions, where handlers read it as an extractor; it is sent back in the request-id
-/// response header and in the error body's `request_id`.
+/// `ApiErrorLayer` (axum) and `ApiErrorMiddleware` (actix-web) make it available while the
+/// request runs: handlers read it with the `RequestId` extractor (actix-web also keeps it in
+/// the request's extensions). It is sent back in the request-id response header and in the
+/// error body's `request_id`.
 ///
 /// ```
 /// use api_error_core::RequestId;
