@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::ErrorBody;
+use crate::{ErrorBody, FieldError};
 
 /// An error that renders as the standard HTTP error body.
 ///
@@ -73,6 +73,13 @@ pub trait ApiError: std::error::Error {
         None
     }
 
+    /// Every invalid input of the request, sent as the body's `errors` (absent when empty,
+    /// the default). See [`FieldErrors`](crate::FieldErrors); the derive takes them from a
+    /// field marked `#[api_error(field_errors)]`.
+    fn field_errors(&self) -> &[FieldError] {
+        &[]
+    }
+
     /// Whether a client may retry the request (sent as `x-should-retry`).
     /// Default: the status table, [`status::is_retryable`](crate::status::is_retryable).
     fn is_retryable(&self) -> bool {
@@ -87,6 +94,7 @@ pub trait ApiError: std::error::Error {
             code: Cow::Borrowed(self.code()),
             param: self.param(),
             request_id: None,
+            errors: Cow::Borrowed(self.field_errors()),
         }
     }
 
@@ -104,6 +112,7 @@ pub trait ApiError: std::error::Error {
             &body.code,
             body.param.as_deref(),
             request_id,
+            &body.errors,
         );
     }
 }
@@ -129,6 +138,9 @@ impl<T: ApiError + ?Sized> ApiError for &T {
     }
     fn is_retryable(&self) -> bool {
         (**self).is_retryable()
+    }
+    fn field_errors(&self) -> &[FieldError] {
+        (**self).field_errors()
     }
     fn to_body(&self) -> ErrorBody<'_> {
         (**self).to_body()

@@ -113,6 +113,7 @@ mod body;
 pub mod catalog;
 pub mod client;
 mod error;
+mod fields;
 pub mod json;
 pub mod status;
 
@@ -142,6 +143,7 @@ pub mod __private;
 pub use body::ErrorBody;
 pub use catalog::{CatalogEntry, ErrorCatalog};
 pub use error::ApiError;
+pub use fields::{FieldError, FieldErrors};
 pub use request_id::{RequestId, RequestIdMissing, MAX_REQUEST_ID_LEN};
 
 /// Derives [`ApiError`] and [`ErrorCatalog`] (and, with their features, the framework

@@ -13,8 +13,9 @@ pub use serde_json;
 pub use std;
 
 use crate::catalog::CatalogEntry;
+pub use crate::fields::private::{errors_param, FieldErrorsField};
 use crate::json;
-use crate::ApiError;
+use crate::{ApiError, FieldError};
 
 /// Everything static about one variant, computed at compile time by the derive. Every field
 /// is a plain literal (no `Option`, no enum, no `const fn` call): the derive emits one per
@@ -119,6 +120,15 @@ impl<'a> Resolved<'a> {
         }
     }
 
+    /// The field errors of a variant without a field errors field.
+    #[inline]
+    pub fn field_errors(self) -> &'a [FieldError] {
+        match self {
+            Resolved::Static(_) => &[],
+            Resolved::Inner(e) => e.field_errors(),
+        }
+    }
+
     /// The param of a variant without a param field.
     pub fn param(self) -> Option<Cow<'a, str>> {
         match self {
@@ -148,12 +158,25 @@ pub fn inner<T: ApiError>(e: &T) -> Resolved<'_> {
 
 /// Renders one variant's body: the static parts are pre-rendered JSON, `message` (when not
 /// a literal) and `param` (when a field gives it) are escaped straight into `out`.
+#[inline]
 pub fn write_json(
     meta: &Meta,
     out: &mut Vec<u8>,
     request_id: Option<&str>,
     message: Option<&dyn Display>,
     param: Option<ParamValue<'_>>,
+) {
+    write_json_with_errors(meta, out, request_id, message, param, &[]);
+}
+
+/// [`write_json`] of a variant with a field errors field: `errors` after the request id.
+pub fn write_json_with_errors(
+    meta: &Meta,
+    out: &mut Vec<u8>,
+    request_id: Option<&str>,
+    message: Option<&dyn Display>,
+    param: Option<ParamValue<'_>>,
+    errors: &[FieldError],
 ) {
     out.extend_from_slice(meta.json_head.as_bytes());
     if let Some(message) = message {
@@ -174,6 +197,7 @@ pub fn write_json(
         }
     }
     json::write_opt_string(out, request_id);
+    json::write_field_errors(out, errors);
     out.push(b'}');
 }
 

@@ -50,6 +50,7 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
         rejection.code,
         rejection.param.as_deref(),
         id.as_ref().map(|id| id.as_str()),
+        &[],
     );
     Rendered {
         status,
