@@ -37,8 +37,18 @@ struct Plan<'a> {
     param: Option<String>,
     param_field: Option<&'a Field<'a>>,
     retry_after: Option<&'a Field<'a>>,
+    /// The `#[api_error(field_errors)]` field.
+    field_errors: Option<&'a Field<'a>>,
     retryable: bool,
     transparent: Option<&'a Field<'a>>,
+}
+
+impl Plan<'_> {
+    /// Whether the param is the first field error's: a field errors field, and no param
+    /// of the variant's own (static or a param field).
+    fn param_from_errors(&self) -> bool {
+        self.field_errors.is_some() && self.param.is_none() && self.param_field.is_none()
+    }
 }
 
 fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
@@ -105,6 +115,7 @@ fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
                 param: a.param.as_ref().map(LitStr::value),
                 param_field: v.fields.iter().find(|f| f.attrs.param_field.is_some()),
                 retry_after: v.fields.iter().find(|f| f.attrs.retry_after.is_some()),
+                field_errors: v.fields.iter().find(|f| f.attrs.field_errors.is_some()),
                 retryable: a
                     .retryable
                     .as_ref()
@@ -145,6 +156,11 @@ pub fn derive(input: &Input) -> TokenStream {
         if let Some(f) = p.retry_after.filter(|f| generic(f)) {
             let ty = f.ty;
             api_bounds.push(quote!(#ty: ::api_error_core::__private::RetryAfterField));
+        }
+        if let Some(f) = p.field_errors.filter(|f| generic(f)) {
+            let ty = f.ty;
+            api_bounds.push(quote!(#ty: ::api_error_core::__private::FieldErrorsField));
+            client_bounds.push(quote!(#ty: ::api_error_core::__private::FieldErrorsField));
         }
         if let Msg::Format(m, _) = &p.msg {
             for arg in &m.args {
@@ -228,13 +244,40 @@ pub fn derive(input: &Input) -> TokenStream {
     let param = method_match(
         &plans,
         |p| {
-            let f = p.param_field?;
+            let f = p
+                .param_field
+                .or(p.field_errors.filter(|_| p.param_from_errors()))?;
             let pat = pattern(input, p.v, &[f]);
-            let value = param_value(f);
+            let value = if p.param_from_errors() {
+                errors_param(f)
+            } else {
+                param_value(f)
+            };
             Some(quote!(#pat => ::api_error_core::__private::param_string(#value),))
         },
         quote!(__resolve(self).param()),
     );
+
+    // fn field_errors: only when some variant has them (its own field, or a transparent
+    // inner error that may).
+    let has_field_errors = plans
+        .iter()
+        .any(|p| p.field_errors.is_some() || p.transparent.is_some());
+    let field_errors = has_field_errors.then(|| {
+        let body = method_match(
+            &plans,
+            |p| {
+                let f = p.field_errors?;
+                let pat = pattern(input, p.v, &[f]);
+                let errors = field_errors_of(f);
+                Some(quote!(#pat => #errors,))
+            },
+            quote!(__resolve(self).field_errors()),
+        );
+        quote! {
+            fn field_errors(&self) -> &[::api_error_core::FieldError] { #body }
+        }
+    });
 
     let has_retry = plans
         .iter()
@@ -265,12 +308,13 @@ pub fn derive(input: &Input) -> TokenStream {
                 Msg::Format(m, span) => Some((m, *span)),
                 _ => None,
             };
-            if format.is_none() && p.param_field.is_none() {
+            if format.is_none() && p.param_field.is_none() && p.field_errors.is_none() {
                 return None;
             }
             let i = p.index?;
             let mut fields = format.map(|(m, _)| format_fields(p, m)).unwrap_or_default();
             fields.extend(p.param_field);
+            fields.extend(p.field_errors);
             let pat = pattern(input, p.v, &fields);
             let message = match (&p.msg, format) {
                 (_, Some((m, span))) => {
@@ -282,12 +326,21 @@ pub fn derive(input: &Input) -> TokenStream {
                 )),
                 _ => quote!(::core::option::Option::None),
             };
-            let param = match p.param_field {
-                Some(f) => param_value(f),
-                None => quote!(::core::option::Option::None),
+            let param = match (p.param_field, p.field_errors) {
+                (Some(f), _) => param_value(f),
+                (None, Some(f)) if p.param_from_errors() => errors_param(f),
+                _ => quote!(::core::option::Option::None),
             };
-            Some(quote! {
-                #pat => ::api_error_core::__private::write_json(&__API_ERROR_META[#i], out, request_id, #message, #param),
+            Some(match p.field_errors {
+                Some(f) => {
+                    let errors = field_errors_of(f);
+                    quote! {
+                        #pat => ::api_error_core::__private::write_json_with_errors(&__API_ERROR_META[#i], out, request_id, #message, #param, #errors),
+                    }
+                }
+                None => quote! {
+                    #pat => ::api_error_core::__private::write_json(&__API_ERROR_META[#i], out, request_id, #message, #param),
+                },
             })
         },
         quote!(__resolve(self).write_json(self, request_id, out)),
@@ -353,6 +406,7 @@ pub fn derive(input: &Input) -> TokenStream {
                 #retry_after
                 #[inline]
                 fn is_retryable(&self) -> bool { __resolve(self).is_retryable() }
+                #field_errors
                 fn write_json(&self, request_id: ::core::option::Option<&str>, out: &mut ::std::vec::Vec<u8>) { #write_json }
             }
 
@@ -472,6 +526,20 @@ fn param_value(f: &Field) -> TokenStream {
     }}
 }
 
+/// `&[FieldError]` of a field errors field, spanned at its type so an unsupported type is
+/// reported there.
+fn field_errors_of(f: &Field) -> TokenStream {
+    let b = binding(f);
+    let ty = f.ty;
+    quote_spanned!(ty_span(f)=> <#ty as ::api_error_core::__private::FieldErrorsField>::field_errors(#b))
+}
+
+/// `Option<ParamValue>` of a variant whose param is its first field error's.
+fn errors_param(f: &Field) -> TokenStream {
+    let errors = field_errors_of(f);
+    quote!(::api_error_core::__private::errors_param(#errors))
+}
+
 /// One descriptor: a `Meta` literal with every string pre-rendered.
 fn meta(p: &Plan) -> TokenStream {
     let variant = p.v.ident.to_string();
@@ -490,7 +558,8 @@ fn meta(p: &Plan) -> TokenStream {
         json_escape(ty),
         json_escape(code)
     );
-    if p.param_field.is_none() {
+    let param_field = p.param_field.is_some() || p.param_from_errors();
+    if !param_field {
         match &p.param {
             Some(param) => tail.push_str(&format!("\"{}\",", json_escape(param))),
             None => tail.push_str("null,"),
@@ -502,7 +571,6 @@ fn meta(p: &Plan) -> TokenStream {
     let template = &p.template;
     let doc = &p.v.doc;
     let retryable = p.retryable;
-    let param_field = p.param_field.is_some();
     // Only literals: no paths to resolve, no const fn to evaluate, per variant.
     quote! {
         __ApiErrorMeta {

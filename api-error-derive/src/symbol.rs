@@ -11,6 +11,7 @@ pub const TRANSPARENT: &str = "transparent";
 pub const EXPOSE: &str = "expose";
 pub const RETRY_AFTER: &str = "retry_after";
 pub const NO_INTEGRATIONS: &str = "no_integrations";
+pub const FIELD_ERRORS: &str = "field_errors";
 
 /// Every key, wherever it is allowed.
 pub const ALL: &[&str] = &[
@@ -24,6 +25,7 @@ pub const ALL: &[&str] = &[
     EXPOSE,
     NO_INTEGRATIONS,
     RETRY_AFTER,
+    FIELD_ERRORS,
 ];
 
 /// The keys of a variant.
@@ -70,7 +72,7 @@ impl Position {
             Position::Enum => &[STATUS, TYPE, MESSAGE, RETRYABLE, NO_INTEGRATIONS],
             Position::Struct => STRUCT_KEYS,
             Position::Variant => VARIANT_KEYS,
-            Position::Field => &[PARAM, RETRY_AFTER],
+            Position::Field => &[PARAM, RETRY_AFTER, FIELD_ERRORS],
         }
     }
 

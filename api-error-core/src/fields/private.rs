@@ -14,12 +14,19 @@ use crate::__private::ParamValue;
 pub trait FieldErrorsField {
     /// The field errors the field holds.
     fn field_errors(&self) -> &[FieldError];
+
+    /// The field rebuilt from a received body's field errors (typed client parsing).
+    fn from_field_errors(errors: &[FieldError]) -> Self;
 }
 
 impl FieldErrorsField for FieldErrors {
     #[inline]
     fn field_errors(&self) -> &[FieldError] {
         self.as_slice()
+    }
+
+    fn from_field_errors(errors: &[FieldError]) -> Self {
+        FieldErrors::from(errors.to_vec())
     }
 }
 
@@ -28,12 +35,9 @@ impl FieldErrorsField for Vec<FieldError> {
     fn field_errors(&self) -> &[FieldError] {
         self
     }
-}
 
-impl<T: FieldErrorsField + ?Sized> FieldErrorsField for &T {
-    #[inline]
-    fn field_errors(&self) -> &[FieldError] {
-        (**self).field_errors()
+    fn from_field_errors(errors: &[FieldError]) -> Self {
+        errors.to_vec()
     }
 }
 
