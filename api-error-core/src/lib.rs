@@ -133,6 +133,11 @@ mod request_id;
 #[cfg(feature = "utoipa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 pub mod utoipa;
+#[cfg(all(
+    any(feature = "validator", feature = "garde"),
+    any(feature = "axum", feature = "actix-web")
+))]
+mod valid;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod web;
 
