@@ -64,6 +64,7 @@
 //! | `expose` | struct, variant | flag; a 5xx sends its `Display` as the message | — |
 //! | `param` | field | flag; the field's value is the param: borrowed via `AsRef<str>`, else `Display`; `Option<T>` for maybe-null | — |
 //! | `retry_after` | field | flag; `Duration`, integer seconds, or `Option` of either | — |
+//! | `field_errors` | field | flag; a [`FieldErrors`] or `Vec<FieldError>`: the body's `errors`, and the variant's `param` (the first one's) unless it sets one | — |
 //!
 //! A thiserror `#[error("literal")]` with no arguments is used as-is (it is exactly what
 //! `Display` prints), so such variants render without formatting at run time. Doc comments
@@ -74,7 +75,16 @@
 //! that is not `[a-z][a-z0-9_]*`, unknown keys (with the nearest valid key suggested),
 //! duplicate keys, a message naming a missing field, `param` given twice, `transparent`
 //! with other keys or not exactly one field, two variants with one code but a different
-//! status or type, `retry_after` on an unsupported type, and the derive on a union.
+//! status or type, `retry_after` or `field_errors` twice or on an unsupported type, and the
+//! derive on a union.
+//!
+//! # Field errors
+//!
+//! One request often has several invalid inputs; [`FieldErrors`] answers them all at once
+//! (422 `validation_error` / `validation_failed`), listing each [`FieldError`] in the body's
+//! sixth key, `errors`, absent from every other body. With the `validator` and `garde`
+//! features their reports convert into it, and the axum and actix-web extractors `Valid<E>`
+//! and `Garde<E>` (`Valid<Json<T>>`, `Garde<Query<T>>`, ...) reject invalid input with it.
 //!
 //! # Status semantics
 //!
@@ -102,6 +112,8 @@
 //! | `aide` | `JsonSchema` for [`ErrorBody`], aide's `OperationOutput` for derived errors; `aide::add_layer_responses` |
 //! | `tracing` | every rendered error is logged: 5xx at `error` with the source chain, 4xx at `debug`; with `reqwest`, each retry at `debug` |
 //! | `reqwest` | for SDKs on reqwest 0.13: `client::send_with_retry` (retries, idempotency keys), `ErrorResponse::from_reqwest` (bounded read), `client::ClientError` |
+//! | `validator` | `From<validator::ValidationErrors>` for [`FieldErrors`]; with `axum` / `actix-web`, the `Valid<E>` extractor (validator 0.21) |
+//! | `garde` | `From<garde::Report>` for [`FieldErrors`]; with `axum` / `actix-web`, the `Garde<E>` extractor (garde 0.23) |
 //!
 //! The derive cannot see which features are on: it emits one macro call that each
 //! integration expands (or not), so a disabled integration costs nothing. Hand-written
