@@ -40,6 +40,12 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 pub use crate::request_id::{RequestId, RequestIdMissing};
+#[cfg(feature = "garde")]
+pub use crate::valid::Garde;
+#[cfg(feature = "validator")]
+pub use crate::valid::Valid;
+#[cfg(any(feature = "validator", feature = "garde"))]
+pub use crate::valid::{actix::ValidFuture, Extracted};
 use crate::web::accept;
 use crate::web::context::RequestContext;
 use crate::web::guard::{Guarded, Panic};

@@ -1,8 +1,9 @@
 //! OpenAPI documentation with `aide` 0.15 and `schemars` 0.9 (feature `aide`).
 //!
 //! - [`ErrorBody`] implements [`JsonSchema`]: an object with the five keys, all required,
-//!   `param` and `request_id` of type `["string", "null"]`, each described — the same schema
-//!   as with the `utoipa` feature. Its schema name is `ErrorBody`, so aide lists it under
+//!   `param` and `request_id` of type `["string", "null"]`, each described, and the optional
+//!   `errors` array of [`FieldError`]s — the same schema as with the `utoipa` feature.
+//!   [`FieldError`] is `JsonSchema` too. Its schema name is `ErrorBody`, so aide lists it under
 //!   `components.schemas` and responses refer to it.
 //! - `#[derive(ApiError)]` implements [`OperationOutput`] for every derived type, so a
 //!   handler of an aide `ApiRouter` returns `Result<Json<T>, MyError>` and its operation
@@ -10,7 +11,8 @@
 //!   reason and the codes it carries, with the headers `x-request-id` and `x-should-retry`,
 //!   an `application/json` `ErrorBody`, and one named example per code (name = code) whose
 //!   value is the body with the public message template — never a redacted 5xx's internal
-//!   text. Transparent variants contribute their inner type's codes.
+//!   text. Transparent variants contribute their inner type's codes; the example of
+//!   `validation_failed` ([`FieldErrors`](crate::FieldErrors)) shows a body with `errors`.
 //!   [`operation_response`](OperationOutput::operation_response) (what aide's
 //!   `.response::<N, MyError>()` and `.default_response::<MyError>()` use) is one response
 //!   with every code; [`Inner`](OperationOutput::Inner) is `ErrorBody<'static>`, for custom
@@ -74,7 +76,7 @@ use crate::catalog::openapi::{self, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
-use crate::ErrorBody;
+use crate::{ErrorBody, FieldError};
 #[cfg(doc)]
 use ::aide::OperationOutput;
 
@@ -99,6 +101,30 @@ impl JsonSchema for ErrorBody<'_> {
     /// ```
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         Schema::from(openapi::body_schema())
+    }
+}
+
+impl JsonSchema for FieldError {
+    /// `FieldError`.
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed(openapi::FIELD_ERROR_TITLE)
+    }
+
+    /// `api_error_core::FieldError`.
+    fn schema_id() -> Cow<'static, str> {
+        Cow::Borrowed("api_error_core::FieldError")
+    }
+
+    /// The schema of one item of the body's `errors`: `param`, `code`, `message`, all
+    /// required strings.
+    ///
+    /// ```
+    /// let schema = schemars::schema_for!(api_error_core::FieldError);
+    /// let schema = serde_json::to_value(&schema).unwrap();
+    /// assert_eq!(schema["required"], serde_json::json!(["param", "code", "message"]));
+    /// ```
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        Schema::from(openapi::field_error_schema())
     }
 }
 

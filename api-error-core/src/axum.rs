@@ -51,6 +51,12 @@ use http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use pin_project_lite::pin_project;
 
 pub use crate::request_id::{RequestId, RequestIdMissing};
+#[cfg(feature = "garde")]
+pub use crate::valid::Garde;
+#[cfg(feature = "validator")]
+pub use crate::valid::Valid;
+#[cfg(any(feature = "validator", feature = "garde"))]
+pub use crate::valid::{axum::ValidationRejection, Extracted};
 use crate::web::accept;
 use crate::web::context::{self, RequestContext};
 use crate::web::guard::Guarded;

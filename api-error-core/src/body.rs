@@ -4,13 +4,18 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// The standard error body: exactly five keys, always in this order.
+use crate::FieldError;
+
+/// The standard error body: exactly five keys, always in this order (and a sixth, `errors`,
+/// for an error with field errors).
 ///
 /// ```json
 /// {"message":"No such customer: cus_123","type":"not_found_error","code":"resource_missing","param":"customer","request_id":"req_8fZ2kQ"}
 /// ```
 ///
-/// `param` and `request_id` are always present and `null` when unknown. Fields borrow from the
+/// `param` and `request_id` are always present and `null` when unknown. An error with field
+/// errors adds a sixth key, `errors` (see [`FieldErrors`](crate::FieldErrors)), absent
+/// otherwise. Fields borrow from the
 /// error that produced them (see [`ApiError::to_body`](crate::ApiError::to_body)); call
 /// [`into_owned`](ErrorBody::into_owned) to keep a body beyond it. Deserializing always
 /// produces an owned `ErrorBody<'static>` and ignores unknown keys.
@@ -41,6 +46,10 @@ pub struct ErrorBody<'a> {
     pub param: Option<Cow<'a, str>>,
     /// Identifies the request for support, if known.
     pub request_id: Option<Cow<'a, str>>,
+    /// Every invalid input of the request, serialized as `errors` after `request_id` only
+    /// when there are some; empty otherwise (and when a received body has none).
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    pub errors: Cow<'a, [FieldError]>,
 }
 
 impl<'a> ErrorBody<'a> {
@@ -56,6 +65,7 @@ impl<'a> ErrorBody<'a> {
             code: code.into(),
             param: None,
             request_id: None,
+            errors: Cow::Borrowed(&[]),
         }
     }
 
@@ -79,6 +89,23 @@ impl<'a> ErrorBody<'a> {
         self
     }
 
+    /// Sets the field errors (the body's `errors`).
+    ///
+    /// ```
+    /// # use api_error_core::{ErrorBody, FieldError};
+    /// let body = ErrorBody::new("Invalid value for age: must be at least 18", "validation_error", "validation_failed")
+    ///     .with_param("age")
+    ///     .with_errors(vec![FieldError::new("age", "range", "must be at least 18")]);
+    /// assert!(serde_json::to_string(&body).unwrap().ends_with(
+    ///     r#""request_id":null,"errors":[{"param":"age","code":"range","message":"must be at least 18"}]}"#
+    /// ));
+    /// ```
+    #[must_use]
+    pub fn with_errors(mut self, errors: impl Into<Cow<'a, [FieldError]>>) -> Self {
+        self.errors = errors.into();
+        self
+    }
+
     /// Sets or clears `request_id` in place.
     pub fn set_request_id(&mut self, request_id: Option<impl Into<Cow<'a, str>>>) {
         self.request_id = request_id.map(Into::into);
@@ -92,6 +119,7 @@ impl<'a> ErrorBody<'a> {
             code: Cow::Owned(self.code.into_owned()),
             param: self.param.map(|p| Cow::Owned(p.into_owned())),
             request_id: self.request_id.map(|r| Cow::Owned(r.into_owned())),
+            errors: Cow::Owned(self.errors.into_owned()),
         }
     }
 
@@ -105,12 +133,13 @@ impl<'a> ErrorBody<'a> {
             &self.code,
             self.param.as_deref(),
             self.request_id.as_deref(),
+            &self.errors,
         );
     }
 }
 
 /// The owned shape used to deserialize; unknown keys are ignored, `param` and `request_id`
-/// may be missing or `null`.
+/// may be missing or `null`, and so may `errors`.
 #[derive(Deserialize)]
 struct OwnedBody {
     message: String,
@@ -120,6 +149,8 @@ struct OwnedBody {
     param: Option<String>,
     #[serde(default)]
     request_id: Option<String>,
+    #[serde(default)]
+    errors: Option<Vec<FieldError>>,
 }
 
 impl<'de> Deserialize<'de> for ErrorBody<'static> {
@@ -131,6 +162,7 @@ impl<'de> Deserialize<'de> for ErrorBody<'static> {
             code: Cow::Owned(b.code),
             param: b.param.map(Cow::Owned),
             request_id: b.request_id.map(Cow::Owned),
+            errors: Cow::Owned(b.errors.unwrap_or_default()),
         })
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use crate::format::{Fields, Param, Text};
-use crate::{ErrorBody, ErrorFormat};
+use crate::{ErrorBody, ErrorFormat, FieldError};
 
 /// An error that renders as the standard HTTP error body.
 ///
@@ -74,6 +74,13 @@ pub trait ApiError: std::error::Error {
         None
     }
 
+    /// Every invalid input of the request, sent as the body's `errors` (absent when empty,
+    /// the default). See [`FieldErrors`](crate::FieldErrors); the derive takes them from a
+    /// field marked `#[api_error(field_errors)]`.
+    fn field_errors(&self) -> &[FieldError] {
+        &[]
+    }
+
     /// Whether a client may retry the request (sent as `x-should-retry`).
     /// Default: the status table, [`status::is_retryable`](crate::status::is_retryable).
     fn is_retryable(&self) -> bool {
@@ -88,6 +95,7 @@ pub trait ApiError: std::error::Error {
             code: Cow::Borrowed(self.code()),
             param: self.param(),
             request_id: None,
+            errors: Cow::Borrowed(self.field_errors()),
         }
     }
 
@@ -126,6 +134,7 @@ pub trait ApiError: std::error::Error {
             code: Text::Raw(&body.code),
             param,
             request_id,
+            errors: &body.errors,
         };
         crate::format::write_fields(format, &fields, out);
     }
@@ -152,6 +161,9 @@ impl<T: ApiError + ?Sized> ApiError for &T {
     }
     fn is_retryable(&self) -> bool {
         (**self).is_retryable()
+    }
+    fn field_errors(&self) -> &[FieldError] {
+        (**self).field_errors()
     }
     fn to_body(&self) -> ErrorBody<'_> {
         (**self).to_body()

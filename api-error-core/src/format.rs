@@ -10,7 +10,7 @@ use std::sync::Arc;
 use http::StatusCode;
 
 use crate::json;
-use crate::ApiError;
+use crate::{ApiError, FieldError};
 
 /// The shape of an error body on the wire.
 ///
@@ -18,7 +18,7 @@ use crate::ApiError;
 /// |---|---|---|
 /// | [`Flat`](WireFormat::Flat) (default) | `application/json` | `{"message":…,"type":…,"code":…,"param":…,"request_id":…}` |
 /// | [`Enveloped`](WireFormat::Enveloped) | `application/json` | `{"error":{…the flat object…}}`, as the OpenAI API sends it |
-/// | [`Problem`](WireFormat::Problem) | `application/problem+json` | RFC 9457: `type`, `title`, `status`, `detail`, then `code`, `param`, `request_id`, `errors` (when present) and `error_type` |
+/// | [`Problem`](WireFormat::Problem) | `application/problem+json` | RFC 9457: `type`, `title`, `status`, `detail`, then `code`, `param`, `request_id`, `errors` (when there are [field errors](crate::FieldErrors)) and `error_type` |
 ///
 /// A problem's `type` is a URI: the configured base joined with the code
 /// (`https://docs.example.com/errors/resource_missing`, see
@@ -223,6 +223,8 @@ pub(crate) struct Fields<'a> {
     pub code: Text<'a>,
     pub param: Param<'a>,
     pub request_id: Option<&'a str>,
+    /// The field errors: the `errors` member, after `request_id`, when there are any.
+    pub errors: &'a [FieldError],
 }
 
 /// Writes `fields` in `format`.
@@ -249,6 +251,7 @@ fn write_flat(f: &Fields<'_>, out: &mut Vec<u8>) {
     f.param.write(out);
     out.extend_from_slice(b",\"request_id\":");
     json::write_opt_string(out, f.request_id);
+    json::write_field_errors(out, f.errors);
     out.push(b'}');
 }
 
@@ -273,6 +276,7 @@ fn write_problem(format: &ErrorFormat, f: &Fields<'_>, out: &mut Vec<u8>) {
     f.param.write(out);
     out.extend_from_slice(b",\"request_id\":");
     json::write_opt_string(out, f.request_id);
+    json::write_field_errors(out, f.errors);
     out.extend_from_slice(b",\"error_type\":\"");
     f.error_type.write(out);
     out.extend_from_slice(b"\"}");

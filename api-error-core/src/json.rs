@@ -5,6 +5,8 @@
 
 use core::fmt;
 
+use crate::FieldError;
+
 /// How each ASCII control byte, `"` and `\` is escaped; `0` means "copy as is".
 /// Same table and same choices as serde_json (`\b \t \n \f \r`, else `\u00XX` lowercase).
 const ESCAPE: [u8; 256] = {
@@ -98,6 +100,7 @@ pub(crate) fn write_body(
     code: &str,
     param: Option<&str>,
     request_id: Option<&str>,
+    errors: &[FieldError],
 ) {
     out.extend_from_slice(b"{\"message\":");
     write_string(out, message);
@@ -109,5 +112,32 @@ pub(crate) fn write_body(
     write_opt_string(out, param);
     out.extend_from_slice(b",\"request_id\":");
     write_opt_string(out, request_id);
+    write_field_errors(out, errors);
+    out.push(b'}');
+}
+
+/// Appends the body's sixth key, `,"errors":[{"param":…,"code":…,"message":…},…]`, when
+/// `errors` is not empty (nothing otherwise): what goes between a body's `request_id` and
+/// its closing `}`, byte-identical to serde_json.
+pub fn write_field_errors(out: &mut Vec<u8>, errors: &[FieldError]) {
+    let Some((first, rest)) = errors.split_first() else {
+        return;
+    };
+    out.extend_from_slice(b",\"errors\":[");
+    write_field_error(out, first);
+    for e in rest {
+        out.push(b',');
+        write_field_error(out, e);
+    }
+    out.push(b']');
+}
+
+fn write_field_error(out: &mut Vec<u8>, e: &FieldError) {
+    out.extend_from_slice(b"{\"param\":");
+    write_string(out, &e.param);
+    out.extend_from_slice(b",\"code\":");
+    write_string(out, &e.code);
+    out.extend_from_slice(b",\"message\":");
+    write_string(out, &e.message);
     out.push(b'}');
 }

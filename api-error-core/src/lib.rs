@@ -66,6 +66,7 @@
 //! | `retry_after` | field | flag; `Duration`, integer seconds, or `Option` of either | — |
 //! | `header` | container, variant | `header("WWW-Authenticate", "Bearer")`: a static header on every response (repeatable) | none |
 //! | `no_integrations` | container | flag; no generated framework impls, for a type that writes its own (opt back in with [`impl_integrations!`]) | — |
+//! | `field_errors` | field | flag; a [`FieldErrors`] or `Vec<FieldError>`: the body's `errors`, and the variant's `param` (the first one's) unless it sets one | — |
 //!
 //! A thiserror `#[error("literal")]` with no arguments is used as-is (it is exactly what
 //! `Display` prints), so such variants render without formatting at run time. Doc comments
@@ -76,7 +77,16 @@
 //! that is not `[a-z][a-z0-9_]*`, unknown keys (with the nearest valid key suggested),
 //! duplicate keys, a message naming a missing field, `param` given twice, `transparent`
 //! with other keys or not exactly one field, two variants with one code but a different
-//! status or type, `retry_after` on an unsupported type, and the derive on a union.
+//! status or type, `retry_after` or `field_errors` twice or on an unsupported type, and the
+//! derive on a union.
+//!
+//! # Field errors
+//!
+//! One request often has several invalid inputs; [`FieldErrors`] answers them all at once
+//! (422 `validation_error` / `validation_failed`), listing each [`FieldError`] in the body's
+//! sixth key, `errors`, absent from every other body. With the `validator` and `garde`
+//! features their reports convert into it, and the axum and actix-web extractors `Valid<E>`
+//! and `Garde<E>` (`Valid<Json<T>>`, `Garde<Query<T>>`, ...) reject invalid input with it.
 //!
 //! # Wire formats
 //!
@@ -110,6 +120,8 @@
 //! | `aide` | `JsonSchema` for [`ErrorBody`], aide's `OperationOutput` for derived errors; `aide::add_layer_responses` |
 //! | `tracing` | every rendered error is logged: 5xx at `error` with the source chain, 4xx at `debug`; with `reqwest`, each retry at `debug` |
 //! | `reqwest` | for SDKs on reqwest 0.13: `client::send_with_retry` (retries, idempotency keys), `ErrorResponse::from_reqwest` (bounded read), `client::ClientError` |
+//! | `validator` | `From<validator::ValidationErrors>` for [`FieldErrors`]; with `axum` / `actix-web`, the `Valid<E>` extractor (validator 0.21) |
+//! | `garde` | `From<garde::Report>` for [`FieldErrors`]; with `axum` / `actix-web`, the `Garde<E>` extractor (garde 0.23) |
 //!
 //! The derive cannot see which features are on: it emits one macro call that each
 //! integration expands (or not), so a disabled integration costs nothing. Hand-written
@@ -121,6 +133,7 @@ mod body;
 pub mod catalog;
 pub mod client;
 mod error;
+mod fields;
 mod format;
 pub mod json;
 pub mod status;
@@ -141,6 +154,11 @@ mod request_id;
 #[cfg(feature = "utoipa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 pub mod utoipa;
+#[cfg(all(
+    any(feature = "validator", feature = "garde"),
+    any(feature = "axum", feature = "actix-web")
+))]
+mod valid;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 mod web;
 
@@ -151,6 +169,7 @@ pub mod __private;
 pub use body::ErrorBody;
 pub use catalog::{CatalogEntry, ErrorCatalog};
 pub use error::ApiError;
+pub use fields::{FieldError, FieldErrors};
 pub use format::{ErrorFormat, WireFormat, PROBLEM_ERROR_TYPE_MEMBER};
 pub use request_id::{RequestId, RequestIdMissing, MAX_REQUEST_ID_LEN};
 

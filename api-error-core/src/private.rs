@@ -15,10 +15,10 @@ pub use serde_json;
 pub use std;
 
 use crate::catalog::CatalogEntry;
+pub use crate::fields::private::{errors_param, FieldErrorsField};
 use crate::format::{write_fields, Fields, Param, Text};
 use crate::json;
-use crate::ApiError;
-use crate::WireFormat;
+use crate::{ApiError, FieldError, WireFormat};
 
 /// Everything static about one variant, computed at compile time by the derive. Every field
 /// is a plain literal (no `Option`, no enum, no `const fn` call): the derive emits one per
@@ -133,6 +133,15 @@ impl<'a> Resolved<'a> {
         }
     }
 
+    /// The field errors of a variant without a field errors field.
+    #[inline]
+    pub fn field_errors(self) -> &'a [FieldError] {
+        match self {
+            Resolved::Static(_) => &[],
+            Resolved::Inner(e) => e.field_errors(),
+        }
+    }
+
     /// The param of a variant without a param field.
     pub fn param(self) -> Option<Cow<'a, str>> {
         match self {
@@ -152,7 +161,7 @@ impl<'a> Resolved<'a> {
         match self {
             Resolved::Static(m) => {
                 let message: Option<&dyn Display> = (!m.literal).then_some(this);
-                write_body(m, format, out, request_id, message, None);
+                write_body(m, format, out, request_id, message, None, &[]);
             }
             Resolved::Inner(e) => e.write_body(format, request_id, out),
         }
@@ -167,8 +176,8 @@ pub fn inner<T: ApiError>(e: &T) -> Resolved<'_> {
 }
 
 /// Renders one variant's body in `format`: the static parts are pre-rendered JSON, copied
-/// as they are; `message` (when not a literal) and `param` (when a field gives it) are
-/// escaped straight into `out`.
+/// as they are; `message` (when not a literal), `param` (when a field gives it) and the
+/// field `errors` are escaped straight into `out`.
 pub fn write_body(
     meta: &Meta,
     format: &ErrorFormat,
@@ -176,12 +185,13 @@ pub fn write_body(
     request_id: Option<&str>,
     message: Option<&dyn Display>,
     param: Option<ParamValue<'_>>,
+    errors: &[FieldError],
 ) {
     match format.wire_format() {
-        WireFormat::Flat => write_flat(meta, out, request_id, message, param),
+        WireFormat::Flat => write_flat(meta, out, request_id, message, param, errors),
         WireFormat::Enveloped => {
             out.extend_from_slice(b"{\"error\":");
-            write_flat(meta, out, request_id, message, param);
+            write_flat(meta, out, request_id, message, param, errors);
             out.push(b'}');
         }
         WireFormat::Problem => {
@@ -213,6 +223,7 @@ pub fn write_body(
                 code: Text::Escaped(meta.code),
                 param,
                 request_id,
+                errors,
             };
             write_fields(format, &fields, out);
         }
@@ -226,6 +237,7 @@ fn write_flat(
     request_id: Option<&str>,
     message: Option<&dyn Display>,
     param: Option<ParamValue<'_>>,
+    errors: &[FieldError],
 ) {
     out.extend_from_slice(meta.json_head.as_bytes());
     if let Some(message) = message {
@@ -246,6 +258,7 @@ fn write_flat(
         }
     }
     json::write_opt_string(out, request_id);
+    json::write_field_errors(out, errors);
     out.push(b'}');
 }
 

@@ -1,8 +1,9 @@
 //! OpenAPI documentation with `utoipa` 6 (feature `utoipa`).
 //!
 //! - [`ErrorBody`] implements [`ToSchema`]: an object with the five keys, all required,
-//!   `param` and `request_id` nullable (OpenAPI 3.1 `type: [string, "null"]`), each described.
-//!   Its schema name is `ErrorBody`.
+//!   `param` and `request_id` nullable (OpenAPI 3.1 `type: [string, "null"]`), each described,
+//!   and the optional `errors` array of [`FieldError`]s (inlined). Its schema name is
+//!   `ErrorBody`; [`FieldError`] is `ToSchema` too (`FieldError`).
 //! - `#[derive(ApiError)]` implements [`IntoResponses`] for every derived type, so the type
 //!   goes straight into `#[utoipa::path(responses(...))]`: one response per status (ascending),
 //!   described by the status reason and the codes it carries, with the headers `x-request-id`
@@ -10,7 +11,8 @@
 //!   schema **inlined** (titled `ErrorBody`), so the document is complete without any
 //!   `components(...)` registration, and one named example per code (name = code) whose value
 //!   is the body with the public message template — never a redacted 5xx's internal text.
-//!   Transparent variants contribute their inner type's codes.
+//!   Transparent variants contribute their inner type's codes; the example of
+//!   `validation_failed` ([`FieldErrors`](crate::FieldErrors)) shows a body with `errors`.
 //!
 //! ```
 //! use api_error_core::{ApiError, ErrorBody};
@@ -64,7 +66,7 @@ use std::collections::BTreeMap;
 use ::utoipa::openapi::example::ExampleBuilder;
 use ::utoipa::openapi::header::HeaderBuilder;
 use ::utoipa::openapi::response::{Response, ResponseBuilder};
-use ::utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+use ::utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use ::utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
 use ::utoipa::{PartialSchema, ToSchema};
 
@@ -72,7 +74,7 @@ use crate::catalog::openapi::{self, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
-use crate::ErrorBody;
+use crate::{ErrorBody, FieldError};
 #[cfg(doc)]
 use ::utoipa::IntoResponses;
 
@@ -87,6 +89,7 @@ impl PartialSchema for ErrorBody<'_> {
     /// let schema = serde_json::to_value(api_error_core::ErrorBody::schema()).unwrap();
     /// assert_eq!(schema["required"].as_array().unwrap().len(), 5);
     /// assert_eq!(schema["properties"]["param"]["type"], serde_json::json!(["string", "null"]));
+    /// assert_eq!(schema["properties"]["errors"]["items"]["title"], "FieldError");
     /// ```
     fn schema() -> RefOr<Schema> {
         let mut schema = ObjectBuilder::new()
@@ -104,7 +107,47 @@ impl PartialSchema for ErrorBody<'_> {
                 .description(Some(description));
             schema = schema.property(name, property).required(name);
         }
-        schema.into()
+        let (errors, description) = openapi::ERRORS_KEY;
+        let errors_property = ArrayBuilder::new()
+            .items(field_error_schema())
+            .description(Some(description));
+        schema.property(errors, errors_property).into()
+    }
+}
+
+/// The schema of one item of the body's `errors`, inline.
+fn field_error_schema() -> ObjectBuilder {
+    let mut schema = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .title(Some(openapi::FIELD_ERROR_TITLE))
+        .description(Some(openapi::FIELD_ERROR_DESCRIPTION));
+    for (name, description) in openapi::FIELD_ERROR_KEYS {
+        let property = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description));
+        schema = schema.property(name, property).required(name);
+    }
+    schema
+}
+
+impl PartialSchema for FieldError {
+    /// The schema of one item of the body's `errors`: `param`, `code`, `message`, all
+    /// required strings.
+    ///
+    /// ```
+    /// use utoipa::PartialSchema;
+    /// let schema = serde_json::to_value(api_error_core::FieldError::schema()).unwrap();
+    /// assert_eq!(schema["required"], serde_json::json!(["param", "code", "message"]));
+    /// ```
+    fn schema() -> RefOr<Schema> {
+        field_error_schema().into()
+    }
+}
+
+impl ToSchema for FieldError {
+    /// `FieldError`.
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed(openapi::FIELD_ERROR_TITLE)
     }
 }
 

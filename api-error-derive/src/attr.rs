@@ -38,6 +38,8 @@ pub struct Attrs {
     pub param_field: Option<Span>,
     /// Field position: `#[api_error(retry_after)]`.
     pub retry_after: Option<Span>,
+    /// Field position: `#[api_error(field_errors)]`.
+    pub field_errors: Option<Span>,
     /// Every key written, in order, with its span (duplicates and `transparent` checks).
     pub keys: Vec<(&'static str, Span)>,
 }
@@ -181,6 +183,11 @@ fn parse_value(
             out.retry_after = Some(key_span);
             flag_only(cx, input, key)
         }
+        // #[api_error(field_errors)] on a field
+        FIELD_ERRORS => {
+            out.field_errors = Some(key_span);
+            flag_only(cx, input, key)
+        }
         _ => skip_value(input),
     }
 }
@@ -192,6 +199,9 @@ fn unknown_key_message(name: &str, pos: Position) -> String {
     if ALL.contains(&name) {
         let hint = match name {
             RETRY_AFTER => "put #[api_error(retry_after)] on the field that holds the delay",
+            FIELD_ERRORS => {
+                "put #[api_error(field_errors)] on the field that holds the field errors (a `FieldErrors` or `Vec<FieldError>`)"
+            }
             NO_INTEGRATIONS => "it is a container attribute: put #[api_error(no_integrations)] on the enum or struct",
             PARAM | TRANSPARENT | EXPOSE if pos == Position::Enum => "put it on the variants",
             STATUS | TYPE | CODE | MESSAGE | RETRYABLE | TRANSPARENT | EXPOSE => {

@@ -3,8 +3,9 @@
 //!
 //! A variant qualifies when every field can be rebuilt from the body: unit variants, and
 //! variants whose fields are only the `#[api_error(param)]` field and/or a field named
-//! `message`, each of type `String` or `Option<String>`. Transparent variants ask their
-//! inner type. Other variants (a source error, a duration, ...) are never produced.
+//! `message`, each of type `String` or `Option<String>`, and/or the
+//! `#[api_error(field_errors)]` field (from the body's `errors`). Transparent variants ask
+//! their inner type. Other variants (a source error, a duration, ...) are never produced.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -16,9 +17,13 @@ use crate::ast::{is_option, Field, Input, Variant};
 enum Source {
     Param,
     Message,
+    FieldErrors,
 }
 
 fn source(f: &Field) -> Option<Source> {
+    if f.attrs.field_errors.is_some() {
+        return Some(Source::FieldErrors);
+    }
     let src = if f.attrs.param_field.is_some() {
         Source::Param
     } else if f.name() == "message" {
@@ -55,13 +60,24 @@ fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
     let path = input.variant_path(v);
     let mut inits = Vec::new();
     for f in &v.fields {
+        let m = &f.member;
         let getter = match source(f)? {
+            Source::FieldErrors => {
+                // Spanned like the derive's other uses of the trait, so an unsupported
+                // type is reported once, at the field's type.
+                let ty = f.ty;
+                let span = syn::spanned::Spanned::span(ty);
+                let value = quote::quote_spanned!(span=> <#ty as ::api_error_core::__private::FieldErrorsField>::from_field_errors(
+                    ::api_error_core::client::ErrorResponse::field_errors(response),
+                ));
+                inits.push(quote!(#m: #value,));
+                continue;
+            }
             Source::Param => quote!(::api_error_core::client::ErrorResponse::param(response)),
             Source::Message => quote!(::core::option::Option::Some(
                 ::api_error_core::client::ErrorResponse::message(response)
             )),
         };
-        let m = &f.member;
         let value = if is_option(f.ty) {
             quote!(::core::option::Option::map(#getter, ::std::borrow::ToOwned::to_owned))
         } else {

@@ -37,10 +37,20 @@ struct Plan<'a> {
     param: Option<String>,
     param_field: Option<&'a Field<'a>>,
     retry_after: Option<&'a Field<'a>>,
+    /// The `#[api_error(field_errors)]` field.
+    field_errors: Option<&'a Field<'a>>,
     retryable: bool,
     transparent: Option<&'a Field<'a>>,
     /// Static headers: the container's, then the variant's (which win on the same name).
     headers: Vec<(String, String)>,
+}
+
+impl Plan<'_> {
+    /// Whether the param is the first field error's: a field errors field, and no param
+    /// of the variant's own (static or a param field).
+    fn param_from_errors(&self) -> bool {
+        self.field_errors.is_some() && self.param.is_none() && self.param_field.is_none()
+    }
 }
 
 fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
@@ -107,6 +117,7 @@ fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
                 param: a.param.as_ref().map(LitStr::value),
                 param_field: v.fields.iter().find(|f| f.attrs.param_field.is_some()),
                 retry_after: v.fields.iter().find(|f| f.attrs.retry_after.is_some()),
+                field_errors: v.fields.iter().find(|f| f.attrs.field_errors.is_some()),
                 retryable: a
                     .retryable
                     .as_ref()
@@ -156,6 +167,11 @@ pub fn derive(input: &Input) -> TokenStream {
         if let Some(f) = p.retry_after.filter(|f| generic(f)) {
             let ty = f.ty;
             api_bounds.push(quote!(#ty: ::api_error_core::__private::RetryAfterField));
+        }
+        if let Some(f) = p.field_errors.filter(|f| generic(f)) {
+            let ty = f.ty;
+            api_bounds.push(quote!(#ty: ::api_error_core::__private::FieldErrorsField));
+            client_bounds.push(quote!(#ty: ::api_error_core::__private::FieldErrorsField));
         }
         if let Msg::Format(m, _) = &p.msg {
             for arg in &m.args {
@@ -239,9 +255,15 @@ pub fn derive(input: &Input) -> TokenStream {
     let param = method_match(
         &plans,
         |p| {
-            let f = p.param_field?;
+            let f = p
+                .param_field
+                .or(p.field_errors.filter(|_| p.param_from_errors()))?;
             let pat = pattern(input, p.v, &[f]);
-            let value = param_value(f);
+            let value = if p.param_from_errors() {
+                errors_param(f)
+            } else {
+                param_value(f)
+            };
             Some(quote!(#pat => ::api_error_core::__private::param_string(#value),))
         },
         quote!(__resolve(self).param()),
@@ -254,6 +276,27 @@ pub fn derive(input: &Input) -> TokenStream {
         quote! {
             #[inline]
             fn headers(&self) -> &'static [(&'static str, &'static str)] { __resolve(self).headers() }
+        }
+    });
+
+    // fn field_errors: only when some variant has them (its own field, or a transparent
+    // inner error that may).
+    let has_field_errors = plans
+        .iter()
+        .any(|p| p.field_errors.is_some() || p.transparent.is_some());
+    let field_errors = has_field_errors.then(|| {
+        let body = method_match(
+            &plans,
+            |p| {
+                let f = p.field_errors?;
+                let pat = pattern(input, p.v, &[f]);
+                let errors = field_errors_of(f);
+                Some(quote!(#pat => #errors,))
+            },
+            quote!(__resolve(self).field_errors()),
+        );
+        quote! {
+            fn field_errors(&self) -> &[::api_error_core::FieldError] { #body }
         }
     });
 
@@ -286,12 +329,13 @@ pub fn derive(input: &Input) -> TokenStream {
                 Msg::Format(m, span) => Some((m, *span)),
                 _ => None,
             };
-            if format.is_none() && p.param_field.is_none() {
+            if format.is_none() && p.param_field.is_none() && p.field_errors.is_none() {
                 return None;
             }
             let i = p.index?;
             let mut fields = format.map(|(m, _)| format_fields(p, m)).unwrap_or_default();
             fields.extend(p.param_field);
+            fields.extend(p.field_errors);
             let pat = pattern(input, p.v, &fields);
             let message = match (&p.msg, format) {
                 (_, Some((m, span))) => {
@@ -303,12 +347,17 @@ pub fn derive(input: &Input) -> TokenStream {
                 )),
                 _ => quote!(::core::option::Option::None),
             };
-            let param = match p.param_field {
-                Some(f) => param_value(f),
-                None => quote!(::core::option::Option::None),
+            let param = match (p.param_field, p.field_errors) {
+                (Some(f), _) => param_value(f),
+                (None, Some(f)) if p.param_from_errors() => errors_param(f),
+                _ => quote!(::core::option::Option::None),
+            };
+            let errors = match p.field_errors {
+                Some(f) => field_errors_of(f),
+                None => quote!(&[]),
             };
             Some(quote! {
-                #pat => ::api_error_core::__private::write_body(&__API_ERROR_META[#i], format, out, request_id, #message, #param),
+                #pat => ::api_error_core::__private::write_body(&__API_ERROR_META[#i], format, out, request_id, #message, #param, #errors),
             })
         },
         quote!(__resolve(self).write_body(self, format, request_id, out)),
@@ -375,6 +424,7 @@ pub fn derive(input: &Input) -> TokenStream {
                 #headers
                 #[inline]
                 fn is_retryable(&self) -> bool { __resolve(self).is_retryable() }
+                #field_errors
                 fn write_body(&self, format: &::api_error_core::__private::ErrorFormat, request_id: ::core::option::Option<&str>, out: &mut ::std::vec::Vec<u8>) { #write_json }
             }
 
@@ -494,6 +544,20 @@ fn param_value(f: &Field) -> TokenStream {
     }}
 }
 
+/// `&[FieldError]` of a field errors field, spanned at its type so an unsupported type is
+/// reported there.
+fn field_errors_of(f: &Field) -> TokenStream {
+    let b = binding(f);
+    let ty = f.ty;
+    quote_spanned!(ty_span(f)=> <#ty as ::api_error_core::__private::FieldErrorsField>::field_errors(#b))
+}
+
+/// `Option<ParamValue>` of a variant whose param is its first field error's.
+fn errors_param(f: &Field) -> TokenStream {
+    let errors = field_errors_of(f);
+    quote!(::api_error_core::__private::errors_param(#errors))
+}
+
 /// One descriptor: a `Meta` literal with every string pre-rendered.
 fn meta(p: &Plan) -> TokenStream {
     let variant = p.v.ident.to_string();
@@ -512,7 +576,8 @@ fn meta(p: &Plan) -> TokenStream {
         json_escape(ty),
         json_escape(code)
     );
-    if p.param_field.is_none() {
+    let param_field = p.param_field.is_some() || p.param_from_errors();
+    if !param_field {
         match &p.param {
             Some(param) => tail.push_str(&format!("\"{}\",", json_escape(param))),
             None => tail.push_str("null,"),
@@ -524,7 +589,6 @@ fn meta(p: &Plan) -> TokenStream {
     let template = &p.template;
     let doc = &p.v.doc;
     let retryable = p.retryable;
-    let param_field = p.param_field.is_some();
     let header_pairs = p.headers.iter().map(|(n, v)| quote!((#n, #v)));
     // Only literals: no paths to resolve, no const fn to evaluate, per variant.
     quote! {

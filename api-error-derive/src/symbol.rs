@@ -12,6 +12,7 @@ pub const EXPOSE: &str = "expose";
 pub const RETRY_AFTER: &str = "retry_after";
 pub const NO_INTEGRATIONS: &str = "no_integrations";
 pub const HEADER: &str = "header";
+pub const FIELD_ERRORS: &str = "field_errors";
 
 /// Every key, wherever it is allowed.
 pub const ALL: &[&str] = &[
@@ -26,6 +27,7 @@ pub const ALL: &[&str] = &[
     HEADER,
     NO_INTEGRATIONS,
     RETRY_AFTER,
+    FIELD_ERRORS,
 ];
 
 /// The keys of a variant.
@@ -74,7 +76,7 @@ impl Position {
             Position::Enum => &[STATUS, TYPE, MESSAGE, RETRYABLE, HEADER, NO_INTEGRATIONS],
             Position::Struct => STRUCT_KEYS,
             Position::Variant => VARIANT_KEYS,
-            Position::Field => &[PARAM, RETRY_AFTER],
+            Position::Field => &[PARAM, RETRY_AFTER, FIELD_ERRORS],
         }
     }
 

@@ -23,6 +23,7 @@ pub fn check(cx: &Ctxt, input: &Input) {
         check_transparent(cx, v);
         check_param(cx, v);
         check_retry_after(cx, v);
+        check_field_errors(cx, v);
         check_field_attrs_in_transparent(cx, v);
         check_message_fields(cx, input, v);
         check_expose(cx, input, v);
@@ -187,6 +188,22 @@ fn check_retry_after(cx: &Ctxt, v: &Variant) {
                 cx.error_at(
                     span,
                     "retry_after given twice; mark only one field with #[api_error(retry_after)]",
+                );
+            }
+            seen = true;
+        }
+    }
+}
+
+// At most one field carries the field errors.
+fn check_field_errors(cx: &Ctxt, v: &Variant) {
+    let mut seen = false;
+    for f in &v.fields {
+        if let Some(span) = f.attrs.field_errors {
+            if seen {
+                cx.error_at(
+                    span,
+                    "field_errors given twice; mark only one field with #[api_error(field_errors)] and merge the lists into it",
                 );
             }
             seen = true;

@@ -316,7 +316,9 @@ fn error_body_schema_has_the_five_keys_and_matches_utoipa() {
 
     // A body the server writes has exactly the schema's properties.
     let body = serde_json::to_value(PaymentError::Database.to_body()).unwrap();
-    let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+    let errors = "errors".to_owned();
+    let mut keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+    keys.push(&errors); // only with field errors
     let mut props: Vec<&String> = component["properties"]
         .as_object()
         .unwrap()
@@ -536,5 +538,26 @@ fn documents_are_valid_openapi() {
         let parsed: OpenApi = serde_json::from_str(&text).unwrap();
         assert_eq!(serde_json::to_value(&parsed).unwrap(), doc);
         assert!(parsed.paths.is_some());
+    }
+}
+
+#[test]
+fn field_errors_responses_show_an_errors_array() {
+    let responses = aide::generate::in_context(|ctx| {
+        api_error_core::FieldErrors::inferred_responses(ctx, &mut Operation::default())
+    });
+    assert_eq!(responses.len(), 1);
+    assert_eq!(responses[0].0, Some(422));
+    let response = serde_json::to_value(&responses[0].1).unwrap();
+    let example = &examples(&response)["validation_failed"];
+    assert_eq!(example["param"], example["errors"][0]["param"]);
+    assert_eq!(example["errors"].as_array().unwrap().len(), 2);
+
+    // `FieldError` is `JsonSchema`, the same schema as the body's `errors` items.
+    let item = serde_json::to_value(schemars::schema_for!(api_error_core::FieldError)).unwrap();
+    let body = serde_json::to_value(schemars::schema_for!(ErrorBody<'static>)).unwrap();
+    let inline = &body["properties"]["errors"]["items"];
+    for key in ["type", "title", "properties", "required"] {
+        assert_eq!(item[key], inline[key], "{key}");
     }
 }

@@ -125,3 +125,49 @@ fn every_wire_format_allocates_nothing() {
         }
     }
 }
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+enum WithFieldErrors {
+    #[error("The signup form has errors")]
+    #[api_error(status = 422, code = "invalid_signup")]
+    Form {
+        #[api_error(field_errors)]
+        errors: api_error_core::FieldErrors,
+    },
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Invalid(api_error_core::FieldErrors),
+}
+
+fn three_field_errors() -> api_error_core::FieldErrors {
+    use api_error_core::FieldError;
+    [
+        FieldError::new("name", "length", "must be at least 2 characters long"),
+        FieldError::new("address.city", "required", "is \"required\"\n"),
+        FieldError::new("items[1].amount", "range", "must be at least 1"),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// A three-error body: `FieldErrors` itself (its message is formatted straight into the
+/// buffer), a derived variant with a `field_errors` field, and a transparent one.
+#[test]
+fn write_json_of_a_three_error_body_allocates_nothing() {
+    let errors = three_field_errors();
+    let form = WithFieldErrors::Form {
+        errors: errors.clone(),
+    };
+    let wrapped = WithFieldErrors::Invalid(errors.clone());
+    for e in [&errors as &dyn ApiError, &form, &wrapped] {
+        let mut buf = Vec::with_capacity(1024);
+        let n = allocations(|| e.write_json(Some("req_1"), &mut buf));
+        assert_eq!(n, 0, "write_json allocated for {e:?}");
+        assert!(buf.ends_with(br#""message":"must be at least 1"}]}"#));
+        assert_eq!(buf.iter().filter(|&&b| b == b'{').count(), 4);
+    }
+    // The serde path borrows the errors too (a literal message).
+    let mut buf = Vec::with_capacity(1024);
+    let n = allocations(|| serde_json::to_writer(&mut buf, &form.to_body()).unwrap());
+    assert_eq!(n, 0, "to_body() + serde_json allocated");
+}

@@ -41,6 +41,25 @@ enum Shop {
     #[error(transparent)]
     #[api_error(transparent)]
     Inner(Inner),
+
+    #[error("The signup form has errors")]
+    #[api_error(status = 422, code = "invalid_signup")]
+    Signup {
+        #[api_error(field_errors)]
+        errors: api_error_core::FieldErrors,
+    },
+}
+
+fn signup() -> Shop {
+    use api_error_core::FieldError;
+    Shop::Signup {
+        errors: [
+            FieldError::new("name", "length", "must be at least 2 characters long"),
+            FieldError::new("address.city", "required", "is \"required\"\n"),
+        ]
+        .into_iter()
+        .collect(),
+    }
 }
 
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -58,6 +77,8 @@ struct Problem<'a> {
     code: &'a str,
     param: Option<&'a str>,
     request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [api_error_core::FieldError],
     error_type: &'a str,
 }
 
@@ -88,6 +109,7 @@ fn serde_problem(e: &dyn ApiError, id: Option<&str>, base: Option<&str>) -> Stri
         code: &body.code,
         param: body.param.as_deref(),
         request_id: id,
+        errors: &body.errors,
         error_type: &body.r#type,
     })
     .unwrap()
@@ -103,6 +125,8 @@ fn cases() -> Vec<Shop> {
             field: "amount\u{1}".into(),
         },
         Shop::Database("hunter2".into()),
+        Shop::Inner(Inner),
+        signup(),
         Shop::Inner(Inner),
     ]
 }
@@ -128,6 +152,27 @@ fn every_format_equals_serdes_rendering_of_its_shape() {
                 assert!(!render(&format.into(), &e, id).contains("hunter2"));
             }
         }
+    }
+}
+
+#[test]
+fn field_errors_itself_in_every_format() {
+    let Shop::Signup { errors } = signup() else {
+        unreachable!()
+    };
+    for id in [None, Some("req_1")] {
+        let flat = serde_json::to_string(&with_id(errors.to_body(), id)).unwrap();
+        assert_eq!(render(&WireFormat::Flat.into(), &errors, id), flat);
+        assert_eq!(
+            render(&WireFormat::Problem.into(), &errors, id),
+            serde_problem(&errors, id, None)
+        );
+        let body = with_id(errors.to_body(), id);
+        let enveloped = serde_json::to_string(&Envelope { error: &body }).unwrap();
+        assert_eq!(
+            render(&WireFormat::Enveloped.into(), &errors, id),
+            enveloped
+        );
     }
 }
 
@@ -167,6 +212,15 @@ fn byte_exact_bodies() {
     assert_eq!(
         render(&based, &Shop::Database("hunter2".into()), Some("req_2")),
         r#"{"type":"https://docs.example.com/errors/database_unavailable","title":"Service Unavailable","status":503,"detail":"The service is temporarily unavailable.","code":"database_unavailable","param":null,"request_id":"req_2","error_type":"api_error"}"#
+    );
+    // Field errors: after `request_id`, before the category.
+    assert_eq!(
+        render(&problem, &signup(), None),
+        r#"{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"The signup form has errors","code":"invalid_signup","param":"name","request_id":null,"errors":[{"param":"name","code":"length","message":"must be at least 2 characters long"},{"param":"address.city","code":"required","message":"is \"required\"\n"}],"error_type":"validation_error"}"#
+    );
+    assert_eq!(
+        render(&enveloped, &signup(), Some("req_3")),
+        r#"{"error":{"message":"The signup form has errors","type":"validation_error","code":"invalid_signup","param":"name","request_id":"req_3","errors":[{"param":"name","code":"length","message":"must be at least 2 characters long"},{"param":"address.city","code":"required","message":"is \"required\"\n"}]}}"#
     );
     // Hostile static text, pre-rendered by the derive, sliced not re-escaped.
     assert_eq!(

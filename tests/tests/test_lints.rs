@@ -36,6 +36,18 @@ pub enum Linted {
     #[error(transparent)]
     #[api_error(transparent)]
     Inner(Inner),
+    /// Field errors, and a transparent `FieldErrors`.
+    #[error("form")]
+    #[api_error(status = 422)]
+    Form {
+        /// The errors.
+        #[api_error(field_errors)]
+        errors: api_error_core::FieldErrors,
+    },
+    /// Transparent field errors.
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Invalid(#[from] api_error_core::FieldErrors),
 }
 
 /// A struct error.
@@ -52,4 +64,7 @@ fn lints_hold() {
     };
     assert_eq!(e.message(), "slow down, you");
     assert_eq!(Linted::Inner(Inner).code(), "inner_auth");
+    let errors = api_error_core::FieldErrors::from(api_error_core::FieldError::new("a", "b", "c"));
+    assert_eq!(Linted::Invalid(errors.clone()).field_errors().len(), 1);
+    assert_eq!(Linted::Form { errors }.param().as_deref(), Some("a"));
 }

@@ -198,12 +198,23 @@ fn error_body_is_to_schema() {
 
 #[test]
 fn the_schema_validates_a_real_body() {
-    // A body the server writes has exactly the schema's properties, none missing.
+    // A body the server writes has exactly the schema's properties, none missing (`errors`
+    // only with field errors).
     let err = PaymentError::CustomerNotFound { id: "cus_1".into() };
     let body = serde_json::to_value(err.to_body()).unwrap();
     let schema = serde_json::to_value(ErrorBody::schema()).unwrap();
-    let keys: BTreeSet<&String> = body.as_object().unwrap().keys().collect();
+    let mut keys: BTreeSet<&String> = body.as_object().unwrap().keys().collect();
     let props: BTreeSet<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    let errors = "errors".to_owned();
+    keys.insert(&errors);
+    assert_eq!(keys, props);
+    let with_errors = api_error_core::FieldErrors::from(api_error_core::FieldError::new(
+        "name",
+        "length",
+        "must be at least 2 characters long",
+    ));
+    let body = serde_json::to_value(with_errors.to_body()).unwrap();
+    let keys: BTreeSet<&String> = body.as_object().unwrap().keys().collect();
     assert_eq!(keys, props);
 }
 
@@ -423,4 +434,42 @@ fn documents_round_trip_through_utoipa_types() {
         let parsed: utoipa::openapi::OpenApi = serde_json::from_str(&text).unwrap();
         assert_eq!(serde_json::to_value(&parsed).unwrap(), doc);
     }
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum SignupError {
+    #[error("This email is already registered")]
+    #[api_error(status = 409, code = "email_taken", param = "email")]
+    EmailTaken,
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Invalid(#[from] api_error_core::FieldErrors),
+}
+
+#[test]
+fn field_errors_responses_show_an_errors_array() {
+    for responses in [
+        responses_of::<api_error_core::FieldErrors>(),
+        responses_of::<SignupError>(),
+    ] {
+        let response = &responses["422"];
+        check_error_body_schema(&response["content"]["application/json"]["schema"]);
+        let example = &examples(response)["validation_failed"];
+        assert_eq!(example["code"], "validation_failed");
+        assert_eq!(example["param"], example["errors"][0]["param"]);
+        assert_eq!(example["errors"].as_array().unwrap().len(), 2);
+        // The example is what the server sends.
+        let errors: api_error_core::FieldErrors =
+            serde_json::from_value(example["errors"].clone()).unwrap();
+        assert_eq!(*example, serde_json::to_value(errors.to_body()).unwrap());
+    }
+    assert_eq!(
+        <api_error_core::FieldError as ToSchema>::name(),
+        "FieldError"
+    );
+    let item = serde_json::to_value(api_error_core::FieldError::schema()).unwrap();
+    assert_eq!(
+        item,
+        serde_json::to_value(ErrorBody::schema()).unwrap()["properties"]["errors"]["items"]
+    );
 }

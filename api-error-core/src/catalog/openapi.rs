@@ -50,6 +50,62 @@ pub(crate) const BODY_KEYS: [(&str, bool, &str); 5] = [
     ),
 ];
 
+/// The body's optional sixth key: name and description (an array of `FieldError`s).
+pub(crate) const ERRORS_KEY: (&str, &str) = (
+    "errors",
+    "Every invalid input of the request, in order; present only when there are some \
+     (code validation_failed and errors that carry field errors), absent otherwise.",
+);
+
+/// The schema name and title of one item of `errors`.
+pub(crate) const FIELD_ERROR_TITLE: &str = "FieldError";
+
+/// The description of one item of `errors`.
+pub(crate) const FIELD_ERROR_DESCRIPTION: &str =
+    "One invalid input of the request: which one, the rule it broke, and what is wrong.";
+
+/// The keys of one item of `errors`, in wire order, all required strings: name, description.
+pub(crate) const FIELD_ERROR_KEYS: [(&str, &str); 3] = [
+    (
+        "param",
+        "The input's path: amount, address.city, items[0].amount; empty when the error is \
+         about the request as a whole.",
+    ),
+    (
+        "code",
+        "The rule the input broke, snake_case: required, length, range, email, ...",
+    ),
+    (
+        "message",
+        "What is wrong with the input, safe to show to the API's user.",
+    ),
+];
+
+/// The JSON Schema of one item of `errors`.
+#[cfg_attr(not(feature = "aide"), allow(dead_code))]
+pub(crate) fn field_error_schema() -> Map<String, Value> {
+    let mut properties = Map::new();
+    for (name, description) in FIELD_ERROR_KEYS {
+        properties.insert(
+            name.to_owned(),
+            serde_json::json!({ "type": "string", "description": description }),
+        );
+    }
+    let mut schema = Map::new();
+    schema.insert("title".into(), FIELD_ERROR_TITLE.into());
+    schema.insert("description".into(), FIELD_ERROR_DESCRIPTION.into());
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), Value::Object(properties));
+    schema.insert(
+        "required".into(),
+        FIELD_ERROR_KEYS
+            .iter()
+            .map(|(name, _)| Value::from(*name))
+            .collect(),
+    );
+    schema
+}
+
 /// Every error response's headers: name and description (both are strings).
 pub(crate) const REQUEST_ID_HEADER: (&str, &str) = (
     "x-request-id",
@@ -64,7 +120,8 @@ pub(crate) const SHOULD_RETRY_HEADER: (&str, &str) = (
 pub(crate) const JSON: &str = "application/json";
 
 /// The body's JSON Schema (valid as OpenAPI 3.1 and as JSON Schema draft 7): an object with
-/// the five keys, all required, `param` and `request_id` of type `["string", "null"]`.
+/// the five keys, all required, `param` and `request_id` of type `["string", "null"]`, and
+/// the optional `errors` array.
 pub(crate) fn body_schema() -> Map<String, Value> {
     let mut properties = Map::new();
     for (name, nullable, description) in BODY_KEYS {
@@ -78,6 +135,15 @@ pub(crate) fn body_schema() -> Map<String, Value> {
             serde_json::json!({ "type": ty, "description": description }),
         );
     }
+    let (errors, errors_description) = ERRORS_KEY;
+    properties.insert(
+        errors.to_owned(),
+        serde_json::json!({
+            "type": "array",
+            "description": errors_description,
+            "items": Value::Object(field_error_schema()),
+        }),
+    );
     let mut schema = Map::new();
     schema.insert("title".into(), BODY_TITLE.into());
     schema.insert("description".into(), BODY_DESCRIPTION.into());
@@ -263,14 +329,19 @@ fn response_doc(heading: &str, entries: &[&CatalogEntry], with_status: bool) -> 
 
 /// One code's example. The summary is the doc comment's first paragraph on one line (else
 /// the message, else the code); the whole doc comment is the description when it says more.
+/// [`FieldErrors`](crate::FieldErrors)' code shows a body with field errors.
 fn example(e: &CatalogEntry) -> ExampleDoc {
-    let value = serde_json::json!({
-        "message": e.message,
-        "type": e.error_type,
-        "code": e.code,
-        "param": e.param,
-        "request_id": null,
-    });
+    let value = if e.code == crate::FieldErrors::CODE && e.error_type == crate::FieldErrors::TYPE {
+        field_errors_example()
+    } else {
+        serde_json::json!({
+            "message": e.message,
+            "type": e.error_type,
+            "code": e.code,
+            "param": e.param,
+            "request_id": null,
+        })
+    };
     let first_paragraph = first_paragraph(e.doc);
     let summary = if !first_paragraph.is_empty() {
         first_paragraph
@@ -287,6 +358,18 @@ fn example(e: &CatalogEntry) -> ExampleDoc {
         description,
         value,
     }
+}
+
+/// The body of a `validation_failed` error with two field errors, as the server renders it.
+fn field_errors_example() -> Value {
+    use crate::{ApiError, FieldError, FieldErrors};
+    let errors: FieldErrors = [
+        FieldError::new("name", "length", "must be at least 2 characters long"),
+        FieldError::new("items[1].amount", "range", "must be at least 1"),
+    ]
+    .into_iter()
+    .collect();
+    serde_json::to_value(errors.to_body()).unwrap_or(Value::Null)
 }
 
 /// The first paragraph of a doc comment, its lines joined by spaces.
@@ -433,6 +516,18 @@ mod tests {
     }
 
     #[test]
+    fn the_field_errors_example_shows_field_errors() {
+        let catalog =
+            Catalog::new().with_entries(<crate::FieldErrors as crate::ErrorCatalog>::catalog());
+        let docs = by_status(&catalog);
+        let value = &docs[0].1.examples[0].value;
+        assert_eq!(value["code"], "validation_failed");
+        assert_eq!(value["param"], "name");
+        assert_eq!(value["errors"].as_array().map(Vec::len), Some(2));
+        assert_eq!(value["errors"][1]["param"], "items[1].amount");
+    }
+
+    #[test]
     fn body_schema_and_detection() {
         let schema = Value::Object(body_schema());
         assert!(is_body_schema(&schema));
@@ -443,5 +538,10 @@ mod tests {
             &serde_json::json!({"$ref": "#/components/schemas/Customer"})
         ));
         assert_eq!(schema["required"].as_array().map(Vec::len), Some(5));
+        assert_eq!(schema["properties"]["errors"]["type"], "array");
+        assert_eq!(
+            schema["properties"]["errors"]["items"]["required"],
+            serde_json::json!(["param", "code", "message"])
+        );
     }
 }

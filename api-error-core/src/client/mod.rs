@@ -58,6 +58,7 @@
 //! |---|---|
 //! | body size a JSON parse is attempted on | [`MAX_JSON_BODY_LEN`] (1 MiB) |
 //! | any string field parsed from JSON (`message`, `code`, ...) | [`MAX_FIELD_LEN`] (64 KiB) |
+//! | field errors kept from a body's `errors` array | [`MAX_FIELD_ERRORS`] (1000) |
 //! | fallback message built from a non-JSON body | [`MAX_FALLBACK_MESSAGE_LEN`] (4 KiB) |
 //! | `retry_after()` | [`MAX_RETRY_AFTER`] (1 hour) |
 //! | `request_id()` taken from the `x-request-id` header | 256 bytes |
@@ -73,13 +74,16 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 
 use crate::status;
-use crate::ErrorBody;
+use crate::{ErrorBody, FieldError};
 
 mod date;
+mod fields;
 mod retry;
 #[cfg(feature = "reqwest")]
 mod transport;
 
+use fields::FieldErrorsSeed;
+pub use fields::MAX_FIELD_ERRORS;
 pub use retry::RetryPolicy;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
@@ -181,6 +185,8 @@ impl ErrorResponse {
     ///     problem details, OAuth 2), else the status's canonical reason (`"Not Found"`);
     ///   - a missing `code` is the OAuth-style top-level `"error": "<string>"` if present,
     ///     else [`UNKNOWN_CODE`];
+    ///   - `errors`, the field errors, is read as [`field_errors`](ErrorResponse::field_errors)
+    ///     says;
     ///   - a truncated or otherwise malformed JSON object keeps the fields read before the
     ///     point where it breaks.
     /// - **Anything else** — HTML, plain text, empty, invalid UTF-8, a JSON array or string,
@@ -277,6 +283,26 @@ impl ErrorResponse {
     /// The body's `param`: the request parameter the error is about, if any.
     pub fn param(&self) -> Option<&str> {
         self.body.param.as_deref()
+    }
+
+    /// The body's field errors (its `errors` array): every invalid input the server reported,
+    /// empty when there are none. Read from flat and enveloped bodies alike, leniently (see
+    /// [`MAX_FIELD_ERRORS`]).
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    ///
+    /// let error = ErrorResponse::from_parts(
+    ///     http::StatusCode::UNPROCESSABLE_ENTITY,
+    ///     &http::HeaderMap::new(),
+    ///     br#"{"error":{"message":"Invalid value for name: must be at least 2 characters long (and 1 more error)","type":"validation_error","code":"validation_failed","param":"name","request_id":"req_1","errors":[{"param":"name","code":"length","message":"must be at least 2 characters long"},{"param":"address.city","code":"required","message":"is required"}]}}"#,
+    /// );
+    /// let params: Vec<&str> = error.field_errors().iter().map(|e| &*e.param).collect();
+    /// assert_eq!(params, ["name", "address.city"]);
+    /// assert_eq!(error.field_errors()[1].code, "required");
+    /// ```
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.body.errors
     }
 
     /// The request id to quote to the API's support: the body's `request_id`, else the
@@ -447,6 +473,7 @@ struct Fields {
     title: Option<String>,
     /// RFC 9457 problem details from this crate carry the category here (`type` is a URI).
     error_type: Option<String>,
+    errors: Option<Vec<FieldError>>,
 }
 
 impl Fields {
@@ -460,6 +487,7 @@ impl Fields {
             && self.error_description.is_none()
             && self.title.is_none()
             && self.error_type.is_none()
+            && self.errors.is_none()
     }
 
     /// Fills every missing field of `self` from `other`.
@@ -474,6 +502,7 @@ impl Fields {
             error_description: self.error_description.or(other.error_description),
             title: self.title.or(other.title),
             error_type: self.error_type.or(other.error_type),
+            errors: self.errors.or(other.errors),
         }
     }
 }
@@ -522,6 +551,7 @@ impl Parsed {
             code,
             param: non_blank(f.param).map(Cow::Owned),
             request_id: non_blank(f.request_id).map(Cow::Owned),
+            errors: Cow::Owned(f.errors.unwrap_or_default()),
         })
     }
 }
@@ -567,6 +597,7 @@ enum Key {
     ErrorDescription,
     Title,
     ErrorType,
+    Errors,
     Error,
     #[serde(other)]
     Other,
@@ -588,6 +619,10 @@ fn read_field<'de, A: MapAccess<'de>>(
         Key::ErrorDescription => &mut fields.error_description,
         Key::Title => &mut fields.title,
         Key::ErrorType => &mut fields.error_type,
+        Key::Errors => {
+            fields.errors = Some(map.next_value_seed(FieldErrorsSeed)?);
+            return Ok(true);
+        }
         Key::Error | Key::Other => return Ok(false),
     };
     if let Lenient(Some(value)) = map.next_value()? {

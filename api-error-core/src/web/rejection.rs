@@ -54,6 +54,7 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
         code: Text::Escaped(rejection.code),
         param,
         request_id: id.as_ref().map(|id| id.as_str()),
+        errors: &[],
     };
     let mut body = Vec::with_capacity(192);
     write_fields(&format, &fields, &mut body);

@@ -80,7 +80,8 @@ pub fn check_openapi_31_structure(doc: &Value) {
 }
 
 /// The `ErrorBody` schema: an object with the five keys, all required and described,
-/// `param` and `request_id` nullable strings.
+/// `param` and `request_id` nullable strings, and the optional `errors` array of
+/// `{param, code, message}` objects.
 pub fn check_error_body_schema(schema: &Value) {
     assert_eq!(schema["type"], "object");
     let required: BTreeSet<&str> = schema["required"]
@@ -94,7 +95,20 @@ pub fn check_error_body_schema(schema: &Value) {
         BTreeSet::from(["message", "type", "code", "param", "request_id"])
     );
     let props = schema["properties"].as_object().unwrap();
-    assert_eq!(props.len(), 5);
+    assert_eq!(props.len(), 6);
+    let errors = &props["errors"];
+    assert_eq!(errors["type"], "array");
+    assert_eq!(errors["items"]["type"], "object");
+    assert_eq!(
+        errors["items"]["required"],
+        serde_json::json!(["param", "code", "message"])
+    );
+    for key in ["param", "code", "message"] {
+        assert_eq!(
+            errors["items"]["properties"][key]["type"], "string",
+            "{key}"
+        );
+    }
     for key in ["message", "type", "code"] {
         assert_eq!(props[key]["type"], "string", "{key}");
     }

@@ -35,6 +35,15 @@ enum E<T: ::core::fmt::Display + ::core::fmt::Debug> {
     Down,
     #[api_error(transparent)]
     Inner(Inner),
+    #[api_error(status = 422)]
+    Form {
+        #[api_error(field_errors)]
+        errors: ::api_error_core::FieldErrors,
+        #[api_error(param)]
+        name: ::std::string::String,
+    },
+    #[api_error(status = 400, message = "{1} bad")]
+    Query(#[api_error(field_errors)] ::std::vec::Vec<::api_error_core::FieldError>, u8),
 }
 
 #[derive(::core::fmt::Debug, ::api_error_core::ApiError)]

@@ -1,0 +1,210 @@
+//! The `errors` array of a received body (SPEC §11), read leniently and bounded. One seed
+//! reads the value of an `errors` key wherever a body format puts it (flat, enveloped, or
+//! any other object that carries the same array).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::Lenient;
+use crate::fields::complete;
+use crate::FieldError;
+
+/// The most field errors kept from one received body; later entries are read past and
+/// dropped. A form has far fewer inputs; the bound keeps a hostile body from making an
+/// SDK hold millions of them.
+pub const MAX_FIELD_ERRORS: usize = 1000;
+
+/// Reads the value of an `errors` key: an array of `{"param", "code", "message"}` objects.
+/// Entries that are not objects, or that have none of the three keys as a string, are
+/// skipped; a missing `param` is empty, a missing `code` `invalid`, a missing `message` the
+/// code; strings are cut to [`MAX_FIELD_LEN`](super::MAX_FIELD_LEN). Any other value (`null`,
+/// a string, an object) gives no field errors. At most [`MAX_FIELD_ERRORS`] are kept.
+///
+/// Use with `map.next_value_seed(FieldErrorsSeed)` in a streaming reader, or
+/// `FieldErrorsSeed.deserialize(&value)` on a `serde_json::Value`.
+pub(crate) struct FieldErrorsSeed;
+
+impl<'de> DeserializeSeed<'de> for FieldErrorsSeed {
+    type Value = Vec<FieldError>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldErrorsSeed {
+    type Value = Vec<FieldError>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of field errors")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while out.len() < MAX_FIELD_ERRORS {
+            match seq.next_element_seed(ItemSeed)? {
+                Some(Some(e)) => out.push(e),
+                Some(None) => {}
+                None => return Ok(out),
+            }
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(out)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| Vec::new())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// One entry of the array: `Some` for an object with something usable in it.
+struct ItemSeed;
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum ItemKey {
+    Param,
+    Code,
+    Message,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed {
+    type Value = Option<FieldError>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed {
+    type Value = Option<FieldError>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field error object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut param, mut code, mut message) = (None, None, None);
+        while let Some(key) = map.next_key::<ItemKey>()? {
+            let slot = match key {
+                ItemKey::Param => &mut param,
+                ItemKey::Code => &mut code,
+                ItemKey::Message => &mut message,
+                ItemKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if let Lenient(Some(value)) = map.next_value()? {
+                *slot = Some(value);
+            }
+        }
+        let usable = param.is_some() || code.is_some() || message.is_some();
+        Ok(usable.then(|| complete(param, code, message)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> Vec<FieldError> {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        FieldErrorsSeed.deserialize(&value).unwrap_or_default()
+    }
+
+    #[test]
+    fn lenient_entries() {
+        let errors = read(
+            r#"[{"param":"a","code":"length","message":"too short","x":1},
+                 7, "s", null, [], {}, {"param": 3},
+                 {"message":"whole request"}, {"param":"b"}]"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                FieldError::new("a", "length", "too short"),
+                FieldError::new("", "invalid", "whole request"),
+                FieldError::new("b", "invalid", "is invalid"),
+            ]
+        );
+        assert!(read("null").is_empty());
+        assert!(read(r#"{"param":"a"}"#).is_empty());
+        assert!(read(r#""errors""#).is_empty());
+    }
+
+    #[test]
+    fn bounded_count() {
+        let one = r#"{"param":"p","code":"c","message":"m"}"#;
+        let json = format!("[{}]", vec![one; MAX_FIELD_ERRORS + 5].join(","));
+        assert_eq!(read(&json).len(), MAX_FIELD_ERRORS);
+    }
+}
