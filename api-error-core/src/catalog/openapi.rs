@@ -188,6 +188,11 @@ pub(crate) fn problem_schema() -> Map<String, Value> {
         "code": string(BODY_KEYS[2].2),
         "param": nullable(BODY_KEYS[3].2),
         "request_id": nullable(BODY_KEYS[4].2),
+        ERRORS_KEY.0: {
+            "type": "array",
+            "description": ERRORS_KEY.1,
+            "items": Value::Object(field_error_schema()),
+        },
         "error_type": string(BODY_KEYS[1].2),
     });
     let mut schema = Map::new();
