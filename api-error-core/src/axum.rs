@@ -243,16 +243,7 @@ where
         let incoming = req.headers().get(header);
         let (id, header_value) = match incoming.and_then(|v| RequestId::from_bytes(v.as_bytes())) {
             Some(id) => (id, incoming.cloned()),
-            None => {
-                let id = RequestId::generate();
-                // One id per request: layers inside (tower-http's request-id layers,
-                // `TraceLayer`) and handlers reading the header see this one.
-                let value = HeaderValue::from_str(id.as_str()).ok();
-                if let Some(value) = &value {
-                    req.headers_mut().insert(header.clone(), value.clone());
-                }
-                (id, value)
-            }
+            None => generate_id(req.headers_mut(), header),
         };
         let header_value = header_value
             .or_else(|| HeaderValue::from_str(id.as_str()).ok())
@@ -297,38 +288,48 @@ where
             return reading.as_mut().poll(cx).map(Ok);
         }
         let outcome = ready!(this.inner.as_mut().poll(cx));
-        let ctx = this.inner.as_ref().get_ref().context();
-        let Some(info) = this.info.take() else {
-            // Polled again after completion: a stand-in, never a panic.
-            return Poll::Ready(Ok(panic_response(&"polled after completion")));
-        };
-        // Only `None` if the thread-local was gone (thread teardown): render without an id.
-        let fallback;
-        let ctx = match ctx {
-            Some(ctx) => ctx,
-            None => {
-                fallback = RequestContext::new(RequestId::generate(), ErrorFormat::FLAT);
-                &fallback
+        // The hot path, kept small: a success gets its request-id header and goes.
+        let (mut res, info) = match (outcome, this.info.take()) {
+            (Ok(Ok(res)), Some(info)) => (res, info),
+            (Ok(Ok(res)), None) => return Poll::Ready(Ok(res)),
+            (Ok(Err(e)), _) => return Poll::Ready(Err(e)),
+            (Err(panic), info) => {
+                let ctx = this.inner.as_ref().get_ref().context();
+                return Poll::Ready(Ok(panicked(&*panic, info, ctx)));
             }
         };
-        match outcome {
-            Ok(Ok(res)) => match finish(res, info, ctx) {
-                Finish::Done(res) => Poll::Ready(Ok(res)),
-                Finish::Read(mut reading) => {
-                    let polled = reading.as_mut().poll(cx);
-                    *this.reading = Some(reading);
-                    polled.map(Ok)
-                }
-            },
-            Ok(Err(e)) => Poll::Ready(Err(e)),
-            Err(panic) => {
-                let mut res = ctx.scope(|| panic_response(&*panic));
-                res.headers_mut()
-                    .insert(info.header.clone(), info.header_value);
-                Poll::Ready(Ok(res))
+        res.headers_mut().insert(info.header, info.header_value);
+        if !crate::status::is_error(res.status()) {
+            return Poll::Ready(Ok(res));
+        }
+        let ctx = this.inner.as_ref().get_ref().context();
+        match finish_error(res, info.method, info.uri, info.matched, ctx) {
+            Finish::Done(res) => Poll::Ready(Ok(res)),
+            Finish::Read(mut reading) => {
+                let polled = reading.as_mut().poll(cx);
+                *this.reading = Some(reading);
+                polled.map(Ok)
             }
         }
     }
+}
+
+/// The standard 500 for a panic (or for a poll after completion), in the request's context.
+#[cold]
+#[inline(never)]
+fn panicked(
+    payload: &(dyn std::any::Any + Send),
+    info: Option<RequestInfo>,
+    ctx: Option<&RequestContext>,
+) -> Response {
+    let mut res = match ctx {
+        Some(ctx) => ctx.scope(|| panic_response(payload)),
+        None => panic_response(payload),
+    };
+    if let Some(info) = info {
+        res.headers_mut().insert(info.header, info.header_value);
+    }
+    res
 }
 
 fn panic_response(payload: &(dyn std::any::Any + Send)) -> Response {
@@ -340,19 +341,41 @@ enum Finish {
     Read(Pin<Box<dyn Future<Output = Response> + Send>>),
 }
 
-/// Sets the request id on a handler's response and replaces error responses that are not
-/// in the standard format.
-fn finish(mut res: Response, info: RequestInfo, ctx: &RequestContext) -> Finish {
-    res.headers_mut()
-        .insert(info.header.clone(), info.header_value.clone());
+/// What the layer needs of a request to describe a rejection of it.
+struct Described {
+    method: Method,
+    uri: Uri,
+    matched: Option<MatchedPath>,
+}
+
+/// An error response (the request id already set): passed on if it is in the standard format,
+/// else replaced.
+#[inline(never)]
+fn finish_error(
+    res: Response,
+    method: Method,
+    uri: Uri,
+    matched: Option<MatchedPath>,
+    ctx: Option<&RequestContext>,
+) -> Finish {
     let status = res.status();
-    if !crate::status::is_error(status) || res.extensions().get::<RenderedHere>().is_some() {
+    if res.extensions().get::<RenderedHere>().is_some() {
         return Finish::Done(res);
     }
     // A JSON 4xx the app built itself is its own business; a 5xx never goes out as built.
     if status.is_client_error() && is_json(res.headers()) {
         return Finish::Done(res);
     }
+    let info = Described {
+        method,
+        uri,
+        matched,
+    };
+    // Only `None` if the thread-local was gone (thread teardown): render without an id.
+    let ctx = match ctx {
+        Some(ctx) => ctx.clone(),
+        None => RequestContext::new(RequestId::generate(), ErrorFormat::FLAT),
+    };
     // Read the framework's text (bounded) unless it is compressed, empty, or a 5xx that
     // only the log could show.
     let readable = !is_encoded(res.headers())
@@ -363,13 +386,28 @@ fn finish(mut res: Response, info: RequestInfo, ctx: &RequestContext) -> Finish 
         drop(body);
         return Finish::Done(ctx.scope(|| replace(parts, "", &info)));
     }
-    let ctx = ctx.clone();
     Finish::Read(Box::pin(async move {
         let bytes = axum::body::to_bytes(body, rejection::MAX_REJECTION_BODY)
             .await
             .unwrap_or_default();
         ctx.scope(|| replace(parts, &String::from_utf8_lossy(&bytes), &info))
     }))
+}
+
+/// A new id for a request without a usable one, also put in the request's header: layers
+/// inside (tower-http's request-id layers, `TraceLayer`) and handlers reading the header see
+/// the one id.
+#[inline(never)]
+fn generate_id(
+    headers: &mut http::HeaderMap,
+    header: &HeaderName,
+) -> (RequestId, Option<HeaderValue>) {
+    let id = RequestId::generate();
+    let value = HeaderValue::from_str(id.as_str()).ok();
+    if let Some(value) = &value {
+        headers.insert(header.clone(), value.clone());
+    }
+    (id, value)
 }
 
 /// The configured format, or problem details for a request whose `Accept` prefers them.
@@ -383,7 +421,7 @@ fn negotiate(configured: &ErrorFormat, accept: Option<&HeaderValue>) -> ErrorFor
 }
 
 /// The standard body for a framework's (or a handler's bare) error response.
-fn replace(parts: http::response::Parts, text: &str, info: &RequestInfo) -> Response {
+fn replace(parts: http::response::Parts, text: &str, info: &Described) -> Response {
     let owned_message;
     let (status, code, text, param) = classify(parts.status, text, info);
     let text = match text {
@@ -411,7 +449,7 @@ enum Text<'a> {
 fn classify<'a>(
     status: StatusCode,
     text: &'a str,
-    info: &RequestInfo,
+    info: &Described,
 ) -> (StatusCode, &'static str, Text<'a>, Option<String>) {
     const JSON_SYNTAX: &str = "Failed to parse the request body as JSON";
     const JSON_DATA: &str = "Failed to deserialize the JSON body into the target type";

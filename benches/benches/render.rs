@@ -325,7 +325,7 @@ mod json {
 }
 
 /// A request through a `Router`, response body read to the end.
-#[divan::bench_group(sample_count = 1000)]
+#[divan::bench_group(sample_count = 400, sample_size = 40)]
 mod axum {
     use ::axum::body::{to_bytes, Body};
     use ::axum::http::{Request, StatusCode};

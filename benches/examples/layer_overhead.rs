@@ -1,6 +1,6 @@
 //! Runs N requests through one axum router (for instruction counting under
 //! `valgrind --tool=callgrind`): `cargo run --release -p api-error-benches --example
-//! layer_overhead -- <bare|layer|tower> <with-id|no-id> [N]`.
+//! layer_overhead -- <bare|layer|tower|noop|noop3> <with-id|no-id> [N]`.
 #![allow(missing_docs)]
 
 use api_error_core::axum::ApiErrorLayer;
@@ -27,6 +27,12 @@ fn main() {
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         }
+        // A layer that does nothing: what wrapping the routes costs by itself.
+        "noop" => ok.layer(tower::util::MapRequestLayer::new(|r: Request<Body>| r)),
+        "noop3" => ok
+            .layer(tower::util::MapRequestLayer::new(|r: Request<Body>| r))
+            .layer(tower::util::MapRequestLayer::new(|r: Request<Body>| r))
+            .layer(tower::util::MapRequestLayer::new(|r: Request<Body>| r)),
         _ => ok,
     };
     let app: Router = app.with_state(());
