@@ -48,8 +48,6 @@ pub struct Meta {
     pub json_tail: &'static str,
     /// Whether a field gives the param (rendered between `json_tail` and the request id).
     pub param_field: bool,
-    /// `#[api_error(header("name", "value"))]`: lowercase names, checked values.
-    pub headers: &'static [(&'static str, &'static str)],
 }
 
 impl Meta {
@@ -109,7 +107,8 @@ impl Resolved<'_> {
     #[inline]
     pub fn headers(&self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Resolved::Static(m) => m.headers,
+            // Variants with headers have an arm of their own in the generated `headers`.
+            Resolved::Static(_) => &[],
             Resolved::Inner(e) => e.headers(),
         }
     }
@@ -161,7 +160,7 @@ impl<'a> Resolved<'a> {
         match self {
             Resolved::Static(m) => {
                 let message: Option<&dyn Display> = (!m.literal).then_some(this);
-                write_body(m, format, out, request_id, message, None, &[]);
+                write_body(m, format, out, request_id, message, None);
             }
             Resolved::Inner(e) => e.write_body(format, request_id, out),
         }
@@ -176,9 +175,22 @@ pub fn inner<T: ApiError>(e: &T) -> Resolved<'_> {
 }
 
 /// Renders one variant's body in `format`: the static parts are pre-rendered JSON, copied
-/// as they are; `message` (when not a literal), `param` (when a field gives it) and the
-/// field `errors` are escaped straight into `out`.
+/// as they are; `message` (when not a literal) and `param` (when a field gives it) are
+/// escaped straight into `out`.
+#[inline]
 pub fn write_body(
+    meta: &Meta,
+    format: &ErrorFormat,
+    out: &mut Vec<u8>,
+    request_id: Option<&str>,
+    message: Option<&dyn Display>,
+    param: Option<ParamValue<'_>>,
+) {
+    write_body_with_errors(meta, format, out, request_id, message, param, &[]);
+}
+
+/// [`write_body`] of a variant with a `field_errors` field: `errors` after the request id.
+pub fn write_body_with_errors(
     meta: &Meta,
     format: &ErrorFormat,
     out: &mut Vec<u8>,

@@ -272,10 +272,22 @@ pub fn derive(input: &Input) -> TokenStream {
     let has_headers = plans
         .iter()
         .any(|p| !p.headers.is_empty() || p.transparent.is_some());
+    // Only the variants that declare headers get an arm: nothing per variant otherwise.
     let headers = has_headers.then(|| {
+        let body = method_match(
+            &plans,
+            |p| {
+                if p.headers.is_empty() || p.transparent.is_some() {
+                    return None;
+                }
+                let pat = pattern(input, p.v, &[]);
+                let pairs = p.headers.iter().map(|(n, v)| quote!((#n, #v)));
+                Some(quote!(#pat => &[#(#pairs),*],))
+            },
+            quote!(__resolve(self).headers()),
+        );
         quote! {
-            #[inline]
-            fn headers(&self) -> &'static [(&'static str, &'static str)] { __resolve(self).headers() }
+            fn headers(&self) -> &'static [(&'static str, &'static str)] { #body }
         }
     });
 
@@ -352,12 +364,17 @@ pub fn derive(input: &Input) -> TokenStream {
                 (None, Some(f)) if p.param_from_errors() => errors_param(f),
                 _ => quote!(::core::option::Option::None),
             };
-            let errors = match p.field_errors {
-                Some(f) => field_errors_of(f),
-                None => quote!(&[]),
-            };
-            Some(quote! {
-                #pat => ::api_error_core::__private::write_body(&__API_ERROR_META[#i], format, out, request_id, #message, #param, #errors),
+            // Most arms pass no field errors: a call without them keeps each arm small.
+            Some(match p.field_errors {
+                Some(f) => {
+                    let errors = field_errors_of(f);
+                    quote! {
+                        #pat => ::api_error_core::__private::write_body_with_errors(&__API_ERROR_META[#i], format, out, request_id, #message, #param, #errors),
+                    }
+                }
+                None => quote! {
+                    #pat => ::api_error_core::__private::write_body(&__API_ERROR_META[#i], format, out, request_id, #message, #param),
+                },
             })
         },
         quote!(__resolve(self).write_body(self, format, request_id, out)),
@@ -589,7 +606,6 @@ fn meta(p: &Plan) -> TokenStream {
     let template = &p.template;
     let doc = &p.v.doc;
     let retryable = p.retryable;
-    let header_pairs = p.headers.iter().map(|(n, v)| quote!((#n, #v)));
     // Only literals: no paths to resolve, no const fn to evaluate, per variant.
     quote! {
         __ApiErrorMeta {
@@ -605,7 +621,6 @@ fn meta(p: &Plan) -> TokenStream {
             json_head: #head,
             json_tail: #tail,
             param_field: #param_field,
-            headers: &[#(#header_pairs),*],
         }
     }
 }
