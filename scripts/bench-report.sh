@@ -83,6 +83,7 @@ axum_rows = [
     ("axum/derived_error_with_layer", "derived error + `ApiErrorLayer` (request id in the body)", "axum/hand_built_json"),
     ("axum/hand_built_json_tower_http", "hand-built `(StatusCode, Json<Value>)` under tower-http request-id + catch-panic", "axum/hand_built_json"),
     ("axum/ok_no_layer", "200 `\"ok\"`, no layer", "axum/ok_no_layer"),
+    ("axum/ok_noop_layer", "200 `\"ok\"`, a layer that does nothing (`MapRequestLayer` of the identity)", "axum/ok_no_layer"),
     ("axum/ok_with_layer", "200 `\"ok\"`, with `ApiErrorLayer`", "axum/ok_no_layer"),
     ("axum/ok_tower_http", "200 `\"ok\"`, tower-http request-id + catch-panic", "axum/ok_no_layer"),
     ("axum/ok_no_layer_generated", "200, no incoming id: no layer", "axum/ok_no_layer_generated"),

@@ -202,7 +202,9 @@ impl<S> tower_layer::Layer<S> for ApiErrorLayer {
     fn layer(&self, inner: S) -> Self::Service {
         ApiErrorService {
             inner,
-            config: Arc::clone(&self.config),
+            // A plain copy, not the `Arc`: the service is cloned for every request (axum
+            // clones each route's service), and cloning this costs no atomic operation.
+            config: Config::clone(&self.config),
         }
     }
 }
@@ -211,7 +213,7 @@ impl<S> tower_layer::Layer<S> for ApiErrorLayer {
 #[derive(Clone, Debug)]
 pub struct ApiErrorService<S> {
     inner: S,
-    config: Arc<Config>,
+    config: Config,
 }
 
 /// What the layer remembers of a request to describe a rejection of it.

@@ -446,6 +446,16 @@ mod axum {
         run(b, ok());
     }
 
+    /// What any layer costs through `Router::layer` (axum boxes each layered route's service
+    /// and future): the part of every layer's overhead that is axum's.
+    #[divan::bench]
+    fn ok_noop_layer(b: divan::Bencher) {
+        run(
+            b,
+            ok().layer(tower::util::MapRequestLayer::new(|r: Request<Body>| r)),
+        );
+    }
+
     #[divan::bench]
     fn ok_with_layer(b: divan::Bencher) {
         run(b, ok().layer(ApiErrorLayer::new()));
