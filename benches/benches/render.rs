@@ -89,7 +89,7 @@ mod fixture {
 }
 
 /// Body rendering into a reused buffer.
-#[divan::bench_group(sample_count = 1000)]
+#[divan::bench_group(sample_count = 1000, sample_size = 64)]
 mod json {
     use super::*;
     use fixture::REQUEST_ID;
