@@ -160,13 +160,16 @@ pub(crate) fn body_schema() -> Map<String, Value> {
 }
 
 /// The RFC 9457 problem body's schema name and title.
+#[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
 pub(crate) const PROBLEM_TITLE: &str = "ProblemDetails";
 
 /// The enveloped body's schema name and title.
+#[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
 pub(crate) const ENVELOPE_TITLE: &str = "ErrorEnvelope";
 
 /// The schema of the body in [`WireFormat::Problem`](crate::WireFormat::Problem)
 /// (`application/problem+json`): RFC 9457 members, then this crate's extensions.
+#[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
 pub(crate) fn problem_schema() -> Map<String, Value> {
     let string =
         |description: &str| serde_json::json!({ "type": "string", "description": description });
@@ -221,6 +224,7 @@ pub(crate) fn problem_schema() -> Map<String, Value> {
 
 /// The schema of the body in [`WireFormat::Enveloped`](crate::WireFormat::Enveloped):
 /// `{"error": <the flat body>}`, the flat body inlined.
+#[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
 pub(crate) fn envelope_schema() -> Map<String, Value> {
     let mut schema = Map::new();
     schema.insert("title".into(), ENVELOPE_TITLE.into());

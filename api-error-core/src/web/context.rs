@@ -93,7 +93,9 @@ impl Drop for Restore<'_> {
     }
 }
 
-/// The id of the request being handled on this thread, if any.
+/// The id of the request being handled on this thread, if any (the axum extractor reads it;
+/// actix-web's reads the request's extensions).
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 pub(crate) fn current_request_id() -> Option<RequestId> {
     with_current(|ctx| ctx.map(|ctx| ctx.id.clone()))
 }
