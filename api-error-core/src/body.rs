@@ -126,15 +126,13 @@ impl<'a> ErrorBody<'a> {
     /// Writes the body as compact JSON, byte-identical to `serde_json::to_writer`, without
     /// any intermediate allocation and without a failure path.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        crate::json::write_body(
-            out,
-            &self.message,
-            &self.r#type,
-            &self.code,
-            self.param.as_deref(),
+        // A flat body carries no status: any will do.
+        let fields = crate::format::Fields::from_body(
+            http::StatusCode::default(),
+            self,
             self.request_id.as_deref(),
-            &self.errors,
         );
+        crate::format::write_flat(&fields, out);
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::format::{Fields, Param, Text};
+use crate::format::Fields;
 use crate::{ErrorBody, ErrorFormat, FieldError};
 
 /// An error that renders as the standard HTTP error body.
@@ -123,19 +123,7 @@ pub trait ApiError: std::error::Error {
     /// pre-rendered, dynamic parts escaped straight into `out`, nothing else allocated.
     fn write_body(&self, format: &ErrorFormat, request_id: Option<&str>, out: &mut Vec<u8>) {
         let body = self.to_body();
-        let param = match &body.param {
-            Some(p) => Param::Text(Text::Raw(p)),
-            None => Param::Json("null"),
-        };
-        let fields = Fields {
-            status: self.status(),
-            message: Text::Raw(&body.message),
-            error_type: Text::Raw(&body.r#type),
-            code: Text::Raw(&body.code),
-            param,
-            request_id,
-            errors: &body.errors,
-        };
+        let fields = Fields::from_body(self.status(), &body, request_id);
         crate::format::write_fields(format, &fields, out);
     }
 }

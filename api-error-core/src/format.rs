@@ -227,6 +227,28 @@ pub(crate) struct Fields<'a> {
     pub errors: &'a [FieldError],
 }
 
+impl<'a> Fields<'a> {
+    /// The fields of a body, every string escaped on the way out.
+    pub(crate) fn from_body(
+        status: StatusCode,
+        body: &'a crate::ErrorBody<'_>,
+        request_id: Option<&'a str>,
+    ) -> Fields<'a> {
+        Fields {
+            status,
+            message: Text::Raw(&body.message),
+            error_type: Text::Raw(&body.r#type),
+            code: Text::Raw(&body.code),
+            param: match &body.param {
+                Some(p) => Param::Text(Text::Raw(p)),
+                None => Param::Json("null"),
+            },
+            request_id,
+            errors: &body.errors,
+        }
+    }
+}
+
 /// Writes `fields` in `format`.
 pub(crate) fn write_fields(format: &ErrorFormat, fields: &Fields<'_>, out: &mut Vec<u8>) {
     match format.wire {
@@ -240,7 +262,8 @@ pub(crate) fn write_fields(format: &ErrorFormat, fields: &Fields<'_>, out: &mut 
     }
 }
 
-fn write_flat(f: &Fields<'_>, out: &mut Vec<u8>) {
+/// The flat body of SPEC §3 (`status` is not part of it).
+pub(crate) fn write_flat(f: &Fields<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"message\":\"");
     f.message.write(out);
     out.extend_from_slice(b"\",\"type\":\"");

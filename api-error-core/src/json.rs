@@ -92,30 +92,6 @@ pub fn escape_fmt(out: &mut Vec<u8>, args: fmt::Arguments<'_>) {
     }
 }
 
-/// Writes a whole body with these field values.
-pub(crate) fn write_body(
-    out: &mut Vec<u8>,
-    message: &str,
-    r#type: &str,
-    code: &str,
-    param: Option<&str>,
-    request_id: Option<&str>,
-    errors: &[FieldError],
-) {
-    out.extend_from_slice(b"{\"message\":");
-    write_string(out, message);
-    out.extend_from_slice(b",\"type\":");
-    write_string(out, r#type);
-    out.extend_from_slice(b",\"code\":");
-    write_string(out, code);
-    out.extend_from_slice(b",\"param\":");
-    write_opt_string(out, param);
-    out.extend_from_slice(b",\"request_id\":");
-    write_opt_string(out, request_id);
-    write_field_errors(out, errors);
-    out.push(b'}');
-}
-
 /// Appends the body's sixth key, `,"errors":[{"param":…,"code":…,"message":…},…]`, when
 /// `errors` is not empty (nothing otherwise): what goes between a body's `request_id` and
 /// its closing `}`, byte-identical to serde_json.
