@@ -47,7 +47,8 @@ use axum::body::{Body, HttpBody};
 use axum::extract::{FromRequestParts, MatchedPath, OptionalFromRequestParts};
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
-use http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
+use http::uri::PathAndQuery;
+use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
 use pin_project_lite::pin_project;
 
 pub use crate::request_id::{RequestId, RequestIdMissing};
@@ -216,15 +217,21 @@ pub struct ApiErrorService<S> {
     config: Config,
 }
 
-/// What the layer remembers of a request to describe a rejection of it.
-struct RequestInfo {
+/// What the layer keeps of a request to describe a rejection of it (only read when it
+/// replaces an error response).
+#[derive(Default)]
+struct Described {
     method: Method,
-    uri: Uri,
+    /// The request's path and query, if it has a path (`Uri::path`).
+    path: Option<PathAndQuery>,
     /// The route's pattern (`/v1/items/{n}`), when a route matched.
     matched: Option<MatchedPath>,
-    /// The request-id header and its value, for the response.
-    header: HeaderName,
-    header_value: HeaderValue,
+}
+
+impl Described {
+    fn path(&self) -> &str {
+        self.path.as_ref().map_or("", PathAndQuery::path)
+    }
 }
 
 impl<S, B> tower_service::Service<Request<B>> for ApiErrorService<S>
@@ -241,38 +248,60 @@ where
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let header = &self.config.header;
+        let (incoming, accept) = id_and_accept(req.headers(), header);
+        let format = negotiate(&self.config.format, accept);
         // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
-        let incoming = req.headers().get(header);
-        let (id, header_value) = match incoming.and_then(|v| RequestId::from_bytes(v.as_bytes())) {
-            Some(id) => (id, incoming.cloned()),
+        let id = match incoming.and_then(RequestId::from_header) {
+            Some(id) => id,
             None => generate_id(req.headers_mut(), header),
         };
-        let header_value = header_value
-            .or_else(|| HeaderValue::from_str(id.as_str()).ok())
-            .unwrap_or(HeaderValue::from_static(""));
-        let format = negotiate(&self.config.format, req.headers().get(http::header::ACCEPT));
-        let info = RequestInfo {
+        let described = Described {
             method: req.method().clone(),
-            uri: req.uri().clone(),
+            path: req.uri().path_and_query().cloned(),
             matched: req.extensions().get::<MatchedPath>().cloned(),
-            header: header.clone(),
-            header_value,
         };
         let inner = &mut self.inner;
         ResponseFuture {
             inner: Guarded::call(RequestContext::new(id, format), || inner.call(req)),
-            info: Some(info),
+            header: header.clone(),
+            described,
             reading: None,
         }
     }
 }
 
+/// The first values of the request-id header and of `Accept`, in one pass over the
+/// headers: for the dozen or so a request carries, cheaper than two hashed lookups.
+#[inline]
+fn id_and_accept<'a>(
+    headers: &'a http::HeaderMap,
+    id: &HeaderName,
+) -> (Option<&'a HeaderValue>, Option<&'a HeaderValue>) {
+    // Past this many values, hashed lookups win (and a scan is bounded either way).
+    const SCAN: usize = 24;
+    if headers.len() > SCAN {
+        return (headers.get(id), headers.get(http::header::ACCEPT));
+    }
+    let (mut found_id, mut accept) = (None, None);
+    for (name, value) in headers {
+        if name == http::header::ACCEPT {
+            accept = accept.or(Some(value));
+        } else if name == id {
+            found_id = found_id.or(Some(value));
+        }
+    }
+    (found_id, accept)
+}
+
 pin_project! {
     /// The future of [`ApiErrorService`].
     pub struct ResponseFuture<F> {
+        // The inner future, run in the request's context (which holds its id).
         #[pin]
         inner: Guarded<F>,
-        info: Option<RequestInfo>,
+        // The request-id header sent back.
+        header: HeaderName,
+        described: Described,
         // Only while the text of a framework's error response is read (bounded).
         reading: Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
     }
@@ -290,22 +319,21 @@ where
             return reading.as_mut().poll(cx).map(Ok);
         }
         let outcome = ready!(this.inner.as_mut().poll(cx));
-        // The hot path, kept small: a success gets its request-id header and goes.
-        let (mut res, info) = match (outcome, this.info.take()) {
-            (Ok(Ok(res)), Some(info)) => (res, info),
-            (Ok(Ok(res)), None) => return Poll::Ready(Ok(res)),
-            (Ok(Err(e)), _) => return Poll::Ready(Err(e)),
-            (Err(panic), info) => {
-                let ctx = this.inner.as_ref().get_ref().context();
-                return Poll::Ready(Ok(panicked(&*panic, info, ctx)));
+        let ctx = this.inner.as_mut().take_context();
+        let res = match outcome {
+            // The hot path, kept small: a success gets its request-id header and goes.
+            Ok(Ok(mut res)) if !crate::status::is_error(res.status()) => {
+                if let Some(ctx) = ctx {
+                    res.headers_mut()
+                        .insert(this.header.clone(), ctx.id.into_header_value());
+                }
+                return Poll::Ready(Ok(res));
             }
+            Ok(Ok(res)) => res,
+            Ok(Err(e)) => return Poll::Ready(Err(e)),
+            Err(panic) => return Poll::Ready(Ok(panicked(&*panic, ctx, this.header))),
         };
-        res.headers_mut().insert(info.header, info.header_value);
-        if !crate::status::is_error(res.status()) {
-            return Poll::Ready(Ok(res));
-        }
-        let ctx = this.inner.as_ref().get_ref().context();
-        match finish_error(res, info.method, info.uri, info.matched, ctx) {
+        match finish_error(res, this.header, this.described, ctx) {
             Finish::Done(res) => Poll::Ready(Ok(res)),
             Finish::Read(mut reading) => {
                 let polled = reading.as_mut().poll(cx);
@@ -321,17 +349,18 @@ where
 #[inline(never)]
 fn panicked(
     payload: &(dyn std::any::Any + Send),
-    info: Option<RequestInfo>,
-    ctx: Option<&RequestContext>,
+    ctx: Option<RequestContext>,
+    header: &HeaderName,
 ) -> Response {
-    let mut res = match ctx {
-        Some(ctx) => ctx.scope(|| panic_response(payload)),
+    match ctx {
+        Some(ctx) => {
+            let mut res = ctx.scope(|| panic_response(payload));
+            res.headers_mut()
+                .insert(header.clone(), ctx.id.into_header_value());
+            res
+        }
         None => panic_response(payload),
-    };
-    if let Some(info) = info {
-        res.headers_mut().insert(info.header, info.header_value);
     }
-    res
 }
 
 fn panic_response(payload: &(dyn std::any::Any + Send)) -> Response {
@@ -343,23 +372,19 @@ enum Finish {
     Read(Pin<Box<dyn Future<Output = Response> + Send>>),
 }
 
-/// What the layer needs of a request to describe a rejection of it.
-struct Described {
-    method: Method,
-    uri: Uri,
-    matched: Option<MatchedPath>,
-}
-
-/// An error response (the request id already set): passed on if it is in the standard format,
-/// else replaced.
+/// An error response: passed on if it is in the standard format, else replaced; either way
+/// with the request-id header.
 #[inline(never)]
 fn finish_error(
-    res: Response,
-    method: Method,
-    uri: Uri,
-    matched: Option<MatchedPath>,
-    ctx: Option<&RequestContext>,
+    mut res: Response,
+    header: &HeaderName,
+    described: &mut Described,
+    ctx: Option<RequestContext>,
 ) -> Finish {
+    if let Some(ctx) = &ctx {
+        res.headers_mut()
+            .insert(header.clone(), ctx.id.clone().into_header_value());
+    }
     let status = res.status();
     if res.extensions().get::<RenderedHere>().is_some() {
         return Finish::Done(res);
@@ -368,14 +393,10 @@ fn finish_error(
     if status.is_client_error() && is_json(res.headers()) {
         return Finish::Done(res);
     }
-    let info = Described {
-        method,
-        uri,
-        matched,
-    };
+    let info = std::mem::take(described);
     // Only `None` if the thread-local was gone (thread teardown): render without an id.
     let ctx = match ctx {
-        Some(ctx) => ctx.clone(),
+        Some(ctx) => ctx,
         None => RequestContext::new(RequestId::generate(), ErrorFormat::FLAT),
     };
     // Read the framework's text (bounded) unless it is compressed, empty, or a 5xx that
@@ -400,16 +421,10 @@ fn finish_error(
 /// inside (tower-http's request-id layers, `TraceLayer`) and handlers reading the header see
 /// the one id.
 #[inline(never)]
-fn generate_id(
-    headers: &mut http::HeaderMap,
-    header: &HeaderName,
-) -> (RequestId, Option<HeaderValue>) {
-    let id = RequestId::generate();
-    let value = HeaderValue::from_str(id.as_str()).ok();
-    if let Some(value) = &value {
-        headers.insert(header.clone(), value.clone());
-    }
-    (id, value)
+fn generate_id(headers: &mut http::HeaderMap, header: &HeaderName) -> RequestId {
+    let id = RequestId::generate_header();
+    headers.insert(header.clone(), id.clone().into_header_value());
+    id
 }
 
 /// The configured format, or problem details for a request whose `Accept` prefers them.
@@ -491,7 +506,7 @@ fn classify<'a>(
             "route_not_found",
             Text::Owned(rejection::unmatched_route_message(
                 info.method.as_str(),
-                info.uri.path(),
+                info.path(),
             )),
             None,
         ),
@@ -500,7 +515,7 @@ fn classify<'a>(
             "method_not_allowed",
             Text::Owned(rejection::method_not_allowed_message(
                 info.method.as_str(),
-                info.uri.path(),
+                info.path(),
             )),
             None,
         ),
@@ -537,5 +552,57 @@ fn current(parts: &Parts) -> Option<RequestId> {
 impl IntoResponse for Box<dyn ApiError + Send + Sync> {
     fn into_response(self) -> Response {
         error_response(&*self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(n_other: usize, extra: &[(&str, &str)]) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        for i in 0..n_other {
+            let name = HeaderName::from_bytes(format!("x-other-{i}").as_bytes())
+                .unwrap_or_else(|e| panic!("{e}"));
+            map.insert(name, HeaderValue::from_static("v"));
+        }
+        for (name, value) in extra {
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap_or_else(|e| panic!("{e}")),
+                HeaderValue::from_str(value).unwrap_or_else(|e| panic!("{e}")),
+            );
+        }
+        map
+    }
+
+    /// The one-pass scan and the hashed lookups (past 24 values) find the same first values.
+    #[test]
+    fn id_and_accept_finds_the_first_values_small_or_large() {
+        let id = HeaderName::from_static("x-request-id");
+        for n_other in [0, 3, 23, 24, 40] {
+            let map = headers(
+                n_other,
+                &[
+                    ("accept", "application/problem+json"),
+                    ("x-request-id", "first"),
+                    ("x-request-id", "second"),
+                    ("accept", "text/html"),
+                ],
+            );
+            let (found, accept) = id_and_accept(&map, &id);
+            assert_eq!(
+                found.map(HeaderValue::as_bytes),
+                Some(&b"first"[..]),
+                "{n_other}"
+            );
+            assert_eq!(
+                accept.map(HeaderValue::as_bytes),
+                Some(&b"application/problem+json"[..]),
+                "{n_other}"
+            );
+            let none = headers(n_other, &[]);
+            let (found, accept) = id_and_accept(&none, &id);
+            assert!(found.is_none() && accept.is_none());
+        }
     }
 }

@@ -47,10 +47,17 @@ pub struct RequestId(Repr);
 
 /// Ids up to [`INLINE`] bytes (generated ids, UUIDs, most others) live inline: making,
 /// cloning and dropping one allocates nothing and touches no atomic. Longer ones are shared.
+/// The axum layer keeps the header value the id came in (or goes out) with: the same bytes,
+/// sent back without a copy.
 #[derive(Clone)]
 enum Repr {
-    Inline { len: u8, buf: [u8; INLINE] },
+    Inline {
+        len: u8,
+        buf: [u8; INLINE],
+    },
     Shared(Arc<str>),
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
+    Header(http::HeaderValue),
 }
 
 const INLINE: usize = 46;
@@ -126,9 +133,9 @@ impl RequestId {
     /// The id as text (always ASCII, never empty, at most 128 bytes).
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            // Only ASCII is ever stored, so this never fails.
-            Repr::Inline { .. } => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
             Repr::Shared(s) => s,
+            // Only ASCII is ever stored, so this never fails.
+            _ => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
         }
     }
 
@@ -137,6 +144,46 @@ impl RequestId {
         match &self.0 {
             Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
             Repr::Shared(s) => s.as_bytes(),
+            Repr::Header(v) => v.as_bytes(),
+        }
+    }
+}
+
+/// The axum layer's ids: kept as the header value they travel in.
+#[cfg(feature = "axum")]
+impl RequestId {
+    /// The id a request's header carries, if it is a valid one: the value itself is kept
+    /// (a reference count, not a copy).
+    #[inline]
+    pub(crate) fn from_header(value: &http::HeaderValue) -> Option<RequestId> {
+        is_valid_request_id(value.as_bytes()).then(|| RequestId(Repr::Header(value.clone())))
+    }
+
+    /// A new id (see [`generate`](RequestId::generate)) in a header value that every copy
+    /// shares: one allocation, however many headers it goes into.
+    pub(crate) fn generate_header() -> RequestId {
+        struct Generated(RequestId);
+        impl AsRef<[u8]> for Generated {
+            fn as_ref(&self) -> &[u8] {
+                self.0.as_bytes()
+            }
+        }
+        let id = RequestId::generate();
+        let bytes = bytes::Bytes::from_owner(Generated(id.clone()));
+        match http::HeaderValue::from_maybe_shared(bytes) {
+            Ok(value) => RequestId(Repr::Header(value)),
+            // Never: a generated id is a valid header value.
+            Err(_) => id,
+        }
+    }
+
+    /// The id as a header value, taking it out of `self` when it is one.
+    #[inline]
+    pub(crate) fn into_header_value(self) -> http::HeaderValue {
+        match self.0 {
+            Repr::Header(value) => value,
+            _ => http::HeaderValue::from_str(self.as_str())
+                .unwrap_or(http::HeaderValue::from_static("")),
         }
     }
 }
@@ -251,6 +298,30 @@ crate::impl_integrations!(RequestIdMissing);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The axum layer's ids (kept as header values) are the same ids as parsed ones.
+    #[cfg(feature = "axum")]
+    #[test]
+    fn header_ids_equal_parsed_ones() {
+        let value = http::HeaderValue::from_static("req_8fZ2kQ");
+        let id = RequestId::from_header(&value).unwrap_or_else(|| panic!("valid"));
+        assert_eq!(Some(&id), RequestId::parse("req_8fZ2kQ").as_ref());
+        assert_eq!(id.as_str(), "req_8fZ2kQ");
+        assert_eq!(id.clone().into_header_value(), value);
+        assert!(RequestId::from_header(&http::HeaderValue::from_static("a b")).is_none());
+
+        let generated = RequestId::generate_header();
+        assert!(matches!(generated.0, Repr::Header(_)));
+        assert_eq!(generated.as_str().len(), GENERATED_LEN);
+        assert_eq!(
+            RequestId::parse(generated.as_str()).as_ref(),
+            Some(&generated)
+        );
+        assert_eq!(generated.clone().into_header_value(), generated.as_str());
+        // Not kept as a header value: made into one.
+        let parsed = RequestId::parse("abc").unwrap_or_else(|| panic!("valid"));
+        assert_eq!(parsed.into_header_value(), "abc");
+    }
 
     #[test]
     fn long_ids_are_shared_short_ones_inline() {

@@ -1,6 +1,9 @@
-//! Runs N requests through one axum router (for instruction counting under
-//! `valgrind --tool=callgrind`): `cargo run --release -p api-error-benches --example
-//! layer_overhead -- <bare|layer|tower|noop|noop3> <with-id|no-id> [N]`.
+//! Runs N requests through one axum router, for instruction counting under
+//! `valgrind --tool=callgrind`:
+//! `cargo run --release -p api-error-benches --example layer_overhead --
+//! <bare|layer|tower|noop|noop3|floor> <with-id|no-id> [N]`,
+//! or times them, interleaved round by round with the bare router, a no-op layer and the
+//! tower-http stack: `... -- time <with-id|no-id> [N] [ROUNDS] [layer|floor]`.
 #![allow(missing_docs)]
 
 use api_error_core::axum::ApiErrorLayer;
@@ -10,11 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use tower::ServiceExt;
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let which = args.get(1).map_or("bare", String::as_str);
-    let with_id = args.get(2).map_or("with-id", String::as_str) == "with-id";
-    let n: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+fn app(which: &str) -> Router {
     let ok = Router::new().route("/", get(|| async { "ok" }));
     let app = match which {
         "layer" => ok.layer(ApiErrorLayer::new()),
@@ -33,12 +32,13 @@ fn main() {
             .layer(tower::util::MapRequestLayer::new(|r: Request<Body>| r))
             .layer(tower::util::MapRequestLayer::new(|r: Request<Body>| r))
             .layer(tower::util::MapRequestLayer::new(|r: Request<Body>| r)),
+        "floor" => ok.layer(floor::FloorLayer),
         _ => ok,
     };
-    let app: Router = app.with_state(());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap_or_else(|e| unreachable!("{e}"));
+    app.with_state(())
+}
+
+fn run(rt: &tokio::runtime::Runtime, app: &Router, with_id: bool, n: usize) -> usize {
     let mut total = 0;
     for _ in 0..n {
         total += rt.block_on(async {
@@ -56,5 +56,118 @@ fn main() {
                 .map_or(0, |b| b.len())
         });
     }
-    println!("{total}");
+    total
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let which = args.get(1).map_or("bare", String::as_str);
+    let with_id = args.get(2).map_or("with-id", String::as_str) == "with-id";
+    let n: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    if which != "time" {
+        println!("{}", run(&rt, &app(which), with_id, n));
+        return;
+    }
+    // Interleaved timing: every round runs `n` requests through each app in turn; the
+    // ratio of overheads over the bare router is taken per round, then its median.
+    let names = [
+        "bare",
+        "noop",
+        args.get(5).map_or("layer", String::as_str),
+        "tower",
+    ];
+    let apps: Vec<Router> = names.iter().map(|w| app(w)).collect();
+    let rounds: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(30);
+    let mut times = vec![Vec::new(); names.len()];
+    let mut ratios = Vec::new();
+    for _ in 0..rounds {
+        let mut t = [0.0f64; 4];
+        for (i, app) in apps.iter().enumerate() {
+            let start = std::time::Instant::now();
+            std::hint::black_box(run(&rt, app, with_id, n));
+            t[i] = start.elapsed().as_nanos() as f64 / n as f64;
+            times[i].push(t[i]);
+        }
+        ratios.push((t[2] - t[0]) / (t[3] - t[0]));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    for (i, name) in names.iter().enumerate() {
+        let med = median(&mut times[i]);
+        let min = times[i].first().copied().unwrap_or_default();
+        println!("{name:6} median {med:8.1} ns  min {min:8.1} ns");
+    }
+    println!(
+        "layer/tower overhead ratio, median of rounds: {:.3}",
+        median(&mut ratios)
+    );
+}
+
+/// A reference point, not a usable layer: about the least a request-id + panic-catching
+/// layer can do (one header lookup and clone, a `catch_unwind` per poll, one response
+/// header insert; no id validation, no request context, no error handling).
+mod floor {
+    use std::future::Future;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use axum::http::{HeaderName, HeaderValue, Request};
+    use axum::response::Response;
+
+    #[derive(Clone)]
+    pub struct FloorLayer;
+    #[derive(Clone)]
+    pub struct Floor<S>(S);
+    impl<S> tower::Layer<S> for FloorLayer {
+        type Service = Floor<S>;
+        fn layer(&self, s: S) -> Floor<S> {
+            Floor(s)
+        }
+    }
+    const H: HeaderName = HeaderName::from_static("x-request-id");
+    impl<S, B> tower::Service<Request<B>> for Floor<S>
+    where
+        S: tower::Service<Request<B>, Response = Response>,
+    {
+        type Response = Response;
+        type Error = S::Error;
+        type Future = Fut<S::Future>;
+        fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+            self.0.poll_ready(cx)
+        }
+        fn call(&mut self, req: Request<B>) -> Self::Future {
+            let id = req.headers().get(&H).cloned();
+            Fut {
+                inner: Box::pin(self.0.call(req)),
+                id,
+            }
+        }
+    }
+    pub struct Fut<F> {
+        inner: Pin<Box<F>>,
+        id: Option<HeaderValue>,
+    }
+    impl<F: Future<Output = Result<Response, E>>, E> Future for Fut<F> {
+        type Output = F::Output;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+            let this = &mut *self;
+            let inner = &mut this.inner;
+            match catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
+                Ok(Poll::Ready(Ok(mut res))) => {
+                    if let Some(id) = this.id.take() {
+                        res.headers_mut().insert(H, id);
+                    }
+                    Poll::Ready(Ok(res))
+                }
+                Ok(other) => other,
+                Err(_) => Poll::Ready(Ok(Response::new(axum::body::Body::empty()))),
+            }
+        }
+    }
 }

@@ -11,7 +11,9 @@
 //! renders `"request_id":null`.
 
 use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use super::guard::Panic;
 use crate::request_id::RequestId;
 use crate::ErrorFormat;
 
@@ -40,8 +42,10 @@ impl RequestContext {
     /// one, also when `f` unwinds.
     pub fn scope<R>(&self, f: impl FnOnce() -> R) -> R {
         let _restore = Restore {
-            previous: CURRENT.with(|c| c.replace(Some(self.clone()))),
-            slot: None,
+            previous: CURRENT
+                .try_with(|c| c.replace(Some(self.clone())))
+                .ok()
+                .flatten(),
         };
         #[cfg(feature = "tracing")]
         return self.span.in_scope(f);
@@ -49,22 +53,27 @@ impl RequestContext {
         f()
     }
 
-    /// [`scope`](Self::scope) for a context the caller keeps in `slot`: it is moved into the
-    /// thread-local and back, not cloned (once per poll, so it matters).
+    /// Runs `poll` with the context the caller keeps in `slot` current (and its span
+    /// entered), catching a panic: the context is moved into the thread-local and back, not
+    /// cloned (this runs on every poll of every request). As nothing unwinds out of the
+    /// catch, the context is always put back without a drop guard.
     #[inline]
-    pub fn scope_in<R>(slot: &mut Option<RequestContext>, f: impl FnOnce() -> R) -> R {
+    pub fn poll_in<R>(
+        slot: &mut Option<RequestContext>,
+        poll: impl FnOnce() -> R,
+    ) -> Result<R, Panic> {
         #[cfg(feature = "tracing")]
         let span = slot.as_ref().map(|ctx| ctx.span.clone());
-        let previous = CURRENT.with(|c| c.replace(slot.take()));
-        let _restore = Restore {
-            previous,
-            slot: Some(slot),
-        };
+        let previous = CURRENT.try_with(|c| c.replace(slot.take())).ok().flatten();
         #[cfg(feature = "tracing")]
-        if let Some(span) = span {
-            return span.in_scope(f);
-        }
-        f()
+        let out = catch_unwind(AssertUnwindSafe(|| match &span {
+            Some(span) => span.in_scope(poll),
+            None => poll(),
+        }));
+        #[cfg(not(feature = "tracing"))]
+        let out = catch_unwind(AssertUnwindSafe(poll));
+        *slot = CURRENT.try_with(|c| c.replace(previous)).ok().flatten();
+        out
     }
 }
 
@@ -74,22 +83,16 @@ thread_local! {
     static CURRENT: Cell<Option<RequestContext>> = const { Cell::new(None) };
 }
 
-/// Puts the previous context back when a scope ends (and the scope's own context back in
-/// its slot, for [`RequestContext::scope_in`]).
-struct Restore<'a> {
+/// Puts the previous context back when a scope ends, also when it unwinds.
+struct Restore {
     previous: Option<RequestContext>,
-    slot: Option<&'a mut Option<RequestContext>>,
 }
 
-impl Drop for Restore<'_> {
-    #[inline]
+impl Drop for Restore {
     fn drop(&mut self) {
         let previous = self.previous.take();
         // `try_with`: never panic, even while the thread's locals are being destroyed.
-        let current = CURRENT.try_with(|c| c.replace(previous)).ok().flatten();
-        if let Some(slot) = self.slot.take() {
-            *slot = current;
-        }
+        let _ = CURRENT.try_with(|c| c.replace(previous));
     }
 }
 
@@ -129,9 +132,7 @@ mod tests {
             assert_eq!(current_request_id().as_ref(), Some(&outer.id));
             inner.scope(|| assert_eq!(current_request_id().as_ref(), Some(&inner.id)));
             assert_eq!(current_request_id().as_ref(), Some(&outer.id));
-            let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                inner.scope(|| panic!("in a handler"))
-            }));
+            let unwound = catch_unwind(AssertUnwindSafe(|| inner.scope(|| panic!("in a handler"))));
             assert!(unwound.is_err());
             assert_eq!(current_request_id().as_ref(), Some(&outer.id));
         });

@@ -48,11 +48,11 @@ impl<F: Future> Guarded<F> {
         }
     }
 
-    /// The request's context (`None` only if the thread-local was gone while it was
-    /// polled, as the thread was being torn down).
+    /// Takes the request's context, once the future is done (`None` only if the
+    /// thread-local was gone while it was polled, as the thread was being torn down).
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub fn context(&self) -> Option<&RequestContext> {
-        self.ctx.as_ref()
+    pub fn take_context(self: Pin<&mut Self>) -> Option<RequestContext> {
+        self.project().ctx.take()
     }
 }
 
@@ -63,9 +63,7 @@ impl<F: Future> Future for Guarded<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
         let out = match this.fut.as_mut().as_pin_mut() {
-            Some(fut) => RequestContext::scope_in(this.ctx, || {
-                catch_unwind(AssertUnwindSafe(|| fut.poll(cx)))
-            }),
+            Some(fut) => RequestContext::poll_in(this.ctx, || fut.poll(cx)),
             None => {
                 let panic = this.panic.take();
                 return Poll::Ready(Err(
