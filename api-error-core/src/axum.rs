@@ -60,7 +60,7 @@ pub use crate::valid::Valid;
 pub use crate::valid::{axum::ValidationRejection, Extracted};
 use crate::web::accept;
 use crate::web::context::{self, RequestContext};
-use crate::web::guard::Guarded;
+use crate::web::guard::{Guarded, Panic};
 use crate::web::params;
 use crate::web::rejection::{self, Rejection};
 use crate::web::response::{self, Rendered, RenderedHere};
@@ -147,8 +147,30 @@ pub struct ApiErrorLayer {
 /// What the layer was configured with, shared by every request.
 #[derive(Clone, Debug)]
 struct Config {
-    header: HeaderName,
+    header: IdHeader,
     format: ErrorFormat,
+}
+
+/// The request-id header's name: `x-request-id` unless configured (nothing to clone per
+/// request for the default).
+#[derive(Clone, Debug, Default)]
+struct IdHeader(Option<HeaderName>);
+
+/// Made at compile time: `HeaderName::from_static` checks its argument when it runs.
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+static X_REQUEST_ID_REF: HeaderName = X_REQUEST_ID;
+
+impl IdHeader {
+    fn get(&self) -> &HeaderName {
+        self.0.as_ref().unwrap_or(&X_REQUEST_ID_REF)
+    }
+
+    fn to_owned(&self) -> HeaderName {
+        match &self.0 {
+            Some(name) => name.clone(),
+            None => X_REQUEST_ID,
+        }
+    }
 }
 
 impl ApiErrorLayer {
@@ -156,7 +178,7 @@ impl ApiErrorLayer {
     pub fn new() -> Self {
         ApiErrorLayer {
             config: Arc::new(Config {
-                header: HeaderName::from_static("x-request-id"),
+                header: IdHeader::default(),
                 format: ErrorFormat::FLAT,
             }),
         }
@@ -186,7 +208,7 @@ impl ApiErrorLayer {
     /// Reads and writes the request id in `name` instead of `x-request-id`.
     #[must_use]
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
-        Arc::make_mut(&mut self.config).header = name;
+        Arc::make_mut(&mut self.config).header = IdHeader(Some(name));
         self
     }
 }
@@ -248,12 +270,12 @@ where
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let header = &self.config.header;
-        let (incoming, accept) = id_and_accept(req.headers(), header);
+        let (incoming, accept) = id_and_accept(req.headers(), header.get());
         let format = negotiate(&self.config.format, accept);
         // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
         let id = match incoming.and_then(RequestId::from_header) {
             Some(id) => id,
-            None => generate_id(req.headers_mut(), header),
+            None => generate_id(req.headers_mut(), header.get()),
         };
         let described = Described {
             method: req.method().clone(),
@@ -300,7 +322,7 @@ pin_project! {
         #[pin]
         inner: Guarded<F>,
         // The request-id header sent back.
-        header: HeaderName,
+        header: IdHeader,
         described: Described,
         // Only while the text of a framework's error response is read (bounded).
         reading: Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
@@ -320,26 +342,51 @@ where
         }
         let outcome = ready!(this.inner.as_mut().poll(cx));
         let ctx = this.inner.as_mut().take_context();
-        let res = match outcome {
+        match (outcome, ctx) {
             // The hot path, kept small: a success gets its request-id header and goes.
-            Ok(Ok(mut res)) if !crate::status::is_error(res.status()) => {
-                if let Some(ctx) = ctx {
-                    res.headers_mut()
-                        .insert(this.header.clone(), ctx.id.into_header_value());
-                }
-                return Poll::Ready(Ok(res));
+            (Ok(Ok(mut res)), Some(ctx)) if !crate::status::is_error(res.status()) => {
+                set_request_id(res.headers_mut(), this.header, ctx.id);
+                Poll::Ready(Ok(res))
             }
-            Ok(Ok(res)) => res,
-            Ok(Err(e)) => return Poll::Ready(Err(e)),
-            Err(panic) => return Poll::Ready(Ok(panicked(&*panic, ctx, this.header))),
-        };
-        match finish_error(res, this.header, this.described, ctx) {
-            Finish::Done(res) => Poll::Ready(Ok(res)),
-            Finish::Read(mut reading) => {
-                let polled = reading.as_mut().poll(cx);
-                *this.reading = Some(reading);
-                polled.map(Ok)
+            (outcome, ctx) => {
+                not_a_success(outcome, ctx, this.header, this.described, this.reading, cx)
             }
+        }
+    }
+}
+
+/// Sends the request's id back in its header.
+fn set_request_id(headers: &mut http::HeaderMap, header: &IdHeader, id: RequestId) {
+    headers.insert(header.to_owned(), id.into_header_value());
+}
+
+/// Everything but a success with its context: the inner service's error, a panic, or an
+/// error response.
+#[cold]
+#[inline(never)]
+fn not_a_success<E>(
+    outcome: Result<Result<Response, E>, Panic>,
+    ctx: Option<RequestContext>,
+    header: &IdHeader,
+    described: &mut Described,
+    reading: &mut Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<Response, E>> {
+    let res = match outcome {
+        Ok(Ok(res)) => res,
+        Ok(Err(e)) => return Poll::Ready(Err(e)),
+        Err(panic) => return Poll::Ready(Ok(panicked(&*panic, ctx, header))),
+    };
+    // A success without a context (the thread-local was gone) goes without an id.
+    if !crate::status::is_error(res.status()) {
+        return Poll::Ready(Ok(res));
+    }
+    match finish_error(res, header, described, ctx) {
+        Finish::Done(res) => Poll::Ready(Ok(res)),
+        Finish::Read(mut future) => {
+            let polled = future.as_mut().poll(cx);
+            *reading = Some(future);
+            polled.map(Ok)
         }
     }
 }
@@ -350,13 +397,12 @@ where
 fn panicked(
     payload: &(dyn std::any::Any + Send),
     ctx: Option<RequestContext>,
-    header: &HeaderName,
+    header: &IdHeader,
 ) -> Response {
     match ctx {
         Some(ctx) => {
             let mut res = ctx.scope(|| panic_response(payload));
-            res.headers_mut()
-                .insert(header.clone(), ctx.id.into_header_value());
+            set_request_id(res.headers_mut(), header, ctx.id);
             res
         }
         None => panic_response(payload),
@@ -377,13 +423,12 @@ enum Finish {
 #[inline(never)]
 fn finish_error(
     mut res: Response,
-    header: &HeaderName,
+    header: &IdHeader,
     described: &mut Described,
     ctx: Option<RequestContext>,
 ) -> Finish {
     if let Some(ctx) = &ctx {
-        res.headers_mut()
-            .insert(header.clone(), ctx.id.clone().into_header_value());
+        set_request_id(res.headers_mut(), header, ctx.id.clone());
     }
     let status = res.status();
     if res.extensions().get::<RenderedHere>().is_some() {

@@ -11,11 +11,37 @@ use axum::body::{to_bytes, Body};
 use axum::http::Request;
 use axum::routing::get;
 use axum::Router;
+use std::convert::Infallible;
 use tower::ServiceExt;
 
-fn app(which: &str) -> Router {
+type App = tower::util::BoxCloneSyncService<Request<Body>, axum::response::Response, Infallible>;
+
+/// The tower-http stack of SPEC §10 as one `ServiceBuilder`.
+macro_rules! tower_stack {
+    () => {{
+        use tower_http::catch_panic::CatchPanicLayer;
+        use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+        tower::ServiceBuilder::new()
+            .map_response(|r: axum::response::Response<_>| r.map(Body::new))
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(CatchPanicLayer::new())
+    }};
+}
+
+/// Every app behind one box, so all variants are called the same way.
+fn app(which: &str) -> App {
+    use tower::Layer;
     let ok = Router::new().route("/", get(|| async { "ok" }));
+    // Around the whole router (as `axum::serve(listener, layer.layer(router))` runs it).
+    match which {
+        "layer-outer" => return App::new(ApiErrorLayer::new().layer(ok.with_state(()))),
+        "tower-outer" => return App::new(tower_stack!().service(ok.with_state(()))),
+        _ => {}
+    }
     let app = match which {
+        // The stack as one `Router::layer` (a `ServiceBuilder`, as axum's docs suggest).
+        "tower-sb" => ok.layer(tower_stack!()),
         "layer" => ok.layer(ApiErrorLayer::new()),
         "tower" => {
             use tower_http::catch_panic::CatchPanicLayer;
@@ -35,10 +61,10 @@ fn app(which: &str) -> Router {
         "floor" => ok.layer(floor::FloorLayer),
         _ => ok,
     };
-    app.with_state(())
+    App::new(app.with_state(()))
 }
 
-fn run(rt: &tokio::runtime::Runtime, app: &Router, with_id: bool, n: usize) -> usize {
+fn run(rt: &tokio::runtime::Runtime, app: &App, with_id: bool, n: usize) -> usize {
     let mut total = 0;
     for _ in 0..n {
         total += rt.block_on(async {
@@ -79,7 +105,7 @@ fn main() {
         args.get(5).map_or("layer", String::as_str),
         "tower",
     ];
-    let apps: Vec<Router> = names.iter().map(|w| app(w)).collect();
+    let apps: Vec<App> = names.iter().map(|w| app(w)).collect();
     let rounds: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(30);
     let mut times = vec![Vec::new(); names.len()];
     let mut ratios = Vec::new();
