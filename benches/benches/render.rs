@@ -407,6 +407,19 @@ mod axum {
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     }
 
+    /// The same three layers as one `Router::layer` of a `ServiceBuilder` (as axum's docs
+    /// suggest for several layers): axum wraps the routes once instead of three times.
+    fn tower_http_service_builder(app: Router) -> Router {
+        use tower_http::catch_panic::CatchPanicLayer;
+        use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+        app.layer(
+            tower::ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(CatchPanicLayer::new()),
+        )
+    }
+
     fn ok() -> Router {
         Router::new().route("/", get(|| async { "ok" }))
     }
@@ -424,6 +437,16 @@ mod axum {
     #[divan::bench]
     fn ok_tower_http(b: divan::Bencher) {
         run(b, tower_http_stack(ok()));
+    }
+
+    #[divan::bench]
+    fn ok_tower_http_service_builder(b: divan::Bencher) {
+        run(b, tower_http_service_builder(ok()));
+    }
+
+    #[divan::bench]
+    fn ok_tower_http_service_builder_generated(b: divan::Bencher) {
+        run_with(b, tower_http_service_builder(ok()), false);
     }
 
     #[divan::bench]
