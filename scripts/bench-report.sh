@@ -84,6 +84,7 @@ axum_rows = [
     ("axum/hand_built_json_tower_http", "hand-built `(StatusCode, Json<Value>)` under tower-http request-id + catch-panic", "axum/hand_built_json"),
     ("axum/ok_no_layer", "200 `\"ok\"`, no layer", "axum/ok_no_layer"),
     ("axum/ok_noop_layer", "200 `\"ok\"`, a layer that does nothing (`MapRequestLayer` of the identity)", "axum/ok_no_layer"),
+    ("axum/ok_floor_layer", "200 `\"ok\"`, reference floor: one header lookup, catch_unwind, one header insert", "axum/ok_no_layer"),
     ("axum/ok_with_layer", "200 `\"ok\"`, with `ApiErrorLayer`", "axum/ok_no_layer"),
     ("axum/ok_tower_http", "200 `\"ok\"`, tower-http request-id + catch-panic (three `Router::layer`s)", "axum/ok_no_layer"),
     ("axum/ok_tower_http_service_builder", "200 `\"ok\"`, the same stack as one `ServiceBuilder` layer", "axum/ok_no_layer"),
@@ -111,6 +112,10 @@ for suffix, label in [("", "incoming x-request-id"), ("_generated", "no incoming
             d_theirs = medians[theirs] - medians[bare]
             r = d_ours / d_theirs if d_theirs > 0 else float("inf")
             print(f"- {label}, tower-http as {how}: ApiErrorLayer +{fmt(d_ours)}, tower-http +{fmt(d_theirs)}: {r:.2f}x ({'holds' if r <= 1 / 3 else 'MISSED'})")
+            floor = "axum/ok_floor_layer"
+            if suffix == "" and floor in medians and d_theirs > 0:
+                d_floor = medians[floor] - medians[bare]
+                print(f"  - reference floor layer: +{fmt(d_floor)}: {d_floor / d_theirs:.2f}x")
 
 if FLOOR in medians:
     f = medians[FLOOR]

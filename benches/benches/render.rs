@@ -24,6 +24,9 @@ use std::hint::black_box;
 
 use api_error_core::ApiError;
 
+#[path = "../support/floor.rs"]
+mod floor;
+
 fn main() {
     divan::main();
 }
@@ -467,6 +470,13 @@ mod axum {
     #[divan::bench]
     fn ok_no_layer(b: divan::Bencher) {
         run(b, ok());
+    }
+
+    /// A reference point, not a product (`benches/support/floor.rs`): about the least a
+    /// request-id + catch-panic layer does.
+    #[divan::bench]
+    fn ok_floor_layer(b: divan::Bencher) {
+        run(b, ok().layer(floor::FloorLayer));
     }
 
     /// What any layer costs through `Router::layer` (axum boxes each layered route's service
