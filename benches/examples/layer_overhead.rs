@@ -1,9 +1,12 @@
-//! Runs N requests through one axum router, for instruction counting under
-//! `valgrind --tool=callgrind`:
-//! `cargo run --release -p api-error-benches --example layer_overhead --
-//! <bare|layer|tower|noop|noop3|floor> <with-id|no-id> [N]`,
-//! or times them, interleaved round by round with the bare router, a no-op layer and the
-//! tower-http stack: `... -- time <with-id|no-id> [N] [ROUNDS] [layer|floor]`.
+//! Runs N requests through one axum app, for instruction counting under
+//! `valgrind --tool=callgrind` (or cache misses under `--tool=cachegrind --cache-sim=yes`):
+//! `cargo run --release -p api-error-benches --example layer_overhead -- <APP>
+//! <with-id|no-id> [N]`, where APP is `bare`, `noop` (a layer that does nothing), `noop3`,
+//! `floor` (`benches/support/floor.rs`), `layer` (`ApiErrorLayer`), `tower` (tower-http's
+//! three layers, each with `Router::layer`), `tower-sb` (the same as one `ServiceBuilder`),
+//! or `layer-outer` / `tower-outer` (around the whole router instead of its routes).
+//! Or times them, interleaved round by round with the bare router and a no-op layer:
+//! `... -- time <with-id|no-id> [N] [ROUNDS] [OURS=layer] [THEIRS=tower]`.
 #![allow(missing_docs)]
 
 use api_error_core::axum::ApiErrorLayer;
