@@ -263,12 +263,8 @@ where
             config: Arc::clone(&self.config),
         };
         let inner = Rc::clone(&self.inner);
-        let format = match req.headers().get(actix_web::http::header::ACCEPT) {
-            Some(v) if accept::prefers_problem(v.as_bytes()) => {
-                self.config.format.with_wire(WireFormat::Problem)
-            }
-            _ => self.config.format.clone(),
-        };
+        let accept = req.headers().get(actix_web::http::header::ACCEPT);
+        let format = accept::negotiate(&self.config.format, accept.map(|v| v.as_bytes()));
         let ctx = RequestContext::new(id, format);
         // The request is moved into the inner service, never copied: actix's router needs
         // it unshared.

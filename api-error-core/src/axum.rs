@@ -271,7 +271,7 @@ where
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let header = &self.config.header;
         let (incoming, accept) = id_and_accept(req.headers(), header.get());
-        let format = negotiate(&self.config.format, accept);
+        let format = accept::negotiate(&self.config.format, accept.map(HeaderValue::as_bytes));
         // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
         let id = match incoming.and_then(RequestId::from_header) {
             Some(id) => id,
@@ -470,16 +470,6 @@ fn generate_id(headers: &mut http::HeaderMap, header: &HeaderName) -> RequestId 
     let id = RequestId::generate_header();
     headers.insert(header.clone(), id.clone().into_header_value());
     id
-}
-
-/// The configured format, or problem details for a request whose `Accept` prefers them.
-fn negotiate(configured: &ErrorFormat, accept: Option<&HeaderValue>) -> ErrorFormat {
-    match accept {
-        Some(v) if accept::prefers_problem(v.as_bytes()) => {
-            configured.with_wire(WireFormat::Problem)
-        }
-        _ => configured.clone(),
-    }
 }
 
 /// The standard body for a framework's (or a handler's bare) error response.

@@ -1,12 +1,23 @@
 //! `Accept` negotiation: a client that prefers `application/problem+json` gets problem
 //! details whatever format the layer or middleware was configured with.
 
+use crate::{ErrorFormat, WireFormat};
+
+/// The format a request's errors are rendered in: the configured one, or problem details
+/// for a request whose `Accept` header (its raw bytes) prefers them.
+pub(crate) fn negotiate(configured: &ErrorFormat, accept: Option<&[u8]>) -> ErrorFormat {
+    match accept {
+        Some(accept) if prefers_problem(accept) => configured.with_wire(WireFormat::Problem),
+        _ => configured.clone(),
+    }
+}
+
 /// Whether an `Accept` header prefers `application/problem+json` over `application/json`
 /// (RFC 9110 §12.5.1: the most specific matching range gives each type its `q`; a type no
 /// range matches has `q=0`). Bounded: at most the first 2 KiB and 32 ranges are read.
 ///
 /// `*/*` and `application/*` match both equally, so they never prefer either.
-pub(crate) fn prefers_problem(accept: &[u8]) -> bool {
+fn prefers_problem(accept: &[u8]) -> bool {
     // Fast path: without the word, no range can name problem+json.
     let accept = accept.get(..accept.len().min(2048)).unwrap_or_default();
     if !accept
