@@ -102,6 +102,11 @@ pub trait ApiError: std::error::Error {
     /// Headers every response of this error carries, as `(lowercase name, value)`: what
     /// HTTP requires of some statuses (RFC 9110: a 401 sends `WWW-Authenticate`). The derive
     /// fills it from `#[api_error(header("name", "value"))]`; empty by default.
+    ///
+    /// A name given twice is sent twice. The integrations skip a pair whose name or value
+    /// is not valid HTTP, and names they set themselves (`content-type`, `content-length`,
+    /// `content-encoding`, `x-should-retry`, `retry-after`, ...); the derive refuses both at
+    /// compile time.
     fn headers(&self) -> &'static [(&'static str, &'static str)] {
         &[]
     }

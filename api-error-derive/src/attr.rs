@@ -316,6 +316,16 @@ fn parse_header(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
         );
         return Ok(());
     }
+    if matches!(
+        lower.as_str(),
+        "content-encoding" | "transfer-encoding" | "content-range" | "etag" | "last-modified"
+    ) {
+        cx.error_spanned_by(
+            &name,
+            format!("`{n}` describes the body, which the integrations write (plain JSON, whole); remove it"),
+        );
+        return Ok(());
+    }
     out.headers.push((lower, v));
     Ok(())
 }

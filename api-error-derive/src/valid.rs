@@ -23,7 +23,7 @@ pub fn check(cx: &Ctxt, input: &Input) {
         check_transparent(cx, v);
         check_param(cx, v);
         check_retry_after(cx, v);
-        check_field_errors(cx, v);
+        check_field_errors(cx, input, v);
         check_field_attrs_in_transparent(cx, v);
         check_message_fields(cx, input, v);
         check_expose(cx, input, v);
@@ -195,11 +195,23 @@ fn check_retry_after(cx: &Ctxt, v: &Variant) {
     }
 }
 
-// At most one field carries the field errors.
-fn check_field_errors(cx: &Ctxt, v: &Variant) {
+// At most one field carries the field errors, and only on a 4xx: a 5xx's details never reach
+// the wire, and field errors are all details.
+fn check_field_errors(cx: &Ctxt, input: &Input, v: &Variant) {
     let mut seen = false;
+    // A missing status or a transparent variant has its own error already.
+    let status = match v.attrs.status.or(input.defaults.status) {
+        Some(status) if v.attrs.transparent.is_none() => status.code,
+        _ => 0,
+    };
     for f in &v.fields {
         if let Some(span) = f.attrs.field_errors {
+            if status >= 500 && !seen {
+                cx.error_at(
+                    span,
+                    format!("field errors describe what was wrong with the request, but this variant answers {status}, and a 5xx sends no details; give it a 4xx status, like `status = 422`"),
+                );
+            }
             if seen {
                 cx.error_at(
                     span,

@@ -263,6 +263,73 @@ fn static_headers_are_declared_per_variant() {
     );
 }
 
+/// A hand-written `headers()` the derive would refuse: nothing panics; invalid pairs and the
+/// integrations' own headers are skipped, a repeated name is sent twice, an uppercase name is
+/// taken as its lowercase.
+#[derive(Debug)]
+struct HandWritten;
+
+impl std::fmt::Display for HandWritten {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sign in first")
+    }
+}
+
+impl std::error::Error for HandWritten {}
+
+impl ApiError for HandWritten {
+    fn status(&self) -> http::StatusCode {
+        http::StatusCode::UNAUTHORIZED
+    }
+    fn error_type(&self) -> &'static str {
+        "authentication_error"
+    }
+    fn code(&self) -> &'static str {
+        "unauthenticated"
+    }
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        "Sign in first".into()
+    }
+    fn param(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
+    }
+    fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            ("WWW-Authenticate", "Bearer realm=\"api\""),
+            ("www-authenticate", "Basic realm=\"api\""),
+            ("bad name", "x"),
+            ("x-bad-value", "line\nbreak"),
+            ("Content-Encoding", "gzip"),
+            ("content-type", "text/plain"),
+            ("x-should-retry", "true"),
+        ]
+    }
+}
+
+api_error_core::impl_integrations!(HandWritten);
+
+#[test]
+fn hand_written_headers_never_panic_and_never_relabel_the_body() {
+    let res = axum::response::IntoResponse::into_response(HandWritten);
+    let challenges: Vec<_> = res.headers().get_all("www-authenticate").iter().collect();
+    assert_eq!(challenges, ["Bearer realm=\"api\"", "Basic realm=\"api\""]);
+    assert!(res.headers().get("x-bad-value").is_none());
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.headers()["content-type"], "application/json");
+    assert_eq!(res.headers()["x-should-retry"], "false");
+
+    let res = actix_web::ResponseError::error_response(&HandWritten);
+    let challenges: Vec<_> = res.headers().get_all("www-authenticate").collect();
+    assert_eq!(challenges, ["Bearer realm=\"api\"", "Basic realm=\"api\""]);
+    assert!(res.headers().get("x-bad-value").is_none());
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(
+        res.headers().get("content-type").unwrap(),
+        "application/json"
+    );
+    assert_eq!(res.headers().get("x-should-retry").unwrap(), "false");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Live servers
 // ---------------------------------------------------------------------------------------------

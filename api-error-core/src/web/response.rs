@@ -53,10 +53,6 @@ impl Rendered {
             Some(d) => (Some(ceil_secs(d)), Some(ceil_millis(d))),
             None => (None, None),
         };
-        let extra = self
-            .extra
-            .iter()
-            .map(|&(name, value)| (name, HeaderVal::Static(value)));
         [
             Some((X_SHOULD_RETRY, retry)),
             secs.map(|s| (RETRY_AFTER, HeaderVal::Int(s))),
@@ -64,9 +60,40 @@ impl Rendered {
         ]
         .into_iter()
         .flatten()
-        .chain(extra)
+    }
+
+    /// The error's own headers ([`ApiError::headers`]), each with whether an earlier pair
+    /// had the same name (then it is appended: `WWW-Authenticate` may carry several
+    /// challenges). Names the integrations set themselves are left out: a hand-written
+    /// `headers()` cannot relabel the body or its retry advice (the derive refuses them at
+    /// compile time).
+    pub fn extra_headers(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, &'static str, bool)> + use<> {
+        let extra = self.extra;
+        extra
+            .iter()
+            .enumerate()
+            .filter(|(_, (name, _))| !is_set_by_integrations(name))
+            .map(move |(i, &(name, value))| {
+                let again = extra
+                    .iter()
+                    .take(i)
+                    .any(|(earlier, _)| earlier.eq_ignore_ascii_case(name));
+                (name, value, again)
+            })
     }
 }
+
+/// Whether the integrations set this header from the error or its body themselves.
+fn is_set_by_integrations(name: &str) -> bool {
+    [CONTENT_TYPE, X_SHOULD_RETRY, RETRY_AFTER, RETRY_AFTER_MS]
+        .iter()
+        .chain(&BODY_HEADERS)
+        .any(|n| n.eq_ignore_ascii_case(name))
+}
+
+const CONTENT_TYPE: &str = "content-type";
 
 fn ceil_secs(d: Duration) -> u64 {
     d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
@@ -123,6 +150,20 @@ macro_rules! header_glue {
             );
             for (name, value) in rendered.headers() {
                 headers.insert($($header)::+::HeaderName::from_static(name), header_value(value));
+            }
+            // The error's own headers come from `ApiError::headers`, which a hand-written
+            // impl may get wrong: a name or value that is not valid HTTP is skipped, never a
+            // panic.
+            for (name, value, again) in rendered.extra_headers() {
+                let name = $($header)::+::HeaderName::from_bytes(name.as_bytes());
+                let value = $($header)::+::HeaderValue::from_str(value);
+                if let (Ok(name), Ok(value)) = (name, value) {
+                    if again {
+                        headers.append(name, value);
+                    } else {
+                        headers.insert(name, value);
+                    }
+                }
             }
         }
 
