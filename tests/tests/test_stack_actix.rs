@@ -316,3 +316,44 @@ fn outer_middleware_sees_the_real_request() {
     check_stacked(&resp, 500, "api_error", "internal_error");
     assert_eq!(resp.header("x-seen"), None);
 }
+
+/// An inner middleware that answers from its `call` (the usual actix pattern: a ready
+/// future with `req.error_response(..)`) renders a derived error there, before any future
+/// is polled: the request context is set for the call too, so the body's id is the header's
+/// and the negotiated format holds.
+#[test]
+fn an_error_rendered_in_an_inner_call_has_the_requests_id() {
+    use futures_util::future::{ready, Either};
+    let addr = serve!(|app| app
+        .wrap_fn(|req: ServiceRequest, srv| {
+            use actix_web::dev::Service as _;
+            if req.headers().contains_key("x-api-key") {
+                Either::Left(srv.call(req))
+            } else {
+                let err = ShopError::RateLimited {
+                    wait: std::time::Duration::from_secs(1),
+                };
+                Either::Right(ready(Ok(req.error_response(err))))
+            }
+        })
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"client-id-7")]);
+    let body = check_stacked(&resp, 429, "rate_limit_error", "rate_limited");
+    assert_eq!(body["request_id"], "client-id-7");
+
+    let resp = fetch_with(
+        addr,
+        "/v1/customers/cus_x",
+        &[("accept", b"application/problem+json")],
+    );
+    assert_eq!(resp.status, 429);
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let body = resp.json();
+    assert_eq!(body["request_id"].as_str(), resp.header(RID), "{body}");
+
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-api-key", b"k")]);
+    check_stacked(&resp, 404, "not_found_error", "resource_missing");
+}

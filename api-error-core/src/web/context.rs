@@ -53,25 +53,23 @@ impl RequestContext {
         f()
     }
 
-    /// Runs `poll` with the context the caller keeps in `slot` current (and its span
-    /// entered), catching a panic: the context is moved into the thread-local and back, not
-    /// cloned (this runs on every poll of every request). As nothing unwinds out of the
-    /// catch, the context is always put back without a drop guard.
+    /// Runs `f` (the inner service's call, or one poll of its future) with the context the
+    /// caller keeps in `slot` current (and its span entered), catching a panic: the context
+    /// is moved into the thread-local and back, not cloned (this runs on every poll of every
+    /// request). As nothing unwinds out of the catch, the context is always put back without
+    /// a drop guard.
     #[inline]
-    pub fn poll_in<R>(
-        slot: &mut Option<RequestContext>,
-        poll: impl FnOnce() -> R,
-    ) -> Result<R, Panic> {
+    pub fn run_in<R>(slot: &mut Option<RequestContext>, f: impl FnOnce() -> R) -> Result<R, Panic> {
         #[cfg(feature = "tracing")]
         let span = slot.as_ref().map(|ctx| ctx.span.clone());
         let previous = CURRENT.try_with(|c| c.replace(slot.take())).ok().flatten();
         #[cfg(feature = "tracing")]
         let out = catch_unwind(AssertUnwindSafe(|| match &span {
-            Some(span) => span.in_scope(poll),
-            None => poll(),
+            Some(span) => span.in_scope(f),
+            None => f(),
         }));
         #[cfg(not(feature = "tracing"))]
-        let out = catch_unwind(AssertUnwindSafe(poll));
+        let out = catch_unwind(AssertUnwindSafe(f));
         *slot = CURRENT.try_with(|c| c.replace(previous)).ok().flatten();
         out
     }

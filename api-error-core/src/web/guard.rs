@@ -22,19 +22,21 @@ pin_project! {
         #[pin]
         fut: Option<F>,
         panic: Option<Panic>,
-        // Moved into the thread-local for each poll and back (see `RequestContext::scope_in`).
+        // Moved into the thread-local for the call and each poll, and back (see
+        // `RequestContext::run_in`).
         ctx: Option<RequestContext>,
     }
 }
 
 impl<F: Future> Guarded<F> {
-    /// Calls the inner service (`call`), catching a panic. The context is set for every
-    /// poll, where handlers run and errors are rendered, not for the call itself (which
-    /// only builds the future): one scope per poll is the whole per-request cost.
+    /// Calls the inner service (`call`) in the request's context, catching a panic: an
+    /// inner middleware that answers from `call` itself (tower-http's
+    /// `ValidateRequestHeaderLayer`, say) renders its error with the request's id and format
+    /// too.
     #[inline]
     pub fn call(ctx: RequestContext, call: impl FnOnce() -> F) -> Guarded<F> {
-        let ctx = Some(ctx);
-        match catch_unwind(AssertUnwindSafe(call)) {
+        let mut ctx = Some(ctx);
+        match RequestContext::run_in(&mut ctx, call) {
             Ok(fut) => Guarded {
                 fut: Some(fut),
                 panic: None,
@@ -63,7 +65,7 @@ impl<F: Future> Future for Guarded<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
         let out = match this.fut.as_mut().as_pin_mut() {
-            Some(fut) => RequestContext::poll_in(this.ctx, || fut.poll(cx)),
+            Some(fut) => RequestContext::run_in(this.ctx, || fut.poll(cx)),
             None => {
                 let panic = this.panic.take();
                 return Poll::Ready(Err(
