@@ -76,9 +76,7 @@ macro_rules! __impl_actix {
 /// The response of an [`ApiError`]: rendered in one pass with the current request's id
 /// (set by [`ApiErrorMiddleware`] while the request runs; none outside a request).
 pub(crate) fn error_response(err: &dyn ApiError) -> HttpResponse {
-    let mut res = build(response::render(err));
-    res.extensions_mut().insert(RenderedHere);
-    res
+    build(response::render(err))
 }
 
 /// actix-web 4 is on `http` 0.2; the core crate on `http` 1.
@@ -93,12 +91,15 @@ fn back_status(status: StatusCode) -> http::StatusCode {
 response::header_glue!(actix_web::http::header);
 
 /// A response from rendered parts.
+/// A response from rendered parts, marked as this crate's (a middleware outside passes it
+/// on untouched).
 fn build(mut rendered: Rendered) -> HttpResponse {
     let mut res = HttpResponse::with_body(
         convert_status(rendered.status),
         std::mem::take(&mut rendered.body),
     );
     set_error_headers(res.headers_mut(), &rendered);
+    res.extensions_mut().insert(RenderedHere);
     res.map_into_boxed_body()
 }
 
@@ -339,6 +340,7 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
         let mut res = head.set_body(BoxBody::new(std::mem::take(&mut rendered.body)));
         *res.status_mut() = convert_status(rendered.status);
         set_error_headers(res.headers_mut(), &rendered);
+        res.extensions_mut().insert(RenderedHere);
         res
     };
     info.set_request_id(res.headers_mut());
@@ -407,6 +409,7 @@ async fn finish<B: MessageBody + 'static>(
     ))));
     *response.status_mut() = new_status;
     set_error_headers(response.headers_mut(), &rendered);
+    response.extensions_mut().insert(RenderedHere);
     ServiceResponse::new(req, response)
 }
 

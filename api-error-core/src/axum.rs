@@ -84,14 +84,13 @@ macro_rules! __impl_axum {
 /// The response of an [`ApiError`]: rendered in one pass with the current request's id
 /// (set by [`ApiErrorLayer`] while the request runs; none outside a request).
 pub(crate) fn error_response(err: &dyn ApiError) -> Response {
-    let mut res = build(response::render(err), None);
-    res.extensions_mut().insert(RenderedHere);
-    res
+    build(response::render(err), None)
 }
 
 response::header_glue!(http::header);
 
-/// A response from rendered parts, on `base` (the replaced response's head) if given.
+/// A response from rendered parts, on `base` (the replaced response's head) if given;
+/// marked as this crate's, so a layer outside passes it on untouched.
 fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Response {
     let body = Body::from(std::mem::take(&mut rendered.body));
     let mut res = match base {
@@ -100,6 +99,7 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
     };
     *res.status_mut() = rendered.status;
     set_error_headers(res.headers_mut(), &rendered);
+    res.extensions_mut().insert(RenderedHere);
     res
 }
 

@@ -264,3 +264,34 @@ fn actix_spans_are_not_held_across_awaits() {
         "{slow_lines:#?}"
     );
 }
+
+/// Nested layers (an app's own inside a shared one): the inner layer's replacement is marked
+/// as this crate's, so the outer one passes it on instead of reading and logging it again.
+#[test]
+fn nested_layers_log_a_framework_5xx_once() {
+    use axum::routing::get;
+    log();
+    let app = axum::Router::new()
+        .route(
+            "/user-500",
+            get(|| async {
+                (
+                    http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "upstream token sk_live_nested rejected",
+                )
+            }),
+        )
+        .layer(api_error_core::axum::ApiErrorLayer::new())
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    let addr = serve_axum(app);
+    let id = "req_trace_nested";
+    let resp = fetch_with(addr, "/user-500", &[(RID, id.as_bytes())]);
+    let body = check_error(&resp, 500, "api_error", "internal_error", Some(RID));
+    assert_eq!(body["request_id"], id);
+    let errors: Vec<_> = lines_with(id)
+        .into_iter()
+        .filter(|l| l.contains("ERROR"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("sk_live_nested"), "{errors:#?}");
+}
