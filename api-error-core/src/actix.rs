@@ -508,11 +508,12 @@ fn describe(err: &actix_web::Error, pattern: Option<&str>, status: StatusCode) -
                     .to_owned(),
                 None,
             ),
+            // A well-formed body of the wrong shape: 422, as axum answers it.
             UrlencodedError::Parse(de) => (
-                StatusCode::BAD_REQUEST,
-                "invalid_form",
-                with("Failed to deserialize form", de),
-                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                with("Failed to deserialize form body", de),
+                params::param_from_serde_message(&de.to_string()),
             ),
             _ => (
                 status,

@@ -508,6 +508,7 @@ fn classify<'a>(
     const QUERY: &str = "Failed to deserialize query string";
     const PATH: &str = "Invalid URL";
     const FORM: &str = "Failed to deserialize form";
+    const FORM_BODY: &str = "Failed to deserialize form body";
 
     let framework = Text::Framework(text);
     let detail = |prefix: &str| {
@@ -534,6 +535,9 @@ fn classify<'a>(
         }
         422 if text.starts_with(JSON_DATA) => {
             (status, "invalid_body", framework, detail(JSON_DATA))
+        }
+        422 if text.starts_with(FORM_BODY) => {
+            (status, "invalid_body", framework, detail(FORM_BODY))
         }
         422 if text.starts_with(FORM) => (status, "invalid_body", framework, detail(FORM)),
         404 if info.matched.is_none() && text.is_empty() => (

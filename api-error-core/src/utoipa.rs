@@ -308,7 +308,7 @@ fn response(doc: &ResponseDoc) -> Response {
 /// |---|---|---|
 /// | 400 | `invalid_json` | the body is not valid JSON |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` |
-/// | 422 | `invalid_body` | the JSON has the wrong shape (`param` names the field) |
+/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) |
 ///
 /// The first three go to operations with a `requestBody`, the 500 to every operation. Each

@@ -33,6 +33,10 @@ async fn charge(c: web::Json<Charge>) -> Result<HttpResponse, ShopError> {
     Ok(HttpResponse::Ok().json(serde_json::json!({ "amount": c.amount })))
 }
 
+async fn charge_form(c: web::Form<Charge>) -> String {
+    format!("charged {}", c.amount)
+}
+
 async fn search(s: web::Query<Search>) -> String {
     format!("limit={}", s.limit)
 }
@@ -56,6 +60,7 @@ async fn whoami(id: RequestId, req: HttpRequest) -> String {
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/customers/{id}", web::get().to(customer))
         .service(web::resource("/v1/charges").route(web::post().to(charge)))
+        .route("/v1/charges-form", web::post().to(charge_form))
         .route("/v1/search", web::get().to(search))
         .route("/v1/items/{n}", web::get().to(item))
         .route(

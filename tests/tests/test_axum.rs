@@ -34,6 +34,10 @@ async fn charge(Json(c): Json<Charge>) -> Result<Json<serde_json::Value>, ShopEr
     Ok(Json(serde_json::json!({ "amount": c.amount })))
 }
 
+async fn charge_form(axum::Form(c): axum::Form<Charge>) -> String {
+    format!("charged {}", c.amount)
+}
+
 async fn search(Query(s): Query<Search>) -> String {
     format!("limit={}", s.limit)
 }
@@ -51,6 +55,7 @@ fn routes() -> Router {
     Router::new()
         .route("/v1/customers/{id}", get(customer))
         .route("/v1/charges", post(charge))
+        .route("/v1/charges-form", post(charge_form))
         .route("/v1/search", get(search))
         .route("/v1/items/{n}", get(item))
         .route(
@@ -126,5 +131,20 @@ web_support::web_tests!(APP);
 #[test]
 fn rejection_wrong_shape_json() {
     let body = checks::wrong_shape_json(APP);
+    assert_eq!(body["param"], "amount", "{body}");
+}
+
+/// axum names the form field that failed (serde's path): it becomes the `param`.
+#[test]
+fn rejection_bad_form_body_names_the_field() {
+    let addr = APP.with_layer();
+    let resp = request(
+        addr,
+        "POST",
+        "/v1/charges-form",
+        &[("content-type", b"application/x-www-form-urlencoded")],
+        Some(b"amount=ten&currency=usd"),
+    );
+    let body = check_error(&resp, 422, "validation_error", "invalid_body", Some(RID));
     assert_eq!(body["param"], "amount", "{body}");
 }

@@ -402,7 +402,7 @@ pub(crate) fn add_code(description: &mut String, code: &str) {
 
 /// The errors the layer (axum) and the middleware (actix-web) send on their own, as they send
 /// them: a malformed JSON body (400 `invalid_json`), a body without a JSON content type (415
-/// `unsupported_media_type`), a JSON body of the wrong shape (422 `invalid_body`, `param`
+/// `unsupported_media_type`), a JSON or form body of the wrong shape (422 `invalid_body`, `param`
 /// naming the field when serde does), and a handler panic (500 `internal_error`, never the
 /// panic's text). The first three only concern operations with a request body.
 pub(crate) struct LayerResponses {

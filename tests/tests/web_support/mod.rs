@@ -542,6 +542,33 @@ pub mod checks {
         );
     }
 
+    /// A form body of the wrong shape: 422 `invalid_body` on both frameworks.
+    pub fn rejection_bad_form_body(app: TestApp) {
+        let addr = app.with_layer();
+        let form = [("content-type", &b"application/x-www-form-urlencoded"[..])];
+        let resp = request(
+            addr,
+            "POST",
+            "/v1/charges-form",
+            &form,
+            Some(b"amount=ten&currency=usd"),
+        );
+        let body = check_layered(&resp, 422, "validation_error", "invalid_body");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("Failed to deserialize form body: "),
+            "{body}"
+        );
+        let resp = request(
+            addr,
+            "POST",
+            "/v1/charges-form",
+            &form,
+            Some(b"amount=5&currency=usd"),
+        );
+        assert_eq!(resp.text(), "charged 5");
+    }
+
     pub fn rejection_bad_query(app: TestApp) {
         let addr = app.with_layer();
         let resp = fetch(addr, "/v1/search?limit=ten");
@@ -732,6 +759,7 @@ macro_rules! web_tests {
             rejection_malformed_json,
             rejection_missing_content_type,
             rejection_bad_query,
+            rejection_bad_form_body,
             rejection_bad_path,
             unmatched_route_404,
             wrong_method_405,
