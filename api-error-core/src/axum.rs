@@ -147,30 +147,8 @@ pub struct ApiErrorLayer {
 /// What the layer was configured with, shared by every request.
 #[derive(Clone, Debug)]
 struct Config {
-    header: IdHeader,
+    header: HeaderName,
     format: ErrorFormat,
-}
-
-/// The request-id header's name: `x-request-id` unless configured (nothing to clone per
-/// request for the default).
-#[derive(Clone, Debug, Default)]
-struct IdHeader(Option<HeaderName>);
-
-/// Made at compile time: `HeaderName::from_static` checks its argument when it runs.
-const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-static X_REQUEST_ID_REF: HeaderName = X_REQUEST_ID;
-
-impl IdHeader {
-    fn get(&self) -> &HeaderName {
-        self.0.as_ref().unwrap_or(&X_REQUEST_ID_REF)
-    }
-
-    fn to_owned(&self) -> HeaderName {
-        match &self.0 {
-            Some(name) => name.clone(),
-            None => X_REQUEST_ID,
-        }
-    }
 }
 
 impl ApiErrorLayer {
@@ -178,7 +156,7 @@ impl ApiErrorLayer {
     pub fn new() -> Self {
         ApiErrorLayer {
             config: Arc::new(Config {
-                header: IdHeader::default(),
+                header: HeaderName::from_static("x-request-id"),
                 format: ErrorFormat::FLAT,
             }),
         }
@@ -208,7 +186,7 @@ impl ApiErrorLayer {
     /// Reads and writes the request id in `name` instead of `x-request-id`.
     #[must_use]
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
-        Arc::make_mut(&mut self.config).header = IdHeader(Some(name));
+        Arc::make_mut(&mut self.config).header = name;
         self
     }
 }
@@ -270,12 +248,12 @@ where
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let header = &self.config.header;
-        let (incoming, accept) = id_and_accept(req.headers(), header.get());
+        let (incoming, accept) = id_and_accept(req.headers(), header);
         let format = accept::negotiate(&self.config.format, accept.map(HeaderValue::as_bytes));
         // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
         let id = match incoming.and_then(RequestId::from_header) {
             Some(id) => id,
-            None => generate_id(req.headers_mut(), header.get()),
+            None => generate_id(req.headers_mut(), header),
         };
         let described = Described {
             method: req.method().clone(),
@@ -322,7 +300,7 @@ pin_project! {
         #[pin]
         inner: Guarded<F>,
         // The request-id header sent back.
-        header: IdHeader,
+        header: HeaderName,
         described: Described,
         // Only while the text of a framework's error response is read (bounded).
         reading: Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
@@ -356,8 +334,8 @@ where
 }
 
 /// Sends the request's id back in its header.
-fn set_request_id(headers: &mut http::HeaderMap, header: &IdHeader, id: RequestId) {
-    headers.insert(header.to_owned(), id.into_header_value());
+fn set_request_id(headers: &mut http::HeaderMap, header: &HeaderName, id: RequestId) {
+    headers.insert(header.clone(), id.into_header_value());
 }
 
 /// Everything but a success with its context: the inner service's error, a panic, or an
@@ -367,7 +345,7 @@ fn set_request_id(headers: &mut http::HeaderMap, header: &IdHeader, id: RequestI
 fn not_a_success<E>(
     outcome: Result<Result<Response, E>, Panic>,
     ctx: Option<RequestContext>,
-    header: &IdHeader,
+    header: &HeaderName,
     described: &mut Described,
     reading: &mut Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
     cx: &mut Context<'_>,
@@ -397,16 +375,13 @@ fn not_a_success<E>(
 fn panicked(
     payload: &(dyn std::any::Any + Send),
     ctx: Option<RequestContext>,
-    header: &IdHeader,
+    header: &HeaderName,
 ) -> Response {
-    match ctx {
-        Some(ctx) => {
-            let mut res = ctx.scope(|| panic_response(payload));
-            set_request_id(res.headers_mut(), header, ctx.id);
-            res
-        }
-        None => panic_response(payload),
+    let mut res = in_context(ctx.as_ref(), || panic_response(payload));
+    if let Some(ctx) = ctx {
+        set_request_id(res.headers_mut(), header, ctx.id);
     }
+    res
 }
 
 fn panic_response(payload: &(dyn std::any::Any + Send)) -> Response {
@@ -423,7 +398,7 @@ enum Finish {
 #[inline(never)]
 fn finish_error(
     mut res: Response,
-    header: &IdHeader,
+    header: &HeaderName,
     described: &mut Described,
     ctx: Option<RequestContext>,
 ) -> Finish {
@@ -439,11 +414,6 @@ fn finish_error(
         return Finish::Done(res);
     }
     let info = std::mem::take(described);
-    // Only `None` if the thread-local was gone (thread teardown): render without an id.
-    let ctx = match ctx {
-        Some(ctx) => ctx,
-        None => RequestContext::new(RequestId::generate(), ErrorFormat::FLAT),
-    };
     // Read the framework's text (bounded) unless it is compressed, empty, or a 5xx that
     // only the log could show.
     let readable = !is_encoded(res.headers())
@@ -452,14 +422,25 @@ fn finish_error(
     let (parts, body) = res.into_parts();
     if !readable {
         drop(body);
-        return Finish::Done(ctx.scope(|| replace(parts, "", &info)));
+        return Finish::Done(in_context(ctx.as_ref(), || replace(parts, "", &info)));
     }
     Finish::Read(Box::pin(async move {
         let bytes = axum::body::to_bytes(body, rejection::MAX_REJECTION_BODY)
             .await
             .unwrap_or_default();
-        ctx.scope(|| replace(parts, &String::from_utf8_lossy(&bytes), &info))
+        in_context(ctx.as_ref(), || {
+            replace(parts, &String::from_utf8_lossy(&bytes), &info)
+        })
     }))
+}
+
+/// Runs `f` in the request's context; without one (only if the thread-local was gone, at
+/// thread teardown), as outside any request: no id, the flat format.
+fn in_context<R>(ctx: Option<&RequestContext>, f: impl FnOnce() -> R) -> R {
+    match ctx {
+        Some(ctx) => ctx.scope(f),
+        None => f(),
+    }
 }
 
 /// A new id for a request without a usable one, also put in the request's header: layers
