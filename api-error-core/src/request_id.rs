@@ -105,11 +105,13 @@ impl RequestId {
 
     /// A new id: `req_` and 22 characters of `[A-Za-z0-9]`.
     ///
-    /// The characters encode about 130 bits from a per-thread wyrand generator, seeded for each
+    /// The characters encode about 128 bits: three words from each of two per-thread wyrand
+    /// generators (64 bits of state each, stepping by different constants), seeded for each
     /// thread from std's `RandomState` (keys the operating system randomizes) and a
-    /// process-wide counter. Ids are unique in practice (a repeat among 2^40 ids has a chance
-    /// under 2^-47) and unpredictable to clients, but they are not a cryptographic token:
-    /// never use one as a secret.
+    /// process-wide counter. A thread never repeats an id, and two threads' ids only meet by
+    /// chance on all 128 bits: a repeat among 2^40 ids has a chance under 2^-47. Ids are
+    /// unpredictable to clients, but they are not a cryptographic token: never use one as a
+    /// secret.
     pub fn generate() -> RequestId {
         const ALPHABET: &[u8; 62] =
             b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -117,8 +119,7 @@ impl RequestId {
         buf[..4].copy_from_slice(b"req_");
         // 16 random bits per character, scaled onto the alphabet (bias below 0.1%): a
         // multiply and a shift instead of a division.
-        for chunk in buf[4..GENERATED_LEN].chunks_mut(4) {
-            let mut w = next_random();
+        for (chunk, mut w) in buf[4..GENERATED_LEN].chunks_mut(4).zip(random_words()) {
             for c in chunk {
                 *c = ALPHABET[(((w & 0xffff) * 62) >> 16) as usize];
                 w >>= 16;
@@ -206,22 +207,43 @@ impl AsRef<str> for RequestId {
     }
 }
 
-/// The next 64 bits of this thread's wyrand generator (Wang Yi's, as in `fastrand`): a
-/// few instructions per id instead of a system call.
-fn next_random() -> u64 {
+/// Six random words for one id: three from each of this thread's two wyrand generators
+/// (Wang Yi's, as in `fastrand`), interleaved, so an id depends on 128 bits of state. A few
+/// instructions per id instead of a system call.
+fn random_words() -> [u64; 6] {
+    const STEP_A: u64 = 0xa076_1d64_78bd_642f;
+    const STEP_B: u64 = 0x9e37_79b9_7f4a_7c15;
     thread_local! {
-        static STATE: Cell<u64> = Cell::new(seed());
+        static STATE: Cell<(u64, u64)> = Cell::new((seed(), seed()));
     }
-    let x = STATE
+    let (a, b) = STATE
         .try_with(|s| {
-            let x = s.get().wrapping_add(0xa076_1d64_78bd_642f);
-            s.set(x);
-            x
+            let (a, b) = s.get();
+            s.set((
+                a.wrapping_add(STEP_A.wrapping_mul(3)),
+                b.wrapping_add(STEP_B.wrapping_mul(3)),
+            ));
+            (a, b)
         })
-        // Only while the thread is being torn down: a fresh seed each time.
-        .unwrap_or_else(|_| seed());
-    let t = u128::from(x) * u128::from(x ^ 0xe703_7ed1_a0b4_28db);
-    (t as u64) ^ ((t >> 64) as u64)
+        // Only while the thread is being torn down: fresh seeds each time.
+        .unwrap_or_else(|_| (seed(), seed()));
+    let mix = |x: u64, key: u64| {
+        let t = u128::from(x) * u128::from(x ^ key);
+        (t as u64) ^ ((t >> 64) as u64)
+    };
+    let mut words = [0; 6];
+    let (mut a, mut b) = (a, b);
+    for pair in words.chunks_mut(2) {
+        a = a.wrapping_add(STEP_A);
+        b = b.wrapping_add(STEP_B);
+        for (w, value) in pair
+            .iter_mut()
+            .zip([mix(a, 0xe703_7ed1_a0b4_28db), mix(b, 0x8ebc_6af0_9c88_c6e3)])
+        {
+            *w = value;
+        }
+    }
+    words
 }
 
 /// A seed from std's randomly keyed SipHash over a process-wide counter, so every thread
@@ -343,6 +365,28 @@ mod tests {
             seen.extend(RequestId::generate().as_str()[4..].bytes());
         }
         assert_eq!(seen.len(), 62, "every alphanumeric character appears");
+    }
+
+    /// Every position is random (both generators feed the id), and threads do not repeat
+    /// one another's ids.
+    #[test]
+    fn every_position_varies_and_threads_differ() {
+        let ids: Vec<Vec<RequestId>> = std::thread::scope(|s| {
+            let threads: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| (0..2000).map(|_| RequestId::generate()).collect()))
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| t.join().unwrap_or_default())
+                .collect()
+        });
+        let all: std::collections::HashSet<_> = ids.iter().flatten().collect();
+        assert_eq!(all.len(), 8000);
+        for position in 4..GENERATED_LEN {
+            let values: std::collections::HashSet<u8> =
+                ids[0].iter().map(|id| id.as_bytes()[position]).collect();
+            assert!(values.len() > 40, "position {position}: {values:?}");
+        }
     }
 
     #[test]
