@@ -1,5 +1,6 @@
 //! What the derive emits when the input has mistakes: the errors, plus stub impls of the
-//! traits and of the enabled framework integrations, so that one mistake does not cascade
+//! traits (the client's `FromErrorResponse` included) and of the enabled framework
+//! integrations, so that one mistake does not cascade
 //! into "ApiError is not implemented" or axum's "`Handler` is not implemented" at every
 //! place the type is used.
 
@@ -38,6 +39,14 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
             impl #impl_generics ::api_error_core::ErrorCatalog for #ident #ty_generics #where_clause {
                 fn catalog() -> ::std::vec::Vec<::api_error_core::CatalogEntry> {
                     ::std::vec::Vec::new()
+                }
+            }
+            #[automatically_derived]
+            impl #impl_generics ::api_error_core::client::FromErrorResponse for #ident #ty_generics #where_clause {
+                fn from_error_response(
+                    _: &::api_error_core::client::ErrorResponse,
+                ) -> ::core::option::Option<Self> {
+                    ::core::option::Option::None
                 }
             }
             #integrations
