@@ -357,3 +357,33 @@ fn an_error_rendered_in_an_inner_call_has_the_requests_id() {
     let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-api-key", b"k")]);
     check_stacked(&resp, 404, "not_found_error", "resource_missing");
 }
+
+/// An inner middleware that fails with `Err` (no response): its error is answered in the
+/// standard format with the request's id, a 4xx with its text, a 5xx without it.
+#[test]
+fn an_inner_middlewares_err_is_a_standard_error() {
+    let addr = serve!(|app| app
+        .wrap_fn(|req: ServiceRequest, srv| {
+            use actix_web::dev::Service as _;
+            use futures_util::future::{ready, Either};
+            match req.path() {
+                "/v1/customers/deny" => Either::Right(ready(Err(
+                    actix_web::error::ErrorForbidden("token lacks the customers scope"),
+                ))),
+                "/v1/customers/broken" => Either::Right(ready(Err(
+                    actix_web::error::ErrorInternalServerError(SECRET_CAUSE),
+                ))),
+                _ => Either::Left(srv.call(req)),
+            }
+        })
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/v1/customers/deny", &[(RID, b"client-id-8")]);
+    let body = check_stacked(&resp, 403, "permission_error", "forbidden");
+    assert_eq!(body["message"], "token lacks the customers scope.");
+    assert_eq!(body["request_id"], "client-id-8");
+
+    let resp = fetch(addr, "/v1/customers/broken");
+    let body = check_stacked(&resp, 500, "api_error", "internal_error");
+    assert_eq!(body["message"], "An internal error occurred.");
+    assert!(!resp.text().contains("sk_live"), "{resp:?}");
+}
