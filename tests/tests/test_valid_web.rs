@@ -201,6 +201,75 @@ fn check_app(addr: SocketAddr, with_id: bool) {
     assert_eq!((resp.status, resp.text().as_str()), (200, "welcome Jo"));
 }
 
+/// The same field errors in the other wire formats: problem details for a client whose
+/// `Accept` prefers them (from the default flat app), and the envelope from an app configured
+/// with it (`enveloped`); the client reads both back to the same list.
+fn check_other_formats(flat_app: SocketAddr, enveloped: SocketAddr) {
+    let expected = pairs(&[
+        ("address.city", "length"),
+        ("age", "range"),
+        ("email", "email"),
+        ("items[1].amount", "range"),
+        ("name", "length"),
+    ]);
+    let read_back = |resp: &Resp| -> Vec<(String, String)> {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "content-type",
+            resp.header("content-type").unwrap().parse().unwrap(),
+        );
+        let client =
+            ErrorResponse::from_parts(http::StatusCode::UNPROCESSABLE_ENTITY, &headers, &resp.body);
+        assert_eq!(client.code(), "validation_failed");
+        client
+            .field_errors()
+            .iter()
+            .map(|e| (e.param.to_string(), e.code.to_string()))
+            .collect()
+    };
+    let json = ("content-type", &b"application/json"[..]);
+
+    let problem = [json, ("accept", b"application/problem+json")];
+    let resp = request(
+        flat_app,
+        "POST",
+        "/v1/signup",
+        &problem,
+        Some(INVALID_SIGNUP.as_bytes()),
+    );
+    assert_eq!(resp.status, 422, "{}", resp.text());
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let body = resp.json();
+    assert_eq!(body["status"], 422);
+    assert_eq!(body["code"], "validation_failed");
+    assert_eq!(body["error_type"], "validation_error");
+    assert_eq!(body["request_id"].as_str(), resp.header(RID));
+    assert_eq!(body["errors"].as_array().unwrap().len(), 5, "{body}");
+    assert_eq!(read_back(&resp), expected);
+
+    let resp = request(
+        enveloped,
+        "POST",
+        "/v1/signup",
+        &[json],
+        Some(INVALID_SIGNUP.as_bytes()),
+    );
+    assert_eq!(resp.status, 422, "{}", resp.text());
+    let body = resp.json();
+    assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
+    assert_eq!(body["error"]["code"], "validation_failed");
+    assert_eq!(body["error"]["request_id"].as_str(), resp.header(RID));
+    assert_eq!(
+        body["error"]["errors"].as_array().unwrap().len(),
+        5,
+        "{body}"
+    );
+    assert_eq!(read_back(&resp), expected);
+}
+
 /// Requests the inner extractor rejects are answered by the layer / middleware as for the
 /// bare extractor: the wrapper changes nothing there.
 fn check_extraction_failures(addr: SocketAddr) {
@@ -297,6 +366,11 @@ mod axum_app {
         static ADDR: OnceLock<SocketAddr> = OnceLock::new();
         *ADDR.get_or_init(|| serve_axum(routes()))
     }
+
+    pub fn enveloped() -> SocketAddr {
+        let layer = ApiErrorLayer::new().wire_format(api_error_core::WireFormat::Enveloped);
+        serve_axum(routes().layer(layer))
+    }
 }
 
 mod actix_app {
@@ -346,6 +420,12 @@ mod actix_app {
         static ADDR: OnceLock<SocketAddr> = OnceLock::new();
         *ADDR.get_or_init(|| serve_actix(routes, None))
     }
+
+    pub fn enveloped() -> SocketAddr {
+        let middleware =
+            ApiErrorMiddleware::new().wire_format(api_error_core::WireFormat::Enveloped);
+        serve_actix(routes, Some(middleware))
+    }
 }
 
 #[test]
@@ -376,4 +456,14 @@ fn actix_without_the_middleware_still_sends_the_field_errors() {
 #[test]
 fn actix_extraction_failures_are_answered_as_before() {
     check_extraction_failures(actix_app::with_middleware());
+}
+
+#[test]
+fn axum_field_errors_in_every_wire_format() {
+    check_other_formats(axum_app::with_layer(), axum_app::enveloped());
+}
+
+#[test]
+fn actix_field_errors_in_every_wire_format() {
+    check_other_formats(actix_app::with_middleware(), actix_app::enveloped());
 }
