@@ -72,7 +72,7 @@ use ::aide::openapi::{
 };
 use ::schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::catalog::openapi::{self, ResponseDoc};
+use crate::catalog::openapi::{self, ExampleDoc, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -238,24 +238,30 @@ fn header(description: &str, schema: SchemaObject) -> ReferenceOr<Header> {
 fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
     let (request_id, request_id_description) = openapi::REQUEST_ID_HEADER;
     let (should_retry, should_retry_description) = openapi::SHOULD_RETRY_HEADER;
-    let examples = doc.examples.iter().map(|e| {
-        let example = Example {
-            summary: Some(e.summary.clone()),
-            description: e.description.map(str::to_owned),
-            value: Some(e.value.clone()),
-            ..Example::default()
-        };
-        (e.code.to_owned(), ReferenceOr::Item(example))
-    });
-    let media = MediaType {
+    let media = |schema: Schema, value: fn(&ExampleDoc) -> &serde_json::Value| MediaType {
         schema: Some(SchemaObject {
-            json_schema: schema.clone(),
+            json_schema: schema,
             external_docs: None,
             example: None,
         }),
-        examples: examples.collect(),
+        examples: doc
+            .examples
+            .iter()
+            .map(|e| {
+                let example = Example {
+                    summary: Some(e.summary.clone()),
+                    description: e.description.map(str::to_owned),
+                    value: Some(value(e).clone()),
+                    ..Example::default()
+                };
+                (e.code.to_owned(), ReferenceOr::Item(example))
+            })
+            .collect(),
         ..MediaType::default()
     };
+    let json = media(schema.clone(), |e| &e.value);
+    // What the layer and the middleware send a client whose `Accept` prefers it.
+    let problem = media(Schema::from(openapi::problem_schema()), |e| &e.problem);
     Response {
         description: doc.description.clone(),
         headers: [
@@ -273,7 +279,12 @@ fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
         ]
         .into_iter()
         .collect(),
-        content: [(openapi::JSON.to_owned(), media)].into_iter().collect(),
+        content: [
+            (openapi::JSON.to_owned(), json),
+            (openapi::PROBLEM_JSON.to_owned(), problem),
+        ]
+        .into_iter()
+        .collect(),
         ..Response::default()
     }
 }
@@ -431,11 +442,26 @@ fn add_layer_response(responses: &mut Responses, status: u16, response: &Respons
     if !is_body {
         return;
     }
+    let mut added = Vec::new();
     for (code, example) in &ours.examples {
         if !content.examples.contains_key(code) {
             content.examples.insert(code.clone(), example.clone());
-            openapi::add_code(&mut existing.description, code);
+            added.push(code.clone());
         }
+    }
+    // The problem-details examples of the same codes, when the response documents them.
+    if let (Some(problem), Some(our_problem)) = (
+        existing.content.get_mut(openapi::PROBLEM_JSON),
+        response.content.get(openapi::PROBLEM_JSON),
+    ) {
+        for code in &added {
+            if let Some(example) = our_problem.examples.get(code) {
+                problem.examples.insert(code.clone(), example.clone());
+            }
+        }
+    }
+    for code in &added {
+        openapi::add_code(&mut existing.description, code);
     }
 }
 

@@ -70,7 +70,7 @@ use ::utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType,
 use ::utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
 use ::utoipa::{PartialSchema, ToSchema};
 
-use crate::catalog::openapi::{self, ResponseDoc};
+use crate::catalog::openapi::{self, ExampleDoc, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -259,15 +259,6 @@ pub(crate) fn catalog_responses(entries: Vec<CatalogEntry>) -> Responses {
 
 /// A response as utoipa's type.
 fn response(doc: &ResponseDoc) -> Response {
-    let examples = doc.examples.iter().map(|e| {
-        let mut example = ExampleBuilder::new()
-            .summary(e.summary.as_str())
-            .value(Some(e.value.clone()));
-        if let Some(description) = e.description {
-            example = example.description(description);
-        }
-        (e.code, example)
-    });
     let (request_id, request_id_description) = openapi::REQUEST_ID_HEADER;
     let (should_retry, should_retry_description) = openapi::SHOULD_RETRY_HEADER;
     ResponseBuilder::new()
@@ -294,10 +285,34 @@ fn response(doc: &ResponseDoc) -> Response {
             openapi::JSON,
             ContentBuilder::new()
                 .schema(Some(ErrorBody::schema()))
-                .examples_from_iter(examples)
+                .examples_from_iter(examples(doc, |e| &e.value))
+                .build(),
+        )
+        // What the layer and the middleware send a client whose `Accept` prefers it.
+        .content(
+            openapi::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(ProblemDetails::schema()))
+                .examples_from_iter(examples(doc, |e| &e.problem))
                 .build(),
         )
         .build()
+}
+
+/// One example per code, its value picked by `value`.
+fn examples<'a>(
+    doc: &'a ResponseDoc,
+    value: impl Fn(&'a ExampleDoc) -> &'a serde_json::Value + 'a,
+) -> impl Iterator<Item = (&'static str, ExampleBuilder)> + 'a {
+    doc.examples.iter().map(move |e| {
+        let mut example = ExampleBuilder::new()
+            .summary(e.summary.as_str())
+            .value(Some(value(e).clone()));
+        if let Some(description) = e.description {
+            example = example.description(description);
+        }
+        (e.code, example)
+    })
 }
 
 /// Adds to every operation of `openapi` the error responses that
@@ -428,11 +443,26 @@ fn add_layer_response(
     let Some(RefOr::T(ours)) = response.content.get(openapi::JSON) else {
         return;
     };
+    let mut added = Vec::new();
     for (code, example) in &ours.examples {
         if !content.examples.contains_key(code) {
             content.examples.insert(code.clone(), example.clone());
-            openapi::add_code(&mut existing.description, code);
+            added.push(code.clone());
         }
+    }
+    // The problem-details examples of the same codes, when the response documents them.
+    if let (Some(RefOr::T(problem)), Some(RefOr::T(our_problem))) = (
+        existing.content.get_mut(openapi::PROBLEM_JSON),
+        response.content.get(openapi::PROBLEM_JSON),
+    ) {
+        for code in &added {
+            if let Some(example) = our_problem.examples.get(code) {
+                problem.examples.insert(code.clone(), example.clone());
+            }
+        }
+    }
+    for code in &added {
+        openapi::add_code(&mut existing.description, code);
     }
 }
 

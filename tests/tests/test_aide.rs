@@ -527,6 +527,36 @@ fn the_layer_sends_what_is_documented() {
         "500",
         "internal_error",
     );
+
+    // A client that prefers problem details gets the documented problem example.
+    let problem = [
+        ("content-type", &b"application/json"[..]),
+        ("accept", b"application/problem+json"),
+    ];
+    let resp = web_support::request(
+        addr,
+        "POST",
+        "/v1/charges",
+        &problem,
+        Some(b"{\"amount\": 5,"),
+    );
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let mut body = resp.json();
+    body["request_id"] = Value::Null;
+    assert_eq!(body, problem_examples(&responses["400"])["invalid_json"]);
+    let resp = web_support::fetch_with(addr, "/v1/panic", &[problem[1]]);
+    let mut body = resp.json();
+    body["request_id"] = Value::Null;
+    assert_eq!(body, problem_examples(&responses["500"])["internal_error"]);
+}
+
+#[test]
+fn problem_details_are_documented_next_to_json() {
+    check_problem_examples(&doc());
+    check_problem_examples(&doc_with_layer());
 }
 
 #[test]

@@ -473,3 +473,8 @@ fn field_errors_responses_show_an_errors_array() {
         serde_json::to_value(ErrorBody::schema()).unwrap()["properties"]["errors"]["items"]
     );
 }
+
+#[test]
+fn problem_details_are_documented_next_to_json() {
+    check_problem_examples(&layer_doc());
+}

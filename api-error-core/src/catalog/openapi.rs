@@ -119,6 +119,8 @@ pub(crate) const SHOULD_RETRY_HEADER: (&str, &str) = (
 /// The media type of every error response.
 pub(crate) const JSON: &str = "application/json";
 
+pub(crate) use crate::format::PROBLEM_JSON;
+
 /// The body's JSON Schema (valid as OpenAPI 3.1 and as JSON Schema draft 7): an object with
 /// the five keys, all required, `param` and `request_id` of type `["string", "null"]`, and
 /// the optional `errors` array.
@@ -160,7 +162,7 @@ pub(crate) fn body_schema() -> Map<String, Value> {
 }
 
 /// The RFC 9457 problem body's schema name and title.
-#[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "utoipa", feature = "aide")), allow(dead_code))]
 pub(crate) const PROBLEM_TITLE: &str = "ProblemDetails";
 
 /// The enveloped body's schema name and title.
@@ -169,7 +171,7 @@ pub(crate) const ENVELOPE_TITLE: &str = "ErrorEnvelope";
 
 /// The schema of the body in [`WireFormat::Problem`](crate::WireFormat::Problem)
 /// (`application/problem+json`): RFC 9457 members, then this crate's extensions.
-#[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "utoipa", feature = "aide")), allow(dead_code))]
 pub(crate) fn problem_schema() -> Map<String, Value> {
     let string =
         |description: &str| serde_json::json!({ "type": "string", "description": description });
@@ -267,6 +269,9 @@ pub(crate) struct ExampleDoc {
     /// The whole doc comment, when it says more than the summary.
     pub description: Option<&'static str>,
     pub value: Value,
+    /// The same error as problem details (`application/problem+json`, no type base), as the
+    /// servers render it for a client whose `Accept` prefers them.
+    pub problem: Value,
 }
 
 /// The catalog as one response per status, ascending.
@@ -365,8 +370,23 @@ fn example(e: &CatalogEntry) -> ExampleDoc {
         code: e.code,
         summary,
         description,
+        problem: problem_example(e.status, &value),
         value,
     }
+}
+
+/// A flat example body as problem details, written by the renderer the servers use.
+fn problem_example(status: u16, flat: &Value) -> Value {
+    use crate::format::{write_fields, Fields};
+    use crate::{ErrorBody, ErrorFormat, WireFormat};
+    let Ok(body) = serde_json::from_value::<ErrorBody<'static>>(flat.clone()) else {
+        return Value::Null;
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut out = Vec::new();
+    let format = ErrorFormat::new(WireFormat::Problem);
+    write_fields(&format, &Fields::from_body(status, &body, None), &mut out);
+    serde_json::from_slice(&out).unwrap_or(Value::Null)
 }
 
 /// The body of a `validation_failed` error with two field errors, as the server renders it.

@@ -129,7 +129,57 @@ pub fn check_error_body_schema(schema: &Value) {
 
 /// The examples of `response` (JSON): name -> value.
 pub fn examples(response: &Value) -> serde_json::Map<String, Value> {
-    response["content"]["application/json"]["examples"]
+    examples_of(response, "application/json")
+}
+
+/// The problem-details examples of `response` (`application/problem+json`): name -> value.
+pub fn problem_examples(response: &Value) -> serde_json::Map<String, Value> {
+    examples_of(response, "application/problem+json")
+}
+
+/// Every error response documents problem details too, one example per code, each the same
+/// error as the JSON example, as the servers render it (`ProblemDetails` schema).
+pub fn check_problem_examples(doc: &Value) {
+    let mut seen = 0;
+    for path in doc["paths"].as_object().unwrap().values() {
+        for operation in path.as_object().unwrap().values() {
+            let Some(responses) = operation["responses"].as_object() else {
+                continue;
+            };
+            for (status, response) in responses {
+                // Ours: an error response whose JSON body has examples (an app may
+                // document others its own way).
+                let ours = response["content"]["application/json"]["examples"].is_object();
+                if !status.starts_with(['4', '5']) || !ours {
+                    continue;
+                }
+                let problem = &response["content"]["application/problem+json"];
+                assert!(problem["schema"].is_object(), "{status}: {response}");
+                let (json, problems) = (examples(response), problem_examples(response));
+                assert_eq!(
+                    json.keys().collect::<Vec<_>>(),
+                    problems.keys().collect::<Vec<_>>(),
+                    "{status}"
+                );
+                for (code, flat) in &json {
+                    let p = &problems[code];
+                    assert_eq!(p["type"], "about:blank");
+                    assert_eq!(p["status"].to_string(), *status);
+                    assert_eq!(p["detail"], flat["message"]);
+                    assert_eq!(p["code"], flat["code"]);
+                    assert_eq!(p["param"], flat["param"]);
+                    assert_eq!(p["error_type"], flat["type"]);
+                    assert_eq!(p.get("errors"), flat.get("errors"));
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "no error response documented");
+}
+
+fn examples_of(response: &Value, media: &str) -> serde_json::Map<String, Value> {
+    response["content"][media]["examples"]
         .as_object()
         .unwrap_or_else(|| panic!("no examples in {response}"))
         .iter()
