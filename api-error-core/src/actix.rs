@@ -269,7 +269,7 @@ where
         let ctx = RequestContext::new(id, format);
         // The request is moved into the inner service, never copied: actix's router needs
         // it unshared.
-        let guarded = Guarded::call(ctx.clone(), move || inner.call(req));
+        let guarded = Guarded::call_in_context(ctx.clone(), move || inner.call(req));
         Box::pin(async move {
             match guarded.await {
                 Ok(Ok(res)) => Ok(finish(res, &info, &ctx).await),
