@@ -209,7 +209,12 @@ pub fn write_body_with_errors(
         WireFormat::Problem => {
             // The pieces of the pre-rendered flat body, sliced, never escaped again:
             // `{"message":"<message>` and `","type":"T","code":"C","param":<param>,"request_id":`.
+            // The derive lays the pieces out this way (`expand.rs`); the byte-identity tests
+            // compare every format with serde's, and debug builds check the layout here.
             const HEAD: usize = "{\"message\":\"".len();
+            debug_assert!(meta.json_head.starts_with("{\"message\":\""));
+            debug_assert!(meta.json_tail.starts_with("\",\"type\":\""));
+            debug_assert!(meta.param_field || meta.json_tail.ends_with(",\"request_id\":"));
             let text = match message {
                 Some(m) => Text::Display(m),
                 None => Text::Escaped(meta.json_head.get(HEAD..).unwrap_or_default()),
