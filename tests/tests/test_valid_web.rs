@@ -104,13 +104,22 @@ fn check_field_errors(resp: &Resp, with_id: bool) -> Vec<(String, String)> {
     let errors = body["errors"].as_array().unwrap();
     assert_eq!(body["param"], errors[0]["param"]);
     // The client reads the same list back.
+    let read = read_back(resp);
+    assert_eq!(read.len(), errors.len());
+    read
+}
+
+/// The field errors, as `(param, code)`, the client reads from a `validation_failed` answer
+/// (whatever its wire format).
+fn read_back(resp: &Resp) -> Vec<(String, String)> {
     let mut headers = http::HeaderMap::new();
-    if let Some(id) = resp.header(RID) {
-        headers.insert(RID, id.parse().unwrap());
+    for name in [RID, "content-type"] {
+        if let Some(value) = resp.header(name) {
+            headers.insert(name, value.parse().unwrap());
+        }
     }
     let client =
         ErrorResponse::from_parts(http::StatusCode::UNPROCESSABLE_ENTITY, &headers, &resp.body);
-    assert_eq!(client.field_errors().len(), errors.len());
     assert_eq!(client.code(), "validation_failed");
     client
         .field_errors()
@@ -212,21 +221,6 @@ fn check_other_formats(flat_app: SocketAddr, enveloped: SocketAddr) {
         ("items[1].amount", "range"),
         ("name", "length"),
     ]);
-    let read_back = |resp: &Resp| -> Vec<(String, String)> {
-        let mut headers = http::HeaderMap::new();
-        headers.insert(
-            "content-type",
-            resp.header("content-type").unwrap().parse().unwrap(),
-        );
-        let client =
-            ErrorResponse::from_parts(http::StatusCode::UNPROCESSABLE_ENTITY, &headers, &resp.body);
-        assert_eq!(client.code(), "validation_failed");
-        client
-            .field_errors()
-            .iter()
-            .map(|e| (e.param.to_string(), e.code.to_string()))
-            .collect()
-    };
     let json = ("content-type", &b"application/json"[..]);
 
     let problem = [json, ("accept", b"application/problem+json")];
