@@ -344,11 +344,7 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
         res
     };
     info.set_request_id(res.headers_mut());
-    InternalError::from_response(
-        Cause(rejection::bounded(&err.to_string(), 1000).to_owned()),
-        res,
-    )
-    .into()
+    InternalError::from_response(Cause(rejection::display_bounded(&err, 1000)), res).into()
 }
 
 /// Sets the request id on a response and replaces error responses that are not in the
@@ -418,7 +414,7 @@ type Described = (StatusCode, &'static str, String, Option<String>);
 /// The status, code, text and param of an actix error, recognized by its type. Texts are
 /// worded like axum's, so both integrations answer the same mistakes the same way.
 fn describe(err: &actix_web::Error, pattern: Option<&str>, status: StatusCode) -> Described {
-    let text = || rejection::bounded(&err.to_string(), 1000).to_owned();
+    let text = || rejection::display_bounded(err, 1000);
     // A 5xx stays the 5xx it is, whatever its cause's type: its text is only logged.
     if status.is_server_error() {
         return (
@@ -429,8 +425,7 @@ fn describe(err: &actix_web::Error, pattern: Option<&str>, status: StatusCode) -
         );
     }
     let with = |prefix: &str, detail: &dyn fmt::Display| {
-        let detail = detail.to_string();
-        format!("{prefix}: {}", rejection::bounded(&detail, 1000))
+        format!("{prefix}: {}", rejection::display_bounded(detail, 1000))
     };
     if let Some(e) = err.as_error::<JsonPayloadError>() {
         return match e {

@@ -127,7 +127,7 @@ impl<'a> Resolved<'a> {
     pub fn message(self, this: &'a dyn Display) -> Cow<'a, str> {
         match self {
             Resolved::Static(m) if m.literal => Cow::Borrowed(m.template),
-            Resolved::Static(_) => Cow::Owned(this.to_string()),
+            Resolved::Static(_) => Cow::Owned(format(format_args!("{this}"))),
             Resolved::Inner(e) => e.message(),
         }
     }
@@ -314,11 +314,26 @@ impl<'a, T: Display> ParamDisplay<'a> for &ParamRef<'a, T> {
     }
 }
 
+/// `args` as a `String`, like `std::fmt::format`, but never panicking: a `Display` impl
+/// that reports an error (where `format!` and `to_string` panic) ends the text where it
+/// failed, exactly where `write_json` ends it (see [`json::escape_fmt`]), so the two
+/// renderings stay byte-identical. Generated `message()`s format through it.
+pub fn format(args: core::fmt::Arguments<'_>) -> String {
+    match args.as_str() {
+        Some(s) => s.to_owned(),
+        None => {
+            let mut out = String::new();
+            let _ = core::fmt::Write::write_fmt(&mut out, args);
+            out
+        }
+    }
+}
+
 /// A param field's value as a string (borrowed when it can be).
 pub fn param_string(p: Option<ParamValue<'_>>) -> Option<Cow<'_, str>> {
     p.map(|p| match p {
         ParamValue::Str(s) => Cow::Borrowed(s),
-        ParamValue::Display(d) => Cow::Owned(d.to_string()),
+        ParamValue::Display(d) => Cow::Owned(format(format_args!("{d}"))),
     })
 }
 

@@ -245,7 +245,9 @@ pub fn derive(input: &Input) -> TokenStream {
             Msg::Format(m, span) => {
                 let pat = pattern(input, p.v, &format_fields(p, m));
                 let args = format_args(m, *span);
-                Some(quote!(#pat => ::std::borrow::Cow::Owned(::std::fmt::format(#args)),))
+                Some(
+                    quote!(#pat => ::std::borrow::Cow::Owned(::api_error_core::__private::format(#args)),),
+                )
             }
             _ => None,
         },

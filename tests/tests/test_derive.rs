@@ -536,3 +536,43 @@ fn param_fields_via_as_ref_str_or_display() {
     );
     assert!(render(&Params::Maybe(None), None).contains(r#""param":null"#));
 }
+
+/// A `Display` that writes part of its text and then reports an error.
+#[derive(Debug)]
+struct Flaky;
+
+impl std::fmt::Display for Flaky {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("half")?;
+        Err(std::fmt::Error)
+    }
+}
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+enum Broken {
+    /// The default 4xx message is the error's own `Display`.
+    #[error("whole: {0}")]
+    #[api_error(status = 400)]
+    OwnDisplay(Flaky),
+    #[error("formatted")]
+    #[api_error(status = 400, message = "got {0} here")]
+    Formatted(Flaky),
+    #[error("param")]
+    #[api_error(status = 422, message = "bad input")]
+    Param(#[api_error(param)] Flaky),
+}
+
+/// A `Display` that fails (where `to_string` and `format!` panic) cuts the text where it
+/// failed, in both render paths alike: rendering an error never panics.
+#[test]
+fn a_failing_display_cuts_the_text_instead_of_panicking() {
+    let e = Broken::OwnDisplay(Flaky);
+    assert_eq!(e.message(), "whole: half");
+    assert!(render(&e, None).contains(r#""message":"whole: half""#));
+    let e = Broken::Formatted(Flaky);
+    assert_eq!(e.message(), "got half");
+    assert!(render(&e, None).contains(r#""message":"got half""#));
+    let e = Broken::Param(Flaky);
+    assert_eq!(e.param().as_deref(), Some("half"));
+    assert!(render(&e, Some("r")).contains(r#""param":"half""#));
+}

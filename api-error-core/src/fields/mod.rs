@@ -272,7 +272,7 @@ impl ApiError for FieldErrors {
     }
 
     fn message(&self) -> Cow<'_, str> {
-        Cow::Owned(self.to_string())
+        Cow::Owned(crate::__private::format(format_args!("{self}")))
     }
 
     /// The first field error's `param` (`None` when it is about the whole request).

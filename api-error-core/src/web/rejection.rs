@@ -90,6 +90,33 @@ pub(crate) fn bounded(text: &str, max: usize) -> &str {
     }
 }
 
+/// What `value` displays, cut to at most `max` characters: formatting stops there, so a
+/// huge `Display` costs no more than `max`, and one that reports an error ends the text
+/// where it failed (`to_string` would panic).
+pub(crate) fn display_bounded(value: &dyn std::fmt::Display, max: usize) -> String {
+    struct Bounded {
+        out: String,
+        left: usize,
+    }
+    impl std::fmt::Write for Bounded {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            let kept = bounded(s, self.left);
+            self.out.push_str(kept);
+            self.left -= kept.chars().count();
+            if kept.len() < s.len() {
+                return Err(std::fmt::Error);
+            }
+            Ok(())
+        }
+    }
+    let mut w = Bounded {
+        out: String::new(),
+        left: max,
+    };
+    let _ = std::fmt::write(&mut w, format_args!("{value}"));
+    w.out
+}
+
 /// A request path as it may appear in a message.
 pub(crate) fn bounded_path(path: &str) -> &str {
     bounded(path, MAX_PATH_CHARS)
@@ -181,6 +208,20 @@ mod tests {
     fn bounds() {
         assert_eq!(bounded("héllo", 2), "hé");
         assert_eq!(bounded("hi", 5), "hi");
+        assert_eq!(display_bounded(&"héllo", 2), "hé");
+        assert_eq!(display_bounded(&"hi", 5), "hi");
+        assert_eq!(
+            display_bounded(&format_args!("{}{}", "ab", "cdé"), 4),
+            "abcd"
+        );
+        struct Fails;
+        impl std::fmt::Display for Fails {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("half")?;
+                Err(std::fmt::Error)
+            }
+        }
+        assert_eq!(display_bounded(&Fails, 100), "half");
     }
 
     #[test]
