@@ -167,12 +167,96 @@ fn compress_outside_the_middleware() {
     assert!(is_gzip(&resp), "{resp:?}");
 }
 
+/// Keeps the lines actix-web's `Logger` writes (through `log`).
+struct Captured(std::sync::Mutex<Vec<String>>);
+
+impl log::Log for Captured {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        let line = record.args().to_string();
+        if line.starts_with("access ") {
+            self.0.lock().unwrap().push(line);
+        }
+    }
+    fn flush(&self) {}
+}
+
+static CAPTURED: Captured = Captured(std::sync::Mutex::new(Vec::new()));
+
+/// The access-log line of the request with this id (`Logger` writes it once the response
+/// body is sent, so it is waited for).
+fn access_line(id: &str) -> String {
+    for _ in 0..200 {
+        let lines = CAPTURED.0.lock().unwrap();
+        if let Some(line) = lines.iter().find(|l| l.contains(id)) {
+            return line.clone();
+        }
+        drop(lines);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!(
+        "no access-log line for {id}: {:#?}",
+        CAPTURED.0.lock().unwrap()
+    );
+}
+
+/// `Logger` either side logs every request with the status the client got and its id: the
+/// client's own id as sent, or the one the middleware generated (put in the request's
+/// header, so a `Logger` inside sees it too); outside, also the response's header.
 #[test]
 fn logger_either_side() {
-    let inside = serve!(|app| app.wrap(Logger::default()).wrap(ApiErrorMiddleware::new()));
+    if log::set_logger(&CAPTURED).is_ok() {
+        log::set_max_level(log::LevelFilter::Info);
+    }
+    const FORMAT: &str = "access %s in=%{x-request-id}i out=%{x-request-id}o %U";
+    let inside = serve!(|app| app
+        .wrap(Logger::new(FORMAT))
+        .wrap(ApiErrorMiddleware::new()));
     check_every_error(inside, &[]);
-    let outside = serve!(|app| app.wrap(ApiErrorMiddleware::new()).wrap(Logger::default()));
+    let outside = serve!(|app| app
+        .wrap(ApiErrorMiddleware::new())
+        .wrap(Logger::new(FORMAT)));
     check_every_error(outside, &[]);
+
+    // Not the panic: after one, actix-web's `Logger` outside gets the middleware's `Err`
+    // (there is no request left to answer with) and logs nothing; the client still gets
+    // the standard 500.
+    let paths = [
+        ("GET", "/v1/customers/cus_x", 404),
+        ("GET", "/v1/customers/cus_ok", 200),
+        ("GET", "/v1/nope", 404),
+        ("DELETE", "/v1/charges", 405),
+        ("GET", "/v1/user-500", 500),
+        ("GET", "/v1/user-400", 400),
+    ];
+    for (side, addr) in [("inside", inside), ("outside", outside)] {
+        for (n, (method, path, status)) in paths.iter().enumerate() {
+            let id = format!("req_log_{side}_{n}");
+            let resp = request(addr, method, path, &[(RID, id.as_bytes())], None);
+            assert_eq!(resp.status, *status, "{resp:?}");
+            let line = access_line(&id);
+            assert!(
+                line.starts_with(&format!("access {status} in={id} ")),
+                "{line}"
+            );
+            assert!(line.ends_with(&format!(" {path}")), "{line}");
+            if side == "outside" {
+                assert!(line.contains(&format!(" out={id} ")), "{line}");
+            }
+        }
+        // No id sent: the generated one is what is logged; inside, as the request's header
+        // (the middleware put it there), outside as the response's.
+        let resp = fetch_with(addr, "/v1/customers/cus_x", &[]);
+        let id = resp.header(RID).unwrap().to_owned();
+        assert!(id.starts_with("req_"), "{id}");
+        let line = match side {
+            "inside" => access_line(&format!("in={id} ")),
+            _ => access_line(&format!("in=- out={id} ")),
+        };
+        assert!(line.starts_with("access 404 "), "{line}");
+    }
 }
 
 #[test]

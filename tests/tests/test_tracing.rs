@@ -6,6 +6,7 @@ mod web_support;
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use api_error_core::ApiError;
@@ -99,6 +100,11 @@ fn axum_app() -> SocketAddr {
     })
 }
 
+/// The slow request of `actix_spans_are_not_held_across_awaits` is in its handler.
+static SLOW_PARKED: AtomicBool = AtomicBool::new(false);
+/// ... and may finish: the fast ones have been answered.
+static FAST_DONE: AtomicBool = AtomicBool::new(false);
+
 fn actix_app() -> SocketAddr {
     use actix_web::{web, HttpResponse};
     static ADDR: OnceLock<SocketAddr> = OnceLock::new();
@@ -123,7 +129,14 @@ fn actix_app() -> SocketAddr {
             .route(
                 "/slow",
                 web::get().to(|| async {
-                    actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+                    SLOW_PARKED.store(true, Ordering::SeqCst);
+                    // Parked (yielding the worker) until the test has run the fast ones.
+                    for _ in 0..1000 {
+                        if FAST_DONE.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await;
+                    }
                     Err::<HttpResponse, _>(AppError::NotFound("slow".into()))
                 }),
             )
@@ -235,12 +248,19 @@ fn actix_spans_are_not_held_across_awaits() {
     let addr = actix_app();
     // One worker thread: the slow request is parked in its sleep while the fast ones run.
     let slow = std::thread::spawn(move || fetch_with(addr, "/slow", &[(RID, b"req_span_slow")]));
-    std::thread::sleep(std::time::Duration::from_millis(50));
+    // The slow request is inside its handler, parked, before the fast ones start.
+    let mut waited = 0;
+    while !SLOW_PARKED.load(Ordering::SeqCst) {
+        assert!(waited < 500, "the slow request never reached its handler");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        waited += 1;
+    }
     for i in 0..3 {
         let id = format!("req_span_fast_{i}");
         let resp = fetch_with(addr, "/missing", &[(RID, id.as_bytes())]);
         check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
     }
+    FAST_DONE.store(true, Ordering::SeqCst);
     let resp = slow.join().unwrap();
     check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
     for i in 0..3 {
