@@ -263,7 +263,7 @@ where
         let inner = &mut self.inner;
         ResponseFuture {
             inner: Guarded::call(RequestContext::new(id, format), || inner.call(req)),
-            header: header.clone(),
+            header: Some(header.clone()),
             described,
             reading: None,
         }
@@ -299,8 +299,8 @@ pin_project! {
         // The inner future, run in the request's context (which holds its id).
         #[pin]
         inner: Guarded<F>,
-        // The request-id header sent back.
-        header: HeaderName,
+        // The request-id header sent back (taken when the response is).
+        header: Option<HeaderName>,
         described: Described,
         // Only while the text of a framework's error response is read (bounded).
         reading: Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
@@ -320,22 +320,32 @@ where
         }
         let outcome = ready!(this.inner.as_mut().poll(cx));
         let ctx = this.inner.as_mut().take_context();
-        match (outcome, ctx) {
+        let header = this.header.take();
+        match outcome {
             // The hot path, kept small: a success gets its request-id header and goes.
-            (Ok(Ok(mut res)), Some(ctx)) if !crate::status::is_error(res.status()) => {
-                set_request_id(res.headers_mut(), this.header, ctx.id);
+            Ok(Ok(mut res)) if !crate::status::is_error(res.status()) => {
+                if let Some(ctx) = ctx {
+                    send_id(res.headers_mut(), header, ctx);
+                }
                 Poll::Ready(Ok(res))
             }
-            (outcome, ctx) => {
-                not_a_success(outcome, ctx, this.header, this.described, this.reading, cx)
-            }
+            outcome => not_a_success(outcome, ctx, header, this.described, this.reading, cx),
         }
     }
 }
 
-/// Sends the request's id back in its header.
-fn set_request_id(headers: &mut http::HeaderMap, header: &HeaderName, id: RequestId) {
-    headers.insert(header.clone(), id.into_header_value());
+/// Sends the request's id back in its header, and drops the rest of its context.
+#[inline(never)]
+fn send_id(headers: &mut http::HeaderMap, header: Option<HeaderName>, ctx: RequestContext) {
+    set_request_id(headers, header, ctx.id);
+}
+
+/// Sends the request's id back in its header (`None` only if the future was polled after
+/// completion).
+fn set_request_id(headers: &mut http::HeaderMap, header: Option<HeaderName>, id: RequestId) {
+    if let Some(header) = header {
+        headers.insert(header, id.into_header_value());
+    }
 }
 
 /// Everything but a success with its context: the inner service's error, a panic, or an
@@ -345,7 +355,7 @@ fn set_request_id(headers: &mut http::HeaderMap, header: &HeaderName, id: Reques
 fn not_a_success<E>(
     outcome: Result<Result<Response, E>, Panic>,
     ctx: Option<RequestContext>,
-    header: &HeaderName,
+    header: Option<HeaderName>,
     described: &mut Described,
     reading: &mut Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
     cx: &mut Context<'_>,
@@ -375,7 +385,7 @@ fn not_a_success<E>(
 fn panicked(
     payload: &(dyn std::any::Any + Send),
     ctx: Option<RequestContext>,
-    header: &HeaderName,
+    header: Option<HeaderName>,
 ) -> Response {
     let mut res = in_context(ctx.as_ref(), || panic_response(payload));
     if let Some(ctx) = ctx {
@@ -398,7 +408,7 @@ enum Finish {
 #[inline(never)]
 fn finish_error(
     mut res: Response,
-    header: &HeaderName,
+    header: Option<HeaderName>,
     described: &mut Described,
     ctx: Option<RequestContext>,
 ) -> Finish {

@@ -5,6 +5,7 @@ use crate::{ErrorFormat, WireFormat};
 
 /// The format a request's errors are rendered in: the configured one, or problem details
 /// for a request whose `Accept` header (its raw bytes) prefers them.
+#[inline]
 pub(crate) fn negotiate(configured: &ErrorFormat, accept: Option<&[u8]>) -> ErrorFormat {
     match accept {
         Some(accept) if prefers_problem(accept) => configured.with_wire(WireFormat::Problem),
@@ -17,6 +18,7 @@ pub(crate) fn negotiate(configured: &ErrorFormat, accept: Option<&[u8]>) -> Erro
 /// range matches has `q=0`). Bounded: at most the first 2 KiB and 32 ranges are read.
 ///
 /// `*/*` and `application/*` match both equally, so they never prefer either.
+#[inline(never)]
 fn prefers_problem(accept: &[u8]) -> bool {
     // Fast path: without the word, no range can name problem+json.
     let accept = accept.get(..accept.len().min(2048)).unwrap_or_default();

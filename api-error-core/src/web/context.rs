@@ -54,15 +54,18 @@ impl RequestContext {
     }
 
     /// Runs `f` (the inner service's call, or one poll of its future) with the context the
-    /// caller keeps in `slot` current (and its span entered), catching a panic: the context
-    /// is moved into the thread-local and back, not cloned (this runs on every poll of every
-    /// request). As nothing unwinds out of the catch, the context is always put back without
-    /// a drop guard.
+    /// caller keeps in `slot` current (and its span entered), catching a panic. The context
+    /// is swapped into the thread-local and back, not cloned or moved through a temporary
+    /// (this runs on every poll of every request): two swaps, no drop. As nothing unwinds
+    /// out of the catch, the swap back needs no drop guard.
     #[inline]
     pub fn run_in<R>(slot: &mut Option<RequestContext>, f: impl FnOnce() -> R) -> Result<R, Panic> {
         #[cfg(feature = "tracing")]
         let span = slot.as_ref().map(|ctx| ctx.span.clone());
-        let previous = CURRENT.try_with(|c| c.replace(slot.take())).ok().flatten();
+        let slot = Cell::from_mut(slot);
+        // The thread-local holds this request's context and `slot` the one it held before
+        // (none, unless requests nest), until the second swap.
+        let swapped = CURRENT.try_with(|c| c.swap(slot)).is_ok();
         #[cfg(feature = "tracing")]
         let out = catch_unwind(AssertUnwindSafe(|| match &span {
             Some(span) => span.in_scope(f),
@@ -70,7 +73,9 @@ impl RequestContext {
         }));
         #[cfg(not(feature = "tracing"))]
         let out = catch_unwind(AssertUnwindSafe(f));
-        *slot = CURRENT.try_with(|c| c.replace(previous)).ok().flatten();
+        if swapped {
+            let _ = CURRENT.try_with(|c| c.swap(slot));
+        }
         out
     }
 }
@@ -135,5 +140,31 @@ mod tests {
             assert_eq!(current_request_id().as_ref(), Some(&outer.id));
         });
         assert!(current_request_id().is_none());
+    }
+
+    /// `run_in` swaps the context in and back: nested runs see their own, a panic is caught
+    /// with the previous context restored, and each slot gets its context back.
+    #[test]
+    fn run_in_swaps_and_restores() {
+        let outer_id = RequestId::generate();
+        let inner_id = RequestId::generate();
+        let mut outer = Some(RequestContext::new(outer_id.clone(), ErrorFormat::FLAT));
+        let mut inner = Some(RequestContext::new(inner_id.clone(), ErrorFormat::FLAT));
+        let out = RequestContext::run_in(&mut outer, || {
+            assert_eq!(current_request_id().as_ref(), Some(&outer_id));
+            let nested = RequestContext::run_in(&mut inner, || {
+                assert_eq!(current_request_id().as_ref(), Some(&inner_id));
+                7
+            });
+            assert!(matches!(nested, Ok(7)));
+            assert_eq!(current_request_id().as_ref(), Some(&outer_id));
+            let panicked = RequestContext::run_in(&mut inner, || panic!("in a handler"));
+            assert!(panicked.is_err());
+            assert_eq!(current_request_id().as_ref(), Some(&outer_id));
+        });
+        assert!(out.is_ok());
+        assert!(current_request_id().is_none());
+        assert_eq!(outer.map(|c| c.id), Some(outer_id));
+        assert_eq!(inner.map(|c| c.id), Some(inner_id));
     }
 }
