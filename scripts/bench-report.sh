@@ -1,43 +1,60 @@
 #!/usr/bin/env bash
-# Runs the run-time benchmarks (`cargo bench -p api-error-benches`) once and prints their
-# medians as Markdown tables, with the ratio of each case to a baseline measured in the
-# same run:
+# Runs the run-time benchmarks (`cargo bench -p api-error-benches`) RUNS times (default 3)
+# and prints, for each case, the median of its per-run medians as Markdown tables, with the
+# ratio of each case to a baseline measured in the same runs:
 #   - body rendering: every case divided by the floor, a hand-written
 #     `#[derive(Serialize)]` struct of five `&'static str` fields through serde_json
 #     (`json::floor_serde_struct`). SPEC §10: write_json <= 0.25x, to_body()+serde <= 1.25x;
 #   - wire formats: each against a hand-written serde struct of its own shape (<= 0.5x);
 #   - axum: each case divided by its own baseline (named in the table).
-# Usage: bash scripts/bench-report.sh [extra divan args, e.g. --sample-count 200]
-# The raw divan output is kept in target/bench-report.txt.
+# Several runs because a moment of noise on a shared VM can spoil one case of one run (every
+# case runs once per run, one after another); the SPEC §10 lines also give each run's ratio.
+# Usage: RUNS=3 bash scripts/bench-report.sh [extra divan args, e.g. --sample-count 200]
+# The raw divan output of run N is kept in target/bench-report.N.txt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-raw="${CARGO_TARGET_DIR:-$root/target}/bench-report.txt"
+runs="${RUNS:-3}"
+raw="${CARGO_TARGET_DIR:-$root/target}/bench-report"
 mkdir -p "$(dirname "$raw")"
-cargo bench -p api-error-benches --bench render -- "$@" | tee "$raw" >&2
+files=()
+for n in $(seq 1 "$runs"); do
+  cargo bench -p api-error-benches --bench render -- "$@" | tee "$raw.$n.txt" >&2
+  files+=("$raw.$n.txt")
+done
 
-python3 - "$raw" <<'PY'
-import re, sys
+python3 - "${files[@]}" <<'PY'
+import re, statistics, sys
 
 UNITS = {"ps": 1e-3, "ns": 1.0, "µs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
-medians = {}
-stack = []
-for line in open(sys.argv[1], encoding="utf-8"):
-    line = line.rstrip("\n")
-    # A row: tree prefix ("│  " per level), "├─ " or "╰─ ", the name, then
-    # fastest │ slowest │ median │ mean │ samples │ iters.
-    m = re.match(r"^((?:│  |   )*)(?:├─|╰─) (\S+)", line)
-    if not m:
-        continue
-    depth = len(m.group(1)) // 3
-    stack[depth:] = [m.group(2)]
-    cols = line[m.end():].split("│")
-    if len(cols) < 6:
-        continue
-    t = cols[2].split()
-    if len(t) != 2 or t[1] not in UNITS:
-        continue
-    medians["/".join(["render"] + stack)[len("render/"):]] = float(t[0]) * UNITS[t[1]]
+def parse(path):
+    medians = {}
+    stack = []
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        # A row: tree prefix ("│  " per level), "├─ " or "╰─ ", the name, then
+        # fastest │ slowest │ median │ mean │ samples │ iters.
+        m = re.match(r"^((?:│  |   )*)(?:├─|╰─) (\S+)", line)
+        if not m:
+            continue
+        depth = len(m.group(1)) // 3
+        stack[depth:] = [m.group(2)]
+        cols = line[m.end():].split("│")
+        if len(cols) < 6:
+            continue
+        t = cols[2].split()
+        if len(t) != 2 or t[1] not in UNITS:
+            continue
+        medians["/".join(["render"] + stack)[len("render/"):]] = float(t[0]) * UNITS[t[1]]
+    return medians
+
+per_run = [parse(path) for path in sys.argv[1:]]
+# Each case: the median of its medians over the runs.
+medians = {
+    name: statistics.median(run[name] for run in per_run if name in run)
+    for name in set().union(*per_run)
+}
+print(f"\n({len(per_run)} runs; each figure is the median of the per-run medians)")
 
 def fmt(ns):
     if ns >= 1e6:
@@ -103,19 +120,29 @@ format_rows = [
 ]
 table("Wire formats, each against a hand-written serde struct of its shape (SPEC §12; bar <= 0.5x):", format_rows)
 table("axum, one request through `Router::oneshot`, body read (median; ratio to the baseline):", axum_rows)
+def ratio_line(m, bare, ours, theirs):
+    d_ours, d_theirs = m[ours] - m[bare], m[theirs] - m[bare]
+    if d_ours <= 0 or d_theirs <= 0:
+        return None, d_ours, d_theirs
+    return d_ours / d_theirs, d_ours, d_theirs
+
 print("\nSPEC §10: overhead on a 200 over the bare router, `ApiErrorLayer` vs tower-http's stack (bar <= 0.33x):")
 for suffix, label in [("", "incoming x-request-id"), ("_generated", "no incoming id")]:
     for stack, how in [("tower_http", "three `Router::layer`s"), ("tower_http_service_builder", "one `ServiceBuilder`")]:
         bare, ours, theirs = (f"axum/ok_{k}{suffix}" for k in ("no_layer", "with_layer", stack))
-        if all(k in medians for k in (bare, ours, theirs)):
-            d_ours = medians[ours] - medians[bare]
-            d_theirs = medians[theirs] - medians[bare]
-            r = d_ours / d_theirs if d_theirs > 0 else float("inf")
-            print(f"- {label}, tower-http as {how}: ApiErrorLayer +{fmt(d_ours)}, tower-http +{fmt(d_theirs)}: {r:.2f}x ({'holds' if r <= 1 / 3 else 'MISSED'})")
-            floor = "axum/ok_floor_layer"
-            if suffix == "" and floor in medians and d_theirs > 0:
-                d_floor = medians[floor] - medians[bare]
-                print(f"  - reference floor layer: +{fmt(d_floor)}: {d_floor / d_theirs:.2f}x")
+        if not all(k in medians for k in (bare, ours, theirs)):
+            continue
+        r, d_ours, d_theirs = ratio_line(medians, bare, ours, theirs)
+        each = [ratio_line(run, bare, ours, theirs)[0] for run in per_run if all(k in run for k in (bare, ours, theirs))]
+        each = ", ".join("noisy" if x is None else f"{x:.2f}x" for x in each)
+        if r is None:
+            print(f"- {label}, tower-http as {how}: no verdict, an overhead <= 0 (a noisy run; run again)")
+            continue
+        print(f"- {label}, tower-http as {how}: ApiErrorLayer +{fmt(d_ours)}, tower-http +{fmt(d_theirs)}: {r:.2f}x ({'holds' if r <= 1 / 3 else 'MISSED'}; runs: {each})")
+        floor = "axum/ok_floor_layer"
+        if suffix == "" and floor in medians:
+            d_floor = medians[floor] - medians[bare]
+            print(f"  - reference floor layer: +{fmt(d_floor)}: {d_floor / d_theirs:.2f}x")
 
 if FLOOR in medians:
     f = medians[FLOOR]
