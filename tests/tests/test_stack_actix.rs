@@ -220,9 +220,7 @@ fn logger_either_side() {
         .wrap(Logger::new(FORMAT)));
     check_every_error(outside, &[]);
 
-    // Not the panic: after one, actix-web's `Logger` outside gets the middleware's `Err`
-    // (there is no request left to answer with) and logs nothing; the client still gets
-    // the standard 500.
+    // Not the panic (checked below): `Logger` logs no line for it on either side.
     let paths = [
         ("GET", "/v1/customers/cus_x", 404),
         ("GET", "/v1/customers/cus_ok", 200),
@@ -246,6 +244,20 @@ fn logger_either_side() {
                 assert!(line.contains(&format!(" out={id} ")), "{line}");
             }
         }
+        // A panic: the client gets the standard 500, but `Logger` writes nothing for it on
+        // either side. Inside, the panic unwinds through its future before any response
+        // exists; outside, it gets the middleware's `Err` (there is no request left to
+        // answer with). The README says so.
+        let id = format!("req_log_{side}_panic");
+        let resp = request(addr, "GET", "/v1/panic", &[(RID, id.as_bytes())], None);
+        assert_eq!(resp.status, 500, "{resp:?}");
+        let after = format!("req_log_{side}_after_panic");
+        request(addr, "GET", "/v1/nope", &[(RID, after.as_bytes())], None);
+        access_line(&after);
+        assert!(
+            !CAPTURED.0.lock().unwrap().iter().any(|l| l.contains(&id)),
+            "{side}"
+        );
         // No id sent: the generated one is what is logged; inside, as the request's header
         // (the middleware put it there), outside as the response's.
         let resp = fetch_with(addr, "/v1/customers/cus_x", &[]);
