@@ -30,7 +30,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::error::{
     InternalError, JsonPayloadError, PathError, QueryPayloadError, UrlencodedError,
@@ -264,8 +264,16 @@ where
             config: Arc::clone(&self.config),
         };
         let inner = Rc::clone(&self.inner);
-        let accept = req.headers().get(actix_web::http::header::ACCEPT);
-        let format = accept::negotiate(&self.config.format, accept.map(|v| v.as_bytes()));
+        let mut lines = req.headers().get_all(actix_web::http::header::ACCEPT);
+        let format = match (lines.next(), lines.next()) {
+            (first, None) => accept::negotiate(&self.config.format, first.map(|v| v.as_bytes())),
+            _ => accept::negotiate_lines(
+                &self.config.format,
+                req.headers()
+                    .get_all(actix_web::http::header::ACCEPT)
+                    .map(|v| v.as_bytes()),
+            ),
+        };
         let ctx = RequestContext::new(id, format);
         // The request is moved into the inner service, never copied: actix's router needs
         // it unshared.
@@ -324,7 +332,9 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
     let res = err.error_response();
     let status = res.status();
     let ours = res.extensions().get::<RenderedHere>().is_some()
-        || (status.is_client_error() && is_json(res.headers()));
+        || (status.is_client_error()
+            && is_json(res.headers())
+            && res.body().size() != BodySize::Sized(0));
     let mut res = if ours {
         res
     } else {
@@ -360,8 +370,12 @@ async fn finish<B: MessageBody + 'static>(
     if !error || res.response().extensions().get::<RenderedHere>().is_some() {
         return res.map_into_left_body();
     }
-    // A JSON 4xx the app built itself is its own business; a 5xx never goes out as built.
-    if status.is_client_error() && is_json(res.headers()) {
+    // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
+    // all); a 5xx never goes out as built.
+    if status.is_client_error()
+        && is_json(res.headers())
+        && res.response().body().size() != BodySize::Sized(0)
+    {
         return res.map_into_left_body();
     }
 
@@ -532,12 +546,20 @@ fn describe_plain(req: &HttpRequest, status: StatusCode, text: String) -> Descri
     let text = text.trim();
     let path = req.path();
     match status.as_u16() {
-        404 if text.is_empty() && req.match_pattern().is_none() => (
-            status,
-            "route_not_found",
-            rejection::unmatched_route_message(req.method().as_str(), path),
-            None,
-        ),
+        // No resource took the request (actix-web's default service answered): no pattern
+        // matched its path, or one did but its method guard refused it (`App::route` puts
+        // the method on the resource). The match info then still holds the unrouted path;
+        // a routed request's is used up.
+        404 if text.is_empty()
+            && (req.match_pattern().is_none() || !req.match_info().unprocessed().is_empty()) =>
+        {
+            (
+                status,
+                "route_not_found",
+                rejection::unmatched_route_message(req.method().as_str(), path),
+                None,
+            )
+        }
         405 if text.is_empty() => (
             status,
             "method_not_allowed",

@@ -249,7 +249,18 @@ where
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let header = &self.config.header;
         let (incoming, accept) = id_and_accept(req.headers(), header);
-        let format = accept::negotiate(&self.config.format, accept.map(HeaderValue::as_bytes));
+        let format = match accept {
+            Accept::One(line) => {
+                accept::negotiate(&self.config.format, line.map(HeaderValue::as_bytes))
+            }
+            Accept::Lines => accept::negotiate_lines(
+                &self.config.format,
+                req.headers()
+                    .get_all(http::header::ACCEPT)
+                    .iter()
+                    .map(HeaderValue::as_bytes),
+            ),
+        };
         // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
         let id = match incoming.and_then(RequestId::from_header) {
             Some(id) => id,
@@ -270,22 +281,38 @@ where
     }
 }
 
-/// The first values of the request-id header and of `Accept`, in one pass over the
+/// The request's `Accept` field, as [`id_and_accept`] found it.
+enum Accept<'a> {
+    /// None, or one line.
+    One(Option<&'a HeaderValue>),
+    /// Several lines: one list, negotiated from all of them.
+    Lines,
+}
+
+/// The first value of the request-id header and the `Accept` field, in one pass over the
 /// headers: for the dozen or so a request carries, cheaper than two hashed lookups.
 #[inline]
 fn id_and_accept<'a>(
     headers: &'a http::HeaderMap,
     id: &HeaderName,
-) -> (Option<&'a HeaderValue>, Option<&'a HeaderValue>) {
+) -> (Option<&'a HeaderValue>, Accept<'a>) {
     // Past this many values, hashed lookups win (and a scan is bounded either way).
     const SCAN: usize = 24;
     if headers.len() > SCAN {
-        return (headers.get(id), headers.get(http::header::ACCEPT));
+        let mut lines = headers.get_all(http::header::ACCEPT).iter();
+        let accept = match (lines.next(), lines.next()) {
+            (first, None) => Accept::One(first),
+            _ => Accept::Lines,
+        };
+        return (headers.get(id), accept);
     }
-    let (mut found_id, mut accept) = (None, None);
+    let (mut found_id, mut accept) = (None, Accept::One(None));
     for (name, value) in headers {
         if name == http::header::ACCEPT {
-            accept = accept.or(Some(value));
+            accept = match accept {
+                Accept::One(None) => Accept::One(Some(value)),
+                _ => Accept::Lines,
+            };
         } else if name == id {
             found_id = found_id.or(Some(value));
         }
@@ -419,8 +446,12 @@ fn finish_error(
     if res.extensions().get::<RenderedHere>().is_some() {
         return Finish::Done(res);
     }
-    // A JSON 4xx the app built itself is its own business; a 5xx never goes out as built.
-    if status.is_client_error() && is_json(res.headers()) {
+    // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
+    // all); a 5xx never goes out as built.
+    if status.is_client_error()
+        && is_json(res.headers())
+        && res.body().size_hint().exact() != Some(0)
+    {
         return Finish::Done(res);
     }
     let info = std::mem::take(described);
@@ -605,7 +636,8 @@ mod tests {
         map
     }
 
-    /// The one-pass scan and the hashed lookups (past 24 values) find the same first values.
+    /// The one-pass scan and the hashed lookups (past 24 values) find the same first id and
+    /// the same `Accept` lines.
     #[test]
     fn id_and_accept_finds_the_first_values_small_or_large() {
         let id = HeaderName::from_static("x-request-id");
@@ -616,7 +648,6 @@ mod tests {
                     ("accept", "application/problem+json"),
                     ("x-request-id", "first"),
                     ("x-request-id", "second"),
-                    ("accept", "text/html"),
                 ],
             );
             let (found, accept) = id_and_accept(&map, &id);
@@ -625,14 +656,24 @@ mod tests {
                 Some(&b"first"[..]),
                 "{n_other}"
             );
-            assert_eq!(
-                accept.map(HeaderValue::as_bytes),
-                Some(&b"application/problem+json"[..]),
+            assert!(
+                matches!(accept, Accept::One(Some(v)) if v == "application/problem+json"),
+                "{n_other}"
+            );
+            let two = headers(
+                n_other,
+                &[
+                    ("accept", "text/html"),
+                    ("accept", "application/problem+json"),
+                ],
+            );
+            assert!(
+                matches!(id_and_accept(&two, &id).1, Accept::Lines),
                 "{n_other}"
             );
             let none = headers(n_other, &[]);
             let (found, accept) = id_and_accept(&none, &id);
-            assert!(found.is_none() && accept.is_none());
+            assert!(found.is_none() && matches!(accept, Accept::One(None)));
         }
     }
 }

@@ -118,6 +118,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(|| async {
                 HttpResponse::BadRequest().json(serde_json::json!({ "custom": 1 }))
             }),
+        )
+        .route(
+            "/v1/empty-json",
+            web::get().to(|| async {
+                HttpResponse::NotFound()
+                    .content_type("application/json")
+                    .finish()
+            }),
         );
 }
 

@@ -111,6 +111,15 @@ fn routes() -> Router {
                     .into_response()
             }),
         )
+        .route(
+            "/v1/empty-json",
+            get(|| async {
+                (
+                    StatusCode::NOT_FOUND,
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                )
+            }),
+        )
 }
 
 fn serve(mode: Mode) -> SocketAddr {

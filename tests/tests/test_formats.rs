@@ -508,6 +508,26 @@ fn check_servers(serve: fn(WireFormat) -> SocketAddr) {
             check_live(&resp, &flat_resp, want, status, code);
         }
     }
+    // `Accept` sent as several lines is one list (RFC 9110 §5.3), in order.
+    for (lines, want) in [
+        (
+            &[&b"text/html"[..], b"application/problem+json"][..],
+            WireFormat::Problem,
+        ),
+        (
+            &[&b"application/json"[..], b"application/problem+json;q=0.9"][..],
+            WireFormat::Flat,
+        ),
+    ] {
+        for (req, status, code) in REQUESTS {
+            let (method, path, body) = req;
+            let mut headers: Vec<(&str, &[u8])> = vec![("content-type", b"application/json")];
+            headers.extend(lines.iter().map(|l| ("accept", *l)));
+            let resp = request(flat, method, path, &headers, body);
+            let flat_resp = send(flat, req, None);
+            check_live(&resp, &flat_resp, want, status, code);
+        }
+    }
     // Without `Accept`, the configured format: enveloped stays enveloped.
     let enveloped = serve(WireFormat::Enveloped);
     let resp = send(enveloped, REQUESTS[0].0, Some(b"application/json"));

@@ -3,14 +3,38 @@
 
 use crate::{ErrorFormat, WireFormat};
 
+/// Bytes of an `Accept` field read at most (its ranges past them are ignored).
+const MAX_ACCEPT: usize = 2048;
+
 /// The format a request's errors are rendered in: the configured one, or problem details
-/// for a request whose `Accept` header (its raw bytes) prefers them.
+/// for a request whose `Accept` header (its raw bytes, when it is one line) prefers them.
 #[inline]
 pub(crate) fn negotiate(configured: &ErrorFormat, accept: Option<&[u8]>) -> ErrorFormat {
     match accept {
         Some(accept) if prefers_problem(accept) => configured.with_wire(WireFormat::Problem),
         _ => configured.clone(),
     }
+}
+
+/// [`negotiate`] for an `Accept` field sent as several lines: one comma-separated list, the
+/// lines in order (RFC 9110 §5.3), bounded as one line is.
+#[inline(never)]
+pub(crate) fn negotiate_lines<'a>(
+    configured: &ErrorFormat,
+    lines: impl Iterator<Item = &'a [u8]>,
+) -> ErrorFormat {
+    let mut joined = Vec::new();
+    for line in lines {
+        if !joined.is_empty() {
+            joined.extend_from_slice(b", ");
+        }
+        let room = MAX_ACCEPT.saturating_sub(joined.len());
+        joined.extend_from_slice(line.get(..room).unwrap_or(line));
+        if joined.len() >= MAX_ACCEPT {
+            break;
+        }
+    }
+    negotiate(configured, Some(&joined))
 }
 
 /// Whether an `Accept` header prefers `application/problem+json` over `application/json`
@@ -21,7 +45,9 @@ pub(crate) fn negotiate(configured: &ErrorFormat, accept: Option<&[u8]>) -> Erro
 #[inline(never)]
 fn prefers_problem(accept: &[u8]) -> bool {
     // Fast path: without the word, no range can name problem+json.
-    let accept = accept.get(..accept.len().min(2048)).unwrap_or_default();
+    let accept = accept
+        .get(..accept.len().min(MAX_ACCEPT))
+        .unwrap_or_default();
     if !accept
         .windows(7)
         .any(|w| w.eq_ignore_ascii_case(b"problem"))
@@ -114,6 +140,26 @@ mod tests {
             "application/problem+json;q=0.1, ".repeat(40)
         );
         assert!(p(&long));
+    }
+
+    #[test]
+    fn lines_are_one_list() {
+        let configured = ErrorFormat::FLAT;
+        let lines = |l: &[&str]| negotiate_lines(&configured, l.iter().map(|s| s.as_bytes()));
+        assert_eq!(
+            lines(&["text/html", "application/problem+json"]).wire_format(),
+            WireFormat::Problem
+        );
+        assert_eq!(
+            lines(&["application/json", "application/problem+json;q=0.5"]).wire_format(),
+            WireFormat::Flat
+        );
+        // Bounded: a huge first line leaves no room for the next.
+        let huge = "text/html;level=1, ".repeat(200);
+        assert_eq!(
+            lines(&[&huge, "application/problem+json"]).wire_format(),
+            WireFormat::Flat
+        );
     }
 
     #[test]

@@ -186,7 +186,7 @@ pub(crate) fn default_code(status: StatusCode) -> &'static str {
 pub(crate) fn unmatched_route_message(method: &str, path: &str) -> String {
     format!(
         "Unrecognized request URL ({}: {}).",
-        bounded(method, 16),
+        message_method(method),
         bounded_path(path)
     )
 }
@@ -195,9 +195,18 @@ pub(crate) fn unmatched_route_message(method: &str, path: &str) -> String {
 pub(crate) fn method_not_allowed_message(method: &str, path: &str) -> String {
     format!(
         "Method {} is not allowed for {}.",
-        bounded(method, 16),
+        message_method(method),
         bounded_path(path)
     )
+}
+
+/// The method as a message names it: `GET` for `HEAD`, whose response must announce the
+/// `content-length` a `GET` would get (RFC 9110 §8.6) though its body is never sent.
+fn message_method(method: &str) -> &str {
+    match method {
+        "HEAD" => "GET",
+        other => bounded(other, 16),
+    }
 }
 
 #[cfg(test)]

@@ -608,6 +608,45 @@ pub mod checks {
         );
     }
 
+    /// A wrong method on a path whose only route is a GET. axum answers 405 with `Allow`.
+    /// actix-web's `App::route` puts the method on the resource, so no resource takes the
+    /// request: an unmatched route. Never a handler's bare 404.
+    pub fn wrong_method_on_a_get_route(app: TestApp) {
+        let resp = request(app.with_layer(), "DELETE", "/v1/customers/cus_x", &[], None);
+        if resp.status == 405 {
+            let body = check_layered(&resp, 405, "invalid_request_error", "method_not_allowed");
+            assert_eq!(
+                body["message"],
+                "Method DELETE is not allowed for /v1/customers/cus_x."
+            );
+            assert!(resp.header("allow").is_some_and(|a| a.contains("GET")));
+        } else {
+            let body = check_layered(&resp, 404, "not_found_error", "route_not_found");
+            assert_eq!(
+                body["message"],
+                "Unrecognized request URL (DELETE: /v1/customers/cus_x)."
+            );
+        }
+    }
+
+    /// HEAD: no body, the id, and the `content-length` a GET gets (RFC 9110 §8.6), also
+    /// where the message names the method.
+    pub fn head_announces_the_get_length(app: TestApp) {
+        let addr = app.with_layer();
+        // Not a GET route: actix-web routes no HEAD to one (an unmatched route there).
+        for path in ["/v1/nope", "/v1/charges"] {
+            let head = request(addr, "HEAD", path, &[(RID, b"req_head")], None);
+            let get = request(addr, "GET", path, &[(RID, b"req_head")], None);
+            assert_eq!(head.status, get.status, "{path}");
+            assert!(head.body.is_empty(), "{path}: {head:?}");
+            assert_eq!(head.header(RID), Some("req_head"), "{path}");
+            let len = head
+                .header("content-length")
+                .unwrap_or_else(|| panic!("{head:?}"));
+            assert_eq!(len.parse::<usize>().unwrap(), get.body.len(), "{path}");
+        }
+    }
+
     pub fn panic_is_500_without_its_text(app: TestApp) {
         let addr = app.with_layer();
         let resp = fetch(addr, "/v1/panic");
@@ -634,6 +673,10 @@ pub mod checks {
         let resp = fetch(addr, "/v1/own-json");
         assert_eq!(resp.status, 400);
         assert_eq!(resp.text(), r#"{"custom":1}"#);
+        // ... but an empty body labelled JSON is no JSON at all.
+        let resp = fetch(addr, "/v1/empty-json");
+        let body = check_layered(&resp, 404, "not_found_error", "not_found");
+        assert_eq!(body["message"], "The requested resource was not found.");
     }
 
     pub fn generated_ids_are_unique_and_match_the_body(app: TestApp) {
@@ -763,6 +806,8 @@ macro_rules! web_tests {
             rejection_bad_path,
             unmatched_route_404,
             wrong_method_405,
+            wrong_method_on_a_get_route,
+            head_announces_the_get_length,
             panic_is_500_without_its_text,
             bare_and_plain_errors_are_normalized,
             generated_ids_are_unique_and_match_the_body,
