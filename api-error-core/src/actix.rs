@@ -99,7 +99,7 @@ fn build(mut rendered: Rendered) -> HttpResponse {
         std::mem::take(&mut rendered.body),
     );
     set_error_headers(res.headers_mut(), &rendered);
-    res.extensions_mut().insert(RenderedHere);
+    res.extensions_mut().insert(RenderedHere::of(&rendered));
     res.map_into_boxed_body()
 }
 
@@ -350,7 +350,7 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
         let mut res = head.set_body(BoxBody::new(std::mem::take(&mut rendered.body)));
         *res.status_mut() = convert_status(rendered.status);
         set_error_headers(res.headers_mut(), &rendered);
-        res.extensions_mut().insert(RenderedHere);
+        res.extensions_mut().insert(RenderedHere::of(&rendered));
         res
     };
     info.set_request_id(res.headers_mut());
@@ -367,8 +367,33 @@ async fn finish<B: MessageBody + 'static>(
     info.set_request_id(res.headers_mut());
     let status = res.status();
     let error = status.is_client_error() || status.is_server_error();
-    if !error || res.response().extensions().get::<RenderedHere>().is_some() {
+    if !error {
         return res.map_into_left_body();
+    }
+    let here = res.response().extensions().get::<RenderedHere>().copied();
+    if let Some(here) = here {
+        // Rendered outside any request (a spawned task) and sent in this one: rendered
+        // again with its id, unless an inner middleware compressed it.
+        if here.in_request() || is_encoded(res.headers()) {
+            return res.map_into_left_body();
+        }
+        let (req, response) = res.into_parts();
+        let (response, body) = response.into_parts();
+        let bytes = match actix_web::body::to_bytes_limited(body, response::MAX_RENDERED_BODY).await
+        {
+            Ok(Ok(bytes)) => bytes,
+            _ => Default::default(),
+        };
+        let mut rendered =
+            ctx.scope(|| response::render_again(back_status(response.status()), &bytes));
+        let mut response = response.set_body(EitherBody::right(BoxBody::new(std::mem::take(
+            &mut rendered.body,
+        ))));
+        set_body_headers(response.headers_mut(), &rendered);
+        response
+            .extensions_mut()
+            .insert(RenderedHere::of(&rendered));
+        return ServiceResponse::new(req, response);
     }
     // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
     // all); a 5xx never goes out as built.
@@ -419,7 +444,9 @@ async fn finish<B: MessageBody + 'static>(
     ))));
     *response.status_mut() = new_status;
     set_error_headers(response.headers_mut(), &rendered);
-    response.extensions_mut().insert(RenderedHere);
+    response
+        .extensions_mut()
+        .insert(RenderedHere::of(&rendered));
     ServiceResponse::new(req, response)
 }
 

@@ -99,7 +99,7 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
     };
     *res.status_mut() = rendered.status;
     set_error_headers(res.headers_mut(), &rendered);
-    res.extensions_mut().insert(RenderedHere);
+    res.extensions_mut().insert(RenderedHere::of(&rendered));
     res
 }
 
@@ -443,8 +443,19 @@ fn finish_error(
         set_request_id(res.headers_mut(), header, ctx.id.clone());
     }
     let status = res.status();
-    if res.extensions().get::<RenderedHere>().is_some() {
-        return Finish::Done(res);
+    if let Some(&here) = res.extensions().get::<RenderedHere>() {
+        // Rendered outside any request (a spawned task) and sent in this one: rendered
+        // again with its id, unless an inner layer compressed it.
+        if here.in_request() || ctx.is_none() || is_encoded(res.headers()) {
+            return Finish::Done(res);
+        }
+        let (parts, body) = res.into_parts();
+        return Finish::Read(Box::pin(async move {
+            let bytes = axum::body::to_bytes(body, response::MAX_RENDERED_BODY)
+                .await
+                .unwrap_or_default();
+            in_context(ctx.as_ref(), || render_again(parts, &bytes))
+        }));
     }
     // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
     // all); a 5xx never goes out as built.
@@ -473,6 +484,16 @@ fn finish_error(
             replace(parts, &String::from_utf8_lossy(&bytes), &info)
         })
     }))
+}
+
+/// A body this crate rendered outside any request, rendered again in this one (see
+/// [`response::render_again`]), on the same head.
+fn render_again(parts: http::response::Parts, bytes: &[u8]) -> Response {
+    let mut rendered = response::render_again(parts.status, bytes);
+    let mut res = Response::from_parts(parts, Body::from(std::mem::take(&mut rendered.body)));
+    set_body_headers(res.headers_mut(), &rendered);
+    res.extensions_mut().insert(RenderedHere::of(&rendered));
+    res
 }
 
 /// Runs `f` in the request's context; without one (only if the thread-local was gone, at

@@ -120,6 +120,19 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/spawned",
+            web::get().to(|| async {
+                // Rendered in another task: outside the request's context.
+                actix_web::rt::spawn(async {
+                    HttpResponse::from_error(ShopError::InvalidAmount {
+                        field: "amount".into(),
+                    })
+                })
+                .await
+                .unwrap_or_else(|_| HttpResponse::InternalServerError().finish())
+            }),
+        )
+        .route(
             "/v1/empty-json",
             web::get().to(|| async {
                 HttpResponse::NotFound()

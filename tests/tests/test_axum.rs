@@ -112,6 +112,20 @@ fn routes() -> Router {
             }),
         )
         .route(
+            "/v1/spawned",
+            get(|| async {
+                // Rendered in another task: outside the request's context.
+                tokio::spawn(async {
+                    ShopError::InvalidAmount {
+                        field: "amount".into(),
+                    }
+                    .into_response()
+                })
+                .await
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }),
+        )
+        .route(
             "/v1/empty-json",
             get(|| async {
                 (

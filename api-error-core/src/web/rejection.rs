@@ -65,6 +65,7 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
         retryable: status::is_retryable(status),
         retry_after: None,
         body,
+        in_request: id.is_some(),
     }
 }
 

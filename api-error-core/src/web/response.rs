@@ -5,6 +5,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use super::context;
+use crate::format::{write_fields, Fields, Param, Text};
 use crate::ApiError;
 
 /// Status, headers and body of one error response (the request-id header is the caller's).
@@ -16,6 +17,8 @@ pub(crate) struct Rendered {
     pub retryable: bool,
     pub retry_after: Option<Duration>,
     pub body: Vec<u8>,
+    /// Whether it was rendered in a request's context (with its id and format).
+    pub in_request: bool,
 }
 
 /// A header value the integrations send.
@@ -41,9 +44,32 @@ pub(crate) const BODY_HEADERS: [&str; 6] = [
 ];
 
 /// Marks a response whose body this crate rendered (in the response's extensions): the
-/// layer and the middleware pass it on untouched, wherever it was compressed or wrapped.
+/// layer and the middleware pass it on untouched, wherever it was compressed or wrapped;
+/// unless it was rendered outside any request (an error turned into a response in a spawned
+/// task), whose body says `"request_id":null`: that one is read back and rendered again in
+/// the request that sends it ([`render_again`]), so the body's id is the header's.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct RenderedHere;
+pub(crate) struct RenderedHere {
+    in_request: bool,
+}
+
+impl RenderedHere {
+    /// The mark of a response with this rendered body.
+    pub fn of(rendered: &Rendered) -> RenderedHere {
+        RenderedHere {
+            in_request: rendered.in_request,
+        }
+    }
+
+    /// Whether the body was rendered in a request's context (else: outside any request).
+    pub fn in_request(self) -> bool {
+        self.in_request
+    }
+}
+
+/// The most of a body rendered outside any request that is read back to render it again
+/// (far more than any error body; past it, the parser's fallback body for the status).
+pub(crate) const MAX_RENDERED_BODY: usize = 1024 * 1024;
 
 impl Rendered {
     /// `content-type` is sent by the caller; these are the others, in order.
@@ -119,6 +145,41 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
         retryable: err.is_retryable(),
         retry_after: err.retry_after(),
         body,
+        in_request: id.is_some(),
+    }
+}
+
+/// A body this crate rendered outside any request (`"request_id":null`), read back with
+/// the client's parser (every wire format reads back to the same fields) and rendered again
+/// with the current request's id and format. The response keeps its other headers (retry
+/// advice, the error's own), so only the body's are set again ([`Rendered::headers`] are
+/// not meant for it: `retryable` and `retry_after` are left as the first render set them).
+pub(crate) fn render_again(status: StatusCode, bytes: &[u8]) -> Rendered {
+    let parsed = crate::client::ErrorResponse::from_parts(status, &http::HeaderMap::new(), bytes);
+    let body = parsed.body();
+    let (id, format) = context::current();
+    let fields = Fields {
+        status,
+        message: Text::Raw(&body.message),
+        error_type: Text::Raw(&body.r#type),
+        code: Text::Raw(&body.code),
+        param: match body.param.as_deref() {
+            Some(p) => Param::Text(Text::Raw(p)),
+            None => Param::Json("null"),
+        },
+        request_id: id.as_ref().map(|id| id.as_str()),
+        errors: &body.errors,
+    };
+    let mut out = Vec::with_capacity(bytes.len() + 32);
+    write_fields(&format, &fields, &mut out);
+    Rendered {
+        status,
+        content_type: format.content_type(),
+        extra: &[],
+        retryable: false,
+        retry_after: None,
+        body: out,
+        in_request: id.is_some(),
     }
 }
 
@@ -135,9 +196,8 @@ macro_rules! header_glue {
             }
         }
 
-        /// Drops every header that described an old body, then sets `content-type` and the
-        /// rendered headers.
-        fn set_error_headers(
+        /// Drops every header that described an old body, then sets `content-type`.
+        fn set_body_headers(
             headers: &mut $($header)::+::HeaderMap,
             rendered: &$crate::web::response::Rendered,
         ) {
@@ -148,6 +208,15 @@ macro_rules! header_glue {
                 $($header)::+::CONTENT_TYPE,
                 $($header)::+::HeaderValue::from_static(rendered.content_type),
             );
+        }
+
+        /// Drops every header that described an old body, then sets `content-type` and the
+        /// rendered headers.
+        fn set_error_headers(
+            headers: &mut $($header)::+::HeaderMap,
+            rendered: &$crate::web::response::Rendered,
+        ) {
+            set_body_headers(headers, rendered);
             for (name, value) in rendered.headers() {
                 headers.insert($($header)::+::HeaderName::from_static(name), header_value(value));
             }

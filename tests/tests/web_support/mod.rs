@@ -647,6 +647,43 @@ pub mod checks {
         }
     }
 
+    /// An error turned into a response outside the request's context (in a spawned task)
+    /// renders `"request_id":null`; sent in a request, it is rendered again with the
+    /// request's id and format, its fields and headers kept.
+    pub fn rendered_outside_the_request(app: TestApp) {
+        let addr = app.with_layer();
+        let resp = fetch_with(addr, "/v1/spawned", &[(RID, b"req_spawned")]);
+        let body = check_layered(&resp, 422, "validation_error", "invalid_amount");
+        assert_eq!(body["request_id"], "req_spawned");
+        assert_eq!(body["message"], "amount must be positive");
+        assert_eq!(body["param"], "amount");
+        assert_eq!(resp.header("x-should-retry"), Some("false"));
+        assert_eq!(
+            resp.header("content-length"),
+            Some(resp.body.len().to_string().as_str())
+        );
+        let resp = fetch_with(
+            addr,
+            "/v1/spawned",
+            &[
+                (RID, b"req_spawned"),
+                ("accept", b"application/problem+json"),
+            ],
+        );
+        assert_eq!(resp.status, 422);
+        assert_eq!(
+            resp.header("content-type"),
+            Some("application/problem+json")
+        );
+        let problem = resp.json();
+        assert_eq!(problem["request_id"], "req_spawned");
+        assert_eq!(problem["code"], "invalid_amount");
+        assert_eq!(problem["detail"], "amount must be positive");
+        // Without the layer: null, as rendered.
+        let resp = fetch(app.without_layer(), "/v1/spawned");
+        check_error(&resp, 422, "validation_error", "invalid_amount", None);
+    }
+
     pub fn panic_is_500_without_its_text(app: TestApp) {
         let addr = app.with_layer();
         let resp = fetch(addr, "/v1/panic");
@@ -808,6 +845,7 @@ macro_rules! web_tests {
             wrong_method_405,
             wrong_method_on_a_get_route,
             head_announces_the_get_length,
+            rendered_outside_the_request,
             panic_is_500_without_its_text,
             bare_and_plain_errors_are_normalized,
             generated_ids_are_unique_and_match_the_body,
