@@ -94,6 +94,7 @@ pub(crate) fn bounded(text: &str, max: usize) -> &str {
 /// What `value` displays, cut to at most `max` characters: formatting stops there, so a
 /// huge `Display` costs no more than `max`, and one that reports an error ends the text
 /// where it failed (`to_string` would panic).
+#[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
 pub(crate) fn display_bounded(value: &dyn std::fmt::Display, max: usize) -> String {
     struct Bounded {
         out: String,
