@@ -3,7 +3,9 @@
 //!
 //! A variant qualifies when every field can be rebuilt from the body: unit variants, and
 //! variants whose fields are only the `#[api_error(param)]` field and/or a field named
-//! `message`, each of type `String` or `Option<String>`, and/or the
+//! `message` (taken out of the received message when the variant's message shows it
+//! alone between literal text: `"Payment failed: {message}"`), each of type `String` or
+//! `Option<String>`, and/or the
 //! `#[api_error(field_errors)]` field (from the body's `errors`). Transparent variants ask
 //! their inner type. Other variants (a source error, a duration, ...) are never produced.
 
@@ -55,6 +57,52 @@ fn is_string_or_option(ty: &Type) -> bool {
     last(ty).as_deref() == Some("String")
 }
 
+/// The literal text around a lone `{message}` in the variant's public message (its
+/// `message`, the container's unless the variant sets `expose`, else for a 4xx or an exposed
+/// 5xx its `#[error]` text), unescaped: what surrounds the field's value in a received
+/// message. `None` when the message does not show the field alone that way (then the whole
+/// received message is the field's value, as for `#[error("{message}")]`).
+fn message_frame(input: &Input, v: &Variant) -> Option<(String, String)> {
+    let status = v
+        .attrs
+        .status
+        .or(input.defaults.status)
+        .map_or(500, |s| s.code);
+    let template = match (&v.attrs.message, &input.defaults.message) {
+        (Some(lit), _) => lit.value(),
+        (None, Some(lit)) if v.attrs.expose.is_none() => lit.value(),
+        _ if (status < 500 || v.attrs.expose.is_some()) && v.error_text_alone => {
+            v.error_text.clone()?
+        }
+        _ => return None,
+    };
+    let (mut prefix, mut suffix, mut seen) = (String::new(), String::new(), false);
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        let out = if seen { &mut suffix } else { &mut prefix };
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                if name != "message" || seen {
+                    return None;
+                }
+                seen = true;
+            }
+            '}' => return None,
+            c => out.push(c),
+        }
+    }
+    (seen && !(prefix.is_empty() && suffix.is_empty())).then_some((prefix, suffix))
+}
+
 /// The value expression of a qualifying variant, `None` if the variant does not qualify.
 fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
     let path = input.variant_path(v);
@@ -74,9 +122,18 @@ fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
                 continue;
             }
             Source::Param => quote!(::api_error_core::client::ErrorResponse::param(response)),
-            Source::Message => quote!(::core::option::Option::Some(
-                ::api_error_core::client::ErrorResponse::message(response)
-            )),
+            Source::Message => match message_frame(input, v) {
+                Some((prefix, suffix)) => quote!(::core::option::Option::Some(
+                    ::api_error_core::__private::message_field(
+                        ::api_error_core::client::ErrorResponse::message(response),
+                        #prefix,
+                        #suffix,
+                    )
+                )),
+                None => quote!(::core::option::Option::Some(
+                    ::api_error_core::client::ErrorResponse::message(response)
+                )),
+            },
         };
         let value = if is_option(f.ty) {
             quote!(::core::option::Option::map(#getter, ::std::borrow::ToOwned::to_owned))

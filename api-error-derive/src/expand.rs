@@ -69,7 +69,12 @@ fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
                 Some(next - 1)
             };
             let status = a.status.or(d.status).map_or(500, |s| s.code);
-            let lit = a.message.as_ref().or(d.message.as_ref());
+            // A variant's `expose` (its Display as the message) overrides the container's
+            // default `message`, as its own `message` would.
+            let lit = a
+                .message
+                .as_ref()
+                .or_else(|| d.message.as_ref().filter(|_| a.expose.is_none()));
             let msg = match lit {
                 Some(lit) => match fmt::parse(&lit.value()) {
                     Ok(m) => match m.literal {

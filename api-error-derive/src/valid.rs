@@ -239,6 +239,8 @@ fn check_message_fields(cx: &Ctxt, input: &Input, v: &Variant) {
     }
     let (lit, from_enum) = match (&v.attrs.message, &input.defaults.message) {
         (Some(lit), _) => (lit, false),
+        // `expose` overrides the container's message: it does not apply to this variant.
+        (None, Some(_)) if v.attrs.expose.is_some() => return,
         (None, Some(lit)) => (lit, true),
         (None, None) => return,
     };

@@ -27,6 +27,12 @@ enum Sdk {
     #[error("twice")]
     #[api_error(status = 400, code = "rejected")]
     SameCode,
+    #[error("Payment failed: {message} (try {{again}})")]
+    #[api_error(status = 402)]
+    PaymentFailed { message: String },
+    #[error("upstream failed")]
+    #[api_error(status = 502, message = "Upstream said: {message}")]
+    Upstream { message: String },
     #[error("has a source")]
     #[api_error(status = 503)]
     NotRebuildable(std::time::Duration),
@@ -52,6 +58,13 @@ fn qualifying_variants_round_trip() {
         Sdk::Rejected {
             message: "no param".into(),
             param: None,
+        },
+        // A `message` field inside a template comes back as the field's value alone.
+        Sdk::PaymentFailed {
+            message: "card expired".into(),
+        },
+        Sdk::Upstream {
+            message: "timeout".into(),
         },
     ] {
         assert_eq!(received(&e).to_typed::<Sdk>(), Some(e));

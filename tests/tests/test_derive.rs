@@ -576,3 +576,28 @@ fn a_failing_display_cuts_the_text_instead_of_panicking() {
     assert_eq!(e.param().as_deref(), Some("half"));
     assert!(render(&e, Some("r")).contains(r#""param":"half""#));
 }
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[api_error(message = "Something failed")]
+enum ContainerMessage {
+    #[error("upstream said {0}")]
+    #[api_error(status = 502, expose)]
+    Exposed(String),
+    #[error("secret detail {0}")]
+    #[api_error(status = 400)]
+    Default(String),
+}
+
+/// A variant's `expose` overrides the container's default `message`, as its own `message`
+/// would; the other variants keep the default.
+#[test]
+fn expose_overrides_a_container_message() {
+    let e = ContainerMessage::Exposed("timeout".into());
+    assert_eq!(e.message(), "upstream said timeout");
+    assert!(render(&e, None).contains(r#""message":"upstream said timeout""#));
+    let e = ContainerMessage::Default("x".into());
+    assert_eq!(e.message(), "Something failed");
+    let catalog = ContainerMessage::catalog();
+    assert_eq!(catalog[0].message, "upstream said {0}");
+    assert_eq!(catalog[1].message, "Something failed");
+}
