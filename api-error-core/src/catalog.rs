@@ -33,6 +33,13 @@ pub trait ErrorCatalog {
     fn catalog() -> Vec<CatalogEntry>;
 }
 
+/// A boxed error lists its target's errors (`#[api_error(transparent)]` over `Box<Inner>`).
+impl<T: ErrorCatalog> ErrorCatalog for Box<T> {
+    fn catalog() -> Vec<CatalogEntry> {
+        T::catalog()
+    }
+}
+
 /// One error a type can produce.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct CatalogEntry {

@@ -133,41 +133,55 @@ pub trait ApiError: std::error::Error {
     }
 }
 
-impl<T: ApiError + ?Sized> ApiError for &T {
-    fn status(&self) -> StatusCode {
-        (**self).status()
-    }
-    fn error_type(&self) -> &'static str {
-        (**self).error_type()
-    }
-    fn code(&self) -> &'static str {
-        (**self).code()
-    }
-    fn message(&self) -> Cow<'_, str> {
-        (**self).message()
-    }
-    fn param(&self) -> Option<Cow<'_, str>> {
-        (**self).param()
-    }
-    fn retry_after(&self) -> Option<Duration> {
-        (**self).retry_after()
-    }
-    fn is_retryable(&self) -> bool {
-        (**self).is_retryable()
-    }
-    fn field_errors(&self) -> &[FieldError] {
-        (**self).field_errors()
-    }
-    fn to_body(&self) -> ErrorBody<'_> {
-        (**self).to_body()
-    }
-    fn headers(&self) -> &'static [(&'static str, &'static str)] {
-        (**self).headers()
-    }
-    fn write_json(&self, request_id: Option<&str>, out: &mut Vec<u8>) {
-        (**self).write_json(request_id, out);
-    }
-    fn write_body(&self, format: &ErrorFormat, request_id: Option<&str>, out: &mut Vec<u8>) {
-        (**self).write_body(format, request_id, out);
-    }
+/// Implements [`ApiError`] for a pointer type by delegating every method to its target.
+macro_rules! delegate_api_error {
+    ($(#[$attr:meta])* impl<$t:ident: [$($bound:tt)+]> for $ty:ty) => {
+        $(#[$attr])*
+        impl<$t: $($bound)+> ApiError for $ty {
+            fn status(&self) -> StatusCode {
+                (**self).status()
+            }
+            fn error_type(&self) -> &'static str {
+                (**self).error_type()
+            }
+            fn code(&self) -> &'static str {
+                (**self).code()
+            }
+            fn message(&self) -> Cow<'_, str> {
+                (**self).message()
+            }
+            fn param(&self) -> Option<Cow<'_, str>> {
+                (**self).param()
+            }
+            fn retry_after(&self) -> Option<Duration> {
+                (**self).retry_after()
+            }
+            fn is_retryable(&self) -> bool {
+                (**self).is_retryable()
+            }
+            fn field_errors(&self) -> &[FieldError] {
+                (**self).field_errors()
+            }
+            fn to_body(&self) -> ErrorBody<'_> {
+                (**self).to_body()
+            }
+            fn headers(&self) -> &'static [(&'static str, &'static str)] {
+                (**self).headers()
+            }
+            fn write_json(&self, request_id: Option<&str>, out: &mut Vec<u8>) {
+                (**self).write_json(request_id, out);
+            }
+            fn write_body(&self, format: &ErrorFormat, request_id: Option<&str>, out: &mut Vec<u8>) {
+                (**self).write_body(format, request_id, out);
+            }
+        }
+    };
 }
+
+delegate_api_error!(impl<T: [ApiError + ?Sized]> for &T);
+delegate_api_error!(
+    /// A boxed error is the error: `#[api_error(transparent)]` over `Box<Inner>` (what
+    /// thiserror's `#[error(transparent)]` accepts, and the usual answer to clippy's
+    /// `result_large_err`) delegates to `Inner`.
+    impl<T: [ApiError]> for Box<T>
+);

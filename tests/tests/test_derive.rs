@@ -601,3 +601,38 @@ fn expose_overrides_a_container_message() {
     assert_eq!(catalog[0].message, "upstream said {0}");
     assert_eq!(catalog[1].message, "Something failed");
 }
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+enum Boxed {
+    /// Boxed to keep `Result<T, Boxed>` small (clippy's `result_large_err`).
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Payment(Box<PaymentError>),
+}
+
+/// `transparent` over `Box<Inner>` delegates everything to `Inner`, as over `Inner`.
+#[test]
+fn transparent_over_a_box() {
+    let inner = PaymentError::CustomerNotFound { id: "cus_1".into() };
+    let e = Boxed::Payment(Box::new(PaymentError::CustomerNotFound {
+        id: "cus_1".into(),
+    }));
+    assert_eq!(render(&e, Some("r")), render(&inner, Some("r")));
+    assert_eq!(e.status(), inner.status());
+    assert_eq!(Boxed::catalog(), PaymentError::catalog());
+    // The client side recognises it through the box too.
+    let e = Boxed::Payment(Box::new(PaymentError::InvalidAmount {
+        field: "amount".into(),
+    }));
+    let mut body = Vec::new();
+    e.write_json(None, &mut body);
+    let received = api_error_core::client::ErrorResponse::from_parts(
+        e.status(),
+        &http::HeaderMap::new(),
+        &body,
+    );
+    assert!(matches!(
+        received.to_typed::<Boxed>(),
+        Some(Boxed::Payment(p)) if matches!(&*p, PaymentError::InvalidAmount { field } if field == "amount")
+    ));
+}

@@ -436,6 +436,14 @@ pub trait FromErrorResponse: Sized {
     fn from_error_response(response: &ErrorResponse) -> Option<Self>;
 }
 
+/// A boxed error is recognised as its target is (`#[api_error(transparent)]` over
+/// `Box<Inner>`).
+impl<T: FromErrorResponse> FromErrorResponse for Box<T> {
+    fn from_error_response(response: &ErrorResponse) -> Option<Self> {
+        T::from_error_response(response).map(Box::new)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Body parsing
 // ---------------------------------------------------------------------------------------------
