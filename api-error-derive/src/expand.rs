@@ -526,7 +526,7 @@ fn format_args(m: &fmt::Message, span: Span) -> TokenStream {
     names.sort_unstable();
     names.dedup();
     let args = names.iter().map(|n| {
-        let b = Ident::new(&fmt::binding(n), Span::call_site());
+        let b = Ident::new(&fmt::binding(n), span);
         quote!(#b = #b)
     });
     quote!(::core::format_args!(#lit, #(#args),*))
