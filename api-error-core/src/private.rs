@@ -123,8 +123,10 @@ impl Resolved<'_> {
 }
 
 impl<'a> Resolved<'a> {
-    /// The message of a variant without a format string; `this` is the whole error.
-    pub fn message(self, this: &'a dyn Display) -> Cow<'a, str> {
+    /// The message of a variant without a format string; `this` is the whole error (taken as
+    /// an `ApiError`, whose `Display` comes with it: a type without `Display` is then one
+    /// error, at the derive's impl, not one more here).
+    pub fn message<T: ApiError>(self, this: &'a T) -> Cow<'a, str> {
         match self {
             Resolved::Static(m) if m.literal => Cow::Borrowed(m.template),
             Resolved::Static(_) => Cow::Owned(format(format_args!("{this}"))),
@@ -150,21 +152,27 @@ impl<'a> Resolved<'a> {
     }
 
     /// `write_body` of a variant without a format string or param field.
-    pub fn write_body(
+    pub fn write_body<T: ApiError>(
         self,
-        this: &dyn Display,
+        this: &T,
         format: &ErrorFormat,
         request_id: Option<&str>,
         out: &mut Vec<u8>,
     ) {
         match self {
             Resolved::Static(m) => {
-                let message: Option<&dyn Display> = (!m.literal).then_some(this);
+                let message: Option<&dyn Display> = (!m.literal).then_some(as_display(this));
                 write_body(m, format, out, request_id, message, None);
             }
             Resolved::Inner(e) => e.write_body(format, request_id, out),
         }
     }
+}
+
+/// The error as its `Display` (through `ApiError`'s supertraits: see [`Resolved::message`]).
+#[inline]
+pub fn as_display<T: ApiError>(this: &T) -> &dyn Display {
+    this
 }
 
 /// A transparent variant's inner error (a function so a missing impl is reported at the

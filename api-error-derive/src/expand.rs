@@ -362,7 +362,7 @@ pub fn derive(input: &Input) -> TokenStream {
                     quote!(::core::option::Option::Some(&#args as &dyn ::core::fmt::Display))
                 }
                 (Msg::Display, None) => quote!(::core::option::Option::Some(
-                    self as &dyn ::core::fmt::Display
+                    ::api_error_core::__private::as_display(self)
                 )),
                 _ => quote!(::core::option::Option::None),
             };
