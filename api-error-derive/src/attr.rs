@@ -334,6 +334,17 @@ fn parse_header(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
 fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream) -> syn::Result<()> {
     if input.peek(LitInt) {
         let lit: LitInt = input.parse()?;
+        if !matches!(lit.suffix(), "" | "u16") {
+            out.status_invalid = true;
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "a status is a plain number; write `status = {}`",
+                    lit.base10_digits()
+                ),
+            );
+            return Ok(());
+        }
         match lit.base10_parse::<u16>() {
             Ok(code) if (400..=599).contains(&code) => out.status = Some(Status { code }),
             _ => {
@@ -353,6 +364,20 @@ fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream) -> syn::Result<(
             return Ok(());
         };
         let name = last.ident.to_string();
+        // Only `NAME`, `StatusCode::NAME` or a path ending `...::StatusCode::NAME`.
+        let owner = path
+            .segments
+            .iter()
+            .rev()
+            .nth(1)
+            .map(|s| s.ident.to_string());
+        if owner.is_some_and(|o| o != "StatusCode") {
+            cx.error_spanned_by(
+                &path,
+                format!("a status constant is `{name}` or `StatusCode::{name}` (http::StatusCode's); write `status = {name}`"),
+            );
+            return Ok(());
+        }
         match status_by_name(&name) {
             Some(code) if (400..=599).contains(&code) => {
                 out.status_invalid = false;
