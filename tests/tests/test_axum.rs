@@ -130,7 +130,7 @@ fn routes() -> Router {
             get(|| async {
                 (
                     StatusCode::NOT_FOUND,
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    [(http::header::CONTENT_TYPE, "application/json")],
                 )
             }),
         )
