@@ -113,20 +113,16 @@ impl RequestId {
     /// unpredictable to clients, but they are not a cryptographic token: never use one as a
     /// secret.
     pub fn generate() -> RequestId {
-        const ALPHABET: &[u8; 62] =
-            b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        RequestId::inline(&generated())
+    }
+
+    /// An id of at most [`INLINE`] ASCII bytes, kept inline.
+    fn inline(id: &[u8]) -> RequestId {
         let mut buf = [0; INLINE];
-        buf[..4].copy_from_slice(b"req_");
-        // 16 random bits per character, scaled onto the alphabet (bias below 0.1%): a
-        // multiply and a shift instead of a division.
-        for (chunk, mut w) in buf[4..GENERATED_LEN].chunks_mut(4).zip(random_words()) {
-            for c in chunk {
-                *c = ALPHABET[(((w & 0xffff) * 62) >> 16) as usize];
-                w >>= 16;
-            }
-        }
+        let len = id.len().min(INLINE);
+        buf[..len].copy_from_slice(&id[..len]);
         RequestId(Repr::Inline {
-            len: GENERATED_LEN as u8,
+            len: len as u8,
             buf,
         })
     }
@@ -163,18 +159,12 @@ impl RequestId {
     /// A new id (see [`generate`](RequestId::generate)) in a header value that every copy
     /// shares: one allocation, however many headers it goes into.
     pub(crate) fn generate_header() -> RequestId {
-        struct Generated(RequestId);
-        impl AsRef<[u8]> for Generated {
-            fn as_ref(&self) -> &[u8] {
-                self.0.as_bytes()
-            }
-        }
-        let id = RequestId::generate();
-        let bytes = bytes::Bytes::from_owner(Generated(id.clone()));
-        match http::HeaderValue::from_maybe_shared(bytes) {
+        let id = generated();
+        // The array itself owns the bytes: one allocation, no copy of the id.
+        match http::HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(id)) {
             Ok(value) => RequestId(Repr::Header(value)),
             // Never: a generated id is a valid header value.
-            Err(_) => id,
+            Err(_) => RequestId::inline(&id),
         }
     }
 
@@ -205,6 +195,22 @@ impl AsRef<str> for RequestId {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
+}
+
+/// A new id's bytes: `req_` and 22 characters of `[A-Za-z0-9]` (see [`RequestId::generate`]).
+fn generated() -> [u8; GENERATED_LEN] {
+    const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut id = [0; GENERATED_LEN];
+    id[..4].copy_from_slice(b"req_");
+    // 16 random bits per character, scaled onto the alphabet (bias below 0.1%): a multiply
+    // and a shift instead of a division.
+    for (chunk, mut w) in id[4..].chunks_mut(4).zip(random_words()) {
+        for c in chunk {
+            *c = ALPHABET[(((w & 0xffff) * 62) >> 16) as usize];
+            w >>= 16;
+        }
+    }
+    id
 }
 
 /// Six random words for one id: three from each of this thread's two wyrand generators
