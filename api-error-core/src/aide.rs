@@ -155,8 +155,13 @@ impl JsonSchema for FieldError {
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(ctx: &mut GenContext, catalog: &Catalog) -> Vec<(Option<u16>, Response)> {
+    responses_of(ctx, catalog.entries())
+}
+
+/// One response per status of `entries` (see [`openapi::by_status_of`]).
+fn responses_of(ctx: &mut GenContext, entries: &[CatalogEntry]) -> Vec<(Option<u16>, Response)> {
     let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
-    openapi::by_status(catalog)
+    openapi::by_status_of(entries)
         .iter()
         .map(|(status, doc)| (Some(*status), response_of(doc, &schema)))
         .collect()
@@ -193,7 +198,7 @@ pub(crate) fn catalog_responses(
     ctx: &mut GenContext,
     entries: Vec<CatalogEntry>,
 ) -> Vec<(Option<u16>, Response)> {
-    responses(ctx, &Catalog::new().with_entries(entries))
+    responses_of(ctx, &entries)
 }
 
 /// What the derived `OperationOutput::operation_response` calls. Not public API.

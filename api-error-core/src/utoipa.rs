@@ -246,15 +246,20 @@ fn from_json(schema: serde_json::Map<String, serde_json::Value>) -> RefOr<Schema
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(catalog: &Catalog) -> Responses {
-    openapi::by_status(catalog)
-        .iter()
-        .map(|(status, doc)| (status.to_string(), RefOr::T(response(doc))))
-        .collect()
+    responses_of(catalog.entries())
 }
 
 /// What the derived `IntoResponses` calls. Not public API.
 pub(crate) fn catalog_responses(entries: Vec<CatalogEntry>) -> Responses {
-    responses(&Catalog::new().with_entries(entries))
+    responses_of(&entries)
+}
+
+/// One response per status of `entries` (see [`openapi::by_status_of`]).
+fn responses_of(entries: &[CatalogEntry]) -> Responses {
+    openapi::by_status_of(entries)
+        .iter()
+        .map(|(status, doc)| (status.to_string(), RefOr::T(response(doc))))
+        .collect()
 }
 
 /// A response as utoipa's type.

@@ -145,9 +145,15 @@ fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
     Some(quote!(#path { #(#inits)* }))
 }
 
-/// The impl; `codes` is each variant's final code (`None` for transparent variants) and
-/// `bounds` the extra where-clause predicates for generic transparent fields.
-pub fn derive(input: &Input, codes: &[Option<String>], where_clause: &TokenStream) -> TokenStream {
+/// The impl; `codes` is each variant's final code and status (`None` for transparent
+/// variants) and `bounds` the extra where-clause predicates for generic transparent fields.
+/// A variant is recognised by its code and status together: two inner types behind
+/// transparent variants may use one code with different statuses.
+pub fn derive(
+    input: &Input,
+    codes: &[Option<(String, u16)>],
+    where_clause: &TokenStream,
+) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     let mut seen: Vec<&str> = Vec::new();
@@ -155,7 +161,7 @@ pub fn derive(input: &Input, codes: &[Option<String>], where_clause: &TokenStrea
     let mut inner = Vec::new();
     for (v, code) in input.variants.iter().zip(codes) {
         match code {
-            Some(code) => {
+            Some((code, status)) => {
                 // Two variants may share a code (same status and type): the first one wins.
                 if seen.contains(&code.as_str()) {
                     continue;
@@ -163,7 +169,9 @@ pub fn derive(input: &Input, codes: &[Option<String>], where_clause: &TokenStrea
                 seen.push(code);
                 if let Some(value) = construct(input, v) {
                     // A `?` inside `value` returns `None` from the whole function: exactly right.
-                    arms.push(quote!(#code => ::core::option::Option::Some(#value),));
+                    arms.push(quote! {
+                        #code if ::api_error_core::client::ErrorResponse::status(response).as_u16() == #status => ::core::option::Option::Some(#value),
+                    });
                 }
             }
             None => {

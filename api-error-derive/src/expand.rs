@@ -194,9 +194,9 @@ pub fn derive(input: &Input) -> TokenStream {
     }
     let api_where = where_clause(input.generics, &api_bounds);
     let catalog_where = where_clause(input.generics, &catalog_bounds);
-    let codes: Vec<Option<String>> = plans
+    let codes: Vec<Option<(String, u16)>> = plans
         .iter()
-        .map(|p| p.index.map(|_| p.code.clone()))
+        .map(|p| p.index.map(|_| (p.code.clone(), p.status)))
         .collect();
     let from_response =
         crate::client::derive(input, &codes, &where_clause(input.generics, &client_bounds));

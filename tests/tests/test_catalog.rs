@@ -427,3 +427,84 @@ fn drift_guard() {
         None => std::env::remove_var(UPDATE_ENV),
     }
 }
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Billing {
+    /// Billing says the thing conflicts.
+    #[error("Billing conflict")]
+    #[api_error(status = 409, code = "conflict")]
+    Conflict,
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Shipping {
+    /// Shipping says the request is malformed.
+    #[error("Shipping conflict")]
+    #[api_error(status = 400, code = "conflict")]
+    Conflict,
+}
+
+/// Two inner types that send `conflict` with different statuses and types (the derive
+/// rejects this between direct variants, but cannot see into inner types).
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Outer {
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Billing(Billing),
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Shipping(Shipping),
+}
+
+/// The type's own catalog lists both; a merged reference keeps one entry per code (the
+/// first), as documented for merging.
+#[test]
+fn a_code_reused_by_two_inner_types() {
+    let sent = Outer::Shipping(Shipping::Conflict);
+    assert_eq!(sent.status(), 400);
+    let statuses: Vec<u16> = Outer::catalog().iter().map(|e| e.status).collect();
+    assert_eq!(statuses, [409, 400]);
+    assert_eq!(Catalog::of::<Outer>().get("conflict").unwrap().status, 409);
+}
+
+/// OpenAPI documents both statuses.
+#[test]
+fn openapi_responses_include_every_status_the_type_can_send() {
+    use utoipa::IntoResponses as _;
+    let responses = Outer::responses();
+    let keys: Vec<&String> = responses.keys().collect();
+    assert!(
+        responses.contains_key("400"),
+        "Outer can answer 400 but its documented responses are {keys:?}"
+    );
+}
+
+/// The typed client matches code and status: a 400 `conflict` is Shipping's.
+#[test]
+fn typed_client_does_not_turn_a_400_into_the_409_variant() {
+    let sent = Outer::Shipping(Shipping::Conflict);
+    let mut out = Vec::new();
+    sent.write_json(None, &mut out);
+    let resp = api_error_core::client::ErrorResponse::from_parts(
+        sent.status(),
+        &http::HeaderMap::new(),
+        &out,
+    );
+    let typed = resp.to_typed::<Outer>();
+    assert!(
+        matches!(typed, Some(Outer::Shipping(Shipping::Conflict))),
+        "{typed:?}"
+    );
+    let sent = Outer::Billing(Billing::Conflict);
+    let mut out = Vec::new();
+    sent.write_json(None, &mut out);
+    let resp = api_error_core::client::ErrorResponse::from_parts(
+        sent.status(),
+        &http::HeaderMap::new(),
+        &out,
+    );
+    assert!(matches!(
+        resp.to_typed::<Outer>(),
+        Some(Outer::Billing(Billing::Conflict))
+    ));
+}

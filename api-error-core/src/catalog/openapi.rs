@@ -276,8 +276,20 @@ pub(crate) struct ExampleDoc {
 
 /// The catalog as one response per status, ascending.
 pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
-    catalog
-        .by_status()
+    by_status_of(catalog.entries())
+}
+
+/// A type's entries as one response per status, ascending. Unlike a merged [`Catalog`]
+/// (one entry per code), a code may appear under two statuses here: inner types behind
+/// transparent variants can use one code for different errors, and each status a type can
+/// send is documented. Within one status, a code listed twice keeps its first entry.
+pub(crate) fn by_status_of(entries: &[CatalogEntry]) -> Vec<(u16, ResponseDoc)> {
+    let mut groups: std::collections::BTreeMap<u16, Vec<&CatalogEntry>> =
+        std::collections::BTreeMap::new();
+    for e in entries {
+        groups.entry(e.status).or_default().push(e);
+    }
+    groups
         .into_iter()
         .map(|(status, entries)| {
             let reason = StatusCode::from_u16(status)
