@@ -44,28 +44,39 @@ pub struct FieldError {
     pub param: Cow<'static, str>,
     /// The rule it broke, snake_case: `required`, `range`, `email`, `length`, ...
     pub code: Cow<'static, str>,
-    /// What is wrong, safe to show to the API's user; never empty.
+    /// What is wrong, safe to show to the API's user; never empty ([`FieldError::new`] sees to
+    /// it; a struct literal must too).
     pub message: Cow<'static, str>,
 }
 
 impl FieldError {
-    /// A field error from anything string-like (`&'static str` and `String` alike).
+    /// A field error from anything string-like (`&'static str` and `String` alike). A blank
+    /// message becomes `is invalid` and a blank code `invalid`: a client always has
+    /// something to show and to match.
     ///
     /// ```
     /// # use api_error_core::FieldError;
     /// let max = 10;
     /// let e = FieldError::new("quantity", "range", format!("must be at most {max}"));
     /// assert_eq!(e.message, "must be at most 10");
+    /// assert_eq!(FieldError::new("quantity", "range", " ").message, "is invalid");
     /// ```
     pub fn new(
         param: impl Into<Cow<'static, str>>,
         code: impl Into<Cow<'static, str>>,
         message: impl Into<Cow<'static, str>>,
     ) -> Self {
+        let or = |value: Cow<'static, str>, default: &'static str| {
+            if value.trim().is_empty() {
+                Cow::Borrowed(default)
+            } else {
+                value
+            }
+        };
         FieldError {
             param: param.into(),
-            code: code.into(),
-            message: message.into(),
+            code: or(code.into(), "invalid"),
+            message: or(message.into(), "is invalid"),
         }
     }
 }
