@@ -370,7 +370,7 @@ async fn finish<B: MessageBody + 'static>(
     if !error {
         return res.map_into_left_body();
     }
-    let here = res.response().extensions().get::<RenderedHere>().copied();
+    let here = res.response().extensions().get::<RenderedHere>().cloned();
     if let Some(here) = here {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id, unless an inner middleware compressed it.
@@ -384,8 +384,10 @@ async fn finish<B: MessageBody + 'static>(
             Ok(Ok(bytes)) => bytes,
             _ => Default::default(),
         };
-        let mut rendered =
-            ctx.scope(|| response::render_again(back_status(response.status()), &bytes));
+        let cause = here.cause();
+        let mut rendered = ctx.scope(|| {
+            response::render_again(back_status(response.status()), &bytes, cause.as_deref())
+        });
         let mut response = response.set_body(EitherBody::right(BoxBody::new(std::mem::take(
             &mut rendered.body,
         ))));

@@ -443,18 +443,21 @@ fn finish_error(
         set_request_id(res.headers_mut(), header, ctx.id.clone());
     }
     let status = res.status();
-    if let Some(&here) = res.extensions().get::<RenderedHere>() {
+    if let Some(here) = res.extensions().get::<RenderedHere>() {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id, unless an inner layer compressed it.
         if here.in_request() || ctx.is_none() || is_encoded(res.headers()) {
             return Finish::Done(res);
         }
+        let cause = here.cause();
         let (parts, body) = res.into_parts();
         return Finish::Read(Box::pin(async move {
             let bytes = axum::body::to_bytes(body, response::MAX_RENDERED_BODY)
                 .await
                 .unwrap_or_default();
-            in_context(ctx.as_ref(), || render_again(parts, &bytes))
+            in_context(ctx.as_ref(), || {
+                render_again(parts, &bytes, cause.as_deref())
+            })
         }));
     }
     // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
@@ -488,8 +491,12 @@ fn finish_error(
 
 /// A body this crate rendered outside any request, rendered again in this one (see
 /// [`response::render_again`]), on the same head.
-fn render_again(parts: http::response::Parts, bytes: &[u8]) -> Response {
-    let mut rendered = response::render_again(parts.status, bytes);
+fn render_again(
+    parts: http::response::Parts,
+    bytes: &[u8],
+    cause: Option<&response::Cause>,
+) -> Response {
+    let mut rendered = response::render_again(parts.status, bytes, cause);
     let mut res = Response::from_parts(parts, Body::from(std::mem::take(&mut rendered.body)));
     set_body_headers(res.headers_mut(), &rendered);
     res.extensions_mut().insert(RenderedHere::of(&rendered));

@@ -10,6 +10,7 @@ use std::fmt;
 
 use http::StatusCode;
 
+use crate::web::response::Cause;
 use crate::ApiError;
 
 /// The `source()` chain of an error, `": "`-separated, bounded to 16 links.
@@ -60,6 +61,38 @@ pub(crate) fn rendered(err: &dyn ApiError, status: StatusCode) {
             error = %error,
             sources = %Sources(error),
             "api error response"
+        );
+    }
+}
+
+/// What the log says of `err` (its `Display` and `source()` chain), kept for a response
+/// rendered outside any request.
+pub(crate) fn cause(err: &dyn ApiError) -> Cause {
+    let error: &dyn Error = &err;
+    Cause {
+        error: crate::__private::format(format_args!("{error}")),
+        sources: crate::__private::format(format_args!("{}", Sources(error))),
+    }
+}
+
+/// Logs an error response that was rendered outside any request (its own log line then had
+/// no request id) as a request sends it, in that request's span: a 5xx at `error` with the
+/// cause kept from the first rendering, a 4xx at `debug`.
+pub(crate) fn rendered_again(status: StatusCode, code: &str, cause: Option<&Cause>) {
+    let (error, sources) = cause.map_or(("", ""), |c| (c.error.as_str(), c.sources.as_str()));
+    if status.is_server_error() {
+        tracing::error!(
+            status = status.as_u16(),
+            code,
+            error,
+            sources,
+            "api error response (rendered outside the request)"
+        );
+    } else {
+        tracing::debug!(
+            status = status.as_u16(),
+            code,
+            "api error response (rendered outside the request)"
         );
     }
 }

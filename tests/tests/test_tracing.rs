@@ -79,6 +79,16 @@ fn axum_app() -> SocketAddr {
                 get(|| async { Err::<(), _>(AppError::NotFound("cus_9".into())) }),
             )
             .route(
+                "/db-spawned",
+                get(|| async {
+                    use axum::response::IntoResponse;
+                    // Rendered in another task: outside the request's context.
+                    tokio::spawn(async { AppError::Database(PoolError).into_response() })
+                        .await
+                        .unwrap()
+                }),
+            )
+            .route(
                 "/user-500",
                 get(|| async {
                     (
@@ -112,6 +122,17 @@ fn actix_app() -> SocketAddr {
         log();
         let routes = |cfg: &mut web::ServiceConfig| {
             cfg.route(
+                "/db-spawned",
+                web::get().to(|| async {
+                    // Rendered in another task: outside the request's context.
+                    actix_web::rt::spawn(async {
+                        actix_web::ResponseError::error_response(&AppError::Database(PoolError))
+                    })
+                    .await
+                    .unwrap()
+                }),
+            )
+            .route(
                 "/db",
                 web::get().to(|| async { Err::<HttpResponse, _>(AppError::Database(PoolError)) }),
             )
@@ -154,7 +175,11 @@ fn actix_app() -> SocketAddr {
 }
 
 fn check_5xx_logged(addr: SocketAddr, id: &str) {
-    let resp = fetch_with(addr, "/db", &[(RID, id.as_bytes())]);
+    check_5xx_logged_at(addr, "/db", id);
+}
+
+fn check_5xx_logged_at(addr: SocketAddr, path: &str, id: &str) {
+    let resp = fetch_with(addr, path, &[(RID, id.as_bytes())]);
     let body = check_error(&resp, 503, "api_error", "database_unavailable", Some(RID));
     assert_eq!(body["request_id"], id);
     let text = resp.text();
@@ -187,6 +212,18 @@ fn axum_5xx_details_go_to_the_log_only() {
 #[test]
 fn actix_5xx_details_go_to_the_log_only() {
     check_5xx_logged(actix_app(), "req_trace_actix_5xx");
+}
+
+/// A 5xx turned into a response in a spawned task is logged there without the request's
+/// id; when the request sends it, it is logged again, cause and all, with the id.
+#[test]
+fn axum_5xx_rendered_outside_the_request_is_logged_with_its_id() {
+    check_5xx_logged_at(axum_app(), "/db-spawned", "req_trace_axum_spawned");
+}
+
+#[test]
+fn actix_5xx_rendered_outside_the_request_is_logged_with_its_id() {
+    check_5xx_logged_at(actix_app(), "/db-spawned", "req_trace_actix_spawned");
 }
 
 #[test]

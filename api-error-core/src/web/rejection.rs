@@ -66,6 +66,7 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
         retry_after: None,
         body,
         in_request: id.is_some(),
+        cause: None,
     }
 }
 

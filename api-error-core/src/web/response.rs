@@ -1,5 +1,6 @@
 //! An error as the parts of an HTTP response, and the header rules of both integrations.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
@@ -19,6 +20,17 @@ pub(crate) struct Rendered {
     pub body: Vec<u8>,
     /// Whether it was rendered in a request's context (with its id and format).
     pub in_request: bool,
+    /// For a 5xx rendered outside any request, with `tracing`: what the log said of it,
+    /// said again with the request's id when a request sends it ([`render_again`]).
+    pub cause: Option<Arc<Cause>>,
+}
+
+/// What only the log may see of an error (its `Display` and `source()` chain).
+#[derive(Debug)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+pub(crate) struct Cause {
+    pub error: String,
+    pub sources: String,
 }
 
 /// A header value the integrations send.
@@ -48,9 +60,10 @@ pub(crate) const BODY_HEADERS: [&str; 6] = [
 /// unless it was rendered outside any request (an error turned into a response in a spawned
 /// task), whose body says `"request_id":null`: that one is read back and rendered again in
 /// the request that sends it ([`render_again`]), so the body's id is the header's.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct RenderedHere {
     in_request: bool,
+    cause: Option<Arc<Cause>>,
 }
 
 impl RenderedHere {
@@ -58,12 +71,18 @@ impl RenderedHere {
     pub fn of(rendered: &Rendered) -> RenderedHere {
         RenderedHere {
             in_request: rendered.in_request,
+            cause: rendered.cause.clone(),
         }
     }
 
     /// Whether the body was rendered in a request's context (else: outside any request).
-    pub fn in_request(self) -> bool {
+    pub fn in_request(&self) -> bool {
         self.in_request
+    }
+
+    /// What the log said of a 5xx rendered outside any request (with `tracing`).
+    pub fn cause(&self) -> Option<Arc<Cause>> {
+        self.cause.clone()
     }
 }
 
@@ -138,6 +157,13 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
     let (id, format) = context::current();
     let mut body = Vec::with_capacity(192);
     err.write_body(&format, id.as_ref().map(|id| id.as_str()), &mut body);
+    // Outside any request the log line has no request id: keep what it said, so a request
+    // that sends this response says it again with its id.
+    #[cfg(feature = "tracing")]
+    let cause =
+        (id.is_none() && status.is_server_error()).then(|| Arc::new(crate::log::cause(err)));
+    #[cfg(not(feature = "tracing"))]
+    let cause = None;
     Rendered {
         status,
         content_type: format.content_type(),
@@ -146,6 +172,7 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
         retry_after: err.retry_after(),
         body,
         in_request: id.is_some(),
+        cause,
     }
 }
 
@@ -154,9 +181,13 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
 /// with the current request's id and format. The response keeps its other headers (retry
 /// advice, the error's own), so only the body's are set again ([`Rendered::headers`] are
 /// not meant for it: `retryable` and `retry_after` are left as the first render set them).
-pub(crate) fn render_again(status: StatusCode, bytes: &[u8]) -> Rendered {
+pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Cause>) -> Rendered {
     let parsed = crate::client::ErrorResponse::from_parts(status, &http::HeaderMap::new(), bytes);
     let body = parsed.body();
+    #[cfg(feature = "tracing")]
+    crate::log::rendered_again(status, &body.code, cause);
+    #[cfg(not(feature = "tracing"))]
+    let _ = cause;
     let (id, format) = context::current();
     let fields = Fields {
         status,
@@ -180,6 +211,7 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8]) -> Rendered {
         retry_after: None,
         body: out,
         in_request: id.is_some(),
+        cause: None,
     }
 }
 
