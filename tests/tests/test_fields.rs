@@ -436,16 +436,13 @@ fn client_bounds_the_number_of_field_errors() {
 /// message is never empty on the wire, and the crate's own client reads it back as sent.
 #[test]
 fn blank_message_and_code_get_defaults() {
-    let e = api_error_core::FieldError::new("quantity", "", "  ");
+    let e = FieldError::new("quantity", "", "  ");
     assert_eq!(e.code, "invalid");
     assert_eq!(e.message, "is invalid");
-    let errors = api_error_core::FieldErrors::from(e);
+    let errors = FieldErrors::from(e);
     let mut body = Vec::new();
-    api_error_core::ApiError::write_json(&errors, None, &mut body);
-    let received = api_error_core::client::ErrorResponse::from_parts(
-        http::StatusCode::UNPROCESSABLE_ENTITY,
-        &http::HeaderMap::new(),
-        &body,
-    );
+    errors.write_json(None, &mut body);
+    let received =
+        ErrorResponse::from_parts(StatusCode::UNPROCESSABLE_ENTITY, &HeaderMap::new(), &body);
     assert_eq!(received.field_errors(), errors.as_slice());
 }
