@@ -169,9 +169,7 @@ pub fn derive(
                 seen.push(code);
                 if let Some(value) = construct(input, v) {
                     // A `?` inside `value` returns `None` from the whole function: exactly right.
-                    arms.push(quote! {
-                        #code if ::api_error_core::client::ErrorResponse::status(response).as_u16() == #status => ::core::option::Option::Some(#value),
-                    });
+                    arms.push(quote!((#code, #status) => ::core::option::Option::Some(#value),));
                 }
             }
             None => {
@@ -195,7 +193,10 @@ pub fn derive(
         #[automatically_derived]
         impl #impl_generics ::api_error_core::client::FromErrorResponse for #ident #ty_generics #where_clause {
             fn from_error_response(response: &::api_error_core::client::ErrorResponse) -> ::core::option::Option<Self> {
-                match ::api_error_core::client::ErrorResponse::code(response) {
+                match (
+                    ::api_error_core::client::ErrorResponse::code(response),
+                    ::api_error_core::client::ErrorResponse::status(response).as_u16(),
+                ) {
                     #(#arms)*
                     _ => {
                         #(#inner)*
