@@ -169,7 +169,11 @@ pub fn derive(
                 seen.push(code);
                 if let Some(value) = construct(input, v) {
                     // A `?` inside `value` returns `None` from the whole function: exactly right.
-                    arms.push(quote!((#code, #status) => ::core::option::Option::Some(#value),));
+                    arms.push(quote! {
+                        #code => if __status == #status {
+                            return ::core::option::Option::Some(#value);
+                        },
+                    });
                 }
             }
             None => {
@@ -189,20 +193,27 @@ pub fn derive(
             }
         }
     }
+    // A variant is its code with its status; a code whose status differs goes on to the
+    // inner types (one of them may use the same code with another status).
+    let direct = if arms.is_empty() {
+        // Nothing to match: the parameter is still "used", for `deny(warnings)` users.
+        quote!(let _ = response;)
+    } else {
+        quote! {
+            let __status = ::api_error_core::client::ErrorResponse::status(response).as_u16();
+            match ::api_error_core::client::ErrorResponse::code(response) {
+                #(#arms)*
+                _ => {}
+            }
+        }
+    };
     quote! {
         #[automatically_derived]
         impl #impl_generics ::api_error_core::client::FromErrorResponse for #ident #ty_generics #where_clause {
             fn from_error_response(response: &::api_error_core::client::ErrorResponse) -> ::core::option::Option<Self> {
-                match (
-                    ::api_error_core::client::ErrorResponse::code(response),
-                    ::api_error_core::client::ErrorResponse::status(response).as_u16(),
-                ) {
-                    #(#arms)*
-                    _ => {
-                        #(#inner)*
-                        ::core::option::Option::None
-                    }
-                }
+                #direct
+                #(#inner)*
+                ::core::option::Option::None
             }
         }
     }
