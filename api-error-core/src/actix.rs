@@ -385,16 +385,10 @@ async fn finish<B: MessageBody + 'static>(
             _ => Default::default(),
         };
         let cause = here.cause();
-        let mut rendered = ctx.scope(|| {
+        let rendered = ctx.scope(|| {
             response::render_again(back_status(response.status()), &bytes, cause.as_deref())
         });
-        let mut response = response.set_body(EitherBody::right(BoxBody::new(std::mem::take(
-            &mut rendered.body,
-        ))));
-        set_body_headers(response.headers_mut(), &rendered);
-        response
-            .extensions_mut()
-            .insert(RenderedHere::of(&rendered));
+        let response = put_rendered(response, rendered, set_body_headers);
         return ServiceResponse::new(req, response);
     }
     // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
@@ -439,17 +433,25 @@ async fn finish<B: MessageBody + 'static>(
         text: Some(text.as_str()),
         param: param.map(Into::into),
     };
-    let mut rendered = ctx.scope(|| rejection::render_rejection(&rejection));
-    let new_status = convert_status(rendered.status);
-    let mut response = response.set_body(EitherBody::right(BoxBody::new(std::mem::take(
-        &mut rendered.body,
-    ))));
-    *response.status_mut() = new_status;
-    set_error_headers(response.headers_mut(), &rendered);
+    let rendered = ctx.scope(|| rejection::render_rejection(&rejection));
+    ServiceResponse::new(req, put_rendered(response, rendered, set_error_headers))
+}
+
+/// `response` (its body taken out) with the rendered body and status, marked as this
+/// crate's; `headers` sets the headers that go with the new body.
+fn put_rendered<B>(
+    response: HttpResponse<()>,
+    mut rendered: Rendered,
+    headers: fn(&mut actix_web::http::header::HeaderMap, &Rendered),
+) -> HttpResponse<EitherBody<B>> {
+    let body = BoxBody::new(std::mem::take(&mut rendered.body));
+    let mut response = response.set_body(EitherBody::right(body));
+    *response.status_mut() = convert_status(rendered.status);
+    headers(response.headers_mut(), &rendered);
     response
         .extensions_mut()
         .insert(RenderedHere::of(&rendered));
-    ServiceResponse::new(req, response)
+    response
 }
 
 type Described = (StatusCode, &'static str, String, Option<String>);

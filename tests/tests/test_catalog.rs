@@ -482,29 +482,23 @@ fn openapi_responses_include_every_status_the_type_can_send() {
 /// The typed client matches code and status: a 400 `conflict` is Shipping's.
 #[test]
 fn typed_client_does_not_turn_a_400_into_the_409_variant() {
-    let sent = Outer::Shipping(Shipping::Conflict);
-    let mut out = Vec::new();
-    sent.write_json(None, &mut out);
-    let resp = api_error_core::client::ErrorResponse::from_parts(
-        sent.status(),
-        &http::HeaderMap::new(),
-        &out,
-    );
-    let typed = resp.to_typed::<Outer>();
+    let read_back = |sent: &Outer| {
+        let mut out = Vec::new();
+        sent.write_json(None, &mut out);
+        api_error_core::client::ErrorResponse::from_parts(
+            sent.status(),
+            &http::HeaderMap::new(),
+            &out,
+        )
+        .to_typed::<Outer>()
+    };
+    let typed = read_back(&Outer::Shipping(Shipping::Conflict));
     assert!(
         matches!(typed, Some(Outer::Shipping(Shipping::Conflict))),
         "{typed:?}"
     );
-    let sent = Outer::Billing(Billing::Conflict);
-    let mut out = Vec::new();
-    sent.write_json(None, &mut out);
-    let resp = api_error_core::client::ErrorResponse::from_parts(
-        sent.status(),
-        &http::HeaderMap::new(),
-        &out,
-    );
     assert!(matches!(
-        resp.to_typed::<Outer>(),
+        read_back(&Outer::Billing(Billing::Conflict)),
         Some(Outer::Billing(Billing::Conflict))
     ));
 }
