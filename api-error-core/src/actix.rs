@@ -370,11 +370,13 @@ async fn finish<B: MessageBody + 'static>(
     if !error {
         return res.map_into_left_body();
     }
+    // A response to HEAD may come with its body already left out: empty is not "no JSON".
+    let head = res.request().method() == actix_web::http::Method::HEAD;
     let here = res.response().extensions().get::<RenderedHere>().cloned();
     if let Some(here) = here {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id, unless an inner middleware compressed it.
-        if here.in_request() || is_encoded(res.headers()) {
+        // again with its id, unless an inner middleware compressed it (or it is a HEAD's).
+        if here.in_request() || is_encoded(res.headers()) || head {
             return res.map_into_left_body();
         }
         let (req, response) = res.into_parts();
@@ -395,7 +397,7 @@ async fn finish<B: MessageBody + 'static>(
     // all); a 5xx never goes out as built.
     if status.is_client_error()
         && is_json(res.headers())
-        && res.response().body().size() != BodySize::Sized(0)
+        && (head || res.response().body().size() != BodySize::Sized(0))
     {
         return res.map_into_left_body();
     }
@@ -587,7 +589,7 @@ fn describe_plain(req: &HttpRequest, status: StatusCode, text: String) -> Descri
             (
                 status,
                 "route_not_found",
-                rejection::unmatched_route_message(req.method().as_str(), path),
+                rejection::unmatched_route_message(unmatched_method(req), path),
                 None,
             )
         }
@@ -603,6 +605,18 @@ fn describe_plain(req: &HttpRequest, status: StatusCode, text: String) -> Descri
             rejection::bounded(text, 1000).to_owned(),
             None,
         ),
+    }
+}
+
+/// The method an unmatched-route message names: `GET` for a `HEAD` to a path no resource
+/// has, which a `GET` would not find either, so its response announces the `content-length`
+/// a `GET` gets (RFC 9110 §8.6). A `HEAD` that a resource's method guard refused keeps its
+/// name: actix-web routes no `HEAD` to a `GET` route, and the `GET` may well be served.
+fn unmatched_method(req: &HttpRequest) -> &str {
+    if req.method() == actix_web::http::Method::HEAD && req.match_pattern().is_none() {
+        "GET"
+    } else {
+        req.method().as_str()
     }
 }
 

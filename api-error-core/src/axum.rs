@@ -232,6 +232,16 @@ impl Described {
     fn path(&self) -> &str {
         self.path.as_ref().map_or("", PathAndQuery::path)
     }
+
+    /// The method as a 404/405 message names it: `GET` for `HEAD`, which axum routes to
+    /// `GET` handlers, so its response announces the `content-length` a `GET` gets (RFC 9110
+    /// §8.6) though its body is never sent.
+    fn method(&self) -> &str {
+        match self.method {
+            Method::HEAD => "GET",
+            ref other => other.as_str(),
+        }
+    }
 }
 
 impl<S, B> tower_service::Service<Request<B>> for ApiErrorService<S>
@@ -443,10 +453,13 @@ fn finish_error(
         set_request_id(res.headers_mut(), header, ctx.id.clone());
     }
     let status = res.status();
+    // A response to HEAD may have lost its body inside the layer already (axum empties it
+    // for a router mounted as a service): nothing to read, and empty is not "no JSON".
+    let head = described.method == Method::HEAD;
     if let Some(here) = res.extensions().get::<RenderedHere>() {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id, unless an inner layer compressed it.
-        if here.in_request() || ctx.is_none() || is_encoded(res.headers()) {
+        // again with its id, unless an inner layer compressed it (or it is a HEAD's).
+        if here.in_request() || ctx.is_none() || is_encoded(res.headers()) || head {
             return Finish::Done(res);
         }
         let cause = here.cause();
@@ -464,7 +477,7 @@ fn finish_error(
     // all); a 5xx never goes out as built.
     if status.is_client_error()
         && is_json(res.headers())
-        && res.body().size_hint().exact() != Some(0)
+        && (head || res.body().size_hint().exact() != Some(0))
     {
         return Finish::Done(res);
     }
@@ -594,7 +607,7 @@ fn classify<'a>(
             status,
             "route_not_found",
             Text::Owned(rejection::unmatched_route_message(
-                info.method.as_str(),
+                info.method(),
                 info.path(),
             )),
             None,
@@ -603,7 +616,7 @@ fn classify<'a>(
             status,
             "method_not_allowed",
             Text::Owned(rejection::method_not_allowed_message(
-                info.method.as_str(),
+                info.method(),
                 info.path(),
             )),
             None,

@@ -526,7 +526,9 @@ fn format_args(m: &fmt::Message, span: Span) -> TokenStream {
     names.sort_unstable();
     names.dedup();
     let args = names.iter().map(|n| {
-        let b = Ident::new(&fmt::binding(n), span);
+        // Call-site hygiene (the pattern binds these names there), located at the literal,
+        // so a missing trait is reported on the message.
+        let b = Ident::new(&fmt::binding(n), Span::call_site().located_at(span));
         quote!(#b = #b)
     });
     quote!(::core::format_args!(#lit, #(#args),*))

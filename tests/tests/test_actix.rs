@@ -133,6 +133,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/spawned-fields",
+            web::get().to(|| async {
+                actix_web::rt::spawn(async { HttpResponse::from_error(many_field_errors()) })
+                    .await
+                    .unwrap_or_else(|_| HttpResponse::InternalServerError().finish())
+            }),
+        )
+        .route(
             "/v1/empty-json",
             web::get().to(|| async {
                 HttpResponse::NotFound()

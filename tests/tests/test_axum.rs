@@ -126,6 +126,14 @@ fn routes() -> Router {
             }),
         )
         .route(
+            "/v1/spawned-fields",
+            get(|| async {
+                tokio::spawn(async { many_field_errors().into_response() })
+                    .await
+                    .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }),
+        )
+        .route(
             "/v1/empty-json",
             get(|| async {
                 (
@@ -170,4 +178,20 @@ fn rejection_bad_form_body_names_the_field() {
     );
     let body = check_error(&resp, 422, "validation_error", "invalid_body", Some(RID));
     assert_eq!(body["param"], "amount", "{body}");
+}
+
+/// axum routes HEAD like GET: a HEAD to a POST-only route is the same 405 a GET gets, and
+/// announces its length (RFC 9110 §8.6).
+#[test]
+fn head_405_announces_the_get_length() {
+    let addr = APP.with_layer();
+    let head = request(addr, "HEAD", "/v1/charges", &[(RID, b"req_head")], None);
+    let get = request(addr, "GET", "/v1/charges", &[(RID, b"req_head")], None);
+    assert_eq!(head.status, 405);
+    assert_eq!(get.status, 405);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("content-length"),
+        Some(get.body.len().to_string().as_str())
+    );
 }

@@ -377,3 +377,31 @@ fn an_inner_middlewares_derived_error_has_the_requests_id() {
     let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-api-key", b"k")]);
     check_stacked(&resp, 404, "not_found_error", "resource_missing");
 }
+
+/// A router mounted as a service (`nest_service`): axum empties a HEAD response's body
+/// inside the layer there. An app's own JSON 4xx is still left alone on HEAD, so HEAD
+/// announces the length GET sends (RFC 9110 §8.6).
+#[test]
+fn head_of_an_apps_json_4xx_under_nest_service_is_left_alone() {
+    let inner = Router::new().route(
+        "/own",
+        get(|| async {
+            (
+                StatusCode::BAD_REQUEST,
+                Json(serde_json::json!({ "custom": 1 })),
+            )
+        }),
+    );
+    let addr = serve_axum(
+        Router::new()
+            .nest_service("/api", inner)
+            .layer(ApiErrorLayer::new()),
+    );
+    let get = fetch(addr, "/api/own");
+    assert_eq!(get.text(), r#"{"custom":1}"#);
+    let head = request(addr, "HEAD", "/api/own", &[], None);
+    assert_eq!(head.status, 400);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-length"), Some("12"), "{head:?}");
+    assert!(head.header(RID).is_some());
+}

@@ -154,12 +154,14 @@ mod tests {
             lines(&["application/json", "application/problem+json;q=0.5"]).wire_format(),
             WireFormat::Flat
         );
-        // Bounded: a huge first line leaves no room for the next.
-        let huge = "text/html;level=1, ".repeat(200);
-        assert_eq!(
-            lines(&[&huge, "application/problem+json"]).wire_format(),
-            WireFormat::Flat
-        );
+        // The lines are one list: its first 32 ranges count, wherever the lines break.
+        let many = vec!["text/html"; 40];
+        let mut with_problem = many.clone();
+        with_problem.push("application/problem+json");
+        assert_eq!(lines(&with_problem).wire_format(), WireFormat::Flat);
+        with_problem.truncate(31);
+        with_problem.push("application/problem+json");
+        assert_eq!(lines(&with_problem).wire_format(), WireFormat::Problem);
     }
 
     #[test]

@@ -203,13 +203,9 @@ pub(crate) fn method_not_allowed_message(method: &str, path: &str) -> String {
     )
 }
 
-/// The method as a message names it: `GET` for `HEAD`, whose response must announce the
-/// `content-length` a `GET` would get (RFC 9110 §8.6) though its body is never sent.
+/// The method as a message names it (bounded).
 fn message_method(method: &str) -> &str {
-    match method {
-        "HEAD" => "GET",
-        other => bounded(other, 16),
-    }
+    bounded(method, 16)
 }
 
 #[cfg(test)]

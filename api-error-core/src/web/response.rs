@@ -176,14 +176,20 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
     }
 }
 
-/// A body this crate rendered outside any request (`"request_id":null`), read back with
-/// the client's parser (every wire format reads back to the same fields) and rendered again
-/// with the current request's id and format. The response keeps its other headers (retry
-/// advice, the error's own), so only the body's are set again ([`Rendered::headers`] are
-/// not meant for it: `retryable` and `retry_after` are left as the first render set them).
+/// A body this crate rendered outside any request (`"request_id":null`) read back and
+/// rendered again with the current request's id and format. Outside a request a body is
+/// always flat, so it is read back exactly as [`ErrorBody`](crate::ErrorBody) (every field
+/// error, every string as it was); only bytes that are not such a body (they cannot be,
+/// unless over [`MAX_RENDERED_BODY`]) fall back to the client's lenient parser. The
+/// response keeps its other headers (retry advice, the error's own), so only the body's are
+/// set again ([`Rendered::headers`] are not meant for it: `retryable` and `retry_after` are
+/// left as the first render set them).
 pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Cause>) -> Rendered {
-    let parsed = crate::client::ErrorResponse::from_parts(status, &http::HeaderMap::new(), bytes);
-    let body = parsed.body();
+    let body = match serde_json::from_slice::<crate::ErrorBody<'static>>(bytes) {
+        Ok(body) => body,
+        Err(_) => crate::client::ErrorResponse::from_parts(status, &http::HeaderMap::new(), bytes)
+            .into_body(),
+    };
     #[cfg(feature = "tracing")]
     crate::log::rendered_again(status, &body.code, cause);
     #[cfg(not(feature = "tracing"))]
