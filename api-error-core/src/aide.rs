@@ -72,7 +72,7 @@ use ::aide::openapi::{
 };
 use ::schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::catalog::openapi::{self, ExampleDoc, ResponseDoc};
+use crate::catalog::openapi::{self, ExampleDoc, ParamFields, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -155,13 +155,17 @@ impl JsonSchema for FieldError {
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(ctx: &mut GenContext, catalog: &Catalog) -> Vec<(Option<u16>, Response)> {
-    responses_of(ctx, catalog.entries())
+    responses_of(ctx, catalog.entries(), &[])
 }
 
 /// One response per status of `entries` (see [`openapi::by_status_of`]).
-fn responses_of(ctx: &mut GenContext, entries: &[CatalogEntry]) -> Vec<(Option<u16>, Response)> {
+fn responses_of(
+    ctx: &mut GenContext,
+    entries: &[CatalogEntry],
+    params: &ParamFields,
+) -> Vec<(Option<u16>, Response)> {
     let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
-    openapi::by_status_of(entries)
+    openapi::by_status_of(entries, params)
         .iter()
         .map(|(status, doc)| (Some(*status), response_of(doc, &schema)))
         .collect()
@@ -196,17 +200,23 @@ pub fn response(ctx: &mut GenContext, catalog: &Catalog) -> Response {
 /// What the derived `OperationOutput::inferred_responses` calls. Not public API.
 pub(crate) fn catalog_responses(
     ctx: &mut GenContext,
-    entries: Vec<CatalogEntry>,
+    entries: &[CatalogEntry],
+    params: &ParamFields,
 ) -> Vec<(Option<u16>, Response)> {
-    responses_of(ctx, &entries)
+    responses_of(ctx, entries, params)
 }
 
 /// What the derived `OperationOutput::operation_response` calls. Not public API.
 pub(crate) fn catalog_response(
     ctx: &mut GenContext,
-    entries: Vec<CatalogEntry>,
+    entries: &[CatalogEntry],
+    params: &ParamFields,
 ) -> Option<Response> {
-    Some(response(ctx, &Catalog::new().with_entries(entries)))
+    let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
+    Some(response_of(
+        &openapi::all_in_one_of(entries, params),
+        &schema,
+    ))
 }
 
 /// A `{"type": "string"}` schema, with `enum` when given.
@@ -496,7 +506,7 @@ macro_rules! __impl_aide {
                 _: &mut $crate::__private::aide::openapi::Operation,
             ) -> $crate::__private::core::option::Option<$crate::__private::aide::openapi::Response>
             {
-                $crate::__private::aide::response(ctx, <Self as $crate::ErrorCatalog>::catalog())
+                $crate::__private::aide::response::<Self>(ctx)
             }
 
             fn inferred_responses(
@@ -506,7 +516,7 @@ macro_rules! __impl_aide {
                 $crate::__private::core::option::Option<u16>,
                 $crate::__private::aide::openapi::Response,
             )> {
-                $crate::__private::aide::responses(ctx, <Self as $crate::ErrorCatalog>::catalog())
+                $crate::__private::aide::responses::<Self>(ctx)
             }
         }
     };

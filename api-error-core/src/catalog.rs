@@ -31,12 +31,22 @@ pub trait ErrorCatalog {
     /// Every error, in declaration order; transparent variants contribute the entries of
     /// their inner type in place.
     fn catalog() -> Vec<CatalogEntry>;
+
+    /// Not public API (the derive implements it): the codes whose `param` a field of the
+    /// error gives, each with the field's name, for OpenAPI examples, which show `"{name}"`
+    /// there as messages show their templates.
+    #[doc(hidden)]
+    fn __api_error_param_fields(_out: &mut Vec<(&'static str, &'static str)>) {}
 }
 
 /// A boxed error lists its target's errors (`#[api_error(transparent)]` over `Box<Inner>`).
 impl<T: ErrorCatalog> ErrorCatalog for Box<T> {
     fn catalog() -> Vec<CatalogEntry> {
         T::catalog()
+    }
+
+    fn __api_error_param_fields(out: &mut Vec<(&'static str, &'static str)>) {
+        T::__api_error_param_fields(out);
     }
 }
 

@@ -393,20 +393,37 @@ impl<T: ?Sized> Default for Probe<T> {
 
 pub trait HasCatalog {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
+    fn __api_error_param_fields(&self, out: &mut Vec<(&'static str, &'static str)>);
 }
 
 impl<T: crate::ErrorCatalog + ?Sized> HasCatalog for Probe<T> {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>) {
         out.extend(T::catalog());
     }
+    fn __api_error_param_fields(&self, out: &mut Vec<(&'static str, &'static str)>) {
+        T::__api_error_param_fields(out);
+    }
 }
 
 pub trait NoCatalog {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
+    fn __api_error_param_fields(&self, out: &mut Vec<(&'static str, &'static str)>);
 }
 
 impl<T: ?Sized> NoCatalog for &Probe<T> {
     fn __api_error_catalog(&self, _: &mut Vec<CatalogEntry>) {}
+    fn __api_error_param_fields(&self, _: &mut Vec<(&'static str, &'static str)>) {}
+}
+
+/// A type's catalog with the codes whose param a field gives (see
+/// [`ErrorCatalog::__api_error_param_fields`](crate::ErrorCatalog)): what its OpenAPI
+/// responses are built from.
+#[cfg(any(feature = "utoipa", feature = "aide"))]
+pub fn documented<T: crate::ErrorCatalog + ?Sized>(
+) -> (Vec<CatalogEntry>, Vec<(&'static str, &'static str)>) {
+    let mut params = Vec::new();
+    T::__api_error_param_fields(&mut params);
+    (T::catalog(), params)
 }
 
 pub trait HasFromResponse<T> {
@@ -517,8 +534,9 @@ pub mod utoipa {
     pub use ::utoipa::IntoResponses;
 
     /// `IntoResponses::responses` of every generated impl.
-    pub fn responses(entries: Vec<crate::CatalogEntry>) -> crate::utoipa::Responses {
-        crate::utoipa::catalog_responses(entries)
+    pub fn responses<T: crate::ErrorCatalog + ?Sized>() -> crate::utoipa::Responses {
+        let (entries, params) = super::documented::<T>();
+        crate::utoipa::catalog_responses(&entries, &params)
     }
 }
 
@@ -530,19 +548,19 @@ pub mod aide {
     pub use ::aide::OperationOutput;
 
     /// `OperationOutput::operation_response` of every generated impl.
-    pub fn response(
+    pub fn response<T: crate::ErrorCatalog + ?Sized>(
         ctx: &mut generate::GenContext,
-        entries: Vec<crate::CatalogEntry>,
     ) -> Option<openapi::Response> {
-        crate::aide::catalog_response(ctx, entries)
+        let (entries, params) = super::documented::<T>();
+        crate::aide::catalog_response(ctx, &entries, &params)
     }
 
     /// `OperationOutput::inferred_responses` of every generated impl.
-    pub fn responses(
+    pub fn responses<T: crate::ErrorCatalog + ?Sized>(
         ctx: &mut generate::GenContext,
-        entries: Vec<crate::CatalogEntry>,
     ) -> Vec<(Option<u16>, openapi::Response)> {
-        crate::aide::catalog_responses(ctx, entries)
+        let (entries, params) = super::documented::<T>();
+        crate::aide::catalog_responses(ctx, &entries, &params)
     }
 }
 

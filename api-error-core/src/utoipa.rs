@@ -70,7 +70,7 @@ use ::utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType,
 use ::utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
 use ::utoipa::{PartialSchema, ToSchema};
 
-use crate::catalog::openapi::{self, ExampleDoc, ResponseDoc};
+use crate::catalog::openapi::{self, ExampleDoc, ParamFields, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -246,17 +246,17 @@ fn from_json(schema: serde_json::Map<String, serde_json::Value>) -> RefOr<Schema
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(catalog: &Catalog) -> Responses {
-    responses_of(catalog.entries())
+    responses_of(catalog.entries(), &[])
 }
 
 /// What the derived `IntoResponses` calls. Not public API.
-pub(crate) fn catalog_responses(entries: Vec<CatalogEntry>) -> Responses {
-    responses_of(&entries)
+pub(crate) fn catalog_responses(entries: &[CatalogEntry], params: &ParamFields) -> Responses {
+    responses_of(entries, params)
 }
 
 /// One response per status of `entries` (see [`openapi::by_status_of`]).
-fn responses_of(entries: &[CatalogEntry]) -> Responses {
-    openapi::by_status_of(entries)
+fn responses_of(entries: &[CatalogEntry], params: &ParamFields) -> Responses {
+    openapi::by_status_of(entries, params)
         .iter()
         .map(|(status, doc)| (status.to_string(), RefOr::T(response(doc))))
         .collect()
@@ -491,7 +491,7 @@ macro_rules! __impl_utoipa {
             $($pred)*
         {
             fn responses() -> $crate::utoipa::Responses {
-                $crate::__private::utoipa::responses(<Self as $crate::ErrorCatalog>::catalog())
+                $crate::__private::utoipa::responses::<Self>()
             }
         }
     };

@@ -411,6 +411,32 @@ pub fn derive(input: &Input) -> TokenStream {
         catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, &__API_ERROR_META, #start, #meta_len);));
     }
 
+    // The codes whose param a field gives (for OpenAPI examples), with the inner types'
+    // behind transparent variants; only emitted when there is any.
+    let mut param_parts = Vec::new();
+    for p in &plans {
+        if let Some(f) = p.transparent {
+            let ty = f.ty;
+            param_parts.push(quote! {
+                {
+                    use ::api_error_core::__private::{HasCatalog as _, NoCatalog as _};
+                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_param_fields(__out);
+                }
+            });
+        } else if let (Some(f), Some(_)) = (p.param_field, p.index) {
+            let code = &p.code;
+            let name = f.name();
+            param_parts.push(quote!(__out.push((#code, #name));));
+        }
+    }
+    let param_fields = (!param_parts.is_empty()).then(|| {
+        quote! {
+            fn __api_error_param_fields(__out: &mut ::std::vec::Vec<(&'static str, &'static str)>) {
+                #(#param_parts)*
+            }
+        }
+    });
+
     // #[api_error(no_integrations)]: the type writes its own framework impls.
     let opted_out = input.defaults.no_integrations.is_some()
         || input
@@ -459,6 +485,7 @@ pub fn derive(input: &Input) -> TokenStream {
                     #(#catalog_parts)*
                     __entries
                 }
+                #param_fields
             }
 
             #from_response

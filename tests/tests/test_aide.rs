@@ -198,13 +198,18 @@ fn doc_with_layer() -> Value {
     serde_json::to_value(api).unwrap()
 }
 
-/// The body a catalog entry documents.
+/// The body a catalog entry documents: a param that a field gives shows as `"{field}"`, as
+/// the message shows its template.
 fn expected_body(entry: &CatalogEntry) -> Value {
+    let param = match entry.code {
+        "invalid_amount" => json!("{field}"),
+        _ => json!(entry.param),
+    };
     json!({
         "message": entry.message,
         "type": entry.error_type,
         "code": entry.code,
-        "param": entry.param,
+        "param": param,
         "request_id": null,
     })
 }

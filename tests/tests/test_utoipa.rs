@@ -231,13 +231,18 @@ fn one_response_per_status_with_one_example_per_code() {
         let content = &response["content"]["application/json"];
         check_error_body_schema(&content["schema"]);
         let example = &content["examples"][entry.code];
+        // A param that a field gives shows as `"{field}"`, as the message shows its template.
+        let param = match entry.code {
+            "invalid_amount" => serde_json::json!("{field}"),
+            _ => serde_json::json!(entry.param),
+        };
         assert_eq!(
             example["value"],
             serde_json::json!({
                 "message": entry.message,
                 "type": entry.error_type,
                 "code": entry.code,
-                "param": entry.param,
+                "param": param,
                 "request_id": null,
             }),
             "{}",
@@ -477,4 +482,28 @@ fn field_errors_responses_show_an_errors_array() {
 #[test]
 fn problem_details_are_documented_next_to_json() {
     check_problem_examples(&layer_doc());
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum ParamFields {
+    #[error("bad {0}")]
+    #[api_error(status = 400, code = "bad_tuple")]
+    Tuple(#[api_error(param)] String),
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Payment(api_error_tests::payments::PaymentError),
+}
+
+/// A param that a field gives shows in the example as the field's name in braces, as the
+/// message shows its template; also through a transparent variant.
+#[test]
+fn examples_name_the_field_that_gives_the_param() {
+    let responses = responses_of::<ParamFields>();
+    let example = |status: &str, code: &str| {
+        responses[status]["content"]["application/json"]["examples"][code]["value"].clone()
+    };
+    assert_eq!(example("400", "bad_tuple")["param"], "{0}");
+    assert_eq!(example("422", "invalid_amount")["param"], "{field}");
+    assert_eq!(example("404", "resource_missing")["param"], "customer");
+    assert_eq!(example("401", "invalid_api_key")["param"], Value::Null);
 }

@@ -274,16 +274,24 @@ pub(crate) struct ExampleDoc {
     pub problem: Value,
 }
 
+/// The codes whose `param` a field of the error gives, with the field's name (see
+/// `ErrorCatalog::__api_error_param_fields`): their examples show `"{name}"` as `param`, as
+/// messages show their templates.
+pub(crate) type ParamFields = [(&'static str, &'static str)];
+
 /// The catalog as one response per status, ascending.
 pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
-    by_status_of(catalog.entries())
+    by_status_of(catalog.entries(), &[])
 }
 
 /// A type's entries as one response per status, ascending. Unlike a merged [`Catalog`]
 /// (one entry per code), a code may appear under two statuses here: inner types behind
 /// transparent variants can use one code for different errors, and each status a type can
 /// send is documented. Within one status, a code listed twice keeps its first entry.
-pub(crate) fn by_status_of(entries: &[CatalogEntry]) -> Vec<(u16, ResponseDoc)> {
+pub(crate) fn by_status_of(
+    entries: &[CatalogEntry],
+    params: &ParamFields,
+) -> Vec<(u16, ResponseDoc)> {
     let mut groups: std::collections::BTreeMap<u16, Vec<&CatalogEntry>> =
         std::collections::BTreeMap::new();
     for e in entries {
@@ -299,7 +307,7 @@ pub(crate) fn by_status_of(entries: &[CatalogEntry]) -> Vec<(u16, ResponseDoc)> 
                 Some(reason) => reason.to_owned(),
                 None => format!("Status {status}"),
             };
-            (status, response_doc(&heading, &entries, false))
+            (status, response_doc(&heading, &entries, false, params))
         })
         .collect()
 }
@@ -307,13 +315,25 @@ pub(crate) fn by_status_of(entries: &[CatalogEntry]) -> Vec<(u16, ResponseDoc)> 
 /// The whole catalog as one response (every code, its status in the description).
 #[cfg_attr(not(feature = "aide"), allow(dead_code))]
 pub(crate) fn all_in_one(catalog: &Catalog) -> ResponseDoc {
+    all_in_one_of(catalog.entries(), &[])
+}
+
+/// [`all_in_one`] of a type's own entries.
+#[cfg_attr(not(feature = "aide"), allow(dead_code))]
+pub(crate) fn all_in_one_of(entries: &[CatalogEntry], params: &ParamFields) -> ResponseDoc {
+    let catalog = Catalog::new().with_entries(entries.iter().cloned());
     let entries: Vec<&CatalogEntry> = catalog.entries().iter().collect();
-    response_doc("Error", &entries, true)
+    response_doc("Error", &entries, true, params)
 }
 
 /// `heading. Codes: `a`, `b`.` (with each code's status when `with_status`), the retry
 /// values, and the examples; a code listed twice keeps its first entry.
-fn response_doc(heading: &str, entries: &[&CatalogEntry], with_status: bool) -> ResponseDoc {
+fn response_doc(
+    heading: &str,
+    entries: &[&CatalogEntry],
+    with_status: bool,
+    params: &ParamFields,
+) -> ResponseDoc {
     let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
     let mut unique: Vec<&CatalogEntry> = Vec::with_capacity(entries.len());
     for e in entries {
@@ -349,22 +369,34 @@ fn response_doc(heading: &str, entries: &[&CatalogEntry], with_status: bool) -> 
     ResponseDoc {
         description,
         should_retry,
-        examples: unique.iter().map(|e| example(e)).collect(),
+        examples: unique
+            .iter()
+            .map(|e| {
+                let field = params.iter().find(|(code, _)| *code == e.code);
+                example(e, field.map(|(_, name)| *name))
+            })
+            .collect(),
     }
 }
 
 /// One code's example. The summary is the doc comment's first paragraph on one line (else
 /// the message, else the code); the whole doc comment is the description when it says more.
 /// [`FieldErrors`](crate::FieldErrors)' code shows a body with field errors.
-fn example(e: &CatalogEntry) -> ExampleDoc {
+/// `param_field` names the field that gives the param, if one does: the example shows
+/// `"{field}"` there, as the message shows its template.
+fn example(e: &CatalogEntry, param_field: Option<&str>) -> ExampleDoc {
     let value = if e.code == crate::FieldErrors::CODE && e.error_type == crate::FieldErrors::TYPE {
         field_errors_example()
     } else {
+        let param = match param_field {
+            Some(field) => Value::String(format!("{{{field}}}")),
+            None => e.param.map_or(Value::Null, |p| Value::String(p.to_owned())),
+        };
         serde_json::json!({
             "message": e.message,
             "type": e.error_type,
             "code": e.code,
-            "param": e.param,
+            "param": param,
             "request_id": null,
         })
     };
