@@ -32,11 +32,22 @@ pub trait ErrorCatalog {
     /// their inner type in place.
     fn catalog() -> Vec<CatalogEntry>;
 
-    /// Not public API (the derive implements it): the codes whose `param` a field of the
-    /// error gives, each with the field's name, for OpenAPI examples, which show `"{name}"`
-    /// there as messages show their templates.
+    /// Not public API (the derive implements it): what fields of the error give, by code,
+    /// for OpenAPI examples (see [`FieldHint`]).
     #[doc(hidden)]
-    fn __api_error_param_fields(_out: &mut Vec<(&'static str, &'static str)>) {}
+    fn __api_error_field_hints(_out: &mut Vec<(&'static str, FieldHint)>) {}
+}
+
+/// Not public API: what a field of an error gives its body, for OpenAPI examples.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldHint {
+    /// The `param`, from the named field: examples show `"{name}"`, as messages show their
+    /// templates.
+    Param(&'static str),
+    /// The field errors (`errors`, and the `param` unless something else gives it):
+    /// examples show a sample list.
+    FieldErrors,
 }
 
 /// A boxed error lists its target's errors (`#[api_error(transparent)]` over `Box<Inner>`).
@@ -45,8 +56,8 @@ impl<T: ErrorCatalog> ErrorCatalog for Box<T> {
         T::catalog()
     }
 
-    fn __api_error_param_fields(out: &mut Vec<(&'static str, &'static str)>) {
-        T::__api_error_param_fields(out);
+    fn __api_error_field_hints(out: &mut Vec<(&'static str, FieldHint)>) {
+        T::__api_error_field_hints(out);
     }
 }
 

@@ -15,6 +15,7 @@ pub use serde_json;
 pub use std;
 
 use crate::catalog::CatalogEntry;
+pub use crate::catalog::FieldHint;
 pub use crate::fields::private::{errors_param, FieldErrorsField};
 use crate::format::{write_fields, Fields, Param, Text};
 use crate::json;
@@ -393,37 +394,36 @@ impl<T: ?Sized> Default for Probe<T> {
 
 pub trait HasCatalog {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
-    fn __api_error_param_fields(&self, out: &mut Vec<(&'static str, &'static str)>);
+    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, FieldHint)>);
 }
 
 impl<T: crate::ErrorCatalog + ?Sized> HasCatalog for Probe<T> {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>) {
         out.extend(T::catalog());
     }
-    fn __api_error_param_fields(&self, out: &mut Vec<(&'static str, &'static str)>) {
-        T::__api_error_param_fields(out);
+    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, FieldHint)>) {
+        T::__api_error_field_hints(out);
     }
 }
 
 pub trait NoCatalog {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
-    fn __api_error_param_fields(&self, out: &mut Vec<(&'static str, &'static str)>);
+    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, FieldHint)>);
 }
 
 impl<T: ?Sized> NoCatalog for &Probe<T> {
     fn __api_error_catalog(&self, _: &mut Vec<CatalogEntry>) {}
-    fn __api_error_param_fields(&self, _: &mut Vec<(&'static str, &'static str)>) {}
+    fn __api_error_field_hints(&self, _: &mut Vec<(&'static str, FieldHint)>) {}
 }
 
-/// A type's catalog with the codes whose param a field gives (see
-/// [`ErrorCatalog::__api_error_param_fields`](crate::ErrorCatalog)): what its OpenAPI
-/// responses are built from.
+/// A type's catalog with what its fields give, by code (see [`FieldHint`]): what its
+/// OpenAPI responses are built from.
 #[cfg(any(feature = "utoipa", feature = "aide"))]
 pub fn documented<T: crate::ErrorCatalog + ?Sized>(
-) -> (Vec<CatalogEntry>, Vec<(&'static str, &'static str)>) {
-    let mut params = Vec::new();
-    T::__api_error_param_fields(&mut params);
-    (T::catalog(), params)
+) -> (Vec<CatalogEntry>, Vec<(&'static str, FieldHint)>) {
+    let mut hints = Vec::new();
+    T::__api_error_field_hints(&mut hints);
+    (T::catalog(), hints)
 }
 
 pub trait HasFromResponse<T> {

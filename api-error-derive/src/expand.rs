@@ -411,28 +411,37 @@ pub fn derive(input: &Input) -> TokenStream {
         catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, &__API_ERROR_META, #start, #meta_len);));
     }
 
-    // The codes whose param a field gives (for OpenAPI examples), with the inner types'
+    // What fields give the body, by code (for OpenAPI examples), with the inner types'
     // behind transparent variants; only emitted when there is any.
-    let mut param_parts = Vec::new();
+    let mut hint_parts = Vec::new();
     for p in &plans {
         if let Some(f) = p.transparent {
             let ty = f.ty;
-            param_parts.push(quote! {
+            hint_parts.push(quote! {
                 {
                     use ::api_error_core::__private::{HasCatalog as _, NoCatalog as _};
-                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_param_fields(__out);
+                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_field_hints(__out);
                 }
             });
-        } else if let (Some(f), Some(_)) = (p.param_field, p.index) {
-            let code = &p.code;
+            continue;
+        }
+        let code = &p.code;
+        if let Some(f) = p.param_field {
             let name = f.name();
-            param_parts.push(quote!(__out.push((#code, #name));));
+            hint_parts.push(
+                quote!(__out.push((#code, ::api_error_core::__private::FieldHint::Param(#name)));),
+            );
+        }
+        if p.field_errors.is_some() {
+            hint_parts.push(
+                quote!(__out.push((#code, ::api_error_core::__private::FieldHint::FieldErrors));),
+            );
         }
     }
-    let param_fields = (!param_parts.is_empty()).then(|| {
+    let param_fields = (!hint_parts.is_empty()).then(|| {
         quote! {
-            fn __api_error_param_fields(__out: &mut ::std::vec::Vec<(&'static str, &'static str)>) {
-                #(#param_parts)*
+            fn __api_error_field_hints(__out: &mut ::std::vec::Vec<(&'static str, ::api_error_core::__private::FieldHint)>) {
+                #(#hint_parts)*
             }
         }
     });

@@ -492,10 +492,14 @@ enum ParamFields {
     #[error(transparent)]
     #[api_error(transparent)]
     Payment(api_error_tests::payments::PaymentError),
+    #[error("invalid form")]
+    #[api_error(status = 422, code = "invalid_form")]
+    Form(#[api_error(field_errors)] api_error_core::FieldErrors),
 }
 
 /// A param that a field gives shows in the example as the field's name in braces, as the
-/// message shows its template; also through a transparent variant.
+/// message shows its template (also through a transparent variant); a field-errors field as
+/// a sample list.
 #[test]
 fn examples_name_the_field_that_gives_the_param() {
     let responses = responses_of::<ParamFields>();
@@ -506,4 +510,13 @@ fn examples_name_the_field_that_gives_the_param() {
     assert_eq!(example("422", "invalid_amount")["param"], "{field}");
     assert_eq!(example("404", "resource_missing")["param"], "customer");
     assert_eq!(example("401", "invalid_api_key")["param"], Value::Null);
+    // A field-errors field: a sample list, and its first param as the body's.
+    let form = example("422", "invalid_form");
+    assert_eq!(form["errors"][0]["param"], "name");
+    assert_eq!(form["param"], "name");
+    assert_eq!(form["message"], "invalid form");
+    // The problem+json example carries them too.
+    let problem = &responses["422"]["content"]["application/problem+json"]["examples"]
+        ["invalid_form"]["value"];
+    assert_eq!(problem["errors"][1]["param"], "items[1].amount");
 }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::{Catalog, CatalogEntry};
+use super::{Catalog, CatalogEntry, FieldHint};
 use crate::status;
 
 /// The body schema's name and title.
@@ -274,10 +274,8 @@ pub(crate) struct ExampleDoc {
     pub problem: Value,
 }
 
-/// The codes whose `param` a field of the error gives, with the field's name (see
-/// `ErrorCatalog::__api_error_param_fields`): their examples show `"{name}"` as `param`, as
-/// messages show their templates.
-pub(crate) type ParamFields = [(&'static str, &'static str)];
+/// What fields of a type's errors give, by code (see [`FieldHint`]).
+pub(crate) type ParamFields = [(&'static str, FieldHint)];
 
 /// The catalog as one response per status, ascending.
 pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
@@ -372,8 +370,8 @@ fn response_doc(
         examples: unique
             .iter()
             .map(|e| {
-                let field = params.iter().find(|(code, _)| *code == e.code);
-                example(e, field.map(|(_, name)| *name))
+                let hints = params.iter().filter(|(code, _)| *code == e.code);
+                example(e, hints.map(|(_, hint)| *hint))
             })
             .collect(),
     }
@@ -382,23 +380,43 @@ fn response_doc(
 /// One code's example. The summary is the doc comment's first paragraph on one line (else
 /// the message, else the code); the whole doc comment is the description when it says more.
 /// [`FieldErrors`](crate::FieldErrors)' code shows a body with field errors.
-/// `param_field` names the field that gives the param, if one does: the example shows
-/// `"{field}"` there, as the message shows its template.
-fn example(e: &CatalogEntry, param_field: Option<&str>) -> ExampleDoc {
+/// `hints` say what fields of the error give: a param field shows as `"{field}"`, as the
+/// message shows its template; field errors as a sample list (whose first `param` is the
+/// body's, unless something else gives it).
+fn example(e: &CatalogEntry, hints: impl Iterator<Item = FieldHint>) -> ExampleDoc {
     let value = if e.code == crate::FieldErrors::CODE && e.error_type == crate::FieldErrors::TYPE {
         field_errors_example()
     } else {
-        let param = match param_field {
-            Some(field) => Value::String(format!("{{{field}}}")),
-            None => e.param.map_or(Value::Null, |p| Value::String(p.to_owned())),
+        let (mut param_field, mut field_errors) = (None, false);
+        for hint in hints {
+            match hint {
+                FieldHint::Param(field) => param_field = Some(field),
+                FieldHint::FieldErrors => field_errors = true,
+            }
+        }
+        let sample = field_errors.then(sample_field_errors);
+        let param = match (param_field, e.param, &sample) {
+            (Some(field), _, _) => Value::String(format!("{{{field}}}")),
+            (None, Some(p), _) => Value::String(p.to_owned()),
+            (None, None, Some(sample)) => sample
+                .first()
+                .map_or(Value::Null, |f| Value::String(f.param.to_string())),
+            (None, None, None) => Value::Null,
         };
-        serde_json::json!({
+        let mut value = serde_json::json!({
             "message": e.message,
             "type": e.error_type,
             "code": e.code,
             "param": param,
             "request_id": null,
-        })
+        });
+        if let (Some(sample), Some(object)) = (sample, value.as_object_mut()) {
+            object.insert(
+                "errors".to_owned(),
+                serde_json::to_value(sample).unwrap_or(Value::Null),
+            );
+        }
+        value
     };
     let first_paragraph = first_paragraph(e.doc);
     let summary = if !first_paragraph.is_empty() {
@@ -435,14 +453,18 @@ fn problem_example(status: u16, flat: &Value) -> Value {
 
 /// The body of a `validation_failed` error with two field errors, as the server renders it.
 fn field_errors_example() -> Value {
-    use crate::{ApiError, FieldError, FieldErrors};
-    let errors: FieldErrors = [
+    use crate::{ApiError, FieldErrors};
+    let errors: FieldErrors = sample_field_errors().into_iter().collect();
+    serde_json::to_value(errors.to_body()).unwrap_or(Value::Null)
+}
+
+/// The field errors examples show.
+fn sample_field_errors() -> Vec<crate::FieldError> {
+    use crate::FieldError;
+    vec![
         FieldError::new("name", "length", "must be at least 2 characters long"),
         FieldError::new("items[1].amount", "range", "must be at least 1"),
     ]
-    .into_iter()
-    .collect();
-    serde_json::to_value(errors.to_body()).unwrap_or(Value::Null)
 }
 
 /// The first paragraph of a doc comment, its lines joined by spaces.
