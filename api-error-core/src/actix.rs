@@ -90,17 +90,15 @@ fn back_status(status: StatusCode) -> http::StatusCode {
 
 response::header_glue!(actix_web::http::header);
 
-/// A response from rendered parts.
 /// A response from rendered parts, marked as this crate's (a middleware outside passes it
 /// on untouched).
-fn build(mut rendered: Rendered) -> HttpResponse {
-    let mut res = HttpResponse::with_body(
-        convert_status(rendered.status),
-        std::mem::take(&mut rendered.body),
-    );
-    set_error_headers(res.headers_mut(), &rendered);
-    res.extensions_mut().insert(RenderedHere::of(&rendered));
-    res.map_into_boxed_body()
+fn build(rendered: Rendered) -> HttpResponse {
+    let status = convert_status(rendered.status);
+    with_rendered(
+        HttpResponse::with_body(status, ()),
+        rendered,
+        set_error_headers,
+    )
 }
 
 /// An actix-web middleware that makes every response of an app follow the standard error
@@ -264,16 +262,12 @@ where
             config: Arc::clone(&self.config),
         };
         let inner = Rc::clone(&self.inner);
-        let mut lines = req.headers().get_all(actix_web::http::header::ACCEPT);
-        let format = match (lines.next(), lines.next()) {
-            (first, None) => accept::negotiate(&self.config.format, first.map(|v| v.as_bytes())),
-            _ => accept::negotiate_lines(
-                &self.config.format,
-                req.headers()
-                    .get_all(actix_web::http::header::ACCEPT)
-                    .map(|v| v.as_bytes()),
-            ),
-        };
+        let format = accept::negotiate_lines(
+            &self.config.format,
+            req.headers()
+                .get_all(actix_web::http::header::ACCEPT)
+                .map(|v| v.as_bytes()),
+        );
         let ctx = RequestContext::new(id, format);
         // The request is moved into the inner service, never copied: actix's router needs
         // it unshared.
@@ -346,12 +340,11 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
             param: param.map(Into::into),
         };
         let (head, _old) = res.into_parts();
-        let mut rendered = rejection::render_rejection(&rejection);
-        let mut res = head.set_body(BoxBody::new(std::mem::take(&mut rendered.body)));
-        *res.status_mut() = convert_status(rendered.status);
-        set_error_headers(res.headers_mut(), &rendered);
-        res.extensions_mut().insert(RenderedHere::of(&rendered));
-        res
+        with_rendered(
+            head,
+            rejection::render_rejection(&rejection),
+            set_error_headers,
+        )
     };
     info.set_request_id(res.headers_mut());
     InternalError::from_response(Cause(rejection::display_bounded(&err, 1000)), res).into()
@@ -441,19 +434,27 @@ async fn finish<B: MessageBody + 'static>(
 
 /// `response` (its body taken out) with the rendered body and status, marked as this
 /// crate's; `headers` sets the headers that go with the new body.
-fn put_rendered<B>(
+fn with_rendered(
     response: HttpResponse<()>,
     mut rendered: Rendered,
     headers: fn(&mut actix_web::http::header::HeaderMap, &Rendered),
-) -> HttpResponse<EitherBody<B>> {
-    let body = BoxBody::new(std::mem::take(&mut rendered.body));
-    let mut response = response.set_body(EitherBody::right(body));
+) -> HttpResponse {
+    let mut response = response.set_body(BoxBody::new(std::mem::take(&mut rendered.body)));
     *response.status_mut() = convert_status(rendered.status);
     headers(response.headers_mut(), &rendered);
     response
         .extensions_mut()
         .insert(RenderedHere::of(&rendered));
     response
+}
+
+/// [`with_rendered`], as the middleware's response type.
+fn put_rendered<B>(
+    response: HttpResponse<()>,
+    rendered: Rendered,
+    headers: fn(&mut actix_web::http::header::HeaderMap, &Rendered),
+) -> HttpResponse<EitherBody<B>> {
+    with_rendered(response, rendered, headers).map_body(|_, body| EitherBody::right(body))
 }
 
 type Described = (StatusCode, &'static str, String, Option<String>);

@@ -72,7 +72,7 @@ use ::aide::openapi::{
 };
 use ::schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::catalog::openapi::{self, ExampleDoc, ParamFields, ResponseDoc};
+use crate::catalog::openapi::{self, ExampleDoc, FieldHints, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -162,10 +162,10 @@ pub fn responses(ctx: &mut GenContext, catalog: &Catalog) -> Vec<(Option<u16>, R
 fn responses_of(
     ctx: &mut GenContext,
     entries: &[CatalogEntry],
-    params: &ParamFields,
+    hints: &FieldHints,
 ) -> Vec<(Option<u16>, Response)> {
     let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
-    openapi::by_status_of(entries, params)
+    openapi::by_status_of(entries, hints)
         .iter()
         .map(|(status, doc)| (Some(*status), response_of(doc, &schema)))
         .collect()
@@ -201,20 +201,20 @@ pub fn response(ctx: &mut GenContext, catalog: &Catalog) -> Response {
 pub(crate) fn catalog_responses(
     ctx: &mut GenContext,
     entries: &[CatalogEntry],
-    params: &ParamFields,
+    hints: &FieldHints,
 ) -> Vec<(Option<u16>, Response)> {
-    responses_of(ctx, entries, params)
+    responses_of(ctx, entries, hints)
 }
 
 /// What the derived `OperationOutput::operation_response` calls. Not public API.
 pub(crate) fn catalog_response(
     ctx: &mut GenContext,
     entries: &[CatalogEntry],
-    params: &ParamFields,
+    hints: &FieldHints,
 ) -> Option<Response> {
     let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
     Some(response_of(
-        &openapi::all_in_one_of(entries, params),
+        &openapi::all_in_one_of(entries, hints),
         &schema,
     ))
 }

@@ -535,8 +535,8 @@ pub mod utoipa {
 
     /// `IntoResponses::responses` of every generated impl.
     pub fn responses<T: crate::ErrorCatalog + ?Sized>() -> crate::utoipa::Responses {
-        let (entries, params) = super::documented::<T>();
-        crate::utoipa::catalog_responses(&entries, &params)
+        let (entries, hints) = super::documented::<T>();
+        crate::utoipa::catalog_responses(&entries, &hints)
     }
 }
 
@@ -551,16 +551,16 @@ pub mod aide {
     pub fn response<T: crate::ErrorCatalog + ?Sized>(
         ctx: &mut generate::GenContext,
     ) -> Option<openapi::Response> {
-        let (entries, params) = super::documented::<T>();
-        crate::aide::catalog_response(ctx, &entries, &params)
+        let (entries, hints) = super::documented::<T>();
+        crate::aide::catalog_response(ctx, &entries, &hints)
     }
 
     /// `OperationOutput::inferred_responses` of every generated impl.
     pub fn responses<T: crate::ErrorCatalog + ?Sized>(
         ctx: &mut generate::GenContext,
     ) -> Vec<(Option<u16>, openapi::Response)> {
-        let (entries, params) = super::documented::<T>();
-        crate::aide::catalog_responses(ctx, &entries, &params)
+        let (entries, hints) = super::documented::<T>();
+        crate::aide::catalog_responses(ctx, &entries, &hints)
     }
 }
 

@@ -70,7 +70,7 @@ use ::utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType,
 use ::utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
 use ::utoipa::{PartialSchema, ToSchema};
 
-use crate::catalog::openapi::{self, ExampleDoc, ParamFields, ResponseDoc};
+use crate::catalog::openapi::{self, ExampleDoc, FieldHints, ResponseDoc};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -250,13 +250,13 @@ pub fn responses(catalog: &Catalog) -> Responses {
 }
 
 /// What the derived `IntoResponses` calls. Not public API.
-pub(crate) fn catalog_responses(entries: &[CatalogEntry], params: &ParamFields) -> Responses {
-    responses_of(entries, params)
+pub(crate) fn catalog_responses(entries: &[CatalogEntry], hints: &FieldHints) -> Responses {
+    responses_of(entries, hints)
 }
 
 /// One response per status of `entries` (see [`openapi::by_status_of`]).
-fn responses_of(entries: &[CatalogEntry], params: &ParamFields) -> Responses {
-    openapi::by_status_of(entries, params)
+fn responses_of(entries: &[CatalogEntry], hints: &FieldHints) -> Responses {
+    openapi::by_status_of(entries, hints)
         .iter()
         .map(|(status, doc)| (status.to_string(), RefOr::T(response(doc))))
         .collect()

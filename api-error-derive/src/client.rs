@@ -57,25 +57,12 @@ fn is_string_or_option(ty: &Type) -> bool {
     last(ty).as_deref() == Some("String")
 }
 
-/// The literal text around a lone `{message}` in the variant's public message (its
-/// `message`, the container's unless the variant sets `expose`, else for a 4xx or an exposed
-/// 5xx its `#[error]` text), unescaped: what surrounds the field's value in a received
-/// message. `None` when the message does not show the field alone that way (then the whole
-/// received message is the field's value, as for `#[error("{message}")]`).
-fn message_frame(input: &Input, v: &Variant) -> Option<(String, String)> {
-    let status = v
-        .attrs
-        .status
-        .or(input.defaults.status)
-        .map_or(500, |s| s.code);
-    let template = match (&v.attrs.message, &input.defaults.message) {
-        (Some(lit), _) => lit.value(),
-        (None, Some(lit)) if v.attrs.expose.is_none() => lit.value(),
-        _ if (status < 500 || v.attrs.expose.is_some()) && v.error_text_alone => {
-            v.error_text.clone()?
-        }
-        _ => return None,
-    };
+/// The literal text around a lone `{message}` in a variant's message template (its
+/// `message`, or the `#[error]` text that its Display prints), unescaped: what surrounds the
+/// field's value in a received message. `None` when the template does not show the field
+/// alone that way (then the whole received message is the field's value, as for
+/// `#[error("{message}")]`).
+fn message_frame(template: &str) -> Option<(String, String)> {
     let (mut prefix, mut suffix, mut seen) = (String::new(), String::new(), false);
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
@@ -103,8 +90,17 @@ fn message_frame(input: &Input, v: &Variant) -> Option<(String, String)> {
     (seen && !(prefix.is_empty() && suffix.is_empty())).then_some((prefix, suffix))
 }
 
+/// What the typed client needs of a variant that is not transparent: its final code and
+/// status, and its message template when the message is formatted from the fields (`None`
+/// for a fixed message).
+pub struct Recognised {
+    pub code: String,
+    pub status: u16,
+    pub template: Option<String>,
+}
+
 /// The value expression of a qualifying variant, `None` if the variant does not qualify.
-fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
+fn construct(input: &Input, v: &Variant, template: Option<&str>) -> Option<TokenStream> {
     let path = input.variant_path(v);
     let mut inits = Vec::new();
     for f in &v.fields {
@@ -122,7 +118,7 @@ fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
                 continue;
             }
             Source::Param => quote!(::api_error_core::client::ErrorResponse::param(response)),
-            Source::Message => match message_frame(input, v) {
+            Source::Message => match template.and_then(message_frame) {
                 Some((prefix, suffix)) => quote!(::core::option::Option::Some(
                     ::api_error_core::__private::message_field(
                         ::api_error_core::client::ErrorResponse::message(response),
@@ -145,13 +141,13 @@ fn construct(input: &Input, v: &Variant) -> Option<TokenStream> {
     Some(quote!(#path { #(#inits)* }))
 }
 
-/// The impl; `codes` is each variant's final code and status (`None` for transparent
-/// variants) and `bounds` the extra where-clause predicates for generic transparent fields.
-/// A variant is recognised by its code and status together: two inner types behind
-/// transparent variants may use one code with different statuses.
+/// The impl; `codes` has each variant's [`Recognised`] (`None` for transparent variants)
+/// and `bounds` the extra where-clause predicates for generic transparent fields. A variant
+/// is recognised by its code and status together: two inner types behind transparent
+/// variants may use one code with different statuses.
 pub fn derive(
     input: &Input,
-    codes: &[Option<(String, u16)>],
+    codes: &[Option<Recognised>],
     where_clause: &TokenStream,
 ) -> TokenStream {
     let ident = input.ident;
@@ -161,13 +157,17 @@ pub fn derive(
     let mut inner = Vec::new();
     for (v, code) in input.variants.iter().zip(codes) {
         match code {
-            Some((code, status)) => {
+            Some(Recognised {
+                code,
+                status,
+                template,
+            }) => {
                 // Two variants may share a code (same status and type): the first one wins.
                 if seen.contains(&code.as_str()) {
                     continue;
                 }
                 seen.push(code);
-                if let Some(value) = construct(input, v) {
+                if let Some(value) = construct(input, v, template.as_deref()) {
                     // A `?` inside `value` returns `None` from the whole function: exactly right.
                     arms.push(quote! {
                         #code => if __status == #status {

@@ -194,9 +194,21 @@ pub fn derive(input: &Input) -> TokenStream {
     }
     let api_where = where_clause(input.generics, &api_bounds);
     let catalog_where = where_clause(input.generics, &catalog_bounds);
-    let codes: Vec<Option<(String, u16)>> = plans
+    let codes: Vec<Option<crate::client::Recognised>> = plans
         .iter()
-        .map(|p| p.index.map(|_| (p.code.clone(), p.status)))
+        .map(|p| {
+            p.index.map(|_| crate::client::Recognised {
+                code: p.code.clone(),
+                status: p.status,
+                // Formatted from the fields: by the derive, or by thiserror's Display from
+                // the `#[error]` text alone.
+                template: match p.msg {
+                    Msg::Format(..) => Some(p.template.clone()),
+                    Msg::Display if p.v.error_text_alone => Some(p.template.clone()),
+                    _ => None,
+                },
+            })
+        })
         .collect();
     let from_response =
         crate::client::derive(input, &codes, &where_clause(input.generics, &client_bounds));

@@ -59,7 +59,20 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/v1/panic", web::get().to(panics))
         .route("/v1/user-500", web::get().to(user_500))
         .route("/v1/user-400", web::get().to(user_400))
-        .route("/v1/user-503-json", web::get().to(user_503_json));
+        .route("/v1/user-503-json", web::get().to(user_503_json))
+        .route(
+            "/v1/spawned",
+            web::get().to(|| async {
+                // Rendered in another task: outside the request's context.
+                actix_web::rt::spawn(async {
+                    HttpResponse::from_error(ShopError::CustomerNotFound {
+                        id: "cus_spawned".into(),
+                    })
+                })
+                .await
+                .unwrap()
+            }),
+        );
 }
 
 /// Serves `App::new()` with `wrap` applied (the last `.wrap` is the outermost).
@@ -165,6 +178,11 @@ fn compress_outside_the_middleware() {
         Some(b"{not json"),
     );
     assert!(is_gzip(&resp), "{resp:?}");
+    // Rendered outside the request, rendered again with its id, then compressed.
+    let resp = fetch_with(addr, "/v1/spawned", &[GZIP, (RID, b"req_spawned_gz")]);
+    assert!(is_gzip(&resp), "{resp:?}");
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_spawned_gz");
 }
 
 /// Keeps the lines actix-web's `Logger` writes (through `log`).
@@ -433,25 +451,7 @@ fn an_error_rendered_in_an_inner_call_has_the_requests_id() {
             }
         })
         .wrap(ApiErrorMiddleware::new()));
-    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"client-id-7")]);
-    let body = check_stacked(&resp, 429, "rate_limit_error", "rate_limited");
-    assert_eq!(body["request_id"], "client-id-7");
-
-    let resp = fetch_with(
-        addr,
-        "/v1/customers/cus_x",
-        &[("accept", b"application/problem+json")],
-    );
-    assert_eq!(resp.status, 429);
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/problem+json")
-    );
-    let body = resp.json();
-    assert_eq!(body["request_id"].as_str(), resp.header(RID), "{body}");
-
-    let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-api-key", b"k")]);
-    check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    check_inner_call_error(addr);
 }
 
 /// An inner middleware that fails with `Err` (no response): its error is answered in the

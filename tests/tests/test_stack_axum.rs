@@ -68,6 +68,19 @@ fn routes() -> Router {
         .route("/v1/user-500", get(user_500_text))
         .route("/v1/user-502-json", get(user_500_json))
         .route("/v1/whoami", get(whoami))
+        .route(
+            "/v1/spawned",
+            get(|| async {
+                // Rendered in another task: outside the request's context.
+                tokio::spawn(async {
+                    axum::response::IntoResponse::into_response(ShopError::CustomerNotFound {
+                        id: "cus_spawned".into(),
+                    })
+                })
+                .await
+                .unwrap()
+            }),
+        )
 }
 
 /// The errors every stack must answer in the standard format (with the request `headers`);
@@ -181,6 +194,11 @@ fn compression_outside_the_layer() {
         .as_str()
         .unwrap()
         .starts_with("Failed to parse the request body as JSON"));
+    // Rendered outside the request, rendered again with its id, then compressed.
+    let resp = fetch_with(addr, "/v1/spawned", &[GZIP, (RID, b"req_spawned_gz")]);
+    assert!(is_gzip(&resp), "{resp:?}");
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_spawned_gz");
 }
 
 #[test]
@@ -356,26 +374,7 @@ fn an_inner_middlewares_derived_error_has_the_requests_id() {
             ))
             .layer(ApiErrorLayer::new()),
     );
-    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"client-id-7")]);
-    let body = check_stacked(&resp, 429, "rate_limit_error", "rate_limited");
-    assert_eq!(body["request_id"], "client-id-7");
-
-    let resp = fetch_with(
-        addr,
-        "/v1/customers/cus_x",
-        &[("accept", b"application/problem+json")],
-    );
-    assert_eq!(resp.status, 429);
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/problem+json")
-    );
-    let body = resp.json();
-    assert!(is_generated(body["request_id"].as_str().unwrap()), "{body}");
-    assert_eq!(body["request_id"].as_str(), resp.header(RID));
-
-    let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-api-key", b"k")]);
-    check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    check_inner_call_error(addr);
 }
 
 /// A router mounted as a service (`nest_service`): axum empties a HEAD response's body

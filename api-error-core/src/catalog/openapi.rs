@@ -275,7 +275,7 @@ pub(crate) struct ExampleDoc {
 }
 
 /// What fields of a type's errors give, by code (see [`FieldHint`]).
-pub(crate) type ParamFields = [(&'static str, FieldHint)];
+pub(crate) type FieldHints = [(&'static str, FieldHint)];
 
 /// The catalog as one response per status, ascending.
 pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
@@ -288,7 +288,7 @@ pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
 /// send is documented. Within one status, a code listed twice keeps its first entry.
 pub(crate) fn by_status_of(
     entries: &[CatalogEntry],
-    params: &ParamFields,
+    hints: &FieldHints,
 ) -> Vec<(u16, ResponseDoc)> {
     let mut groups: std::collections::BTreeMap<u16, Vec<&CatalogEntry>> =
         std::collections::BTreeMap::new();
@@ -305,7 +305,7 @@ pub(crate) fn by_status_of(
                 Some(reason) => reason.to_owned(),
                 None => format!("Status {status}"),
             };
-            (status, response_doc(&heading, &entries, false, params))
+            (status, response_doc(&heading, &entries, false, hints))
         })
         .collect()
 }
@@ -318,10 +318,10 @@ pub(crate) fn all_in_one(catalog: &Catalog) -> ResponseDoc {
 
 /// [`all_in_one`] of a type's own entries.
 #[cfg_attr(not(feature = "aide"), allow(dead_code))]
-pub(crate) fn all_in_one_of(entries: &[CatalogEntry], params: &ParamFields) -> ResponseDoc {
+pub(crate) fn all_in_one_of(entries: &[CatalogEntry], hints: &FieldHints) -> ResponseDoc {
     let catalog = Catalog::new().with_entries(entries.iter().cloned());
     let entries: Vec<&CatalogEntry> = catalog.entries().iter().collect();
-    response_doc("Error", &entries, true, params)
+    response_doc("Error", &entries, true, hints)
 }
 
 /// `heading. Codes: `a`, `b`.` (with each code's status when `with_status`), the retry
@@ -330,7 +330,7 @@ fn response_doc(
     heading: &str,
     entries: &[&CatalogEntry],
     with_status: bool,
-    params: &ParamFields,
+    hints: &FieldHints,
 ) -> ResponseDoc {
     let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
     let mut unique: Vec<&CatalogEntry> = Vec::with_capacity(entries.len());
@@ -370,8 +370,8 @@ fn response_doc(
         examples: unique
             .iter()
             .map(|e| {
-                let hints = params.iter().filter(|(code, _)| *code == e.code);
-                example(e, hints.map(|(_, hint)| *hint))
+                let of_code = hints.iter().filter(|(code, _)| *code == e.code);
+                example(e, of_code.map(|(_, hint)| *hint))
             })
             .collect(),
     }

@@ -16,10 +16,23 @@ pub(crate) fn negotiate(configured: &ErrorFormat, accept: Option<&[u8]>) -> Erro
     }
 }
 
-/// [`negotiate`] for an `Accept` field sent as several lines: one comma-separated list, the
-/// lines in order (RFC 9110 §5.3), bounded as one line is.
-#[inline(never)]
+/// [`negotiate`] for the lines of an `Accept` field: one line as it is, several as one
+/// comma-separated list, in order (RFC 9110 §5.3), bounded as one line is.
 pub(crate) fn negotiate_lines<'a>(
+    configured: &ErrorFormat,
+    mut lines: impl Iterator<Item = &'a [u8]>,
+) -> ErrorFormat {
+    let Some(first) = lines.next() else {
+        return configured.clone();
+    };
+    match lines.next() {
+        None => negotiate(configured, Some(first)),
+        Some(second) => negotiate_joined(configured, [first, second].into_iter().chain(lines)),
+    }
+}
+
+#[inline(never)]
+fn negotiate_joined<'a>(
     configured: &ErrorFormat,
     lines: impl Iterator<Item = &'a [u8]>,
 ) -> ErrorFormat {

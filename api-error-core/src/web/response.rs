@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use super::context;
-use crate::format::{write_fields, Fields, Param, Text};
+use crate::format::{write_fields, Fields};
 use crate::ApiError;
 
 /// Status, headers and body of one error response (the request-id header is the caller's).
@@ -195,18 +195,7 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Caus
     #[cfg(not(feature = "tracing"))]
     let _ = cause;
     let (id, format) = context::current();
-    let fields = Fields {
-        status,
-        message: Text::Raw(&body.message),
-        error_type: Text::Raw(&body.r#type),
-        code: Text::Raw(&body.code),
-        param: match body.param.as_deref() {
-            Some(p) => Param::Text(Text::Raw(p)),
-            None => Param::Json("null"),
-        },
-        request_id: id.as_ref().map(|id| id.as_str()),
-        errors: &body.errors,
-    };
+    let fields = Fields::from_body(status, &body, id.as_ref().map(|id| id.as_str()));
     let mut out = Vec::with_capacity(bytes.len() + 32);
     write_fields(&format, &fields, &mut out);
     Rendered {

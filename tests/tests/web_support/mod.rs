@@ -926,6 +926,32 @@ pub fn is_gzip(resp: &Resp) -> bool {
     resp.header("content-encoding") == Some("gzip")
 }
 
+/// The stack of `an_inner_middlewares_derived_error_has_the_requests_id` (both
+/// frameworks): an inner middleware answers requests without `x-api-key` with a derived 429
+/// from its own `call`. The body's id is the request's, in the negotiated format too.
+pub fn check_inner_call_error(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"client-id-7")]);
+    let body = check_stacked(&resp, 429, "rate_limit_error", "rate_limited");
+    assert_eq!(body["request_id"], "client-id-7");
+
+    let resp = fetch_with(
+        addr,
+        "/v1/customers/cus_x",
+        &[("accept", b"application/problem+json")],
+    );
+    assert_eq!(resp.status, 429);
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let body = resp.json();
+    assert!(is_generated(body["request_id"].as_str().unwrap()), "{body}");
+    assert_eq!(body["request_id"].as_str(), resp.header(RID));
+
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[("x-api-key", b"k")]);
+    check_stacked(&resp, 404, "not_found_error", "resource_missing");
+}
+
 /// A standard error in a middleware stack: decodes it if compressed, then [`check_error`]
 /// with the id in `x-request-id`; also checks `content-length` (when sent) is the length of
 /// what was sent.
