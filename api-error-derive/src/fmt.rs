@@ -109,6 +109,11 @@ pub fn parse(s: &str) -> Result<Message, String> {
                             .into(),
                     );
                 }
+                if let Some(bare) = name.strip_prefix("r#") {
+                    return Err(format!(
+                        "raw identifiers are not supported in a message; write `{{{bare}}}` for the field `{name}`"
+                    ));
+                }
                 let valid = name.chars().all(|c| c.is_alphanumeric() || c == '_');
                 if !valid {
                     return Err(format!(
