@@ -636,3 +636,26 @@ fn transparent_over_a_box() {
         Some(Boxed::Payment(p)) if matches!(&*p, PaymentError::InvalidAmount { field } if field == "amount")
     ));
 }
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum RawNames {
+    /// A field with a raw identifier is named without `r#` in a message, as in `format!`.
+    #[error("unknown type {type}")]
+    #[api_error(status = 400, message = "Unknown type: {type}", code = "unknown_type")]
+    UnknownType {
+        #[api_error(param)]
+        r#type: String,
+    },
+}
+
+/// A raw-identifier field works in the message and as the param, in both render paths.
+#[test]
+fn raw_identifier_fields() {
+    let e = RawNames::UnknownType {
+        r#type: "pix".into(),
+    };
+    assert_eq!(
+        render(&e, None),
+        r#"{"message":"Unknown type: pix","type":"invalid_request_error","code":"unknown_type","param":"pix","request_id":null}"#
+    );
+}
