@@ -428,6 +428,56 @@ async fn retry_after_beyond_the_cap_returns_at_once() {
     assert!(started.elapsed() >= Duration::from_secs(90));
 }
 
+/// A delay past an hour (the most `ErrorResponse::retry_after` reports) is compared with the
+/// cap as the server sent it: beyond a one-hour cap it is not waited for (no early retry after
+/// an hour), within a one-day cap it is waited in full.
+#[tokio::test(start_paused = true)]
+async fn a_delay_past_an_hour_is_neither_cut_to_an_hour_nor_retried_early() {
+    let hour = Duration::from_secs(3600);
+    let server = serve(vec![
+        answer(503, &[("retry-after", "7200")], "maintenance"),
+        ok("too early"),
+    ]);
+    let started = tokio::time::Instant::now();
+    let policy_hour = policy().max_retry_after(hour);
+    let error = api_error(send_with_retry(client().get(server.url("/h")), &policy_hour).await);
+    assert_eq!(server.seen().len(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        error.retry_after(),
+        Some(hour),
+        "reported clamped to an hour"
+    );
+    assert_eq!(
+        policy_hour.delay(0, &error),
+        Some(hour),
+        "`delay` waits the cap"
+    );
+    assert_eq!(policy_hour.delay_within_cap(0, &error), None);
+
+    let day = policy().max_retry_after(Duration::from_secs(24 * 3600));
+    assert_eq!(day.delay(0, &error), Some(Duration::from_secs(7200)));
+    let server = serve(vec![
+        answer(503, &[("retry-after-ms", "7200000")], ""),
+        ok("back"),
+    ]);
+    let started = tokio::time::Instant::now();
+    let response = send_with_retry(client().get(server.url("/d")), &day)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.seen().len(), 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(7200),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn connection_refused_is_retried_then_transport() {
     let addr = refused_addr();

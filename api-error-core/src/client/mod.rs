@@ -113,6 +113,11 @@ pub const MAX_JSON_BODY_LEN: usize = 1024 * 1024;
 /// while excluding nonsense; [`RetryPolicy`] caps what it actually waits much lower.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
 
+/// The bound of the delay kept as the server requested it (about 136 years): only so that
+/// no arithmetic on it can overflow. A retry policy compares its cap with this value, so a
+/// delay beyond an hour is neither cut short nor mistaken for an hour.
+const REQUESTED_BOUND: Duration = Duration::from_secs(u32::MAX as u64);
+
 /// The `code` of a received error whose body did not carry one (a non-JSON body, or a JSON
 /// body without a usable `code`).
 pub const UNKNOWN_CODE: &str = "unknown";
@@ -326,6 +331,13 @@ impl ErrorResponse {
     ///
     /// Negative, non-finite and unparseable values are ignored.
     pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+            .map(|requested| requested.min(MAX_RETRY_AFTER))
+    }
+
+    /// The delay the server asked for, not clamped to [`MAX_RETRY_AFTER`] (bounded only
+    /// against overflow): what a retry policy compares with its cap.
+    pub(crate) fn requested_retry_after(&self) -> Option<Duration> {
         self.retry_after
     }
 
@@ -899,24 +911,24 @@ fn parse_should_retry(headers: &HeaderMap) -> Option<bool> {
 fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let from_ms = header_str(headers, "retry-after-ms")
         .and_then(non_negative_number)
-        .map(|ms| clamped_secs(ms / 1000.0));
+        .map(|ms| bounded_secs(ms / 1000.0));
     if from_ms.is_some() {
         return from_ms;
     }
     let value = header_str(headers, "retry-after")?;
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // delta-seconds; more digits than fit a u64 are certainly more than the maximum.
+        // delta-seconds; more digits than fit a u64 are certainly more than the bound.
         let secs = value.parse::<u64>().unwrap_or(u64::MAX);
-        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
+        return Some(Duration::from_secs(secs).min(REQUESTED_BOUND));
     }
     if let Some(secs) = non_negative_number(value) {
-        return Some(clamped_secs(secs));
+        return Some(bounded_secs(secs));
     }
     let at = date::parse_http_date(value, now)?;
     Some(
         at.duration_since(now)
             .unwrap_or(Duration::ZERO)
-            .min(MAX_RETRY_AFTER),
+            .min(REQUESTED_BOUND),
     )
 }
 
@@ -934,12 +946,12 @@ fn non_negative_number(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
 }
 
-/// `secs` as a duration, at most [`MAX_RETRY_AFTER`].
-fn clamped_secs(secs: f64) -> Duration {
-    if secs >= MAX_RETRY_AFTER.as_secs_f64() {
-        MAX_RETRY_AFTER
+/// `secs` as a duration, at most [`REQUESTED_BOUND`].
+fn bounded_secs(secs: f64) -> Duration {
+    if secs >= REQUESTED_BOUND.as_secs_f64() {
+        REQUESTED_BOUND
     } else if secs > 0.0 {
-        Duration::try_from_secs_f64(secs).unwrap_or(MAX_RETRY_AFTER)
+        Duration::try_from_secs_f64(secs).unwrap_or(REQUESTED_BOUND)
     } else {
         Duration::ZERO
     }

@@ -193,7 +193,8 @@ impl RetryPolicy {
         if attempt >= self.max_retries || !error.is_retryable() {
             return None;
         }
-        if let Some(requested) = error.retry_after() {
+        // As the server sent it: a cap above an hour is honoured up to the cap.
+        if let Some(requested) = error.requested_retry_after() {
             return Some(requested.min(self.retry_after_cap()));
         }
         Some(self.jittered_backoff(attempt))
@@ -204,8 +205,9 @@ impl RetryPolicy {
     /// error now rather than wait the cap and retry before the server wants it back. This is
     /// what `send_with_retry` (feature `reqwest`) uses.
     ///
-    /// [`ErrorResponse::retry_after`] is itself clamped to [`MAX_RETRY_AFTER`](super::MAX_RETRY_AFTER)
-    /// (one hour), so with a cap of an hour or more every server delay is waited for.
+    /// The comparison uses the delay as the server sent it, not the one-hour
+    /// [`ErrorResponse::retry_after`] reports: with a cap of a day, a `Retry-After` of two
+    /// hours is waited in full, and one of two days is not waited for.
     ///
     /// ```
     /// # use std::time::Duration;
@@ -222,7 +224,7 @@ impl RetryPolicy {
     /// ```
     pub fn delay_within_cap(&self, attempt: u32, error: &ErrorResponse) -> Option<Duration> {
         if error
-            .retry_after()
+            .requested_retry_after()
             .is_some_and(|requested| requested > self.retry_after_cap())
         {
             return None;
