@@ -3,11 +3,13 @@
 //!
 //! A variant qualifies when every field can be rebuilt from the body: unit variants, and
 //! variants whose fields are only the `#[api_error(param)]` field and/or a field named
-//! `message` (taken out of the received message when the variant's message shows it
-//! alone between literal text: `"Payment failed: {message}"`), each of type `String` or
-//! `Option<String>`, and/or the
-//! `#[api_error(field_errors)]` field (from the body's `errors`). Transparent variants ask
-//! their inner type. Other variants (a source error, a duration, ...) are never produced.
+//! `message` (taken out of the received message when the variant's message shows it once,
+//! plainly, between literal text: `"Payment failed: {message}"`; not when the message is
+//! fixed, redacted, or shows it with a format spec or beside other fields), each of type
+//! `String` or `Option<String>`, and/or the `#[api_error(field_errors)]` field (from the
+//! body's `errors`). Transparent variants ask their inner type. Other variants (a source
+//! error, a duration, ...) are never produced. Of several variants with one code, the first
+//! that qualifies is produced: the body cannot tell them apart.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -59,9 +61,9 @@ fn is_string_or_option(ty: &Type) -> bool {
 
 /// The literal text around a lone `{message}` in a variant's message template (its
 /// `message`, or the `#[error]` text that its Display prints), unescaped: what surrounds the
-/// field's value in a received message. `None` when the template does not show the field
-/// alone that way (then the whole received message is the field's value, as for
-/// `#[error("{message}")]`).
+/// field's value in a received message (both empty for `"{message}"`). `None` when the
+/// template does not show the field exactly once, without a format spec and beside no other
+/// field: then the received message does not give the field's value back.
 fn message_frame(template: &str) -> Option<(String, String)> {
     let (mut prefix, mut suffix, mut seen) = (String::new(), String::new(), false);
     let mut chars = template.chars().peekable();
@@ -87,20 +89,31 @@ fn message_frame(template: &str) -> Option<(String, String)> {
             c => out.push(c),
         }
     }
-    (seen && !(prefix.is_empty() && suffix.is_empty())).then_some((prefix, suffix))
+    seen.then_some((prefix, suffix))
 }
 
 /// What the typed client needs of a variant that is not transparent: its final code and
-/// status, and its message template when the message is formatted from the fields (`None`
-/// for a fixed message).
+/// status, and how its message is made.
 pub struct Recognised {
     pub code: String,
     pub status: u16,
-    pub template: Option<String>,
+    pub message: Message,
+}
+
+/// How a variant's message is made, as far as the received message can give a `message`
+/// field back.
+pub enum Message {
+    /// Fixed text (a literal, or the generic message of a redacted 5xx): no field in it.
+    Fixed,
+    /// Formatted from the fields with this template (by the derive, or by thiserror's
+    /// Display from the `#[error]` text alone).
+    Template(String),
+    /// A Display the derive cannot see: the whole message is taken as the field's value.
+    Opaque,
 }
 
 /// The value expression of a qualifying variant, `None` if the variant does not qualify.
-fn construct(input: &Input, v: &Variant, template: Option<&str>) -> Option<TokenStream> {
+fn construct(input: &Input, v: &Variant, message: &Message) -> Option<TokenStream> {
     let path = input.variant_path(v);
     let mut inits = Vec::new();
     for f in &v.fields {
@@ -118,18 +131,27 @@ fn construct(input: &Input, v: &Variant, template: Option<&str>) -> Option<Token
                 continue;
             }
             Source::Param => quote!(::api_error_core::client::ErrorResponse::param(response)),
-            Source::Message => match template.and_then(message_frame) {
-                Some((prefix, suffix)) => quote!(::core::option::Option::Some(
-                    ::api_error_core::__private::message_field(
-                        ::api_error_core::client::ErrorResponse::message(response),
-                        #prefix,
-                        #suffix,
-                    )
-                )),
-                None => quote!(::core::option::Option::Some(
-                    ::api_error_core::client::ErrorResponse::message(response)
-                )),
-            },
+            Source::Message => {
+                let frame = match message {
+                    Message::Fixed => return None,
+                    Message::Template(template) => Some(message_frame(template)?),
+                    Message::Opaque => None,
+                };
+                match frame {
+                    Some((prefix, suffix)) if !(prefix.is_empty() && suffix.is_empty()) => {
+                        quote!(::core::option::Option::Some(
+                            ::api_error_core::__private::message_field(
+                                ::api_error_core::client::ErrorResponse::message(response),
+                                #prefix,
+                                #suffix,
+                            )
+                        ))
+                    }
+                    _ => quote!(::core::option::Option::Some(
+                        ::api_error_core::client::ErrorResponse::message(response)
+                    )),
+                }
+            }
         };
         let value = if is_option(f.ty) {
             quote!(::core::option::Option::map(#getter, ::std::borrow::ToOwned::to_owned))
@@ -160,14 +182,15 @@ pub fn derive(
             Some(Recognised {
                 code,
                 status,
-                template,
+                message,
             }) => {
-                // Two variants may share a code (same status and type): the first one wins.
+                // Two variants may share a code (same status and type): the first that can
+                // be rebuilt wins.
                 if seen.contains(&code.as_str()) {
                     continue;
                 }
-                seen.push(code);
-                if let Some(value) = construct(input, v, template.as_deref()) {
+                if let Some(value) = construct(input, v, message) {
+                    seen.push(code);
                     // A `?` inside `value` returns `None` from the whole function: exactly right.
                     arms.push(quote! {
                         #code => if __status == #status {

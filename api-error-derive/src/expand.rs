@@ -200,12 +200,13 @@ pub fn derive(input: &Input) -> TokenStream {
             p.index.map(|_| crate::client::Recognised {
                 code: p.code.clone(),
                 status: p.status,
-                // Formatted from the fields: by the derive, or by thiserror's Display from
-                // the `#[error]` text alone.
-                template: match p.msg {
-                    Msg::Format(..) => Some(p.template.clone()),
-                    Msg::Display if p.v.error_text_alone => Some(p.template.clone()),
-                    _ => None,
+                message: match p.msg {
+                    Msg::Literal(_) => crate::client::Message::Fixed,
+                    Msg::Format(..) => crate::client::Message::Template(p.template.clone()),
+                    Msg::Display if p.v.error_text_alone => {
+                        crate::client::Message::Template(p.template.clone())
+                    }
+                    Msg::Display => crate::client::Message::Opaque,
                 },
             })
         })

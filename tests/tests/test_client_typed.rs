@@ -114,3 +114,73 @@ fn transparent_variants_ask_the_inner_type() {
         Some(PaymentError::InvalidApiKey)
     ));
 }
+
+/// Variants whose `message` field the received message does not give back, next to ones
+/// that share their code.
+#[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+enum Lossy {
+    #[error("slow down")]
+    #[api_error(status = 429, code = "shared")]
+    SharedWithDelay {
+        #[api_error(retry_after)]
+        after: std::time::Duration,
+    },
+    #[error("slow down")]
+    #[api_error(status = 429, code = "shared")]
+    SharedUnit,
+    #[error("{message} (field {field})")]
+    #[api_error(status = 400)]
+    BesideAField {
+        message: String,
+        #[api_error(param)]
+        field: String,
+    },
+    #[error("quoted {message:?}")]
+    #[api_error(status = 400)]
+    WithASpec { message: String },
+    #[error("db said: {message}")]
+    #[api_error(status = 500)]
+    Redacted { message: String },
+    #[error("always the same")]
+    #[api_error(status = 409)]
+    Fixed { message: String },
+    #[error("{message}")]
+    #[api_error(status = 400)]
+    Plain { message: String },
+}
+
+/// Of variants that share a code, the first that can be rebuilt is; a `message` field is only
+/// rebuilt when the message shows it plainly, once, beside literal text only: never from a
+/// fixed or redacted message, a format spec or a template with another field.
+#[test]
+fn message_fields_are_only_rebuilt_when_the_message_gives_them_back() {
+    let shared = received(&Lossy::SharedWithDelay {
+        after: std::time::Duration::from_secs(1),
+    });
+    assert_eq!(shared.to_typed::<Lossy>(), Some(Lossy::SharedUnit));
+    assert_eq!(
+        received(&Lossy::SharedUnit).to_typed::<Lossy>(),
+        Some(Lossy::SharedUnit)
+    );
+    for e in [
+        Lossy::BesideAField {
+            message: "too long".into(),
+            field: "name".into(),
+        },
+        Lossy::WithASpec {
+            message: "hi".into(),
+        },
+        Lossy::Redacted {
+            message: "connection refused at 10.0.0.3".into(),
+        },
+        Lossy::Fixed {
+            message: "not on the wire".into(),
+        },
+    ] {
+        assert_eq!(received(&e).to_typed::<Lossy>(), None, "{e:?}");
+    }
+    let plain = Lossy::Plain {
+        message: "as is: {x}".into(),
+    };
+    assert_eq!(received(&plain).to_typed::<Lossy>(), Some(plain));
+}
