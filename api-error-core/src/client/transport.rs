@@ -197,7 +197,9 @@ impl From<reqwest::Error> for ClientError {
 ///   redirect loop) are not. The last one is returned as [`ClientError::Transport`].
 /// - A `POST` or `PATCH` without an [`IDEMPOTENCY_KEY`] header gets one: 128 random bits as
 ///   32 lowercase hex digits, the same on every attempt, so a server that honours it runs
-///   the request once however often it arrives. A key the caller set is kept. Other methods
+///   the request once however often it arrives. A key the caller set on the request is
+///   kept; one in the client's `default_headers` is not seen (reqwest does not expose
+///   them) and the fresh key wins, so set keys on the request. Other methods
 ///   get none.
 /// - A request whose body cannot be cloned (a stream) is sent once.
 /// - Waiting is `tokio::time::sleep`: no thread is blocked (a tokio runtime with the time
