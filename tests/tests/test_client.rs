@@ -160,6 +160,18 @@ fn real_world_body_shapes() {
             expect("Bad Gateway", "api_error", "upstream_failed").request_id("req_1"),
         ),
         (
+            "an errors key without a field error does not make an error body",
+            502,
+            br#"{"message":5,"errors":[]}"#,
+            expect(r#"{"message":5,"errors":[]}"#, "api_error", UNKNOWN_CODE),
+        ),
+        (
+            "field errors alone make an error body",
+            422,
+            br#"{"errors":[{"param":"a","code":"required","message":"is required"}]}"#,
+            expect("Unprocessable Entity", "validation_error", UNKNOWN_CODE),
+        ),
+        (
             "error that is not an object is ignored",
             500,
             br#"{"error":[1,2],"message":"Boom"}"#,

@@ -195,7 +195,7 @@ impl ErrorResponse {
     ///   - a truncated or otherwise malformed JSON object keeps the fields read before the
     ///     point where it breaks.
     /// - **Anything else** — HTML, plain text, empty, invalid UTF-8, a JSON array or string,
-    ///   an object with none of the keys above holding a string, a body over
+    ///   an object with none of the keys above holding a string (or a field error), a body over
     ///   [`MAX_JSON_BODY_LEN`] — becomes a
     ///   body with the status table's `type`, code [`UNKNOWN_CODE`], and as message the raw
     ///   text (lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
@@ -507,7 +507,9 @@ impl Fields {
             && self.error_description.is_none()
             && self.title.is_none()
             && self.error_type.is_none()
-            && self.errors.is_none()
+            // An `errors` key without one field error in it (`null`, `[]`, `"x"`) is not
+            // what makes an object an error body.
+            && self.errors.as_ref().is_none_or(Vec::is_empty)
     }
 
     /// Fills every missing field of `self` from `other`.
