@@ -339,13 +339,10 @@ pub fn format(args: core::fmt::Arguments<'_>) -> String {
 }
 
 /// A `message` field's value in a received message: what lies between the literal text of
-/// the variant's message template (`"Payment failed: {message}"`), or the whole message when
-/// it does not have that frame.
-pub fn message_field<'a>(message: &'a str, prefix: &str, suffix: &str) -> &'a str {
-    message
-        .strip_prefix(prefix)
-        .and_then(|m| m.strip_suffix(suffix))
-        .unwrap_or(message)
+/// the variant's message template (`"Payment failed: {message}"`); `None` when the message
+/// does not have that frame (it was not made from this template).
+pub fn message_field<'a>(message: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
+    message.strip_prefix(prefix)?.strip_suffix(suffix)
 }
 
 /// A param field's value as a string (borrowed when it can be).

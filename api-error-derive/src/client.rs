@@ -139,12 +139,10 @@ fn construct(input: &Input, v: &Variant, message: &Message) -> Option<TokenStrea
                 };
                 match frame {
                     Some((prefix, suffix)) if !(prefix.is_empty() && suffix.is_empty()) => {
-                        quote!(::core::option::Option::Some(
-                            ::api_error_core::__private::message_field(
-                                ::api_error_core::client::ErrorResponse::message(response),
-                                #prefix,
-                                #suffix,
-                            )
+                        quote!(::api_error_core::__private::message_field(
+                            ::api_error_core::client::ErrorResponse::message(response),
+                            #prefix,
+                            #suffix,
                         ))
                     }
                     _ => quote!(::core::option::Option::Some(

@@ -184,3 +184,26 @@ fn message_fields_are_only_rebuilt_when_the_message_gives_them_back() {
     };
     assert_eq!(received(&plain).to_typed::<Lossy>(), Some(plain));
 }
+
+/// A received message without the variant's frame (another server version's text) does not
+/// give the `message` field back: the variant is not rebuilt.
+#[test]
+fn a_message_without_the_frame_is_not_taken_as_the_field() {
+    let framed = ErrorResponse::from_parts(
+        StatusCode::PAYMENT_REQUIRED,
+        &HeaderMap::new(),
+        br#"{"message":"Payment failed: card expired (try {again})","type":"payment_error","code":"payment_failed"}"#,
+    );
+    assert_eq!(
+        framed.to_typed::<Sdk>(),
+        Some(Sdk::PaymentFailed {
+            message: "card expired".into()
+        })
+    );
+    let other = ErrorResponse::from_parts(
+        StatusCode::PAYMENT_REQUIRED,
+        &HeaderMap::new(),
+        br#"{"message":"The card was declined","type":"payment_error","code":"payment_failed"}"#,
+    );
+    assert_eq!(other.to_typed::<Sdk>(), None);
+}
