@@ -478,6 +478,27 @@ fn add_layer_response(responses: &mut Responses, status: u16, response: &Respons
     for code in &added {
         openapi::add_code(&mut existing.description, code);
     }
+    // The merged codes may be retried where the response's own are not (a panic's 500 beside
+    // a `retryable = false` one): its `x-should-retry` takes both.
+    let (name, description) = openapi::SHOULD_RETRY_HEADER;
+    let schema = |h: Option<&ReferenceOr<Header>>| match h {
+        Some(ReferenceOr::Item(Header {
+            format: ParameterSchemaOrContent::Schema(s),
+            ..
+        })) => Some(s.json_schema.as_value().clone()),
+        _ => None,
+    };
+    if let (false, Some(theirs), Some(ours)) = (
+        added.is_empty(),
+        schema(existing.headers.get(name)),
+        schema(response.headers.get(name)),
+    ) {
+        let values = openapi::merged_should_retry([Some(&theirs), Some(&ours)]);
+        existing.headers.insert(
+            name.to_owned(),
+            header(description, string_schema(Some(&values))),
+        );
+    }
 }
 
 /// Implements `aide::OperationOutput` for a type deriving `ApiError`. Emitted (through

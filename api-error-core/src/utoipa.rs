@@ -262,10 +262,22 @@ fn responses_of(entries: &[CatalogEntry], hints: &FieldHints) -> Responses {
         .collect()
 }
 
+/// The `x-should-retry` header, taking `values`.
+fn should_retry_header(values: &[&str]) -> ::utoipa::openapi::Header {
+    HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(values.iter().copied())),
+        ))
+        .description(Some(openapi::SHOULD_RETRY_HEADER.1))
+        .build()
+}
+
 /// A response as utoipa's type.
 fn response(doc: &ResponseDoc) -> Response {
     let (request_id, request_id_description) = openapi::REQUEST_ID_HEADER;
-    let (should_retry, should_retry_description) = openapi::SHOULD_RETRY_HEADER;
+    let (should_retry, _) = openapi::SHOULD_RETRY_HEADER;
     ResponseBuilder::new()
         .description(doc.description.as_str())
         .header(
@@ -275,17 +287,7 @@ fn response(doc: &ResponseDoc) -> Response {
                 .description(Some(request_id_description))
                 .build(),
         )
-        .header(
-            should_retry,
-            HeaderBuilder::new()
-                .schema(Some(
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .enum_values(Some(doc.should_retry.iter().copied())),
-                ))
-                .description(Some(should_retry_description))
-                .build(),
-        )
+        .header(should_retry, should_retry_header(&doc.should_retry))
         .content(
             openapi::JSON,
             ContentBuilder::new()
@@ -468,6 +470,23 @@ fn add_layer_response(
     }
     for code in &added {
         openapi::add_code(&mut existing.description, code);
+    }
+    // The merged codes may be retried where the response's own are not (a panic's 500 beside
+    // a `retryable = false` one): its `x-should-retry` takes both.
+    let name = openapi::SHOULD_RETRY_HEADER.0;
+    if let (false, Some(theirs), Some(ours)) = (
+        added.is_empty(),
+        existing.headers.get(name),
+        response.headers.get(name),
+    ) {
+        let schema = |h: &RefOr<::utoipa::openapi::Header>| match h {
+            RefOr::T(h) => serde_json::to_value(&h.schema).ok(),
+            RefOr::Ref(_) => None,
+        };
+        let values = openapi::merged_should_retry([schema(theirs).as_ref(), schema(ours).as_ref()]);
+        existing
+            .headers
+            .insert(name.to_owned(), RefOr::T(should_retry_header(&values)));
     }
 }
 

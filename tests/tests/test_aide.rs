@@ -596,3 +596,49 @@ fn field_errors_responses_show_an_errors_array() {
         assert_eq!(item[key], inline[key], "{key}");
     }
 }
+
+/// A 500 that clients must not retry.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum LedgerError {
+    #[error("ledger broken")]
+    #[api_error(status = 500, code = "ledger_broken", retryable = false)]
+    Broken,
+}
+
+/// The layer's panic 500 merged into a response whose own 500 is not retryable: its
+/// `x-should-retry` allows both values, as both are sent.
+#[test]
+fn merged_examples_widen_x_should_retry() {
+    async fn post_ledger(Json(_): Json<Value>) -> Result<&'static str, LedgerError> {
+        Err(LedgerError::Broken)
+    }
+    let mut api = OpenApi {
+        info: Info {
+            title: "Ledger".into(),
+            version: "1".into(),
+            ..Info::default()
+        },
+        ..OpenApi::default()
+    };
+    let _app: axum::Router = ApiRouter::new()
+        .api_route("/v1/ledger", post(post_ledger))
+        .finish_api(&mut api);
+    let retry = |doc: &Value| {
+        doc["paths"]["/v1/ledger"]["post"]["responses"]["500"]["headers"]["x-should-retry"]
+            ["schema"]["enum"]
+            .clone()
+    };
+    assert_eq!(
+        retry(&serde_json::to_value(&api).unwrap()),
+        json!(["false"])
+    );
+    api_error_core::aide::add_layer_responses(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    assert_eq!(retry(&doc), json!(["true", "false"]));
+    assert_eq!(
+        examples(&doc["paths"]["/v1/ledger"]["post"]["responses"]["500"])
+            .keys()
+            .collect::<Vec<_>>(),
+        ["internal_error", "ledger_broken"]
+    );
+}

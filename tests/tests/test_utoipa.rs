@@ -520,3 +520,46 @@ fn examples_name_the_field_that_gives_the_param() {
         ["invalid_form"]["value"];
     assert_eq!(problem["errors"][1]["param"], "items[1].amount");
 }
+
+/// A 500 that clients must not retry.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum LedgerError {
+    #[error("ledger broken")]
+    #[api_error(status = 500, code = "ledger_broken", retryable = false)]
+    Broken,
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/ledger",
+    request_body = NewCharge,
+    responses((status = 200, description = "Posted"), LedgerError),
+)]
+#[allow(dead_code)]
+async fn post_ledger() {}
+
+#[derive(OpenApi)]
+#[openapi(paths(post_ledger))]
+struct LedgerDoc;
+
+/// The layer's panic 500 merged into a response whose own 500 is not retryable: its
+/// `x-should-retry` allows both values, as both are sent.
+#[test]
+fn merged_examples_widen_x_should_retry() {
+    let retry = |doc: &Value| {
+        doc["paths"]["/v1/ledger"]["post"]["responses"]["500"]["headers"]["x-should-retry"]
+            ["schema"]["enum"]
+            .clone()
+    };
+    let before = serde_json::to_value(LedgerDoc::openapi()).unwrap();
+    assert_eq!(retry(&before), serde_json::json!(["false"]));
+    let mut doc = LedgerDoc::openapi();
+    api_error_core::utoipa::add_layer_responses(&mut doc);
+    let doc = serde_json::to_value(doc).unwrap();
+    assert_eq!(retry(&doc), serde_json::json!(["true", "false"]));
+    let responses = &doc["paths"]["/v1/ledger"]["post"]["responses"];
+    assert_eq!(
+        examples(&responses["500"]).keys().collect::<Vec<_>>(),
+        ["internal_error", "ledger_broken"]
+    );
+}

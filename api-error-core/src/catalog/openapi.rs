@@ -116,6 +116,21 @@ pub(crate) const SHOULD_RETRY_HEADER: (&str, &str) = (
     "Whether the client may retry the request.",
 );
 
+/// The `x-should-retry` values of a response once another's examples are merged into it:
+/// those of either header schema (as JSON: `{"type":"string","enum":[...]}`), in the
+/// documented order.
+pub(crate) fn merged_should_retry(schemas: [Option<&Value>; 2]) -> Vec<&'static str> {
+    let has = |value: &str| {
+        schemas.iter().flatten().any(|schema| {
+            schema
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|values| values.iter().any(|v| v == value))
+        })
+    };
+    ["true", "false"].into_iter().filter(|v| has(v)).collect()
+}
+
 /// The media type of every error response.
 pub(crate) const JSON: &str = "application/json";
 
