@@ -56,35 +56,53 @@ impl From<&garde::Report> for FieldErrors {
 
 /// The rule behind one of garde's built-in English messages (`garde::i18n::DefaultI18n`),
 /// named as garde names the rule; `invalid` for any other message (a custom rule, a
-/// translated message).
+/// translated message). A message counts only in the exact shape garde writes, so a custom
+/// message that merely starts the same way (`not a valid email domain for this tenant`,
+/// `lower than the account balance`) is not taken for a built-in rule.
 fn code(message: &str) -> &'static str {
-    let starts = |prefix: &str| message.starts_with(prefix);
-    if starts("length is lower than ") || starts("length is greater than ") {
+    // What garde puts where a rule's parameter goes: one word (a number, a field name).
+    let word = |rest: &str| !rest.is_empty() && !rest.contains(char::is_whitespace);
+    let between = |prefix: &str, suffix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+            .is_some()
+    };
+    let after = |prefix: &str| message.strip_prefix(prefix).filter(|rest| !rest.is_empty());
+    let digits = |rest: &str| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+    if after("length is lower than ").is_some_and(digits)
+        || after("length is greater than ").is_some_and(digits)
+    {
         "length"
-    } else if starts("lower than ") || starts("greater than ") {
+    } else if after("lower than ").is_some_and(word) || after("greater than ").is_some_and(word) {
         "range"
-    } else if starts("not a valid credit card number") {
+    } else if after("not a valid credit card number: ").is_some() {
         "credit_card"
-    } else if starts("does not match pattern /") {
+    } else if between("does not match pattern /", "/") {
         "pattern"
-    } else if starts("does not contain \"") {
+    } else if between("does not contain \"", "\"") {
         "contains"
-    } else if starts("not a valid url") {
+    } else if after("not a valid url: ").is_some() {
         "url"
-    } else if starts("value does not begin with \"") {
+    } else if between("value does not begin with \"", "\"") {
         "prefix"
-    } else if starts("does not end with \"") {
+    } else if between("does not end with \"", "\"") {
         "suffix"
-    } else if starts("not a valid phone number") {
+    } else if message == "not a valid phone number" || after("not a valid phone number: ").is_some()
+    {
         "phone_number"
     } else if matches!(
         message,
         "not a valid IP address" | "not a valid IPv4 address" | "not a valid IPv6 address"
     ) {
         "ip"
-    } else if starts("does not match ") && message.ends_with(" field") {
+    } else if message
+        .strip_prefix("does not match ")
+        .and_then(|rest| rest.strip_suffix(" field"))
+        .is_some_and(word)
+    {
         "matches"
-    } else if starts("not a valid email") {
+    } else if after("not a valid email: ").is_some() {
         "email"
     } else {
         match message {
@@ -141,5 +159,22 @@ mod tests {
             assert_eq!(code(&message), expected, "{message}");
         }
         assert_eq!(code("this coupon has expired"), "invalid");
+    }
+
+    /// Custom messages that start like a built-in one are not taken for it.
+    #[test]
+    fn custom_messages_that_look_builtin_are_invalid() {
+        for message in [
+            "not a valid email domain for this tenant",
+            "lower than the account balance",
+            "greater than your plan allows",
+            "length is lower than expected",
+            "not a valid url for webhooks",
+            "does not match the other password field",
+            "does not contain a digit",
+            "not a valid credit card number",
+        ] {
+            assert_eq!(code(message), "invalid", "{message}");
+        }
     }
 }
