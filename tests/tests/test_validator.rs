@@ -310,3 +310,37 @@ fn a_list_validated_on_its_own() {
         [FieldError::new("[0].amount", "range", "must be at least 1")]
     );
 }
+
+fn odd_codes(value: &str) -> Result<(), ValidationError> {
+    match value {
+        "empty" => Err(ValidationError::new("")),
+        "camel" => Err(ValidationError::new("NotAllowed-Here")),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Validate)]
+struct OddCodes {
+    #[validate(custom(function = "odd_codes"))]
+    a: String,
+    #[validate(custom(function = "odd_codes"))]
+    b: String,
+}
+
+/// A custom validator's code comes out snake_case (SPEC §11): converted when it is not, and
+/// `invalid` when it has nothing to convert.
+#[test]
+fn custom_codes_come_out_snake_case() {
+    let rules = OddCodes {
+        a: "empty".into(),
+        b: "camel".into(),
+    };
+    let errors = FieldErrors::from(rules.validate().unwrap_err());
+    assert_eq!(
+        triples(&errors),
+        [
+            ("a", "invalid", "is invalid"),
+            ("b", "not_allowed_here", "is invalid")
+        ]
+    );
+}

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 
-use super::{FieldError, FieldErrors, INVALID_MESSAGE};
+use super::{FieldError, FieldErrors, INVALID, INVALID_MESSAGE};
 
 /// The key validator gives errors of a whole struct (`#[validate(schema(...))]`).
 const STRUCT_KEY: &str = "__all__";
@@ -75,7 +75,7 @@ fn walk_kind(kind: &ValidationErrorsKind, path: &mut String, out: &mut FieldErro
             for e in errors {
                 out.push(FieldError {
                     param: Cow::Owned(path.clone()),
-                    code: e.code.clone(),
+                    code: snake_case_code(&e.code),
                     message: message(e),
                 });
             }
@@ -91,6 +91,41 @@ fn walk_kind(kind: &ValidationErrorsKind, path: &mut String, out: &mut FieldErro
                 path.truncate(len);
             }
         }
+    }
+}
+
+/// A code as SPEC §11 wants it, snake_case: validator's own codes already are, a custom
+/// validator's (`ValidationError::new("NotAllowed-Here")`) is converted
+/// (`not_allowed_here`), and one with no letter to start with (`""`, `"42"`) is `invalid`.
+fn snake_case_code(code: &Cow<'static, str>) -> Cow<'static, str> {
+    let is_snake = code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if is_snake {
+        return code.clone();
+    }
+    let mut out = String::with_capacity(code.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in code.chars() {
+        if c.is_ascii_alphanumeric() {
+            // A word starts at an upper-case letter after a lower-case one or a digit.
+            let boundary = c.is_ascii_uppercase()
+                && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            if boundary && !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+        previous = Some(c);
+    }
+    let out = out.trim_end_matches('_');
+    if out.starts_with(|c: char| c.is_ascii_lowercase()) {
+        Cow::Owned(out.to_owned())
+    } else {
+        Cow::Borrowed(INVALID)
     }
 }
 
@@ -229,6 +264,26 @@ mod tests {
             params.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
         })
         .into_owned()
+    }
+
+    /// Codes come out snake_case whatever a custom validator wrote.
+    #[test]
+    fn codes_are_snake_case() {
+        for (code, expected) in [
+            ("length", "length"),
+            ("must_match", "must_match"),
+            ("NotAllowed-Here", "not_allowed_here"),
+            ("tooManyItems", "too_many_items"),
+            ("HTTPError", "httperror"),
+            ("v2Code", "v2_code"),
+            ("  spaced  out ", "spaced_out"),
+            ("", "invalid"),
+            ("42", "invalid"),
+            ("_", "invalid"),
+            ("é", "invalid"),
+        ] {
+            assert_eq!(snake_case_code(&Cow::Borrowed(code)), expected, "{code:?}");
+        }
     }
 
     #[test]
