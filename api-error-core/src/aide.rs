@@ -501,6 +501,35 @@ fn add_layer_response(responses: &mut Responses, status: u16, response: &Respons
     }
 }
 
+/// The validating extractors document what they wrap (`Valid<Json<T>>` is `Json<T>`'s
+/// request body) and the 422 `validation_failed` they answer with, so an aide `ApiRouter`
+/// handler takes them like any extractor.
+macro_rules! operation_input_of_validating_extractor {
+    ($feature:literal, $name:ident) => {
+        #[cfg(all(feature = $feature, any(feature = "axum", feature = "actix-web")))]
+        impl<E: ::aide::OperationInput> ::aide::OperationInput for crate::valid::$name<E> {
+            fn operation_input(ctx: &mut GenContext, operation: &mut Operation) {
+                E::operation_input(ctx, operation);
+            }
+
+            fn inferred_early_responses(
+                ctx: &mut GenContext,
+                operation: &mut Operation,
+            ) -> Vec<(Option<u16>, Response)> {
+                let mut responses = E::inferred_early_responses(ctx, operation);
+                responses.extend(
+                    <crate::FieldErrors as ::aide::OperationOutput>::inferred_responses(
+                        ctx, operation,
+                    ),
+                );
+                responses
+            }
+        }
+    };
+}
+operation_input_of_validating_extractor!("validator", Valid);
+operation_input_of_validating_extractor!("garde", Garde);
+
 /// Implements `aide::OperationOutput` for a type deriving `ApiError`. Emitted (through
 /// `__integrations!`) by the derive; input `[impl generics] [self type] [where clause]`.
 /// Not public API.

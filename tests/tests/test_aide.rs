@@ -642,3 +642,56 @@ fn merged_examples_widen_x_should_retry() {
         ["internal_error", "ledger_broken"]
     );
 }
+
+/// The body of `POST /v1/signups`, validated both ways.
+#[derive(Deserialize, JsonSchema, validator::Validate, garde::Validate)]
+#[allow(dead_code)]
+struct Signup {
+    #[validate(length(min = 2))]
+    #[garde(length(min = 2))]
+    name: String,
+}
+
+/// `Valid<Json<T>>` and `Garde<Json<T>>` in an aide `ApiRouter`: the operation documents the
+/// wrapped JSON body and the 422 `validation_failed` answer (with `errors`), and
+/// `add_layer_responses` then sees a body and adds its 400/415/422 examples.
+#[test]
+fn validating_extractors_document_their_body_and_422() {
+    use api_error_core::axum::{Garde, Valid};
+    async fn with_validator(Valid(Json(s)): Valid<Json<Signup>>) -> String {
+        s.name
+    }
+    async fn with_garde(Garde(Json(s)): Garde<Json<Signup>>) -> String {
+        s.name
+    }
+    let mut api = OpenApi {
+        info: Info {
+            title: "Signups".into(),
+            version: "1".into(),
+            ..Info::default()
+        },
+        ..OpenApi::default()
+    };
+    let _app: axum::Router = ApiRouter::new()
+        .api_route("/v1/signups", post(with_validator))
+        .api_route("/v1/garde-signups", post(with_garde))
+        .finish_api(&mut api);
+    api_error_core::aide::add_layer_responses(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    for path in ["/v1/signups", "/v1/garde-signups"] {
+        let op = &doc["paths"][path]["post"];
+        assert!(
+            op["requestBody"]["content"]["application/json"]["schema"].is_object(),
+            "{path}"
+        );
+        assert_eq!(statuses(op), ["200", "400", "415", "422", "500"], "{path}");
+        let ex = examples(&op["responses"]["422"]);
+        assert_eq!(
+            ex.keys().collect::<Vec<_>>(),
+            ["invalid_body", "validation_failed"],
+            "{path}"
+        );
+        assert!(ex["validation_failed"]["errors"].is_array(), "{path}");
+    }
+    check_openapi_31_structure(&doc);
+}
