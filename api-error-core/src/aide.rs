@@ -236,6 +236,17 @@ fn string_schema(values: Option<&[&str]>) -> SchemaObject {
     }
 }
 
+fn integer_schema() -> SchemaObject {
+    SchemaObject {
+        json_schema: Schema::from(serde_json::Map::from_iter([(
+            "type".to_owned(),
+            serde_json::Value::from("integer"),
+        )])),
+        external_docs: None,
+        example: None,
+    }
+}
+
 fn header(description: &str, schema: SchemaObject) -> ReferenceOr<Header> {
     ReferenceOr::Item(Header {
         description: Some(description.to_owned()),
@@ -293,6 +304,14 @@ fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
             ),
         ]
         .into_iter()
+        .chain(doc.headers.iter().map(|h| {
+            let schema = if h.integer {
+                integer_schema()
+            } else {
+                string_schema(Some(&h.values))
+            };
+            (h.name.to_owned(), header(&h.description, schema))
+        }))
         .collect(),
         content: [
             (openapi::JSON.to_owned(), json),

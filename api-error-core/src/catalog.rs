@@ -38,7 +38,8 @@ pub trait ErrorCatalog {
     fn __api_error_field_hints(_out: &mut Vec<(&'static str, FieldHint)>) {}
 }
 
-/// Not public API: what a field of an error gives its body, for OpenAPI examples.
+/// Not public API: what an error's fields and attributes give its responses beyond its
+/// catalog entry, for OpenAPI documents (examples and headers).
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldHint {
@@ -48,6 +49,12 @@ pub enum FieldHint {
     /// The field errors (`errors`, and the `param` unless something else gives it):
     /// examples show a sample list.
     FieldErrors,
+    /// A retry delay (`#[api_error(retry_after)]`): responses document `Retry-After` and
+    /// `retry-after-ms`.
+    RetryAfter,
+    /// A static header (`#[api_error(header(name, value))]`): responses document it, with
+    /// its value.
+    Header(&'static str, &'static str),
 }
 
 /// A boxed error lists its target's errors (`#[api_error(transparent)]` over `Box<Inner>`).

@@ -278,7 +278,7 @@ fn should_retry_header(values: &[&str]) -> ::utoipa::openapi::Header {
 fn response(doc: &ResponseDoc) -> Response {
     let (request_id, request_id_description) = openapi::REQUEST_ID_HEADER;
     let (should_retry, _) = openapi::SHOULD_RETRY_HEADER;
-    ResponseBuilder::new()
+    let builder = ResponseBuilder::new()
         .description(doc.description.as_str())
         .header(
             request_id,
@@ -302,7 +302,26 @@ fn response(doc: &ResponseDoc) -> Response {
                 .schema(Some(ProblemDetails::schema()))
                 .examples_from_iter(examples(doc, |e| &e.problem))
                 .build(),
-        )
+        );
+    doc.headers
+        .iter()
+        .fold(builder, |builder, h| builder.header(h.name, header_of(h)))
+        .build()
+}
+
+/// A header that some codes of a response add: an integer delay, or a static string with
+/// its values.
+fn header_of(h: &openapi::HeaderDoc) -> ::utoipa::openapi::Header {
+    let schema = if h.integer {
+        ObjectBuilder::new().schema_type(Type::Integer)
+    } else {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(h.values.iter().copied()))
+    };
+    HeaderBuilder::new()
+        .schema(Some(schema))
+        .description(Some(h.description.as_str()))
         .build()
 }
 

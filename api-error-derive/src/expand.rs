@@ -450,6 +450,14 @@ pub fn derive(input: &Input) -> TokenStream {
                 quote!(__out.push((#code, ::api_error_core::__private::FieldHint::FieldErrors));),
             );
         }
+        if p.retry_after.is_some() {
+            hint_parts.push(
+                quote!(__out.push((#code, ::api_error_core::__private::FieldHint::RetryAfter));),
+            );
+        }
+        for (name, value) in &p.headers {
+            hint_parts.push(quote!(__out.push((#code, ::api_error_core::__private::FieldHint::Header(#name, #value)));));
+        }
     }
     let param_fields = (!hint_parts.is_empty()).then(|| {
         quote! {

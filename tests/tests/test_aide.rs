@@ -695,3 +695,52 @@ fn validating_extractors_document_their_body_and_422() {
     }
     check_openapi_31_structure(&doc);
 }
+
+/// A delay and a static header.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum GateError {
+    #[error("slow down")]
+    #[api_error(status = 429, code = "rate_limited")]
+    RateLimited {
+        #[api_error(retry_after)]
+        wait: std::time::Duration,
+    },
+    #[error("who are you")]
+    #[api_error(
+        status = 401,
+        code = "unauthenticated",
+        header("WWW-Authenticate", "Bearer realm=\"api\"")
+    )]
+    Unauthenticated,
+}
+
+/// What a variant's delay and static headers add to its response is documented.
+#[test]
+fn retry_and_static_headers_are_documented() {
+    async fn gate() -> Result<&'static str, GateError> {
+        Err(GateError::Unauthenticated)
+    }
+    let mut api = OpenApi {
+        info: Info {
+            title: "Gate".into(),
+            version: "1".into(),
+            ..Info::default()
+        },
+        ..OpenApi::default()
+    };
+    let _app: axum::Router = ApiRouter::new()
+        .api_route("/gate", get(gate))
+        .finish_api(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    let responses = &doc["paths"]["/gate"]["get"]["responses"];
+    let limited = &responses["429"]["headers"];
+    assert_eq!(limited["retry-after"]["schema"]["type"], "integer");
+    assert_eq!(limited["retry-after-ms"]["schema"]["type"], "integer");
+    let unauthenticated = &responses["401"]["headers"];
+    assert_eq!(
+        unauthenticated["www-authenticate"]["schema"]["enum"],
+        json!(["Bearer realm=\"api\""])
+    );
+    assert!(unauthenticated.get("retry-after").is_none());
+    check_openapi_31_structure(&doc);
+}

@@ -563,3 +563,74 @@ fn merged_examples_widen_x_should_retry() {
         ["internal_error", "ledger_broken"]
     );
 }
+
+/// A delay and a static header.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum GateError {
+    #[error("slow down")]
+    #[api_error(status = 429, code = "rate_limited")]
+    RateLimited {
+        #[api_error(retry_after)]
+        wait: std::time::Duration,
+    },
+    #[error("who are you")]
+    #[api_error(
+        status = 401,
+        code = "unauthenticated",
+        header("WWW-Authenticate", "Bearer realm=\"api\"")
+    )]
+    Unauthenticated,
+    #[error("expired")]
+    #[api_error(
+        status = 401,
+        code = "token_expired",
+        header("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+    )]
+    TokenExpired,
+}
+
+/// What a variant's delay and static headers add to its response is documented:
+/// `Retry-After` and `retry-after-ms` on the 429, `WWW-Authenticate` with both values on the
+/// 401; the other responses carry only the two standard headers.
+#[test]
+fn retry_and_static_headers_are_documented() {
+    let responses = responses_of::<GateError>();
+    let names = |status: &str| {
+        responses[status]["headers"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(
+        names("429"),
+        [
+            "retry-after",
+            "retry-after-ms",
+            "x-request-id",
+            "x-should-retry"
+        ]
+        .map(String::from)
+        .into()
+    );
+    assert_eq!(
+        responses["429"]["headers"]["retry-after"]["schema"]["type"],
+        "integer"
+    );
+    assert_eq!(
+        names("401"),
+        ["www-authenticate", "x-request-id", "x-should-retry"]
+            .map(String::from)
+            .into()
+    );
+    let www = &responses["401"]["headers"]["www-authenticate"];
+    assert_eq!(
+        www["schema"]["enum"],
+        serde_json::json!(["Bearer realm=\"api\"", "Bearer error=\"invalid_token\""])
+    );
+    assert_eq!(
+        www["description"],
+        "Sent with `unauthenticated`, `token_expired`."
+    );
+}

@@ -268,13 +268,109 @@ pub(crate) fn is_body_schema(schema: &Value) -> bool {
     by_ref || schema.get("title").and_then(Value::as_str) == Some(BODY_TITLE)
 }
 
-/// One documented response: its description, the values `x-should-retry` takes, and one
-/// example per code.
+/// One documented response: its description, the values `x-should-retry` takes, the
+/// headers some of its codes add, and one example per code.
 pub(crate) struct ResponseDoc {
     pub description: String,
     /// `"true"` and/or `"false"`.
     pub should_retry: Vec<&'static str>,
+    /// Beyond `x-request-id` and `x-should-retry`.
+    pub headers: Vec<HeaderDoc>,
     pub examples: Vec<ExampleDoc>,
+}
+
+/// A header that some codes of a response add.
+pub(crate) struct HeaderDoc {
+    pub name: &'static str,
+    pub description: String,
+    /// `integer` for the retry delays, `string` for static headers.
+    pub integer: bool,
+    /// A static header's values (one per distinct value its codes send).
+    pub values: Vec<&'static str>,
+}
+
+/// The retry-delay headers the integrations send for an error with a delay.
+const RETRY_HEADERS: [(&str, &str); 2] = [
+    (
+        "retry-after",
+        "Seconds to wait before retrying (RFC 9110), sent with an error that carries a delay",
+    ),
+    (
+        "retry-after-ms",
+        "Milliseconds to wait before retrying, sent with an error that carries a delay",
+    ),
+];
+
+/// The headers that the codes `codes` add to their response, by `hints`.
+fn headers_of(codes: &[&str], hints: &FieldHints) -> Vec<HeaderDoc> {
+    let of_codes = || {
+        hints
+            .iter()
+            .filter(|(code, _)| codes.contains(code))
+            .map(|(code, hint)| (*code, *hint))
+    };
+    let mut headers: Vec<HeaderDoc> = Vec::new();
+    let delayed: Vec<&str> = of_codes()
+        .filter(|(_, hint)| *hint == FieldHint::RetryAfter)
+        .map(|(code, _)| code)
+        .collect();
+    if !delayed.is_empty() {
+        for (name, description) in RETRY_HEADERS {
+            headers.push(HeaderDoc {
+                name,
+                description: format!("{description} ({}).", code_list(&delayed)),
+                integer: true,
+                values: Vec::new(),
+            });
+        }
+    }
+    // Static headers: one per name, with each value and the codes that send it.
+    let mut statics: Vec<(&'static str, Vec<&'static str>, Vec<&str>)> = Vec::new();
+    for (code, hint) in of_codes() {
+        let FieldHint::Header(name, value) = hint else {
+            continue;
+        };
+        let at = statics
+            .iter()
+            .position(|(n, ..)| n.eq_ignore_ascii_case(name));
+        let (_, values, senders) = match at {
+            Some(i) => &mut statics[i],
+            None => {
+                statics.push((name, Vec::new(), Vec::new()));
+                let last = statics.len() - 1;
+                &mut statics[last]
+            }
+        };
+        if !values.contains(&value) {
+            values.push(value);
+        }
+        if !senders.contains(&code) {
+            senders.push(code);
+        }
+    }
+    headers.extend(
+        statics
+            .into_iter()
+            .map(|(name, values, senders)| HeaderDoc {
+                name,
+                description: format!("Sent with {}.", code_list(&senders)),
+                integer: false,
+                values,
+            }),
+    );
+    headers
+}
+
+/// `` `a`, `b` ``.
+fn code_list(codes: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, code) in codes.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "`{code}`");
+    }
+    out
 }
 
 /// One code's example: named after the code, its value the body with the public message.
@@ -382,6 +478,7 @@ fn response_doc(
     ResponseDoc {
         description,
         should_retry,
+        headers: headers_of(&seen, hints),
         examples: unique
             .iter()
             .map(|e| {
@@ -407,6 +504,7 @@ fn example(e: &CatalogEntry, hints: impl Iterator<Item = FieldHint>) -> ExampleD
             match hint {
                 FieldHint::Param(field) => param_field = Some(field),
                 FieldHint::FieldErrors => field_errors = true,
+                FieldHint::RetryAfter | FieldHint::Header(..) => {}
             }
         }
         let sample = field_errors.then(sample_field_errors);
