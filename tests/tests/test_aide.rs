@@ -473,17 +473,7 @@ fn layer_responses_without_a_collected_schema() {
     async fn hello() -> &'static str {
         "hello"
     }
-    let mut api = OpenApi {
-        info: Info {
-            title: "Hello".into(),
-            version: "1".into(),
-            ..Info::default()
-        },
-        ..OpenApi::default()
-    };
-    let _app: axum::Router = ApiRouter::new()
-        .api_route("/hello", get(hello))
-        .finish_api(&mut api);
+    let mut api = document_of("Hello", ApiRouter::new().api_route("/hello", get(hello)));
     api_error_core::aide::add_layer_responses(&mut api);
     let doc = serde_json::to_value(&api).unwrap();
     assert_eq!(statuses(&doc["paths"]["/hello"]["get"]), ["200", "500"]);
@@ -597,6 +587,20 @@ fn field_errors_responses_show_an_errors_array() {
     }
 }
 
+/// The document of `router`'s routes, titled `title`.
+fn document_of(title: &str, router: ApiRouter) -> OpenApi {
+    let mut api = OpenApi {
+        info: Info {
+            title: title.into(),
+            version: "1".into(),
+            ..Info::default()
+        },
+        ..OpenApi::default()
+    };
+    let _app: axum::Router = router.finish_api(&mut api);
+    api
+}
+
 /// A 500 that clients must not retry.
 #[derive(Debug, thiserror::Error, ApiError)]
 enum LedgerError {
@@ -612,17 +616,10 @@ fn merged_examples_widen_x_should_retry() {
     async fn post_ledger(Json(_): Json<Value>) -> Result<&'static str, LedgerError> {
         Err(LedgerError::Broken)
     }
-    let mut api = OpenApi {
-        info: Info {
-            title: "Ledger".into(),
-            version: "1".into(),
-            ..Info::default()
-        },
-        ..OpenApi::default()
-    };
-    let _app: axum::Router = ApiRouter::new()
-        .api_route("/v1/ledger", post(post_ledger))
-        .finish_api(&mut api);
+    let mut api = document_of(
+        "Ledger",
+        ApiRouter::new().api_route("/v1/ledger", post(post_ledger)),
+    );
     let retry = |doc: &Value| {
         doc["paths"]["/v1/ledger"]["post"]["responses"]["500"]["headers"]["x-should-retry"]
             ["schema"]["enum"]
@@ -664,18 +661,12 @@ fn validating_extractors_document_their_body_and_422() {
     async fn with_garde(Garde(Json(s)): Garde<Json<Signup>>) -> String {
         s.name
     }
-    let mut api = OpenApi {
-        info: Info {
-            title: "Signups".into(),
-            version: "1".into(),
-            ..Info::default()
-        },
-        ..OpenApi::default()
-    };
-    let _app: axum::Router = ApiRouter::new()
-        .api_route("/v1/signups", post(with_validator))
-        .api_route("/v1/garde-signups", post(with_garde))
-        .finish_api(&mut api);
+    let mut api = document_of(
+        "Signups",
+        ApiRouter::new()
+            .api_route("/v1/signups", post(with_validator))
+            .api_route("/v1/garde-signups", post(with_garde)),
+    );
     api_error_core::aide::add_layer_responses(&mut api);
     let doc = serde_json::to_value(&api).unwrap();
     for path in ["/v1/signups", "/v1/garde-signups"] {
@@ -696,41 +687,13 @@ fn validating_extractors_document_their_body_and_422() {
     check_openapi_31_structure(&doc);
 }
 
-/// A delay and a static header.
-#[derive(Debug, thiserror::Error, ApiError)]
-enum GateError {
-    #[error("slow down")]
-    #[api_error(status = 429, code = "rate_limited")]
-    RateLimited {
-        #[api_error(retry_after)]
-        wait: std::time::Duration,
-    },
-    #[error("who are you")]
-    #[api_error(
-        status = 401,
-        code = "unauthenticated",
-        header("WWW-Authenticate", "Bearer realm=\"api\"")
-    )]
-    Unauthenticated,
-}
-
 /// What a variant's delay and static headers add to its response is documented.
 #[test]
 fn retry_and_static_headers_are_documented() {
     async fn gate() -> Result<&'static str, GateError> {
         Err(GateError::Unauthenticated)
     }
-    let mut api = OpenApi {
-        info: Info {
-            title: "Gate".into(),
-            version: "1".into(),
-            ..Info::default()
-        },
-        ..OpenApi::default()
-    };
-    let _app: axum::Router = ApiRouter::new()
-        .api_route("/gate", get(gate))
-        .finish_api(&mut api);
+    let api = document_of("Gate", ApiRouter::new().api_route("/gate", get(gate)));
     let doc = serde_json::to_value(&api).unwrap();
     let responses = &doc["paths"]["/gate"]["get"]["responses"];
     let limited = &responses["429"]["headers"];
@@ -739,7 +702,7 @@ fn retry_and_static_headers_are_documented() {
     let unauthenticated = &responses["401"]["headers"];
     assert_eq!(
         unauthenticated["www-authenticate"]["schema"]["enum"],
-        json!(["Bearer realm=\"api\""])
+        json!(["Bearer realm=\"api\"", "Bearer error=\"invalid_token\""])
     );
     assert!(unauthenticated.get("retry-after").is_none());
     check_openapi_31_structure(&doc);

@@ -564,31 +564,6 @@ fn merged_examples_widen_x_should_retry() {
     );
 }
 
-/// A delay and a static header.
-#[derive(Debug, thiserror::Error, ApiError)]
-enum GateError {
-    #[error("slow down")]
-    #[api_error(status = 429, code = "rate_limited")]
-    RateLimited {
-        #[api_error(retry_after)]
-        wait: std::time::Duration,
-    },
-    #[error("who are you")]
-    #[api_error(
-        status = 401,
-        code = "unauthenticated",
-        header("WWW-Authenticate", "Bearer realm=\"api\"")
-    )]
-    Unauthenticated,
-    #[error("expired")]
-    #[api_error(
-        status = 401,
-        code = "token_expired",
-        header("WWW-Authenticate", "Bearer error=\"invalid_token\"")
-    )]
-    TokenExpired,
-}
-
 /// What a variant's delay and static headers add to its response is documented:
 /// `Retry-After` and `retry-after-ms` on the 429, `WWW-Authenticate` with both values on the
 /// 401; the other responses carry only the two standard headers.

@@ -75,7 +75,7 @@ fn walk_kind(kind: &ValidationErrorsKind, path: &mut String, out: &mut FieldErro
             for e in errors {
                 out.push(FieldError {
                     param: Cow::Owned(path.clone()),
-                    code: snake_case_code(&e.code),
+                    code: snake_case_code(e.code.clone()),
                     message: message(e),
                 });
             }
@@ -97,13 +97,13 @@ fn walk_kind(kind: &ValidationErrorsKind, path: &mut String, out: &mut FieldErro
 /// A code as SPEC §11 wants it, snake_case: validator's own codes already are, a custom
 /// validator's (`ValidationError::new("NotAllowed-Here")`) is converted
 /// (`not_allowed_here`), and one with no letter to start with (`""`, `"42"`) is `invalid`.
-fn snake_case_code(code: &Cow<'static, str>) -> Cow<'static, str> {
+fn snake_case_code(code: Cow<'static, str>) -> Cow<'static, str> {
     let is_snake = code.starts_with(|c: char| c.is_ascii_lowercase())
         && code
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if is_snake {
-        return code.clone();
+        return code;
     }
     let mut out = String::with_capacity(code.len() + 4);
     let mut previous: Option<char> = None;
@@ -282,7 +282,7 @@ mod tests {
             ("_", "invalid"),
             ("é", "invalid"),
         ] {
-            assert_eq!(snake_case_code(&Cow::Borrowed(code)), expected, "{code:?}");
+            assert_eq!(snake_case_code(Cow::Borrowed(code)), expected, "{code:?}");
         }
     }
 

@@ -196,3 +196,28 @@ pub fn statuses(operation: &Value) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+/// Errors with a delay and static headers (what their responses document beyond the body).
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+pub enum GateError {
+    #[error("slow down")]
+    #[api_error(status = 429, code = "rate_limited")]
+    RateLimited {
+        #[api_error(retry_after)]
+        wait: std::time::Duration,
+    },
+    #[error("who are you")]
+    #[api_error(
+        status = 401,
+        code = "unauthenticated",
+        header("WWW-Authenticate", "Bearer realm=\"api\"")
+    )]
+    Unauthenticated,
+    #[error("expired")]
+    #[api_error(
+        status = 401,
+        code = "token_expired",
+        header("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+    )]
+    TokenExpired,
+}
