@@ -111,7 +111,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/v1/plain",
-            web::get().to(|| async { HttpResponse::BadRequest().body("plain text problem") }),
+            web::get().to(|| async {
+                // With headers about its own bytes, which must not describe the new body.
+                let mut response = HttpResponse::BadRequest();
+                for header in STALE_HEADERS {
+                    response.insert_header(header);
+                }
+                response.body("plain text problem")
+            }),
         )
         .route(
             "/v1/own-json",

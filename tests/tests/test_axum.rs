@@ -99,7 +99,10 @@ fn routes() -> Router {
         .route("/v1/bare", get(|| async { StatusCode::FORBIDDEN }))
         .route(
             "/v1/plain",
-            get(|| async { (StatusCode::BAD_REQUEST, "plain text problem") }),
+            get(|| async {
+                // With headers about its own bytes, which must not describe the new body.
+                (StatusCode::BAD_REQUEST, STALE_HEADERS, "plain text problem")
+            }),
         )
         .route(
             "/v1/own-json",

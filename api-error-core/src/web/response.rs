@@ -55,6 +55,19 @@ pub(crate) const BODY_HEADERS: [&str; 6] = [
     "last-modified",
 ];
 
+/// More headers about the old body's bytes or meaning (RFC 9530 digests, its file name,
+/// language and location): dropped with it too, but an error's own static headers may set
+/// them for the new one (`Content-Language: en`).
+pub(crate) const OLD_BODY_HEADERS: [&str; 7] = [
+    "content-digest",
+    "repr-digest",
+    "digest",
+    "content-md5",
+    "content-disposition",
+    "content-language",
+    "content-location",
+];
+
 /// Marks a response whose body this crate rendered (in the response's extensions): the
 /// layer and the middleware pass it on untouched, wherever it was compressed or wrapped;
 /// unless it was rendered outside any request (an error turned into a response in a spawned
@@ -228,8 +241,11 @@ macro_rules! header_glue {
             headers: &mut $($header)::+::HeaderMap,
             rendered: &$crate::web::response::Rendered,
         ) {
-            for name in $crate::web::response::BODY_HEADERS {
-                headers.remove(name);
+            for name in $crate::web::response::BODY_HEADERS
+                .iter()
+                .chain(&$crate::web::response::OLD_BODY_HEADERS)
+            {
+                headers.remove(*name);
             }
             headers.insert(
                 $($header)::+::CONTENT_TYPE,

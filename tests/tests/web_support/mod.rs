@@ -412,6 +412,20 @@ impl TestApp {
     }
 }
 
+/// Headers about a body's own bytes, its file name, language and location: a replaced
+/// body must not keep them.
+pub const STALE_HEADERS: [(&str, &str); 6] = [
+    ("etag", "\"v1\""),
+    ("last-modified", "Tue, 01 Dec 2026 00:00:00 GMT"),
+    (
+        "content-digest",
+        "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:",
+    ),
+    ("content-disposition", "attachment; filename=\"err.txt\""),
+    ("content-language", "fr"),
+    ("content-location", "/errors/plain.txt"),
+];
+
 /// The request-id header of [`Mode::Layer`].
 pub const RID: &str = "x-request-id";
 
@@ -731,6 +745,9 @@ pub mod checks {
         let resp = fetch(addr, "/v1/plain");
         let body = check_layered(&resp, 400, "invalid_request_error", "invalid_request");
         assert_eq!(body["message"], "plain text problem.");
+        for (name, _) in STALE_HEADERS {
+            assert_eq!(resp.header(name), None, "{name} describes the old body");
+        }
         // A JSON error the app wrote itself is left alone.
         let resp = fetch(addr, "/v1/own-json");
         assert_eq!(resp.status, 400);
