@@ -36,14 +36,16 @@ fn negotiate_joined<'a>(
     configured: &ErrorFormat,
     lines: impl Iterator<Item = &'a [u8]>,
 ) -> ErrorFormat {
+    // One byte past the bound when the list is longer: `prefers_problem` then knows it was
+    // cut, and drops the range the cut went through.
     let mut joined = Vec::new();
     for line in lines {
         if !joined.is_empty() {
             joined.extend_from_slice(b", ");
         }
-        let room = MAX_ACCEPT.saturating_sub(joined.len());
+        let room = (MAX_ACCEPT + 1).saturating_sub(joined.len());
         joined.extend_from_slice(line.get(..room).unwrap_or(line));
-        if joined.len() >= MAX_ACCEPT {
+        if joined.len() > MAX_ACCEPT {
             break;
         }
     }
@@ -52,19 +54,21 @@ fn negotiate_joined<'a>(
 
 /// Whether an `Accept` header prefers `application/problem+json` over `application/json`
 /// (RFC 9110 §12.5.1: the most specific matching range gives each type its `q`; a type no
-/// range matches has `q=0`). Bounded: at most the first 2 KiB and 32 ranges are read.
+/// range matches has `q=0`). Bounded: at most the first 2 KiB and 32 ranges are read; a
+/// range the 2 KiB bound cuts through is ignored, not read as if it were whole.
 ///
-/// `*/*` and `application/*` match both equally, so they never prefer either.
+/// `*/*` and `application/*` match both equally, so alone they never prefer either; but
+/// `application/json;q=0, */*` prefers problem details (`*/*` gives them `q=1`).
 #[inline(never)]
 fn prefers_problem(accept: &[u8]) -> bool {
-    // Fast path: without the word, no range can name problem+json.
-    let accept = accept
-        .get(..accept.len().min(MAX_ACCEPT))
-        .unwrap_or_default();
-    if !accept
+    let accept = within_bound(accept);
+    // Fast path: a list that neither names problem+json nor gives any range a `q` cannot
+    // prefer it (every range it matches through, `application/*` or `*/*`, matches
+    // `application/json` too, at the same `q`).
+    let names_problem = accept
         .windows(7)
-        .any(|w| w.eq_ignore_ascii_case(b"problem"))
-    {
+        .any(|w| w.eq_ignore_ascii_case(b"problem"));
+    if !names_problem && !accept.contains(&b';') {
         return false;
     }
     // (specificity, q) of the best match for each type: 3 exact, 2 `application/*`, 1 `*/*`.
@@ -107,6 +111,22 @@ fn prefers_problem(accept: &[u8]) -> bool {
     problem.1 > json.1
 }
 
+/// The ranges of `accept` that lie whole within [`MAX_ACCEPT`] bytes.
+fn within_bound(accept: &[u8]) -> &[u8] {
+    let Some(&next) = accept.get(MAX_ACCEPT) else {
+        return accept;
+    };
+    let head = accept.get(..MAX_ACCEPT).unwrap_or_default();
+    if next == b',' {
+        return head;
+    }
+    // The cut goes through a range: keep the ones before it.
+    match head.iter().rposition(|&b| b == b',') {
+        Some(comma) => head.get(..comma).unwrap_or_default(),
+        None => &[],
+    }
+}
+
 /// A `q` value in thousandths (`0.5` is 500); malformed means 0.
 fn parse_q(v: &[u8]) -> u16 {
     let mut parts = v.splitn(2, |&b| b == b'.');
@@ -147,12 +167,49 @@ mod tests {
         assert!(!p("application/problem+json;q=0.5, application/*"));
         assert!(!p(""));
         assert!(!p("text/html"));
+        // Ranges that match problem details through a wildcard, where JSON has a lower `q`.
+        assert!(p("application/json;q=0, */*"));
+        assert!(p("application/json;q=0, application/*"));
+        assert!(p("application/*, application/json;q=0.5"));
+        assert!(!p("application/json;q=0.5, */*;q=0.4"));
+        assert!(!p(
+            "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8"
+        ));
         // Bounded: only the first 32 ranges count.
         let long = format!(
             "{}application/json",
             "application/problem+json;q=0.1, ".repeat(40)
         );
         assert!(p(&long));
+    }
+
+    /// A range the 2 KiB bound cuts through is ignored: its `q` may be past the cut.
+    #[test]
+    fn a_range_cut_by_the_bound_is_ignored() {
+        let p = |s: &str| prefers_problem(s.as_bytes());
+        let head = "application/json;q=0.5, text/plain;x=";
+        let pad = "a".repeat(MAX_ACCEPT - head.len() - ", application/problem+json".len());
+        let cut = format!("{head}{pad}, application/problem+json;q=0.1");
+        assert_eq!(cut.len(), MAX_ACCEPT + ";q=0.1".len());
+        assert!(!p(&cut), "the cut range's q=0.1 must not read as q=1");
+        // A range that ends exactly at the bound is whole.
+        let whole = format!("{head}{pad}, application/problem+json");
+        assert_eq!(whole.len(), MAX_ACCEPT);
+        assert!(p(&whole));
+        assert!(p(&format!("{whole}, text/html")));
+        // One range longer than the bound: nothing is read.
+        assert!(!p(&format!(
+            "application/problem+json;x={}",
+            "a".repeat(3000)
+        )));
+        // The same across lines.
+        let configured = ErrorFormat::FLAT;
+        let lines = [
+            format!("{head}{pad}"),
+            "application/problem+json;q=0.1".to_owned(),
+        ];
+        let format = negotiate_lines(&configured, lines.iter().map(|l| l.as_bytes()));
+        assert_eq!(format.wire_format(), WireFormat::Flat);
     }
 
     #[test]
