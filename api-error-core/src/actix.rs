@@ -325,7 +325,10 @@ fn panicked(panic: Panic, info: &RequestInfo) -> actix_web::Error {
 fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error {
     let res = err.error_response();
     let status = res.status();
-    let ours = res.extensions().get::<RenderedHere>().is_some()
+    let ours = res
+        .extensions()
+        .get::<RenderedHere>()
+        .is_some_and(|here| here.rendered_for(status.as_u16()))
         || (status.is_client_error()
             && is_json(res.headers())
             && res.body().size() != BodySize::Sized(0));
@@ -365,7 +368,12 @@ async fn finish<B: MessageBody + 'static>(
     }
     // A response to HEAD may come with its body already left out: empty is not "no JSON".
     let head = res.request().method() == actix_web::http::Method::HEAD;
-    let here = res.response().extensions().get::<RenderedHere>().cloned();
+    let here = res
+        .response()
+        .extensions()
+        .get::<RenderedHere>()
+        .filter(|here| here.rendered_for(status.as_u16()))
+        .cloned();
     if let Some(here) = here {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id, unless an inner middleware compressed it (or it is a HEAD's).

@@ -456,7 +456,11 @@ fn finish_error(
     // A response to HEAD may have lost its body inside the layer already (axum empties it
     // for a router mounted as a service): nothing to read, and empty is not "no JSON".
     let head = described.method == Method::HEAD;
-    if let Some(here) = res.extensions().get::<RenderedHere>() {
+    let ours = res
+        .extensions()
+        .get::<RenderedHere>()
+        .filter(|here| here.rendered_for(status.as_u16()));
+    if let Some(here) = ours {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id, unless an inner layer compressed it (or it is a HEAD's).
         if here.in_request() || ctx.is_none() || is_encoded(res.headers()) || head {

@@ -78,6 +78,17 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/restatused",
+            // A derived 404 the handler sends as a 500: the body no longer matches.
+            web::get().to(|| async {
+                let mut res = HttpResponse::from_error(ShopError::CustomerNotFound {
+                    id: "cus_secret".into(),
+                });
+                *res.status_mut() = actix_web::http::StatusCode::INTERNAL_SERVER_ERROR;
+                res
+            }),
+        )
+        .route(
             "/v1/db",
             web::get().to(|| async {
                 Err::<HttpResponse, _>(ShopError::Database(std::io::Error::other(SECRET)))

@@ -75,6 +75,18 @@ fn routes() -> Router {
             get(|| async { Err::<(), _>(ShopError::Database(std::io::Error::other(SECRET))) }),
         )
         .route(
+            "/v1/restatused",
+            // A derived 404 the handler sends as a 500: the body no longer matches.
+            get(|| async {
+                let mut res = ShopError::CustomerNotFound {
+                    id: "cus_secret".into(),
+                }
+                .into_response();
+                *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                res
+            }),
+        )
+        .route(
             "/v1/ledger",
             get(|| async { Err::<(), _>(ShopError::Ledger) }),
         )

@@ -73,9 +73,14 @@ pub(crate) const OLD_BODY_HEADERS: [&str; 7] = [
 /// unless it was rendered outside any request (an error turned into a response in a spawned
 /// task), whose body says `"request_id":null`: that one is read back and rendered again in
 /// the request that sends it ([`render_again`]), so the body's id is the header's.
+///
+/// It also keeps the status the body was rendered for: a response whose status was changed
+/// afterwards (a derived 404 sent as a 500) no longer matches its body, and is treated as
+/// one this crate did not render.
 #[derive(Clone, Debug)]
 pub(crate) struct RenderedHere {
     in_request: bool,
+    status: u16,
     cause: Option<Arc<Cause>>,
 }
 
@@ -84,8 +89,14 @@ impl RenderedHere {
     pub fn of(rendered: &Rendered) -> RenderedHere {
         RenderedHere {
             in_request: rendered.in_request,
+            status: rendered.status.as_u16(),
             cause: rendered.cause.clone(),
         }
+    }
+
+    /// Whether the body was rendered for this status (the response's status now).
+    pub fn rendered_for(&self, status: u16) -> bool {
+        self.status == status
     }
 
     /// Whether the body was rendered in a request's context (else: outside any request).

@@ -523,6 +523,21 @@ pub mod checks {
             false,
         );
         assert_eq!(body["message"], "An internal error occurred.");
+
+        // A derived 404 whose status the handler changed to 500: the body no longer matches
+        // the status, so it is a 5xx like any other (generic, retryable), in every format.
+        for accept in [&b"application/json"[..], b"application/problem+json"] {
+            let resp = fetch_with(app.with_layer(), "/v1/restatused", &[("accept", accept)]);
+            assert_eq!(resp.status, 500);
+            assert!(!resp.text().contains("cus_secret"), "{}", resp.text());
+            assert!(!resp.text().contains("Not Found"), "{}", resp.text());
+            assert_eq!(resp.header("x-should-retry"), Some("true"));
+            let body = resp.json();
+            assert_eq!(body["request_id"].as_str(), resp.header(RID));
+        }
+        let resp = fetch(app.with_layer(), "/v1/restatused");
+        let body = check_layered(&resp, 500, "api_error", "internal_error");
+        assert_eq!(body["message"], "An internal error occurred.");
     }
 
     pub fn rejection_malformed_json(app: TestApp) {
