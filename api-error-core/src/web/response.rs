@@ -262,6 +262,17 @@ macro_rules! header_glue {
                 $($header)::+::CONTENT_TYPE,
                 $($header)::+::HeaderValue::from_static(rendered.content_type),
             );
+            // In a request, the format followed its `Accept` (problem details when it
+            // prefers them): caches must keep the answers apart (RFC 9110 §12.5.5).
+            let varies = headers.get_all($($header)::+::VARY).into_iter().any(|v| {
+                $crate::web::response::vary_lists_accept(v.as_bytes())
+            });
+            if rendered.in_request && !varies {
+                headers.append(
+                    $($header)::+::VARY,
+                    $($header)::+::HeaderValue::from_static("accept"),
+                );
+            }
         }
 
         /// Drops every header that described an old body, then sets `content-type` and the
@@ -307,6 +318,14 @@ macro_rules! header_glue {
 }
 pub(crate) use header_glue;
 
+/// Whether a `Vary` value already covers `Accept` (`accept` among its names, or `*`).
+pub(crate) fn vary_lists_accept(value: &[u8]) -> bool {
+    value.split(|&b| b == b',').any(|name| {
+        let name = name.trim_ascii();
+        name == b"*" || name.eq_ignore_ascii_case(b"accept")
+    })
+}
+
 /// Whether a response's `content-type` says JSON (`application/json`, `application/*+json`).
 pub(crate) fn is_json_content_type(value: &[u8]) -> bool {
     let essence = value.split(|&b| b == b';').next().unwrap_or_default();
@@ -326,6 +345,15 @@ mod tests {
         assert_eq!(ceil_secs(Duration::from_millis(1500)), 2);
         assert_eq!(ceil_secs(Duration::from_secs(3)), 3);
         assert_eq!(ceil_millis(Duration::from_micros(1001)), 2);
+    }
+
+    #[test]
+    fn vary_names() {
+        assert!(vary_lists_accept(b"accept"));
+        assert!(vary_lists_accept(b"Accept-Encoding, Accept"));
+        assert!(vary_lists_accept(b"*"));
+        assert!(!vary_lists_accept(b"accept-encoding"));
+        assert!(!vary_lists_accept(b"origin, accept-language"));
     }
 
     #[test]

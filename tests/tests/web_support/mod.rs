@@ -540,6 +540,20 @@ pub mod checks {
         assert_eq!(body["message"], "An internal error occurred.");
     }
 
+    /// Every error the integration renders in a request may take its format from `Accept`,
+    /// so it says `Vary: accept`; a success response is left as the handler made it.
+    pub fn error_responses_vary_on_accept(app: TestApp) {
+        let addr = app.with_layer();
+        for path in ["/v1/customers/cus_x", "/v1/nope", "/v1/panic", "/v1/bare", "/v1/db"] {
+            let resp = fetch(addr, path);
+            assert!(resp.status >= 400, "{path}");
+            assert_eq!(resp.header("vary"), Some("accept"), "{path}");
+        }
+        let ok = fetch(addr, "/v1/customers/cus_ok");
+        assert_eq!(ok.status, 200);
+        assert_eq!(ok.header("vary"), None);
+    }
+
     pub fn rejection_malformed_json(app: TestApp) {
         let resp = post_json(app.with_layer(), "/v1/charges", r#"{"amount": 5,"#);
         let body = check_layered(&resp, 400, "invalid_request_error", "invalid_json");
@@ -893,6 +907,7 @@ macro_rules! web_tests {
             handler_4xx_classes,
             handler_429_retry_after,
             handler_5xx_redacted,
+            error_responses_vary_on_accept,
             rejection_malformed_json,
             rejection_missing_content_type,
             rejection_bad_query,
