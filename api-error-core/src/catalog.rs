@@ -57,16 +57,22 @@ pub enum FieldHint {
     Header(&'static str, &'static str),
 }
 
-/// A boxed error lists its target's errors (`#[api_error(transparent)]` over `Box<Inner>`).
-impl<T: ErrorCatalog> ErrorCatalog for Box<T> {
-    fn catalog() -> Vec<CatalogEntry> {
-        T::catalog()
-    }
+/// Boxed and borrowed errors list their target's errors (`#[api_error(transparent)]` over
+/// `Box<Inner>` or `&'a Inner`).
+macro_rules! catalog_of_target {
+    ($($ty:ty),*) => {$(
+        impl<T: ErrorCatalog> ErrorCatalog for $ty {
+            fn catalog() -> Vec<CatalogEntry> {
+                T::catalog()
+            }
 
-    fn __api_error_field_hints(out: &mut Vec<(&'static str, FieldHint)>) {
-        T::__api_error_field_hints(out);
-    }
+            fn __api_error_field_hints(out: &mut Vec<(&'static str, FieldHint)>) {
+                T::__api_error_field_hints(out);
+            }
+        }
+    )*};
 }
+catalog_of_target!(Box<T>, &T);
 
 /// One error a type can produce.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

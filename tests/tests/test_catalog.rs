@@ -502,3 +502,32 @@ fn typed_client_does_not_turn_a_400_into_the_409_variant() {
         Some(Outer::Billing(Billing::Conflict))
     ));
 }
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Leaf {
+    #[error("no leaf")]
+    #[api_error(status = 404, code = "leaf_missing")]
+    Missing,
+    #[error("slow down")]
+    #[api_error(status = 429, code = "slow")]
+    Slow,
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum ByRef<'a> {
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Leaf(&'a Leaf),
+    #[error("own")]
+    #[api_error(status = 400)]
+    Own,
+}
+
+/// A transparent variant over a reference lists its target's errors, as over a value or a
+/// box: what the type sends is what its catalog says.
+#[test]
+fn transparent_over_a_reference_lists_the_inner_catalog() {
+    assert_eq!(ByRef::Leaf(&Leaf::Slow).code(), "slow");
+    let codes: Vec<&str> = ByRef::catalog().iter().map(|e| e.code).collect();
+    assert_eq!(codes, ["leaf_missing", "slow", "own"]);
+}
