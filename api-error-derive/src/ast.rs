@@ -161,17 +161,45 @@ fn doc_comment(attrs: &[Attribute]) -> String {
             }) = &nv.value
             {
                 let value = s.value();
-                lines.push(
-                    value
-                        .strip_prefix(' ')
-                        .unwrap_or(&value)
-                        .trim_end()
-                        .to_owned(),
-                );
+                if value.contains('\n') {
+                    block_lines(&value, &mut lines);
+                } else {
+                    lines.push(
+                        value
+                            .strip_prefix(' ')
+                            .unwrap_or(&value)
+                            .trim_end()
+                            .to_owned(),
+                    );
+                }
             }
         }
     }
     lines.join("\n").trim().to_owned()
+}
+
+/// The lines of a `/** ... */` block doc comment, as rustdoc shows them: without the `*`
+/// that starts every line (when every line has one), else without their common indent.
+fn block_lines(value: &str, lines: &mut Vec<String>) {
+    let starred = value
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .all(|l| l.trim_start().starts_with('*'));
+    let indent = value
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    for line in value.lines() {
+        let line = if starred {
+            let rest = line.trim_start().strip_prefix('*').unwrap_or(line);
+            rest.strip_prefix(' ').unwrap_or(rest)
+        } else {
+            line.get(indent..).unwrap_or(line.trim_start())
+        };
+        lines.push(line.trim_end().to_owned());
+    }
 }
 
 /// The string of thiserror's `#[error("...")]`, if there is one (not `transparent`), and

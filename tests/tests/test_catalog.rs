@@ -531,3 +531,34 @@ fn transparent_over_a_reference_lists_the_inner_catalog() {
     let codes: Vec<&str> = ByRef::catalog().iter().map(|e| e.code).collect();
     assert_eq!(codes, ["leaf_missing", "slow", "own"]);
 }
+
+/**
+ * Block doc comment.
+ * Second line.
+ */
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("blocked")]
+#[api_error(status = 400)]
+struct BlockDoc;
+
+/**
+    An indented block
+      keeps its inner indent.
+*/
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("indented")]
+#[api_error(status = 400)]
+struct IndentedBlockDoc;
+
+/// A block doc comment reads as rustdoc shows it: no leading `*`, no common indent.
+#[test]
+fn block_doc_comments() {
+    assert_eq!(
+        BlockDoc::catalog()[0].doc,
+        "Block doc comment.\nSecond line."
+    );
+    assert_eq!(
+        IndentedBlockDoc::catalog()[0].doc,
+        "An indented block\n  keeps its inner indent."
+    );
+}

@@ -544,7 +544,13 @@ pub mod checks {
     /// so it says `Vary: accept`; a success response is left as the handler made it.
     pub fn error_responses_vary_on_accept(app: TestApp) {
         let addr = app.with_layer();
-        for path in ["/v1/customers/cus_x", "/v1/nope", "/v1/panic", "/v1/bare", "/v1/db"] {
+        for path in [
+            "/v1/customers/cus_x",
+            "/v1/nope",
+            "/v1/panic",
+            "/v1/bare",
+            "/v1/db",
+        ] {
             let resp = fetch(addr, path);
             assert!(resp.status >= 400, "{path}");
             assert_eq!(resp.header("vary"), Some("accept"), "{path}");
