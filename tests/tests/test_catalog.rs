@@ -562,3 +562,31 @@ fn block_doc_comments() {
         "An indented block\n  keeps its inner indent."
     );
 }
+
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Markup {
+    #[error("x")]
+    #[api_error(
+        status = 400,
+        code = "markup",
+        message = "Invalid <field>: use *any* of a_b_c, `C:\\Users\\x` or a|b & more"
+    )]
+    Markup,
+}
+
+/// A message is plain text to clients: in the Markdown reference it shows as sent, every
+/// character Markdown would read as markup escaped.
+#[test]
+fn markdown_shows_messages_as_sent() {
+    let md = Catalog::of::<Markup>().to_markdown();
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| `markup`"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        row.contains(
+            r"Invalid \<field\>: use \*any\* of a\_b\_c, \`C:\\Users\\x\` or a\|b \& more"
+        ),
+        "{row}"
+    );
+}

@@ -165,7 +165,10 @@ impl Catalog {
     /// One `##` section per status in ascending order, headed by the status and its reason
     /// phrase; one row per code in catalog order. `Code`, `Type` and `Param` are code spans,
     /// `Param` is empty when the entry has no static param, `Retryable` is `yes` or `no`, and
-    /// `Description` is the variant's doc comment. In every cell `|` is escaped as `\|`; line
+    /// `Description` is the variant's doc comment (Markdown, as written). `Message` shows the
+    /// message as clients get it, plain text: the characters Markdown would read as markup
+    /// (`*`, `_`, `<`, `` ` ``, `\`, ...) are backslash-escaped. In every cell `|` is escaped
+    /// as `\|`; line
     /// breaks follow Markdown, as doc comments do: a single line break is a space, a blank line
     /// becomes `<br><br>`, and a list item starts on a new line (`<br>`). The text ends with
     /// one newline.
@@ -190,7 +193,7 @@ impl Catalog {
                 out.push_str(" | ");
                 out.push_str(&code_span(e.error_type));
                 out.push_str(" | ");
-                out.push_str(&cell(e.message));
+                out.push_str(&cell(&plain_text(e.message)));
                 out.push_str(" | ");
                 out.push_str(&e.param.map(code_span).unwrap_or_default());
                 out.push_str(" | ");
@@ -540,6 +543,24 @@ fn cell(text: &str) -> String {
                 c => out.push(c),
             }
         }
+    }
+    out
+}
+
+/// A message as Markdown that shows it as sent: clients get it as plain text, so every
+/// character Markdown would read as markup (`*emphasis*`, `<tag>`, `\`, `` ` ``, ...) is
+/// backslash-escaped (CommonMark escapes any ASCII punctuation this way); `|` is left to
+/// [`cell`].
+fn plain_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '~' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
     }
     out
 }
