@@ -296,8 +296,69 @@ impl RequestInfo {
     }
 }
 
-/// The cause kept in the `InternalError` returned after a panic or an inner `Err`: what
-/// actix-web's own logging shows; never sent.
+/// The error the middleware returns after a handler panic or an inner `Err`: the standard
+/// response, built again on every `error_response()` call. Middleware outside may look at
+/// it (`err.error_response().status()`) before actix-web sends it; an `InternalError` made
+/// with `from_response` hands its response out once, and a bare empty 500 after that. Its
+/// `Display` is the cause, which only logs show.
+struct Answered {
+    status: StatusCode,
+    headers: actix_web::http::header::HeaderMap,
+    body: actix_web::web::Bytes,
+    mark: Option<RenderedHere>,
+    cause: String,
+}
+
+impl Answered {
+    /// `res` with `cause` as an `actix_web::Error`: an `Answered`, or, when its body is not
+    /// in memory (a stream from another middleware), the `InternalError` that can carry it.
+    fn into_error(res: HttpResponse, cause: String) -> actix_web::Error {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let mark = res.extensions().get::<RenderedHere>().cloned();
+        let (head, body) = res.into_parts();
+        match body.try_into_bytes() {
+            Ok(body) => Answered {
+                status,
+                headers,
+                body,
+                mark,
+                cause,
+            }
+            .into(),
+            Err(body) => InternalError::from_response(Cause(cause), head.set_body(body)).into(),
+        }
+    }
+}
+
+impl fmt::Debug for Answered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.cause)
+    }
+}
+
+impl fmt::Display for Answered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.cause)
+    }
+}
+
+impl ResponseError for Answered {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::with_body(self.status, BoxBody::new(self.body.clone()));
+        *res.headers_mut() = self.headers.clone();
+        if let Some(mark) = &self.mark {
+            res.extensions_mut().insert(mark.clone());
+        }
+        res
+    }
+}
+
+/// The cause of an `InternalError` that carries a streamed response: only logs show it.
 struct Cause(String);
 
 impl fmt::Debug for Cause {
@@ -312,16 +373,16 @@ impl fmt::Display for Cause {
     }
 }
 
-/// The error returned for a handler panic: the standard 500, as an `InternalError` that
-/// carries the rendered response.
+/// The error returned for a handler panic: the standard 500.
 fn panicked(panic: Panic, info: &RequestInfo) -> actix_web::Error {
     let mut res = build(rejection::render_panic(&*panic));
     info.set_request_id(res.headers_mut());
-    InternalError::from_response(Cause("handler panicked".to_owned()), res).into()
+    Answered::into_error(res, "handler panicked".to_owned())
 }
 
 /// The error returned for an `Err` out of the inner service (another middleware): its
-/// response rendered in the standard format, as an `InternalError` that carries it.
+/// response rendered in the standard format. A 4xx of an error type actix-web does not know
+/// says what its response said (not its `Display`, which may be meant for logs only).
 fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error {
     let res = err.error_response();
     let status = res.status();
@@ -335,22 +396,40 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
     let mut res = if ours {
         res
     } else {
-        let (status, code, text, param) = describe(&err, None, status);
+        let described = describe(&err, None, status);
+        let encoded = is_encoded(res.headers());
+        let (head, old) = res.into_parts();
+        let (status, code, text, param) = match described {
+            Some(described) => described,
+            None => {
+                // In memory (an error's `error_response()` almost always is), else unread.
+                let text = if encoded {
+                    String::new()
+                } else {
+                    in_memory_text(old)
+                };
+                (
+                    status,
+                    rejection::default_code(back_status(status)),
+                    rejection::bounded(text.trim(), 1000).to_owned(),
+                    None,
+                )
+            }
+        };
         let rejection = Rejection {
             status: back_status(status),
             code,
             text: Some(text.as_str()),
             param: param.map(Into::into),
         };
-        let (head, _old) = res.into_parts();
         with_rendered(
-            head,
+            head.drop_body(),
             rejection::render_rejection(&rejection),
             set_error_headers,
         )
     };
     info.set_request_id(res.headers_mut());
-    InternalError::from_response(Cause(rejection::display_bounded(&err, 1000)), res).into()
+    Answered::into_error(res, rejection::display_bounded(&err, 1000))
 }
 
 /// Sets the request id on a response and replaces error responses that are not in the
@@ -408,9 +487,13 @@ async fn finish<B: MessageBody + 'static>(
     let (req, response) = res.into_parts();
     let described = response
         .error()
-        .map(|e| describe(e, req.match_pattern().as_deref(), status));
-    let readable =
-        !is_encoded(response.headers()) && (status.is_client_error() || cfg!(feature = "tracing"));
+        .and_then(|e| describe(e, req.match_pattern().as_deref(), status));
+    // The body's text is read (its first bytes) only when it is whole and plain: a length
+    // known up front, not compressed, and wanted (a 4xx's message; a 5xx's cause for the
+    // log). A streamed body could stall, and the answer with it.
+    let readable = !is_encoded(response.headers())
+        && matches!(response.body().size(), BodySize::Sized(n) if n > 0)
+        && (status.is_client_error() || cfg!(feature = "tracing"));
     let (response, body) = response.into_parts();
     let (status, code, text, param) = match described {
         Some(d) => {
@@ -419,13 +502,23 @@ async fn finish<B: MessageBody + 'static>(
         }
         None => {
             let text = if readable {
-                match actix_web::body::to_bytes_limited(body, rejection::MAX_REJECTION_BODY).await {
-                    Ok(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
-                    _ => String::new(),
-                }
+                let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
+                String::from_utf8_lossy(&bytes).into_owned()
             } else {
                 drop(body);
-                String::new()
+                // An actix error's own response once more (a middleware inside may have
+                // compressed the first): what it says, if it is the same and in memory.
+                let wanted = status.is_client_error() || cfg!(feature = "tracing");
+                match response
+                    .error()
+                    .filter(|_| wanted)
+                    .map(|e| e.error_response())
+                {
+                    Some(again) if again.status() == status && !is_encoded(again.headers()) => {
+                        in_memory_text(again.into_body())
+                    }
+                    _ => String::new(),
+                }
             };
             describe_plain(&req, status, text)
         }
@@ -438,6 +531,34 @@ async fn finish<B: MessageBody + 'static>(
     };
     let rendered = ctx.scope(|| rejection::render_rejection(&rejection));
     ServiceResponse::new(req, put_rendered(response, rendered, set_error_headers))
+}
+
+/// The text of a body held in memory (an actix error's own response almost always is),
+/// bounded; empty for a stream, which is not read here.
+fn in_memory_text(body: BoxBody) -> String {
+    match body.try_into_bytes() {
+        Ok(bytes) => {
+            String::from_utf8_lossy(bytes.get(..rejection::MAX_REJECTION_BODY).unwrap_or(&bytes))
+                .into_owned()
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// The first `limit` bytes of a body (all of it when shorter); a read error ends it early.
+async fn body_prefix<B: MessageBody>(body: B, limit: usize) -> Vec<u8> {
+    let mut body = std::pin::pin!(body);
+    let mut out = Vec::new();
+    while out.len() < limit {
+        match std::future::poll_fn(|cx| body.as_mut().poll_next(cx)).await {
+            Some(Ok(chunk)) => {
+                let room = limit - out.len();
+                out.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
+            }
+            _ => break,
+        }
+    }
+    out
 }
 
 /// `response` (its body taken out) with the rendered body and status, marked as this
@@ -468,23 +589,30 @@ fn put_rendered<B>(
 type Described = (StatusCode, &'static str, String, Option<String>);
 
 /// The status, code, text and param of an actix error, recognized by its type. Texts are
-/// worded like axum's, so both integrations answer the same mistakes the same way.
-fn describe(err: &actix_web::Error, pattern: Option<&str>, status: StatusCode) -> Described {
+/// worded like axum's, so both integrations answer the same mistakes the same way. A 5xx's
+/// text is its cause, only ever logged. `None` for a 4xx of a type it does not know: its
+/// `Display` may say what only a log should, so the message is the response's own text,
+/// what actix-web would have sent.
+fn describe(
+    err: &actix_web::Error,
+    pattern: Option<&str>,
+    status: StatusCode,
+) -> Option<Described> {
     let text = || rejection::display_bounded(err, 1000);
     // A 5xx stays the 5xx it is, whatever its cause's type: its text is only logged.
     if status.is_server_error() {
-        return (
+        return Some((
             status,
             rejection::default_code(back_status(status)),
             text(),
             None,
-        );
+        ));
     }
     let with = |prefix: &str, detail: &dyn fmt::Display| {
         format!("{prefix}: {}", rejection::display_bounded(detail, 1000))
     };
     if let Some(e) = err.as_error::<JsonPayloadError>() {
-        return match e {
+        return Some(match e {
             JsonPayloadError::ContentType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -515,15 +643,15 @@ fn describe(err: &actix_web::Error, pattern: Option<&str>, status: StatusCode) -
                 text(),
                 None,
             ),
-        };
+        });
     }
     if let Some(QueryPayloadError::Deserialize(de)) = err.as_error::<QueryPayloadError>() {
-        return (
+        return Some((
             StatusCode::BAD_REQUEST,
             "invalid_query",
             with("Failed to deserialize query string", de),
             params::param_from_serde_message(&de.to_string()),
-        );
+        ));
     }
     // `web::Path` fails with `PathError` when the app has an error handler for it, else
     // with the bare serde error as a 404; both are a malformed path: 400, like axum.
@@ -543,15 +671,15 @@ fn describe(err: &actix_web::Error, pattern: Option<&str>, status: StatusCode) -
             Some(de) => de,
             None => err,
         };
-        return (
+        return Some((
             StatusCode::BAD_REQUEST,
             "invalid_path",
             with("Invalid URL", detail),
             param,
-        );
+        ));
     }
     if let Some(e) = err.as_error::<UrlencodedError>() {
-        return match e {
+        return Some(match e {
             UrlencodedError::ContentType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -572,14 +700,9 @@ fn describe(err: &actix_web::Error, pattern: Option<&str>, status: StatusCode) -
                 text(),
                 None,
             ),
-        };
+        });
     }
-    (
-        status,
-        rejection::default_code(back_status(status)),
-        text(),
-        None,
-    )
+    None
 }
 
 /// The code and text of an error response without an actix error: unmatched routes, wrong

@@ -486,10 +486,11 @@ fn finish_error(
         return Finish::Done(res);
     }
     let info = std::mem::take(described);
-    // Read the framework's text (bounded) unless it is compressed, empty, or a 5xx that
-    // only the log could show.
+    // Read the framework's text (its first bytes) only when it is whole and plain: a length
+    // known up front (a streamed body could stall, and the answer with it), not compressed,
+    // not empty, and wanted (a 4xx's message; a 5xx's cause, which only the log shows).
     let readable = !is_encoded(res.headers())
-        && res.body().size_hint().exact() != Some(0)
+        && res.body().size_hint().exact().is_some_and(|n| n > 0)
         && (status.is_client_error() || cfg!(feature = "tracing"));
     let (parts, body) = res.into_parts();
     if !readable {
@@ -497,13 +498,28 @@ fn finish_error(
         return Finish::Done(in_context(ctx.as_ref(), || replace(parts, "", &info)));
     }
     Finish::Read(Box::pin(async move {
-        let bytes = axum::body::to_bytes(body, rejection::MAX_REJECTION_BODY)
-            .await
-            .unwrap_or_default();
+        let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
         in_context(ctx.as_ref(), || {
             replace(parts, &String::from_utf8_lossy(&bytes), &info)
         })
     }))
+}
+
+/// The first `limit` bytes of a body (all of it when shorter); a read error ends it early.
+async fn body_prefix(mut body: Body, limit: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < limit {
+        match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    let room = limit - out.len();
+                    out.extend_from_slice(data.get(..room).unwrap_or(&data));
+                }
+            }
+            _ => break,
+        }
+    }
+    out
 }
 
 /// A body this crate rendered outside any request, rendered again in this one (see

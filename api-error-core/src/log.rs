@@ -97,20 +97,22 @@ pub(crate) fn rendered_again(status: StatusCode, code: &str, cause: Option<&Caus
     }
 }
 
-/// Logs a framework rejection that was replaced by the standard body.
-pub(crate) fn rejection(status: StatusCode, code: &str, message: &str) {
+/// Logs a framework rejection that was replaced by the standard body, with the framework's
+/// text as `text` (not `message`: that is the event's own field, which formatters print
+/// without a name and map-based ones would overwrite).
+pub(crate) fn rejection(status: StatusCode, code: &str, text: &str) {
     if status.is_server_error() {
         tracing::error!(
             status = status.as_u16(),
             code,
-            message,
+            text,
             "framework error response"
         );
     } else {
         tracing::debug!(
             status = status.as_u16(),
             code,
-            message,
+            text,
             "framework error response"
         );
     }

@@ -78,6 +78,17 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/stalled-404",
+            // An error body that sends a first chunk, then nothing, ever.
+            web::get().to(|| async {
+                use futures_util::StreamExt;
+                let first = futures_util::stream::iter([Ok::<_, std::io::Error>(
+                    actix_web::web::Bytes::from_static(b"partial"),
+                )]);
+                HttpResponse::NotFound().streaming(first.chain(futures_util::stream::pending()))
+            }),
+        )
+        .route(
             "/v1/restatused",
             // A derived 404 the handler sends as a 500: the body no longer matches.
             web::get().to(|| async {

@@ -101,6 +101,18 @@ fn routes() -> Router {
         .route("/v1/panic", get(panics))
         .route("/v1/stream", get(stream))
         .route(
+            "/v1/stalled-404",
+            // An error body that sends a first chunk, then nothing, ever.
+            get(|| async {
+                use futures_util::StreamExt;
+                let first = futures_util::stream::iter([Ok::<_, std::io::Error>("partial")]);
+                (
+                    StatusCode::NOT_FOUND,
+                    Body::from_stream(first.chain(futures_util::stream::pending())),
+                )
+            }),
+        )
+        .route(
             "/v1/whoami",
             get(|id: RequestId| async move { id.to_string() }),
         )

@@ -53,8 +53,46 @@ async fn user_503_json() -> HttpResponse {
     HttpResponse::ServiceUnavailable().json(serde_json::json!({ "error": SECRET_CAUSE }))
 }
 
+/// An error whose response says less than its `Display`, which is meant for logs.
+#[derive(Debug)]
+struct AuthzDenied;
+
+impl std::fmt::Display for AuthzDenied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("user 42 lacks role billing_admin (policy secret_policy_v3)")
+    }
+}
+
+impl actix_web::ResponseError for AuthzDenied {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::FORBIDDEN
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::Forbidden()
+            .content_type("text/plain")
+            .body("Access denied")
+    }
+}
+
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/customers/{id}", web::get().to(customer))
+        .route(
+            "/v1/authz",
+            web::get().to(|| async { Err::<HttpResponse, _>(AuthzDenied) }),
+        )
+        .route(
+            "/v1/conflict-ie",
+            web::get().to(|| async {
+                Err::<HttpResponse, actix_web::Error>(
+                    actix_web::error::InternalError::from_response(
+                        "secret_ie",
+                        HttpResponse::Conflict().body("version conflict"),
+                    )
+                    .into(),
+                )
+            }),
+        )
         .service(web::resource("/v1/charges").route(web::post().to(charge)))
         .route("/v1/panic", web::get().to(panics))
         .route("/v1/user-500", web::get().to(user_500))
@@ -482,4 +520,76 @@ fn an_inner_middlewares_err_is_a_standard_error() {
     let body = check_stacked(&resp, 500, "api_error", "internal_error");
     assert_eq!(body["message"], "An internal error occurred.");
     assert!(!resp.text().contains("sk_live"), "{resp:?}");
+}
+
+/// A 4xx of an error type actix-web does not know says what its response says, not its
+/// `Display` (meant for logs); an `InternalError`'s cause stays in the log too. With
+/// compression inside the middleware as well (the error's response is asked for again).
+#[test]
+fn an_unknown_4xx_says_what_its_response_says() {
+    for (addr, compressed) in [
+        (serve!(|app| app.wrap(ApiErrorMiddleware::new())), false),
+        (
+            serve!(|app| app
+                .wrap(Compress::default())
+                .wrap(ApiErrorMiddleware::new())),
+            true,
+        ),
+    ] {
+        let gzip: &[(&str, &[u8])] = &[("accept-encoding", b"gzip")];
+        let resp = fetch_with(addr, "/v1/authz", gzip);
+        let body = check_stacked(&resp, 403, "permission_error", "forbidden");
+        assert_eq!(body["message"], "Access denied.");
+        assert!(!decoded(&resp).text().contains("secret_policy"));
+        // `InternalError::from_response` gives its response out once: compressed inside,
+        // its text cannot be read, and the status's own message stands in.
+        let resp = fetch_with(addr, "/v1/conflict-ie", gzip);
+        let body = check_stacked(&resp, 409, "conflict_error", "conflict");
+        let expected = if compressed {
+            "The request conflicts with the current state of the resource."
+        } else {
+            "version conflict."
+        };
+        assert_eq!(body["message"], expected);
+        assert!(!decoded(&resp).text().contains("secret_ie"));
+    }
+}
+
+/// Records the status of the `Err` it gets (by asking for its response), then passes it on.
+async fn inspect_err(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    match next.call(req).await {
+        Ok(res) => Ok(res),
+        Err(e) => {
+            assert!(e.error_response().status().as_u16() >= 400);
+            Err(e)
+        }
+    }
+}
+
+/// After a panic or an inner middleware's `Err`, a middleware outside that looks at the
+/// error's response (`e.error_response()`) does not use it up: the client still gets the
+/// standard body with its id.
+#[test]
+fn an_outer_middleware_may_look_at_the_err() {
+    let addr = serve!(|app| app
+        .wrap_fn(|req: ServiceRequest, srv| {
+            use actix_web::dev::Service as _;
+            use futures_util::future::{ready, Either};
+            if req.path() == "/v1/customers/deny" {
+                Either::Right(ready(Err(actix_web::error::ErrorForbidden("no scope"))))
+            } else {
+                Either::Left(srv.call(req))
+            }
+        })
+        .wrap(ApiErrorMiddleware::new())
+        .wrap(from_fn(inspect_err)));
+    let resp = fetch_with(addr, "/v1/panic", &[(RID, b"req_inspected")]);
+    let body = check_stacked(&resp, 500, "api_error", "internal_error");
+    assert_eq!(body["request_id"], "req_inspected");
+    let resp = fetch(addr, "/v1/customers/deny");
+    let body = check_stacked(&resp, 403, "permission_error", "forbidden");
+    assert_eq!(body["message"], "no scope.");
 }

@@ -98,6 +98,15 @@ fn axum_app() -> SocketAddr {
                 }),
             )
             .route(
+                "/user-500-big",
+                get(|| async {
+                    (
+                        http::StatusCode::INTERNAL_SERVER_ERROR,
+                        big_cause("sk_big_axum"),
+                    )
+                }),
+            )
+            .route(
                 "/panic",
                 get(|| async {
                     panic!("panic with secret token tok_live_123");
@@ -143,6 +152,12 @@ fn actix_app() -> SocketAddr {
                     Err::<HttpResponse, _>(actix_web::error::ErrorInternalServerError(
                         serde::de::value::Error::custom("upstream token sk_live_actix rejected"),
                     ))
+                }),
+            )
+            .route(
+                "/user-500-big",
+                web::get().to(|| async {
+                    HttpResponse::InternalServerError().body(big_cause("sk_big_actix"))
                 }),
             )
             // Waits while other requests run on the same worker thread: their logs must not
@@ -254,10 +269,15 @@ fn axum_panic_message_logged_not_sent() {
     );
 }
 
-/// A framework 5xx (a handler's bare 500 text, actix's `InternalError`) is a generic 500 on
-/// the wire, and its cause is logged at `error` with the request id.
-fn check_framework_5xx_cause_logged(addr: SocketAddr, id: &str, secret: &str) {
-    let resp = fetch_with(addr, "/user-500", &[(RID, id.as_bytes())]);
+/// A cause text longer than what is read of it (8 KiB): `secret` first.
+fn big_cause(secret: &str) -> String {
+    format!("upstream token {secret} rejected: {}", "x".repeat(9000))
+}
+
+/// A framework 5xx whose text is longer than what is read of it still has its cause logged
+/// (its first 8 KiB), never sent.
+fn check_big_framework_5xx_cause_logged(addr: SocketAddr, id: &str, secret: &str) {
+    let resp = fetch_with(addr, "/user-500-big", &[(RID, id.as_bytes())]);
     let body = check_error(&resp, 500, "api_error", "internal_error", Some(RID));
     assert_eq!(body["message"], "An internal error occurred.");
     assert!(!resp.text().contains(secret), "{}", resp.text());
@@ -265,7 +285,34 @@ fn check_framework_5xx_cause_logged(addr: SocketAddr, id: &str, secret: &str) {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("ERROR") && l.contains(secret) && l.contains("status=500")),
+            .any(|l| l.contains("ERROR") && l.contains(&format!("text=\"upstream token {secret}"))),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn axum_big_framework_5xx_cause_logged() {
+    check_big_framework_5xx_cause_logged(axum_app(), "req_trace_axum_big500", "sk_big_axum");
+}
+
+#[test]
+fn actix_big_framework_5xx_cause_logged() {
+    check_big_framework_5xx_cause_logged(actix_app(), "req_trace_actix_big500", "sk_big_actix");
+}
+
+/// A framework 5xx (a handler's bare 500 text, actix's `InternalError`) is a generic 500 on
+/// the wire, and its cause is logged at `error` with the request id, in the field `text`.
+fn check_framework_5xx_cause_logged(addr: SocketAddr, id: &str, secret: &str) {
+    let resp = fetch_with(addr, "/user-500", &[(RID, id.as_bytes())]);
+    let body = check_error(&resp, 500, "api_error", "internal_error", Some(RID));
+    assert_eq!(body["message"], "An internal error occurred.");
+    assert!(!resp.text().contains(secret), "{}", resp.text());
+    let lines = lines_with(id);
+    assert!(
+        lines.iter().any(|l| l.contains("ERROR")
+            && l.contains(secret)
+            && l.contains("status=500")
+            && l.contains("text=")),
         "{lines:#?}"
     );
 }

@@ -560,6 +560,14 @@ pub mod checks {
         assert_eq!(ok.header("vary"), None);
     }
 
+    /// An error body of unknown length is not read for its text (it could stall, and the
+    /// answer with it): the standard body goes at once, with the status's message.
+    pub fn stalled_error_bodies_are_not_awaited(app: TestApp) {
+        let resp = fetch(app.with_layer(), "/v1/stalled-404");
+        let body = check_layered(&resp, 404, "not_found_error", "not_found");
+        assert_eq!(body["message"], "The requested resource was not found.");
+    }
+
     pub fn rejection_malformed_json(app: TestApp) {
         let resp = post_json(app.with_layer(), "/v1/charges", r#"{"amount": 5,"#);
         let body = check_layered(&resp, 400, "invalid_request_error", "invalid_json");
@@ -914,6 +922,7 @@ macro_rules! web_tests {
             handler_429_retry_after,
             handler_5xx_redacted,
             error_responses_vary_on_accept,
+            stalled_error_bodies_are_not_awaited,
             rejection_malformed_json,
             rejection_missing_content_type,
             rejection_bad_query,
