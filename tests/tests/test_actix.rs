@@ -83,7 +83,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(|| async {
                 use futures_util::StreamExt;
                 let first = futures_util::stream::iter([Ok::<_, std::io::Error>(
-                    actix_web::web::Bytes::from_static(b"partial"),
+                    Bytes::from_static(b"partial"),
                 )]);
                 HttpResponse::NotFound().streaming(first.chain(futures_util::stream::pending()))
             }),
