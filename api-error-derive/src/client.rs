@@ -9,7 +9,8 @@
 //! `String` or `Option<String>`, and/or the `#[api_error(field_errors)]` field (from the
 //! body's `errors`). Transparent variants ask their inner type. Other variants (a source
 //! error, a duration, ...) are never produced. Of several variants with one code, the first
-//! that qualifies is produced: the body cannot tell them apart.
+//! that the body rebuilds is produced (a required field the body lacks, or a message
+//! without the variant's frame, moves on to the next).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -112,11 +113,21 @@ pub enum Message {
     Opaque,
 }
 
-/// The value expression of a qualifying variant, `None` if the variant does not qualify.
-fn construct(input: &Input, v: &Variant, message: &Message) -> Option<TokenStream> {
+/// A qualifying variant, as statements that return it from `from_error_response`.
+struct Candidate {
+    /// `return Some(..)`, inside a labeled block whose `let .. else` break out of it when a
+    /// field is not in the received body (then the next candidate is tried).
+    tokens: TokenStream,
+    /// Whether it can fail: a required field the body may lack.
+    fallible: bool,
+}
+
+/// The candidate of a variant, `None` if the variant does not qualify.
+fn construct(input: &Input, v: &Variant, message: &Message) -> Option<Candidate> {
     let path = input.variant_path(v);
+    let mut lets = Vec::new();
     let mut inits = Vec::new();
-    for f in &v.fields {
+    for (i, f) in v.fields.iter().enumerate() {
         let m = &f.member;
         let getter = match source(f)? {
             Source::FieldErrors => {
@@ -151,14 +162,32 @@ fn construct(input: &Input, v: &Variant, message: &Message) -> Option<TokenStrea
                 }
             }
         };
-        let value = if is_option(f.ty) {
-            quote!(::core::option::Option::map(#getter, ::std::borrow::ToOwned::to_owned))
+        if is_option(f.ty) {
+            inits.push(
+                quote!(#m: ::core::option::Option::map(#getter, ::std::borrow::ToOwned::to_owned),),
+            );
         } else {
-            quote!(::std::borrow::ToOwned::to_owned(#getter?))
-        };
-        inits.push(quote!(#m: #value,));
+            let var = quote::format_ident!("__api_error_field_{}", i);
+            lets.push(quote! {
+                let ::core::option::Option::Some(#var) = #getter else {
+                    break '__api_error_candidate;
+                };
+            });
+            inits.push(quote!(#m: ::std::borrow::ToOwned::to_owned(#var),));
+        }
     }
-    Some(quote!(#path { #(#inits)* }))
+    let ret = quote!(return ::core::option::Option::Some(#path { #(#inits)* }););
+    Some(if lets.is_empty() {
+        Candidate {
+            tokens: ret,
+            fallible: false,
+        }
+    } else {
+        Candidate {
+            tokens: quote!('__api_error_candidate: { #(#lets)* #ret }),
+            fallible: true,
+        }
+    })
 }
 
 /// The impl; `codes` has each variant's [`Recognised`] (`None` for transparent variants)
@@ -172,8 +201,10 @@ pub fn derive(
 ) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
-    let mut seen: Vec<&str> = Vec::new();
-    let mut arms = Vec::new();
+    // Per code, in order: its status, its candidates, and whether one cannot fail (then
+    // those after it are never tried). Variants that share a code (same status and type)
+    // are tried in declaration order: the first that the body rebuilds wins.
+    let mut by_code: Vec<(&str, u16, Vec<TokenStream>, bool)> = Vec::new();
     let mut inner = Vec::new();
     for (v, code) in input.variants.iter().zip(codes) {
         match code {
@@ -182,19 +213,21 @@ pub fn derive(
                 status,
                 message,
             }) => {
-                // Two variants may share a code (same status and type): the first that can
-                // be rebuilt wins.
-                if seen.contains(&code.as_str()) {
+                let Some(candidate) = construct(input, v, message) else {
                     continue;
-                }
-                if let Some(value) = construct(input, v, message) {
-                    seen.push(code);
-                    // A `?` inside `value` returns `None` from the whole function: exactly right.
-                    arms.push(quote! {
-                        #code => if __status == #status {
-                            return ::core::option::Option::Some(#value);
-                        },
-                    });
+                };
+                let at = match by_code.iter().position(|(c, ..)| *c == code.as_str()) {
+                    Some(at) => at,
+                    None => {
+                        by_code.push((code, *status, Vec::new(), false));
+                        by_code.len() - 1
+                    }
+                };
+                if let Some((_, _, candidates, closed)) = by_code.get_mut(at) {
+                    if !*closed {
+                        candidates.push(candidate.tokens);
+                        *closed = !candidate.fallible;
+                    }
                 }
             }
             None => {
@@ -214,8 +247,19 @@ pub fn derive(
             }
         }
     }
-    // A variant is its code with its status; a code whose status differs goes on to the
-    // inner types (one of them may use the same code with another status).
+    let arms: Vec<TokenStream> = by_code
+        .iter()
+        .map(|(code, status, candidates, _)| {
+            quote! {
+                #code => if __status == #status {
+                    #(#candidates)*
+                },
+            }
+        })
+        .collect();
+    // A variant is its code with its status; a code whose status differs, or whose
+    // candidates the body does not rebuild, goes on to the inner types (one of them may use
+    // the same code with another status).
     let direct = if arms.is_empty() {
         // Nothing to match: the parameter is still "used", for `deny(warnings)` users.
         quote!(let _ = response;)

@@ -207,3 +207,45 @@ fn a_message_without_the_frame_is_not_taken_as_the_field() {
     );
     assert_eq!(other.to_typed::<Sdk>(), None);
 }
+
+/// Two variants with one code: the first shows the message in a frame, the second is fixed.
+#[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+enum Payment {
+    #[error("Payment failed: {message}")]
+    #[api_error(status = 402, code = "payment_failed", type = "payment_error")]
+    Detailed { message: String },
+    #[error("Payment failed")]
+    #[api_error(status = 402, code = "payment_failed", type = "payment_error")]
+    Generic,
+    #[error("bad {field}")]
+    #[api_error(status = 422, code = "bad_field")]
+    BadField {
+        #[api_error(param)]
+        field: String,
+    },
+    #[error("bad input")]
+    #[api_error(status = 422, code = "bad_field")]
+    BadInput,
+}
+
+/// A variant the body does not rebuild (no frame in its message, no param it needs) moves
+/// on to the next variant with the same code, instead of giving up.
+#[test]
+fn a_variant_that_does_not_fit_moves_on_to_the_next_with_its_code() {
+    let detailed = Payment::Detailed {
+        message: "card expired".into(),
+    };
+    assert_eq!(received(&detailed).to_typed::<Payment>(), Some(detailed));
+    assert_eq!(
+        received(&Payment::Generic).to_typed::<Payment>(),
+        Some(Payment::Generic)
+    );
+    let field = Payment::BadField {
+        field: "amount".into(),
+    };
+    assert_eq!(received(&field).to_typed::<Payment>(), Some(field));
+    assert_eq!(
+        received(&Payment::BadInput).to_typed::<Payment>(),
+        Some(Payment::BadInput)
+    );
+}
