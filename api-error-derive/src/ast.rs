@@ -178,20 +178,22 @@ fn doc_comment(attrs: &[Attribute]) -> String {
     lines.join("\n").trim().to_owned()
 }
 
-/// The lines of a `/** ... */` block doc comment, as rustdoc shows them: without the `*`
-/// that starts every line (when every line has one), else without their common indent.
+/// The lines of a `/** ... */` block doc comment, as rustdoc shows them: the first as it is
+/// (text may follow `/**` directly), the others without the `*` that starts each of them
+/// (when every one has it), else without their common indent.
 fn block_lines(value: &str, lines: &mut Vec<String>) {
-    let starred = value
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .all(|l| l.trim_start().starts_with('*'));
-    let indent = value
-        .lines()
-        .filter(|l| !l.trim().is_empty())
+    let mut all = value.lines();
+    if let Some(first) = all.next() {
+        lines.push(first.trim().to_owned());
+    }
+    let rest: Vec<&str> = all.collect();
+    let content = || rest.iter().filter(|l| !l.trim().is_empty());
+    let starred = content().all(|l| l.trim_start().starts_with('*'));
+    let indent = content()
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
-    for line in value.lines() {
+    for line in rest {
         let line = if starred {
             let rest = line.trim_start().strip_prefix('*').unwrap_or(line);
             rest.strip_prefix(' ').unwrap_or(rest)

@@ -550,6 +550,14 @@ struct BlockDoc;
 #[api_error(status = 400)]
 struct IndentedBlockDoc;
 
+/** Summary on the first line.
+ * More below.
+ */
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("summary")]
+#[api_error(status = 400)]
+struct JavadocBlock;
+
 /// A block doc comment reads as rustdoc shows it: no leading `*`, no common indent.
 #[test]
 fn block_doc_comments() {
@@ -560,6 +568,10 @@ fn block_doc_comments() {
     assert_eq!(
         IndentedBlockDoc::catalog()[0].doc,
         "An indented block\n  keeps its inner indent."
+    );
+    assert_eq!(
+        JavadocBlock::catalog()[0].doc,
+        "Summary on the first line.\nMore below."
     );
 }
 
