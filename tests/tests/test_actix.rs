@@ -149,6 +149,18 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/gone",
+            web::get().to(|| async { Err::<HttpResponse, _>(Gone) }),
+        )
+        .route(
+            "/v1/gone-spawned",
+            web::get().to(|| async {
+                actix_web::rt::spawn(async { HttpResponse::from_error(Gone) })
+                    .await
+                    .unwrap_or_else(|_| HttpResponse::InternalServerError().finish())
+            }),
+        )
+        .route(
             "/v1/spawned",
             web::get().to(|| async {
                 // Rendered in another task: outside the request's context.

@@ -138,6 +138,15 @@ fn routes() -> Router {
                     .into_response()
             }),
         )
+        .route("/v1/gone", get(|| async { Err::<(), _>(Gone) }))
+        .route(
+            "/v1/gone-spawned",
+            get(|| async {
+                tokio::spawn(async { Gone.into_response() })
+                    .await
+                    .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }),
+        )
         .route(
             "/v1/spawned",
             get(|| async {

@@ -55,14 +55,15 @@ pub(crate) const BODY_HEADERS: [&str; 6] = [
     "last-modified",
 ];
 
-/// More headers about the old body's bytes or meaning (RFC 9530 digests, its file name,
-/// language and location): dropped with it too, but an error's own static headers may set
-/// them for the new one (`Content-Language: en`).
-pub(crate) const OLD_BODY_HEADERS: [&str; 7] = [
-    "content-digest",
-    "repr-digest",
-    "digest",
-    "content-md5",
+/// Digests of the old body's bytes (RFC 9530, and the older `Digest`, `Content-MD5`): they
+/// go whenever the bytes change.
+pub(crate) const DIGEST_HEADERS: [&str; 4] =
+    ["content-digest", "repr-digest", "digest", "content-md5"];
+
+/// The old body's file name, language and location: dropped with a body that is replaced
+/// (an error's own static headers may set them for the new one: `Content-Language: en`), kept
+/// by a body this crate renders again, which means the same.
+pub(crate) const MEANING_HEADERS: [&str; 3] = [
     "content-disposition",
     "content-language",
     "content-location",
@@ -247,14 +248,17 @@ macro_rules! header_glue {
             }
         }
 
-        /// Drops every header that described an old body, then sets `content-type`.
+        /// Drops the headers about the old body's bytes (length, encoding, range,
+        /// validators, digests), then sets `content-type` (and `Vary`): for a body this crate
+        /// rendered and renders again, whose meaning (language, location, the error's own
+        /// headers) stays.
         fn set_body_headers(
             headers: &mut $($header)::+::HeaderMap,
             rendered: &$crate::web::response::Rendered,
         ) {
             for name in $crate::web::response::BODY_HEADERS
                 .iter()
-                .chain(&$crate::web::response::OLD_BODY_HEADERS)
+                .chain(&$crate::web::response::DIGEST_HEADERS)
             {
                 headers.remove(*name);
             }
@@ -262,8 +266,16 @@ macro_rules! header_glue {
                 $($header)::+::CONTENT_TYPE,
                 $($header)::+::HeaderValue::from_static(rendered.content_type),
             );
-            // In a request, the format followed its `Accept` (problem details when it
-            // prefers them): caches must keep the answers apart (RFC 9110 §12.5.5).
+            vary_on_accept(headers, rendered);
+        }
+
+        /// In a request, the format followed its `Accept` (problem details when it prefers
+        /// them): caches must keep the answers apart (RFC 9110 §12.5.5). Added to what is
+        /// there (a `Vary` of the error's own, `accept-encoding` from compression).
+        fn vary_on_accept(
+            headers: &mut $($header)::+::HeaderMap,
+            rendered: &$crate::web::response::Rendered,
+        ) {
             let varies = headers.get_all($($header)::+::VARY).into_iter().any(|v| {
                 $crate::web::response::vary_lists_accept(v.as_bytes())
             });
@@ -275,13 +287,24 @@ macro_rules! header_glue {
             }
         }
 
-        /// Drops every header that described an old body, then sets `content-type` and the
-        /// rendered headers.
+        /// Drops every header that described an old body (its bytes, and its name, language
+        /// and location), then sets `content-type`, the rendered headers and the error's own,
+        /// and `Vary`.
         fn set_error_headers(
             headers: &mut $($header)::+::HeaderMap,
             rendered: &$crate::web::response::Rendered,
         ) {
-            set_body_headers(headers, rendered);
+            for name in $crate::web::response::BODY_HEADERS
+                .iter()
+                .chain(&$crate::web::response::DIGEST_HEADERS)
+                .chain(&$crate::web::response::MEANING_HEADERS)
+            {
+                headers.remove(*name);
+            }
+            headers.insert(
+                $($header)::+::CONTENT_TYPE,
+                $($header)::+::HeaderValue::from_static(rendered.content_type),
+            );
             for (name, value) in rendered.headers() {
                 headers.insert($($header)::+::HeaderName::from_static(name), header_value(value));
             }
@@ -299,6 +322,7 @@ macro_rules! header_glue {
                     }
                 }
             }
+            vary_on_accept(headers, rendered);
         }
 
         /// Whether the response already says it is JSON.

@@ -224,6 +224,18 @@ pub fn is_generated(id: &str) -> bool {
     id.starts_with("req_") && id.len() == 26 && id[4..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// An error with headers of its own that the integrations also touch: `Vary` (they add
+/// `accept`) and `Content-Language` (dropped with a replaced body, kept with this one).
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[error("gone")]
+#[api_error(
+    status = 410,
+    code = "gone",
+    header("Vary", "Origin"),
+    header("Content-Language", "en")
+)]
+pub struct Gone;
+
 /// The error type of the test apps: one variant per kind of derived error.
 #[derive(Debug, thiserror::Error, api_error_core::ApiError)]
 pub enum ShopError {
@@ -566,6 +578,25 @@ pub mod checks {
         let resp = fetch(app.with_layer(), "/v1/stalled-404");
         let body = check_layered(&resp, 404, "not_found_error", "not_found");
         assert_eq!(body["message"], "The requested resource was not found.");
+    }
+
+    /// An error's own `Vary` and `Content-Language` stay, rendered in the request or in a
+    /// spawned task (then read back and rendered again); `Vary` gets `accept` beside its own.
+    pub fn own_headers_stay(app: TestApp) {
+        for path in ["/v1/gone", "/v1/gone-spawned"] {
+            let resp = fetch_with(app.with_layer(), path, &[(RID, b"req_gone")]);
+            let body = check_layered(&resp, 410, "invalid_request_error", "gone");
+            assert_eq!(body["request_id"], "req_gone", "{path}");
+            assert_eq!(resp.header("content-language"), Some("en"), "{path}");
+            let vary: Vec<String> = resp
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("vary"))
+                .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_ascii_lowercase()))
+                .collect();
+            assert!(vary.contains(&"origin".to_owned()), "{path}: {vary:?}");
+            assert!(vary.contains(&"accept".to_owned()), "{path}: {vary:?}");
+        }
     }
 
     pub fn rejection_malformed_json(app: TestApp) {
@@ -923,6 +954,7 @@ macro_rules! web_tests {
             handler_5xx_redacted,
             error_responses_vary_on_accept,
             stalled_error_bodies_are_not_awaited,
+            own_headers_stay,
             rejection_malformed_json,
             rejection_missing_content_type,
             rejection_bad_query,
