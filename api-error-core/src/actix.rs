@@ -115,10 +115,12 @@ fn build(rendered: Rendered) -> HttpResponse {
 ///   every response's `x-request-id` header;
 /// - replaces every other error response that is not JSON (extractor errors for JSON, query
 ///   strings, paths and forms, unmatched routes, wrong methods, errors of other types) and
-///   every 5xx it did not render itself by the standard body, with the framework's text as
-///   the message for 4xx and a generic message for 5xx (their cause is only logged, with
-///   `tracing`); the headers that described the old body go with it, and a compressed text
-///   is never read as a message;
+///   every 5xx it did not render itself (or rendered for another status) by the standard
+///   body, with the framework's text as the message for 4xx (for an error type it does not
+///   know, what that error's response says, read only when in memory or of a known length)
+///   and a generic message for 5xx (their cause is only logged, with `tracing`); the headers
+///   that described the old body go with it, and a compressed text is never read as a
+///   message; every error response it renders says `Vary: accept`;
 /// - catches handler panics and answers 500 with a generic message (the panic message is
 ///   only logged, with the `tracing` feature).
 ///
@@ -128,10 +130,12 @@ fn build(rendered: Rendered) -> HttpResponse {
 ///
 /// After a handler panic, or an `Err` out of an inner middleware, there is no response and
 /// the request is gone with the code that held it (actix-web's router needs the request
-/// unshared, so no copy can be kept): the middleware then returns `Err` with an
-/// [`InternalError::from_response`] carrying the rendered standard response, which is what
-/// actix-web sends; middleware outside sees that `Err`, as with any error that escapes a
-/// service, and never a stand-in request.
+/// unshared, so no copy can be kept): the middleware then returns an `Err` carrying the
+/// rendered standard response, which is what actix-web sends; middleware outside sees that
+/// `Err`, as with any error that escapes a service, and never a stand-in request. Its
+/// `error_response()` builds the response again on every call, so a middleware outside may
+/// look at it first (only a streamed body from another middleware is carried by an
+/// [`InternalError::from_response`], which gives its response out once).
 ///
 /// ```
 /// use api_error_core::actix::ApiErrorMiddleware;

@@ -497,8 +497,9 @@ fn add_layer_response(responses: &mut Responses, status: u16, response: &Respons
     for code in &added {
         openapi::add_code(&mut existing.description, code);
     }
-    // The merged codes may be retried where the response's own are not (a panic's 500 beside
-    // a `retryable = false` one): its `x-should-retry` takes both.
+    // The layer's answers may be retried where the response's own are not (a panic's 500
+    // beside a `retryable = false` one, even under a code of the same name): its
+    // `x-should-retry` takes both.
     let (name, description) = openapi::SHOULD_RETRY_HEADER;
     let schema = |h: Option<&ReferenceOr<Header>>| match h {
         Some(ReferenceOr::Item(Header {
@@ -507,8 +508,7 @@ fn add_layer_response(responses: &mut Responses, status: u16, response: &Respons
         })) => Some(s.json_schema.as_value().clone()),
         _ => None,
     };
-    if let (false, Some(theirs), Some(ours)) = (
-        added.is_empty(),
+    if let (Some(theirs), Some(ours)) = (
         schema(existing.headers.get(name)),
         schema(response.headers.get(name)),
     ) {

@@ -118,10 +118,12 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
 /// - replaces every other error response that is not JSON (axum's rejections for bad JSON,
 ///   query strings, paths and content types, unmatched routes, wrong methods, handlers that
 ///   return a bare status, tower-http's timeouts and body limits) and every 5xx it did not
-///   render itself by the standard body, with the framework's text as the message for 4xx
-///   and a generic message for 5xx (their text is only logged, with `tracing`); the headers
-///   that described the old body (`content-encoding`, `content-length`, `etag`, ...) go with
-///   it, and a compressed text is never read as a message;
+///   render itself (or rendered for another status) by the standard body, with the
+///   framework's text as the message for 4xx and a generic message for 5xx (their text is
+///   only logged, with `tracing`; a text is read only when its length is known, its first
+///   8 KiB); the headers that described the old body (`content-encoding`, `content-length`,
+///   `etag`, `content-digest`, `content-language`, ...) go with it, and a compressed text is
+///   never read as a message; every error response it renders says `Vary: accept`;
 /// - catches handler panics and answers 500 with a generic message (the panic message is
 ///   only logged, with the `tracing` feature).
 ///

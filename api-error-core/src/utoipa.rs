@@ -490,14 +490,11 @@ fn add_layer_response(
     for code in &added {
         openapi::add_code(&mut existing.description, code);
     }
-    // The merged codes may be retried where the response's own are not (a panic's 500 beside
-    // a `retryable = false` one): its `x-should-retry` takes both.
+    // The layer's answers may be retried where the response's own are not (a panic's 500
+    // beside a `retryable = false` one, even under a code of the same name): its
+    // `x-should-retry` takes both.
     let name = openapi::SHOULD_RETRY_HEADER.0;
-    if let (false, Some(theirs), Some(ours)) = (
-        added.is_empty(),
-        existing.headers.get(name),
-        response.headers.get(name),
-    ) {
+    if let (Some(theirs), Some(ours)) = (existing.headers.get(name), response.headers.get(name)) {
         let schema = |h: &RefOr<::utoipa::openapi::Header>| match h {
             RefOr::T(h) => serde_json::to_value(&h.schema).ok(),
             RefOr::Ref(_) => None,

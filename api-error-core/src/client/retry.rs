@@ -17,9 +17,9 @@ use super::ErrorResponse;
 ///    ([`ErrorResponse::is_retryable`]: `x-should-retry` when the server sent it, else the
 ///    status table — so 400, 401, 403, 404, 409, 422 are never retried unless the server says
 ///    so, and a 409 with `x-should-retry: false` never is).
-/// 2. The server's own delay when it sent one ([`ErrorResponse::retry_after`]:
-///    `retry-after-ms`, else `Retry-After`), capped at the larger of `max_delay` and
-///    `max_retry_after` (default 60 s): honouring the server is what makes a 429 succeed,
+/// 2. The server's own delay when it sent one (`retry-after-ms`, else `Retry-After`, as
+///    sent: [`ErrorResponse::retry_after`] reports at most an hour, but a cap above that is
+///    honoured), capped at the larger of `max_delay` and `max_retry_after` (default 60 s): honouring the server is what makes a 429 succeed,
 ///    and the cap keeps a misconfigured server from parking a client for an hour. Not
 ///    jittered: the server already chose when it wants the client back.
 /// 3. Otherwise exponential backoff, `initial_delay * 2^attempt` capped at `max_delay`, with
