@@ -70,6 +70,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
         }
         let result = attr.parse_nested_meta(|meta| {
             let Some(ident) = meta.path.get_ident() else {
+                out.status_invalid = true;
                 cx.error_spanned_by(&meta.path, "expected an api_error attribute key");
                 return skip_value(meta.input);
             };
@@ -92,7 +93,13 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
             parse_value(cx, &mut out, key, span, meta.input, pos)
         });
         if let Err(err) = result {
-            cx.syn_error(err);
+            // The rest of the list went unread (maybe a status): no follow-on "missing
+            // status". syn's own words get the list's shape added.
+            out.status_invalid = true;
+            cx.error_at(
+                err.span(),
+                format!("{err}: write `#[api_error(key = value, ...)]`, keys separated by `,`"),
+            );
         }
     }
     out
@@ -110,7 +117,7 @@ fn parse_value(
         // #[api_error(status = 404)] or #[api_error(status = NOT_FOUND)]
         STATUS => {
             match expect_eq(cx, input, key, key_span, "404") {
-                true => parse_status(cx, out, input)?,
+                true => parse_status(cx, out, input, key_span)?,
                 false => out.status_invalid = true,
             }
             Ok(())
@@ -143,6 +150,7 @@ fn parse_value(
                     key_span,
                     "expected `param = \"name\"` here, or `#[api_error(param)]` on the field that holds the parameter",
                 );
+                return skip_value(input);
             }
             Ok(())
         }
@@ -154,7 +162,12 @@ fn parse_value(
                     out.retryable = Some(input.parse()?);
                 } else {
                     let bad = take_value(input);
-                    cx.error_spanned_by(bad, "expected `retryable = true` or `retryable = false`");
+                    report_value(
+                        cx,
+                        bad,
+                        key_span,
+                        "expected `retryable = true` or `retryable = false`",
+                    );
                 }
             } else {
                 out.retryable = Some(LitBool::new(true, key_span));
@@ -203,6 +216,7 @@ fn unknown_key_message(name: &str, pos: Position) -> String {
                 "put #[api_error(field_errors)] on the field that holds the field errors (a `FieldErrors` or `Vec<FieldError>`)"
             }
             NO_INTEGRATIONS => "it is a container attribute: put #[api_error(no_integrations)] on the enum or struct",
+            HEADER => "put #[api_error(header(\"Name\", \"value\"))] on the variant, the enum or the struct",
             PARAM | TRANSPARENT | EXPOSE if pos == Position::Enum => "put it on the variants",
             STATUS | TYPE | CODE | MESSAGE | RETRYABLE | TRANSPARENT | EXPOSE => {
                 "put it on the variant (or struct), not on a field"
@@ -246,11 +260,23 @@ fn parse_str(
         return Ok(Some(input.parse()?));
     }
     let bad = take_value(input);
-    cx.error_spanned_by(
+    report_value(
+        cx,
         bad,
-        format!("expected a string literal: `{key} = {example}`"),
+        key_span,
+        &format!("expected a string literal: `{key} = {example}`"),
     );
     Ok(None)
+}
+
+/// Reports a value that is not what its key takes, on the value; on the key when there is
+/// no value at all (`status = ,`), instead of on the derive.
+fn report_value(cx: &Ctxt, bad: TokenStream, key_span: Span, message: &str) {
+    if bad.is_empty() {
+        cx.error_at(key_span, format!("missing value: {message}"));
+    } else {
+        cx.error_spanned_by(bad, message);
+    }
 }
 
 /// `header("name", "value")`: a static header every response of the variant carries. The
@@ -284,6 +310,8 @@ fn parse_header(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
                 err.span(),
                 format!("expected a header name and value: {EXAMPLE}"),
             );
+            // The rest of the parentheses is part of this one mistake.
+            let _ = content.parse::<TokenStream>();
             return Ok(());
         }
     };
@@ -316,9 +344,24 @@ fn parse_header(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
         );
         return Ok(());
     }
+    if matches!(lower.as_str(), "x-request-id" | "request-id") {
+        cx.error_spanned_by(
+            &name,
+            format!("`{n}` is the request's id, which the integrations set on every response; remove it"),
+        );
+        return Ok(());
+    }
     if matches!(
         lower.as_str(),
-        "content-encoding" | "transfer-encoding" | "content-range" | "etag" | "last-modified"
+        "content-encoding"
+            | "transfer-encoding"
+            | "content-range"
+            | "etag"
+            | "last-modified"
+            | "content-digest"
+            | "repr-digest"
+            | "digest"
+            | "content-md5"
     ) {
         cx.error_spanned_by(
             &name,
@@ -331,7 +374,7 @@ fn parse_header(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
 }
 
 /// `status = 404`, `status = NOT_FOUND`, `status = StatusCode::NOT_FOUND`.
-fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream) -> syn::Result<()> {
+fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) -> syn::Result<()> {
     if input.peek(LitInt) {
         let lit: LitInt = input.parse()?;
         if !matches!(lit.suffix(), "" | "u16") {
@@ -358,8 +401,18 @@ fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream) -> syn::Result<(
         return Ok(());
     }
     if input.peek(syn::Ident) || input.peek(Token![::]) {
-        let path: syn::Path = input.parse()?;
         out.status_invalid = true;
+        let path: syn::Path = input.parse()?;
+        // A call, a macro or an expression (`StatusCode::from_u16(404)`, `concat!(..)`):
+        // one error for all of it.
+        let rest = take_value(input);
+        if !rest.is_empty() {
+            cx.error_spanned_by(
+                quote::quote!(#path #rest),
+                "status must be a number or a StatusCode constant name; write `status = 404` or `status = NOT_FOUND`",
+            );
+            return Ok(());
+        }
         let Some(last) = path.segments.last() else {
             return Ok(());
         };
@@ -389,7 +442,10 @@ fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream) -> syn::Result<(
             ),
             None => {
                 let names: Vec<&str> = STATUS_NAMES.iter().map(|(n, _)| *n).collect();
-                let hint = match nearest(&name, &names) {
+                // `NotFound`, `not_found`: the constant in its own case.
+                let upper = crate::case::to_snake_case(&name).to_ascii_uppercase();
+                let same_in_caps = names.iter().copied().find(|n| *n == upper);
+                let hint = match same_in_caps.or_else(|| nearest(&name, &names)) {
                     Some(n) => format!("; did you mean `{n}`?"),
                     None => "; write the number instead, e.g. `status = 404`".to_owned(),
                 };
@@ -399,17 +455,14 @@ fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream) -> syn::Result<(
                 );
             }
         }
-        // A path like `StatusCode::NOT_FOUND` may be followed by nothing else.
-        let rest = take_value(input);
-        if !rest.is_empty() {
-            cx.error_spanned_by(rest, "expected `,` or `)` after the status");
-        }
         return Ok(());
     }
     out.status_invalid = true;
     let bad = take_value(input);
-    cx.error_spanned_by(
+    report_value(
+        cx,
         bad,
+        key_span,
         "status must be an integer literal like `404` or a StatusCode constant name like `NOT_FOUND`",
     );
     Ok(())

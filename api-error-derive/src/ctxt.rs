@@ -25,10 +25,6 @@ impl Ctxt {
         self.errors.borrow_mut().push(syn::Error::new(span, msg));
     }
 
-    pub fn syn_error(&self, err: syn::Error) {
-        self.errors.borrow_mut().push(err);
-    }
-
     /// All collected errors combined into one, or `Ok` when there were none.
     pub fn check(self) -> Result<(), syn::Error> {
         let mut errors = self.errors.into_inner().into_iter();

@@ -54,18 +54,36 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
     }
 }
 
-/// Whether the container says `#[api_error(no_integrations)]` (read from the raw tokens:
-/// the attributes may be the very thing that failed to parse).
+/// Whether `#[api_error(no_integrations)]` is written anywhere (read from the raw tokens:
+/// the attributes may be the very thing that failed to parse), also misspelt or misplaced
+/// (on a variant or a field): the type likely has framework impls of its own, which stubs
+/// would collide with.
 fn opts_out(input: &syn::DeriveInput) -> bool {
     fn mentions(tokens: TokenStream) -> bool {
         tokens.into_iter().any(|t| match t {
-            TokenTree::Ident(i) => i == crate::symbol::NO_INTEGRATIONS,
+            TokenTree::Ident(i) => {
+                let name = i.to_string();
+                name == crate::symbol::NO_INTEGRATIONS
+                    || crate::case::distance(&name, crate::symbol::NO_INTEGRATIONS) <= 3
+            }
             TokenTree::Group(g) => mentions(g.stream()),
             _ => false,
         })
     }
-    input.attrs.iter().any(|a| {
-        a.path().is_ident(crate::symbol::API_ERROR)
-            && matches!(&a.meta, syn::Meta::List(list) if mentions(list.tokens.clone()))
-    })
+    let says = |attrs: &[syn::Attribute]| {
+        attrs.iter().any(|a| {
+            a.path().is_ident(crate::symbol::API_ERROR)
+                && matches!(&a.meta, syn::Meta::List(list) if mentions(list.tokens.clone()))
+        })
+    };
+    let fields = |fields: &syn::Fields| fields.iter().any(|f| says(&f.attrs));
+    says(&input.attrs)
+        || match &input.data {
+            syn::Data::Enum(e) => e
+                .variants
+                .iter()
+                .any(|v| says(&v.attrs) || fields(&v.fields)),
+            syn::Data::Struct(s) => fields(&s.fields),
+            syn::Data::Union(_) => false,
+        }
 }

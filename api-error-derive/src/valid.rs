@@ -43,7 +43,11 @@ fn check_not_empty(cx: &Ctxt, input: &Input) {
 
 // Every non-transparent variant has a status, its own or the enum's.
 fn check_status_present(cx: &Ctxt, input: &Input, v: &Variant) {
-    if v.attrs.transparent.is_some() || v.attrs.status_invalid || input.defaults.status_invalid {
+    // A status that was written but not understood (or put on a field) has its own error.
+    let written = v.attrs.status_invalid
+        || input.defaults.status_invalid
+        || v.fields.iter().any(|f| f.attrs.status_invalid);
+    if v.attrs.transparent.is_some() || written {
         return;
     }
     if v.attrs.status.is_none() && input.defaults.status.is_none() {

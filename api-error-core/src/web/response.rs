@@ -157,10 +157,18 @@ impl Rendered {
 
 /// Whether the integrations set this header from the error or its body themselves.
 fn is_set_by_integrations(name: &str) -> bool {
-    [CONTENT_TYPE, X_SHOULD_RETRY, RETRY_AFTER, RETRY_AFTER_MS]
-        .iter()
-        .chain(&BODY_HEADERS)
-        .any(|n| n.eq_ignore_ascii_case(name))
+    [
+        CONTENT_TYPE,
+        X_SHOULD_RETRY,
+        RETRY_AFTER,
+        RETRY_AFTER_MS,
+        "x-request-id",
+        "request-id",
+    ]
+    .iter()
+    .chain(&BODY_HEADERS)
+    .chain(&DIGEST_HEADERS)
+    .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 const CONTENT_TYPE: &str = "content-type";
