@@ -92,6 +92,8 @@ fn check_every_error(
 ) {
     let resp = fetch_with(addr, "/v1/customers/cus_x", headers);
     let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    // Its format follows `Accept`, beside whatever else (compression's `accept-encoding`).
+    assert!(varies_on_accept(&resp), "{:?}", resp.headers);
     assert_eq!(body["message"], "No such customer: cus_x");
 
     let mut with_json = headers.to_vec();
@@ -107,6 +109,7 @@ fn check_every_error(
     check_stacked(&resp, 400, "invalid_request_error", code);
 
     let resp = fetch_with(addr, "/v1/nope", headers);
+    assert!(varies_on_accept(&resp), "{:?}", resp.headers);
     check_stacked(&resp, 404, "not_found_error", "route_not_found");
 
     let resp = request(addr, "DELETE", "/v1/charges", headers, None);

@@ -257,16 +257,22 @@ macro_rules! header_glue {
         }
 
         /// Drops the headers about the old body's bytes (length, encoding, range,
-        /// validators, digests), then sets `content-type` (and `Vary`): for a body this crate
-        /// rendered and renders again, whose meaning (language, location, the error's own
-        /// headers) stays.
-        fn set_body_headers(
+        /// validators, digests), and with `meaning` its name, language and location too,
+        /// then sets `content-type`.
+        fn replace_body_headers(
             headers: &mut $($header)::+::HeaderMap,
             rendered: &$crate::web::response::Rendered,
+            meaning: bool,
         ) {
+            let meaning: &[&str] = if meaning {
+                &$crate::web::response::MEANING_HEADERS
+            } else {
+                &[]
+            };
             for name in $crate::web::response::BODY_HEADERS
                 .iter()
                 .chain(&$crate::web::response::DIGEST_HEADERS)
+                .chain(meaning)
             {
                 headers.remove(*name);
             }
@@ -274,6 +280,15 @@ macro_rules! header_glue {
                 $($header)::+::CONTENT_TYPE,
                 $($header)::+::HeaderValue::from_static(rendered.content_type),
             );
+        }
+
+        /// The headers of a body this crate rendered and renders again: its bytes' go, its
+        /// meaning (language, location, the error's own headers) stays; then `Vary`.
+        fn set_body_headers(
+            headers: &mut $($header)::+::HeaderMap,
+            rendered: &$crate::web::response::Rendered,
+        ) {
+            replace_body_headers(headers, rendered, false);
             vary_on_accept(headers, rendered);
         }
 
@@ -302,17 +317,7 @@ macro_rules! header_glue {
             headers: &mut $($header)::+::HeaderMap,
             rendered: &$crate::web::response::Rendered,
         ) {
-            for name in $crate::web::response::BODY_HEADERS
-                .iter()
-                .chain(&$crate::web::response::DIGEST_HEADERS)
-                .chain(&$crate::web::response::MEANING_HEADERS)
-            {
-                headers.remove(*name);
-            }
-            headers.insert(
-                $($header)::+::CONTENT_TYPE,
-                $($header)::+::HeaderValue::from_static(rendered.content_type),
-            );
+            replace_body_headers(headers, rendered, true);
             for (name, value) in rendered.headers() {
                 headers.insert($($header)::+::HeaderName::from_static(name), header_value(value));
             }
