@@ -107,11 +107,18 @@ fn snake_case_code(code: Cow<'static, str>) -> Cow<'static, str> {
     }
     let mut out = String::with_capacity(code.len() + 4);
     let mut previous: Option<char> = None;
-    for c in code.chars() {
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_ascii_alphanumeric() {
-            // A word starts at an upper-case letter after a lower-case one or a digit.
+            // A word starts at an upper-case letter after a lower-case one or a digit, and
+            // at the last capital of an acronym followed by lower case (`HTTPError`).
+            let next_is_lower = chars.peek().is_some_and(char::is_ascii_lowercase);
             let boundary = c.is_ascii_uppercase()
-                && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+                && previous.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next_is_lower)
+                });
             if boundary && !out.is_empty() && !out.ends_with('_') {
                 out.push('_');
             }
@@ -274,7 +281,9 @@ mod tests {
             ("must_match", "must_match"),
             ("NotAllowed-Here", "not_allowed_here"),
             ("tooManyItems", "too_many_items"),
-            ("HTTPError", "httperror"),
+            ("HTTPError", "http_error"),
+            ("parseJSONBody", "parse_json_body"),
+            ("ABC", "abc"),
             ("v2Code", "v2_code"),
             ("  spaced  out ", "spaced_out"),
             ("", "invalid"),
