@@ -51,7 +51,7 @@ use crate::web::context::RequestContext;
 use crate::web::guard::{Guarded, Panic};
 use crate::web::params;
 use crate::web::rejection::{self, Rejection};
-use crate::web::response::{self, Rendered, RenderedHere};
+use crate::web::response::{self, Marked, Rendered, RenderedHere};
 use crate::{ApiError, ErrorFormat, WireFormat};
 
 /// Implements `ResponseError` for a type; emitted by `__integrations!`.
@@ -390,18 +390,17 @@ fn panicked(panic: Panic, info: &RequestInfo) -> actix_web::Error {
 fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error {
     let res = err.error_response();
     let status = res.status();
-    let ours = res
-        .extensions()
-        .get::<RenderedHere>()
-        .is_some_and(|here| here.rendered_for(status.as_u16()))
+    let encoded = is_encoded(res.headers());
+    let marked = judge(res.extensions().get(), status, encoded, res.body().size());
+    let ours = matches!(marked, Marked::Ours(_))
         || (status.is_client_error()
+            && !marked.is_replaced()
             && is_json(res.headers())
             && res.body().size() != BodySize::Sized(0));
     let mut res = if ours {
         res
     } else {
         let described = describe(&err, None, status);
-        let encoded = is_encoded(res.headers());
         let (head, old) = res.into_parts();
         let (status, code, text, param) = match described {
             Some(described) => described,
@@ -449,18 +448,19 @@ async fn finish<B: MessageBody + 'static>(
     if !error {
         return res.map_into_left_body();
     }
-    // A response to HEAD may come with its body already left out: empty is not "no JSON".
-    let head = res.request().method() == actix_web::http::Method::HEAD;
-    let here = res
-        .response()
-        .extensions()
-        .get::<RenderedHere>()
-        .filter(|here| here.rendered_for(status.as_u16()))
-        .cloned();
-    if let Some(here) = here {
+    // (A response to HEAD still has its body here: actix-web leaves it out when it writes
+    // the response, after every middleware.)
+    let encoded = is_encoded(res.headers());
+    let marked = judge(
+        res.response().extensions().get(),
+        status,
+        encoded,
+        res.response().body().size(),
+    );
+    if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id, unless an inner middleware compressed it (or it is a HEAD's).
-        if here.in_request() || is_encoded(res.headers()) || head {
+        // again with its id, unless an inner middleware compressed it.
+        if here.in_request() || encoded {
             return res.map_into_left_body();
         }
         let (req, response) = res.into_parts();
@@ -480,8 +480,9 @@ async fn finish<B: MessageBody + 'static>(
     // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
     // all); a 5xx never goes out as built.
     if status.is_client_error()
+        && !marked.is_replaced()
         && is_json(res.headers())
-        && (head || res.response().body().size() != BodySize::Sized(0))
+        && res.response().body().size() != BodySize::Sized(0)
     {
         return res.map_into_left_body();
     }
@@ -565,6 +566,18 @@ async fn body_prefix<B: MessageBody>(body: B, limit: usize) -> Vec<u8> {
     out
 }
 
+/// What a response's mark says of it: the same status and, unless an inner middleware
+/// compressed it, the same body length (a body set on the same head, as `ErrorHandlers` and
+/// `map_body` do, is not ours).
+fn judge(mark: Option<&RenderedHere>, status: StatusCode, encoded: bool, size: BodySize) -> Marked {
+    let len = match size {
+        BodySize::None => Some(0),
+        BodySize::Sized(n) => Some(n),
+        BodySize::Stream => None,
+    };
+    Marked::judge(mark, status.as_u16(), len.filter(|_| !encoded))
+}
+
 /// `response` (its body taken out) with the rendered body and status, marked as this
 /// crate's; `headers` sets the headers that go with the new body.
 fn with_rendered(
@@ -572,12 +585,11 @@ fn with_rendered(
     mut rendered: Rendered,
     headers: fn(&mut actix_web::http::header::HeaderMap, &Rendered),
 ) -> HttpResponse {
+    let here = RenderedHere::of(&rendered);
     let mut response = response.set_body(BoxBody::new(std::mem::take(&mut rendered.body)));
     *response.status_mut() = convert_status(rendered.status);
     headers(response.headers_mut(), &rendered);
-    response
-        .extensions_mut()
-        .insert(RenderedHere::of(&rendered));
+    response.extensions_mut().insert(here);
     response
 }
 

@@ -63,7 +63,7 @@ use crate::web::context::{self, RequestContext};
 use crate::web::guard::{Guarded, Panic};
 use crate::web::params;
 use crate::web::rejection::{self, Rejection};
-use crate::web::response::{self, Rendered, RenderedHere};
+use crate::web::response::{self, Marked, Rendered, RenderedHere};
 use crate::{ApiError, ErrorFormat, WireFormat};
 
 /// Implements `IntoResponse` for a type; emitted by `__integrations!`.
@@ -92,6 +92,7 @@ response::header_glue!(http::header);
 /// A response from rendered parts, on `base` (the replaced response's head) if given;
 /// marked as this crate's, so a layer outside passes it on untouched.
 fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Response {
+    let here = RenderedHere::of(&rendered);
     let body = Body::from(std::mem::take(&mut rendered.body));
     let mut res = match base {
         Some(parts) => Response::from_parts(parts, body),
@@ -99,7 +100,7 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
     };
     *res.status_mut() = rendered.status;
     set_error_headers(res.headers_mut(), &rendered);
-    res.extensions_mut().insert(RenderedHere::of(&rendered));
+    res.extensions_mut().insert(here);
     res
 }
 
@@ -458,14 +459,21 @@ fn finish_error(
     // A response to HEAD may have lost its body inside the layer already (axum empties it
     // for a router mounted as a service): nothing to read, and empty is not "no JSON".
     let head = described.method == Method::HEAD;
-    let ours = res
-        .extensions()
-        .get::<RenderedHere>()
-        .filter(|here| here.rendered_for(status.as_u16()));
-    if let Some(here) = ours {
+    let encoded = is_encoded(res.headers());
+    let size = res.body().size_hint().exact();
+    // A HEAD's body may be gone already (axum empties it in a router mounted inside).
+    let emptied = head && size == Some(0);
+    // Ours if the mark still describes it: same status, same length (a body replaced on
+    // the same head is not ours); a compressed or emptied body cannot be measured.
+    let marked = Marked::judge(
+        res.extensions().get::<RenderedHere>(),
+        status.as_u16(),
+        size.filter(|_| !encoded && !emptied),
+    );
+    if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id, unless an inner layer compressed it (or it is a HEAD's).
-        if here.in_request() || ctx.is_none() || is_encoded(res.headers()) || head {
+        // again with its id, unless an inner layer compressed or emptied it.
+        if here.in_request() || ctx.is_none() || encoded || emptied {
             return Finish::Done(res);
         }
         let cause = here.cause();
@@ -482,8 +490,9 @@ fn finish_error(
     // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
     // all); a 5xx never goes out as built.
     if status.is_client_error()
+        && !marked.is_replaced()
         && is_json(res.headers())
-        && (head || res.body().size_hint().exact() != Some(0))
+        && (head || size != Some(0))
     {
         return Finish::Done(res);
     }
@@ -532,9 +541,10 @@ fn render_again(
     cause: Option<&response::Cause>,
 ) -> Response {
     let mut rendered = response::render_again(parts.status, bytes, cause);
+    let here = RenderedHere::of(&rendered);
     let mut res = Response::from_parts(parts, Body::from(std::mem::take(&mut rendered.body)));
     set_body_headers(res.headers_mut(), &rendered);
-    res.extensions_mut().insert(RenderedHere::of(&rendered));
+    res.extensions_mut().insert(here);
     res
 }
 

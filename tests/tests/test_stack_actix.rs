@@ -99,6 +99,22 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/v1/user-400", web::get().to(user_400))
         .route("/v1/user-503-json", web::get().to(user_503_json))
         .route(
+            "/v1/database",
+            web::get().to(|| async {
+                Err::<String, _>(ShopError::Database(std::io::Error::other(SECRET_CAUSE)))
+            }),
+        )
+        // Any method, HEAD included (actix-web routes no HEAD to a `web::get()` route).
+        .route("/v1/any/spawned", web::route().to(spawned))
+        .route(
+            "/v1/any/empty-json",
+            web::route().to(|| async {
+                HttpResponse::NotFound()
+                    .content_type("application/json")
+                    .finish()
+            }),
+        )
+        .route(
             "/v1/spawned",
             web::get().to(|| async {
                 // Rendered in another task: outside the request's context.
@@ -111,6 +127,17 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .unwrap()
             }),
         );
+}
+
+/// A derived error rendered in another task: outside the request's context.
+async fn spawned() -> HttpResponse {
+    actix_web::rt::spawn(async {
+        HttpResponse::from_error(ShopError::CustomerNotFound {
+            id: "cus_spawned".into(),
+        })
+    })
+    .await
+    .unwrap()
 }
 
 /// Serves `App::new()` with `wrap` applied (the last `.wrap` is the outermost).
@@ -369,6 +396,25 @@ fn plain_text<B: MessageBody>(
     ))
 }
 
+/// The hook of actix-web's own `ErrorHandlers` docs ("modifying response body"): a new body
+/// on the same head, whose extensions still carry the derived error's mark.
+fn same_head_text<B: MessageBody>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let text = if res.status().is_server_error() {
+        SECRET_CAUSE
+    } else {
+        "An error occurred."
+    };
+    let res = res.set_body(text);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, res)
+            .map_into_boxed_body()
+            .map_into_right_body(),
+    ))
+}
+
 #[test]
 fn error_handlers_either_side() {
     let outside = serve!(|app| app
@@ -391,6 +437,23 @@ fn error_handlers_either_side() {
     let resp = fetch(rewriting, "/v1/customers/cus_x");
     let body = check_stacked(&resp, 404, "not_found_error", "not_found");
     assert_eq!(body["message"], "something went wrong here.");
+
+    // The same with the body set on the derived error's own head (its mark kept): the new
+    // text is not taken for the derived body, and a 5xx's text never goes out.
+    let same_head = serve!(|app| app
+        .wrap(
+            ErrorHandlers::new()
+                .handler(StatusCode::NOT_FOUND, same_head_text)
+                .handler(StatusCode::SERVICE_UNAVAILABLE, same_head_text)
+        )
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch(same_head, "/v1/customers/cus_x");
+    let body = check_stacked(&resp, 404, "not_found_error", "not_found");
+    assert_eq!(body["message"], "An error occurred.");
+    let resp = fetch(same_head, "/v1/database");
+    let body = check_stacked(&resp, 503, "api_error", "service_unavailable");
+    assert!(!resp.text().contains(SECRET_CAUSE), "{resp:?}");
+    assert_eq!(body["message"], "The service is temporarily unavailable.");
 }
 
 #[test]
@@ -595,4 +658,34 @@ fn an_outer_middleware_may_look_at_the_err() {
     let resp = fetch(addr, "/v1/customers/deny");
     let body = check_stacked(&resp, 403, "permission_error", "forbidden");
     assert_eq!(body["message"], "no scope.");
+}
+
+/// HEAD gets the headers GET gets (RFC 9110 §9.3.2): actix-web leaves a HEAD's body out
+/// after every middleware, so the middleware answers it as it answers GET.
+#[test]
+fn head_gets_the_get_headers() {
+    let addr = serve!(|app| app.wrap(ApiErrorMiddleware::new()));
+    for path in ["/v1/any/spawned", "/v1/any/empty-json"] {
+        for accept in [&b"application/json"[..], b"application/problem+json"] {
+            let headers = [(RID, &b"req_head"[..]), ("accept", accept)];
+            let get = request(addr, "GET", path, &headers, None);
+            let head = request(addr, "HEAD", path, &headers, None);
+            assert_eq!(head.status, 404, "{path}");
+            assert!(head.body.is_empty());
+            for name in [
+                "content-type",
+                "content-length",
+                "vary",
+                "x-should-retry",
+                RID,
+            ] {
+                assert!(get.header(name).is_some(), "{path} {name}: {get:?}");
+                assert_eq!(
+                    head.header(name),
+                    get.header(name),
+                    "{path} {name}: {head:?}"
+                );
+            }
+        }
+    }
 }

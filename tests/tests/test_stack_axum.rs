@@ -407,3 +407,71 @@ fn head_of_an_apps_json_4xx_under_nest_service_is_left_alone() {
     assert_eq!(head.header("content-length"), Some("12"), "{head:?}");
     assert!(head.header(RID).is_some());
 }
+
+/// HEAD gets the headers GET gets for an error rendered outside the request: rendered
+/// again with the request's id and format, whatever the method (RFC 9110 §9.3.2).
+#[test]
+fn head_of_an_error_rendered_outside_the_request_gets_the_get_headers() {
+    let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
+    for accept in [&b"application/json"[..], b"application/problem+json"] {
+        let headers = [(RID, &b"req_head"[..]), ("accept", accept)];
+        let get = request(addr, "GET", "/v1/spawned", &headers, None);
+        let head = request(addr, "HEAD", "/v1/spawned", &headers, None);
+        assert_eq!(head.status, 404);
+        assert!(head.body.is_empty());
+        for name in [
+            "content-type",
+            "content-length",
+            "vary",
+            "x-should-retry",
+            RID,
+        ] {
+            assert!(get.header(name).is_some(), "{name}: {get:?}");
+            assert_eq!(head.header(name), get.header(name), "{name}: {head:?}");
+        }
+    }
+}
+
+/// A layer inside that sets another body on an error's head (its extensions, and so the
+/// derived error's mark, kept): the new body is not taken for the derived one, and a 5xx's
+/// text never goes out.
+#[test]
+fn a_body_replaced_on_the_errors_head_inside_is_not_taken_for_it() {
+    use axum::body::Body;
+    use axum::response::Response;
+    async fn same_head_text(res: Response) -> Response {
+        let status = res.status();
+        if !status.is_client_error() && !status.is_server_error() {
+            return res;
+        }
+        let (parts, _) = res.into_parts();
+        let text = if status.is_server_error() {
+            SECRET_CAUSE
+        } else {
+            "An error occurred."
+        };
+        Response::from_parts(parts, Body::from(text))
+    }
+    let addr = serve_axum(
+        routes()
+            .route(
+                "/v1/database",
+                get(|| async {
+                    Err::<String, _>(ShopError::Database(std::io::Error::other(SECRET_CAUSE)))
+                }),
+            )
+            .layer(axum::middleware::map_response(same_head_text))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch(addr, "/v1/customers/cus_x");
+    let body = check_stacked(&resp, 404, "not_found_error", "not_found");
+    assert_eq!(body["message"], "An error occurred.");
+    let resp = fetch(addr, "/v1/database");
+    let body = check_stacked(&resp, 503, "api_error", "service_unavailable");
+    assert!(!resp.text().contains(SECRET_CAUSE), "{resp:?}");
+    assert_eq!(body["message"], "The service is temporarily unavailable.");
+    // Untouched, the derived error goes out as rendered.
+    let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
+    let resp = fetch(addr, "/v1/customers/cus_x");
+    check_stacked(&resp, 404, "not_found_error", "resource_missing");
+}

@@ -75,29 +75,29 @@ pub(crate) const MEANING_HEADERS: [&str; 3] = [
 /// task), whose body says `"request_id":null`: that one is read back and rendered again in
 /// the request that sends it ([`render_again`]), so the body's id is the header's.
 ///
-/// It also keeps the status the body was rendered for: a response whose status was changed
-/// afterwards (a derived 404 sent as a 500) no longer matches its body, and is treated as
-/// one this crate did not render.
+/// It also keeps the status the body was rendered for and its length: a response whose
+/// status was changed afterwards (a derived 404 sent as a 500), or whose body was replaced
+/// on the same head (actix-web's `ErrorHandlers` with `set_body`, a `map_response` that
+/// swaps the body), no longer matches the mark, and is treated as one this crate did not
+/// render. (A body compressed inside, or of a length not known up front, cannot be measured:
+/// the mark is trusted then.)
 #[derive(Clone, Debug)]
 pub(crate) struct RenderedHere {
     in_request: bool,
     status: u16,
+    len: u64,
     cause: Option<Arc<Cause>>,
 }
 
 impl RenderedHere {
-    /// The mark of a response with this rendered body.
+    /// The mark of a response with this rendered body (taken before the body is moved out).
     pub fn of(rendered: &Rendered) -> RenderedHere {
         RenderedHere {
             in_request: rendered.in_request,
             status: rendered.status.as_u16(),
+            len: rendered.body.len() as u64,
             cause: rendered.cause.clone(),
         }
-    }
-
-    /// Whether the body was rendered for this status (the response's status now).
-    pub fn rendered_for(&self, status: u16) -> bool {
-        self.status == status
     }
 
     /// Whether the body was rendered in a request's context (else: outside any request).
@@ -108,6 +108,37 @@ impl RenderedHere {
     /// What the log said of a 5xx rendered outside any request (with `tracing`).
     pub fn cause(&self) -> Option<Arc<Cause>> {
         self.cause.clone()
+    }
+}
+
+/// What a response's mark says of it (see [`RenderedHere`]).
+pub(crate) enum Marked {
+    /// This crate's body, as rendered.
+    Ours(RenderedHere),
+    /// This crate's head with another body: its `content-type` is not the new body's.
+    Replaced,
+    /// Not this crate's (or sent with another status than it was rendered for).
+    Foreign,
+}
+
+impl Marked {
+    /// Judges a response with this `status` and `mark`, whose body is `len` bytes long:
+    /// `None` when that cannot be told (compressed inside, emptied for a HEAD, or a stream:
+    /// a layer inside wrapped it, as tower-http's response-body timeout does), and the mark
+    /// is trusted.
+    pub fn judge(mark: Option<&RenderedHere>, status: u16, len: Option<u64>) -> Marked {
+        match mark {
+            Some(here) if here.status == status => match len {
+                Some(len) if len != here.len => Marked::Replaced,
+                _ => Marked::Ours(here.clone()),
+            },
+            _ => Marked::Foreign,
+        }
+    }
+
+    /// Whether the body was replaced on this crate's head.
+    pub fn is_replaced(&self) -> bool {
+        matches!(self, Marked::Replaced)
     }
 }
 
