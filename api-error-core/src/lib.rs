@@ -118,7 +118,7 @@
 //! | `actix-web` | `ResponseError` for derived errors; `actix::ApiErrorMiddleware` |
 //! | `utoipa` | `ToSchema` for [`ErrorBody`], `IntoResponses` for derived errors; `utoipa::add_layer_responses` |
 //! | `aide` | `JsonSchema` for [`ErrorBody`], aide's `OperationOutput` for derived errors; `aide::add_layer_responses` |
-//! | `tracing` | every rendered error is logged: 5xx at `error` with the source chain, 4xx at `debug`; with `reqwest`, each retry at `debug` |
+//! | `tracing` | every error the axum or actix-web integration renders is logged: 5xx at `error` with the source chain, 4xx at `debug`; with `reqwest`, each retry at `debug` (rendering by hand logs nothing) |
 //! | `reqwest` | for SDKs on reqwest 0.13: `client::send_with_retry` (retries, idempotency keys), `ErrorResponse::from_reqwest` (bounded read), `client::ClientError` |
 //! | `validator` | `From<validator::ValidationErrors>` for [`FieldErrors`]; with `axum` / `actix-web`, the `Valid<E>` extractor (validator 0.21) |
 //! | `garde` | `From<garde::Report>` for [`FieldErrors`]; with `axum` / `actix-web`, the `Garde<E>` extractor (garde 0.23) |

@@ -570,6 +570,17 @@ macro_rules! __integrations {
     ($($t:tt)*) => {
         $crate::__impl_axum! { $($t)* }
         $crate::__impl_actix! { $($t)* }
+        $crate::__openapi_integrations! { $($t)* }
+    };
+}
+
+/// The OpenAPI integrations alone (utoipa `IntoResponses`, aide `OperationOutput`, both read
+/// from the type's catalog): what a type marked `#[api_error(no_integrations)]`, which
+/// writes its own framework impls, still gets.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __openapi_integrations {
+    ($($t:tt)*) => {
         $crate::__impl_utoipa! { $($t)* }
         $crate::__impl_aide! { $($t)* }
     };

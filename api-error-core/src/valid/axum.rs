@@ -20,7 +20,7 @@ extracted!(axum::extract::Query);
 extracted!(axum::extract::Form);
 extracted!(axum::extract::Path);
 
-/// The rejection of [`Valid`] and [`Garde`]: the inner extractor's own rejection, or the
+/// The rejection of `Valid` and `Garde`: the inner extractor's own rejection, or the
 /// field errors of a value that failed validation (a 422 with every invalid input).
 #[derive(Debug)]
 pub enum ValidationRejection<R> {

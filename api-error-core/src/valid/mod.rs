@@ -51,7 +51,7 @@ pub struct Valid<E>(pub E);
 /// An extractor that validates its value with [`garde`](https://docs.rs/garde) (feature
 /// `garde`): `Garde<Json<T>>`, `Garde<Query<T>>`, `Garde<Form<T>>`, `Garde<Path<T>>` where
 /// `T: garde::Validate` and its `Context: Default` (validated with the default context),
-/// with axum and actix-web alike. Rejections are those of [`Valid`].
+/// with axum and actix-web alike. Rejections are those of `Valid`.
 ///
 /// ```
 /// use api_error_core::axum::{ApiErrorLayer, Garde};
@@ -106,7 +106,7 @@ wrapper_impls!(Valid);
 #[cfg(feature = "garde")]
 wrapper_impls!(Garde);
 
-/// An extractor whose extracted value [`Valid`] and [`Garde`] can validate: implemented for
+/// An extractor whose extracted value `Valid` and `Garde` can validate: implemented for
 /// the `Json`, `Query`, `Form` and `Path` of axum and of actix-web. Implement it for an
 /// extractor of your own to validate it the same way.
 pub trait Extracted {

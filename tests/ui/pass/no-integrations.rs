@@ -1,6 +1,7 @@
 //! `#[api_error(no_integrations)]`: a type that writes its own framework impls keeps
 //! compiling when the `axum` and `actix-web` features are on (here they are), so features
-//! stay additive.
+//! stay additive. Its OpenAPI impls (utoipa, aide) are still generated from its catalog, and
+//! `impl_integrations!` gives the framework impls back.
 use api_error_core::ApiError;
 
 #[derive(Debug, thiserror::Error, ApiError)]
@@ -30,7 +31,24 @@ impl axum::response::IntoResponse for Gone {
     }
 }
 
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("back in")]
+#[api_error(status = 409, no_integrations)]
+struct OptedBackIn;
+
+api_error_core::impl_integrations!(OptedBackIn);
+
+fn documented<T: utoipa::IntoResponses + aide::OperationOutput>() {}
+fn framework<T: axum::response::IntoResponse + actix_web::ResponseError>() {}
+
 fn main() {
+    documented::<Custom>();
+    documented::<Gone>();
+    documented::<OptedBackIn>();
+    framework::<OptedBackIn>();
+    let res = axum::response::IntoResponse::into_response(OptedBackIn);
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.headers()["content-type"], "application/json");
     let res = axum::response::IntoResponse::into_response(Custom::Teapot);
     assert_eq!(res.status(), 418);
     assert_eq!(Custom::Teapot.code(), "teapot");
