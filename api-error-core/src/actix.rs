@@ -29,6 +29,7 @@ use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::Poll;
 
 use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
@@ -494,8 +495,8 @@ async fn finish<B: MessageBody + 'static>(
         .error()
         .and_then(|e| describe(e, req.match_pattern().as_deref(), status));
     // The body's text is read (its first bytes) only when it is whole and plain: a length
-    // known up front, not compressed, and wanted (a 4xx's message; a 5xx's cause for the
-    // log). A streamed body could stall, and the answer with it.
+    // known up front and no waiting for it, not compressed, and wanted (a 4xx's message; a
+    // 5xx's cause for the log). A body could stall, and the answer with it.
     let readable = !is_encoded(response.headers())
         && matches!(response.body().size(), BodySize::Sized(n) if n > 0)
         && (status.is_client_error() || cfg!(feature = "tracing"));
@@ -550,20 +551,26 @@ fn in_memory_text(body: BoxBody) -> String {
     }
 }
 
-/// The first `limit` bytes of a body (all of it when shorter); a read error ends it early.
+/// The first `limit` bytes of a body (all of it when shorter), if they are there without
+/// waiting (in memory); none if a chunk is not ready (a proxied upstream's body, say, which
+/// may stall: the answer never waits on it). A read error ends it early.
 async fn body_prefix<B: MessageBody>(body: B, limit: usize) -> Vec<u8> {
     let mut body = std::pin::pin!(body);
-    let mut out = Vec::new();
-    while out.len() < limit {
-        match std::future::poll_fn(|cx| body.as_mut().poll_next(cx)).await {
-            Some(Ok(chunk)) => {
-                let room = limit - out.len();
-                out.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
+    std::future::poll_fn(|cx| {
+        let mut out = Vec::new();
+        while out.len() < limit {
+            match body.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => {
+                    let room = limit - out.len();
+                    out.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
+                }
+                Poll::Pending => return Poll::Ready(Vec::new()),
+                Poll::Ready(_) => break,
             }
-            _ => break,
         }
-    }
-    out
+        Poll::Ready(out)
+    })
+    .await
 }
 
 /// What a response's mark says of it: the same status and, unless an inner middleware

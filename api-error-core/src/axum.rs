@@ -121,8 +121,8 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
 ///   return a bare status, tower-http's timeouts and body limits) and every 5xx it did not
 ///   render itself (or rendered for another status) by the standard body, with the
 ///   framework's text as the message for 4xx and a generic message for 5xx (their text is
-///   only logged, with `tracing`; a text is read only when its length is known, its first
-///   8 KiB); the headers that described the old body (`content-encoding`, `content-length`,
+///   only logged, with `tracing`; a text is read only when its length is known and it is
+///   all there, without waiting, its first 8 KiB); the headers that described the old body (`content-encoding`, `content-length`,
 ///   `etag`, `content-digest`, `content-language`, ...) go with it, and a compressed text is
 ///   never read as a message; every error response it renders says `Vary: accept`;
 /// - catches handler panics and answers 500 with a generic message (the panic message is
@@ -498,7 +498,8 @@ fn finish_error(
     }
     let info = std::mem::take(described);
     // Read the framework's text (its first bytes) only when it is whole and plain: a length
-    // known up front (a streamed body could stall, and the answer with it), not compressed,
+    // known up front and no waiting for it (a body could stall, and the answer with it),
+    // not compressed,
     // not empty, and wanted (a 4xx's message; a 5xx's cause, which only the log shows).
     let readable = !is_encoded(res.headers())
         && res.body().size_hint().exact().is_some_and(|n| n > 0)
@@ -516,21 +517,27 @@ fn finish_error(
     }))
 }
 
-/// The first `limit` bytes of a body (all of it when shorter); a read error ends it early.
+/// The first `limit` bytes of a body (all of it when shorter), if they are there without
+/// waiting (in memory); none if a frame is not ready (a proxied upstream's body, say, which
+/// may stall: the answer never waits on it). A read error ends it early.
 async fn body_prefix(mut body: Body, limit: usize) -> Vec<u8> {
-    let mut out = Vec::new();
-    while out.len() < limit {
-        match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-            Some(Ok(frame)) => {
-                if let Ok(data) = frame.into_data() {
-                    let room = limit - out.len();
-                    out.extend_from_slice(data.get(..room).unwrap_or(&data));
+    std::future::poll_fn(|cx| {
+        let mut out = Vec::new();
+        while out.len() < limit {
+            match Pin::new(&mut body).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        let room = limit - out.len();
+                        out.extend_from_slice(data.get(..room).unwrap_or(&data));
+                    }
                 }
+                Poll::Pending => return Poll::Ready(Vec::new()),
+                Poll::Ready(_) => break,
             }
-            _ => break,
         }
-    }
-    out
+        Poll::Ready(out)
+    })
+    .await
 }
 
 /// A body this crate rendered outside any request, rendered again in this one (see

@@ -89,6 +89,19 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/stalled-sized-404",
+            // The same with a length known up front, as a proxied upstream error's body.
+            web::get().to(|| async {
+                use futures_util::StreamExt;
+                let first = futures_util::stream::iter([Ok::<_, std::io::Error>(
+                    Bytes::from_static(b"partial"),
+                )]);
+                HttpResponse::NotFound()
+                    .no_chunking(100)
+                    .streaming(first.chain(futures_util::stream::pending()))
+            }),
+        )
+        .route(
             "/v1/restatused",
             // A derived 404 the handler sends as a 500: the body no longer matches.
             web::get().to(|| async {

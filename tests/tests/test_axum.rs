@@ -113,6 +113,11 @@ fn routes() -> Router {
             }),
         )
         .route(
+            "/v1/stalled-sized-404",
+            // The same with a length known up front, as a proxied upstream error's body.
+            get(|| async { (StatusCode::NOT_FOUND, Body::new(StalledSized(false))) }),
+        )
+        .route(
             "/v1/whoami",
             get(|id: RequestId| async move { id.to_string() }),
         )
@@ -230,4 +235,28 @@ fn head_405_announces_the_get_length() {
         head.header("content-length"),
         Some(get.body.len().to_string().as_str())
     );
+}
+
+/// A body that announces 100 bytes, sends a first chunk, then nothing, ever.
+struct StalledSized(bool);
+
+impl http_body::Body for StalledSized {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if std::mem::replace(&mut self.0, true) {
+            std::task::Poll::Pending
+        } else {
+            let data = axum::body::Bytes::from_static(b"partial");
+            std::task::Poll::Ready(Some(Ok(http_body::Frame::data(data))))
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(100)
+    }
 }

@@ -581,12 +581,22 @@ pub mod checks {
         assert_eq!(ok.header("vary"), None);
     }
 
-    /// An error body of unknown length is not read for its text (it could stall, and the
-    /// answer with it): the standard body goes at once, with the status's message.
+    /// An error body that is not all there is not waited for (it could stall, and the
+    /// answer with it), whether or not its length is known up front: the standard body goes
+    /// at once, with the status's message.
     pub fn stalled_error_bodies_are_not_awaited(app: TestApp) {
-        let resp = fetch(app.with_layer(), "/v1/stalled-404");
-        let body = check_layered(&resp, 404, "not_found_error", "not_found");
-        assert_eq!(body["message"], "The requested resource was not found.");
+        let addr = app.with_layer();
+        // A stream of unknown length, and one that announces its length (a proxied error).
+        for path in ["/v1/stalled-404", "/v1/stalled-sized-404"] {
+            let started = std::time::Instant::now();
+            let resp = fetch(addr, path);
+            let body = check_layered(&resp, 404, "not_found_error", "not_found");
+            assert_eq!(body["message"], "The requested resource was not found.");
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "{path}"
+            );
+        }
     }
 
     /// An error's own `Vary` and `Content-Language` stay, rendered in the request or in a
