@@ -26,6 +26,7 @@
 
 use std::fmt;
 use std::future::{ready, Future, Ready};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -49,7 +50,7 @@ pub use crate::valid::Valid;
 pub use crate::valid::{actix::ValidFuture, Extracted};
 use crate::web::accept;
 use crate::web::context::RequestContext;
-use crate::web::guard::{Guarded, Panic};
+use crate::web::guard::{Guarded, Panic, Unwinding};
 use crate::web::params;
 use crate::web::rejection::{self, Rejection};
 use crate::web::response::{self, Marked, Rendered, RenderedHere};
@@ -278,11 +279,17 @@ where
         // it unshared.
         let guarded = Guarded::call_in_context(ctx.clone(), move || inner.call(req));
         Box::pin(async move {
-            match guarded.await {
-                Ok(Ok(res)) => Ok(finish(res, &info, &ctx).await),
-                Ok(Err(err)) => Err(ctx.scope(|| escaped_error(err, &info))),
-                Err(panic) => Err(ctx.scope(|| panicked(panic, &info))),
-            }
+            // The middleware's own work calls user code too (an error's `Display`, its
+            // `error_response()`): a panic there is answered as a handler's is.
+            let answered = match guarded.await {
+                Ok(Ok(res)) => Unwinding::new(finish(res, &info, &ctx)).await.map(Ok),
+                Ok(Err(err)) => {
+                    catch_unwind(AssertUnwindSafe(|| ctx.scope(|| escaped_error(err, &info))))
+                        .map(Err)
+                }
+                Err(panic) => Err(panic),
+            };
+            answered.unwrap_or_else(|panic| Err(ctx.scope(|| panicked(panic, &info))))
         })
     }
 }

@@ -104,6 +104,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 Err::<String, _>(ShopError::Database(std::io::Error::other(SECRET_CAUSE)))
             }),
         )
+        .route(
+            "/v1/display-panics",
+            web::get().to(|| async { Err::<String, _>(PanickyDisplay) }),
+        )
         // Any method, HEAD included (actix-web routes no HEAD to a `web::get()` route).
         .route("/v1/any/spawned", web::route().to(spawned))
         .route(
@@ -127,6 +131,27 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .unwrap()
             }),
         );
+}
+
+/// An error whose `Display` panics (its response does not use it): the middleware, which
+/// describes the error, must not turn it into a dropped connection.
+#[derive(Debug)]
+struct PanickyDisplay;
+
+impl std::fmt::Display for PanickyDisplay {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        panic!("{PANIC_TEXT}")
+    }
+}
+
+impl actix_web::ResponseError for PanickyDisplay {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::InternalServerError().finish()
+    }
 }
 
 /// A derived error rendered in another task: outside the request's context.
@@ -688,4 +713,18 @@ fn head_gets_the_get_headers() {
             }
         }
     }
+}
+
+/// A panic in the middleware's own work on a response (an error's `Display`, read to log
+/// its cause) is answered as a handler's panic is: the standard 500, its text not sent,
+/// and the connection still serves the next request.
+#[test]
+fn a_panic_while_describing_an_error_is_a_standard_500() {
+    let addr = serve!(|app| app.wrap(ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/v1/display-panics", &[(RID, b"req_display")]);
+    let body = check_stacked(&resp, 500, "api_error", "internal_error");
+    assert_eq!(body["request_id"], "req_display");
+    assert!(!resp.text().contains(PANIC_TEXT));
+    let resp = fetch(addr, "/v1/customers/cus_ok");
+    assert_eq!(resp.status, 200);
 }

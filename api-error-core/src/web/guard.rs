@@ -99,3 +99,33 @@ impl<F: Future> Future for Guarded<F> {
         Poll::Ready(out)
     }
 }
+
+pin_project! {
+    /// Resolves to the inner future's output, or to the payload of a panic raised by any
+    /// poll: for the middleware's own work on a response, which calls user code (an error's
+    /// `Display`, its `error_response()`).
+    pub(crate) struct Unwinding<F> {
+        #[pin]
+        fut: F,
+    }
+}
+
+impl<F: Future> Unwinding<F> {
+    #[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
+    pub fn new(fut: F) -> Unwinding<F> {
+        Unwinding { fut }
+    }
+}
+
+impl<F: Future> Future for Unwinding<F> {
+    type Output = Result<F::Output, Panic>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let fut = self.project().fut;
+        match catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(out)) => Poll::Ready(Ok(out)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
