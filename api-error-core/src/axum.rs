@@ -44,7 +44,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use axum::body::{Body, HttpBody};
-use axum::extract::{FromRequestParts, MatchedPath, OptionalFromRequestParts};
+use axum::extract::{FromRequestParts, MatchedPath, OptionalFromRequestParts, OriginalUri};
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use http::uri::PathAndQuery;
@@ -225,10 +225,14 @@ pub struct ApiErrorService<S> {
 #[derive(Default)]
 struct Described {
     method: Method,
-    /// The request's path and query, if it has a path (`Uri::path`).
+    /// The request's path and query as the client sent it (before a `nest` or
+    /// `nest_service` took its prefix off), if it has a path (`Uri::path`).
     path: Option<PathAndQuery>,
     /// The route's pattern (`/v1/items/{n}`), when a route matched.
     matched: Option<MatchedPath>,
+    /// Whether a `Router` routed the request before the layer saw it (the layer was put on
+    /// the router with `Router::layer`): only then does "no route matched" mean anything.
+    routed: bool,
 }
 
 impl Described {
@@ -279,10 +283,13 @@ where
             Some(id) => id,
             None => generate_id(req.headers_mut(), header),
         };
+        let original = req.extensions().get::<OriginalUri>();
+        let uri = original.map_or(req.uri(), |o| &o.0);
         let described = Described {
             method: req.method().clone(),
-            path: req.uri().path_and_query().cloned(),
+            path: uri.path_and_query().cloned(),
             matched: req.extensions().get::<MatchedPath>().cloned(),
+            routed: original.is_some(),
         };
         let inner = &mut self.inner;
         ResponseFuture {
@@ -642,7 +649,9 @@ fn classify<'a>(
             (status, "invalid_body", framework, detail(FORM_BODY))
         }
         422 if text.starts_with(FORM) => (status, "invalid_body", framework, detail(FORM)),
-        404 if info.matched.is_none() && text.is_empty() => (
+        // No route took it: said only where the router ran first (a layer around a whole
+        // `Router` cannot tell its fallback's 404 from a handler's).
+        404 if info.routed && info.matched.is_none() && text.is_empty() => (
             status,
             "route_not_found",
             Text::Owned(rejection::unmatched_route_message(

@@ -68,6 +68,7 @@ fn routes() -> Router {
         .route("/v1/user-500", get(user_500_text))
         .route("/v1/user-502-json", get(user_500_json))
         .route("/v1/whoami", get(whoami))
+        .route("/v1/bare-404", get(|| async { StatusCode::NOT_FOUND }))
         .route(
             "/v1/spawned",
             get(|| async {
@@ -474,4 +475,56 @@ fn a_body_replaced_on_the_errors_head_inside_is_not_taken_for_it() {
     let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
     let resp = fetch(addr, "/v1/customers/cus_x");
     check_stacked(&resp, 404, "not_found_error", "resource_missing");
+}
+
+/// Where no router ran before the layer (the layer around a whole `Router`) it cannot tell
+/// the router's fallback from a handler's bare 404: both are a plain `not_found`, never an
+/// "unrecognized URL" for a route that exists. Put on the router (`Router::layer`), it tells
+/// them apart.
+#[test]
+fn a_layer_around_a_whole_router_never_calls_a_handlers_404_an_unmatched_route() {
+    let around = serve_axum_service(tower::Layer::layer(&ApiErrorLayer::new(), routes()));
+    let on = serve_axum(routes().layer(ApiErrorLayer::new()));
+    for (addr, unmatched) in [(around, "not_found"), (on, "route_not_found")] {
+        let resp = fetch(addr, "/v1/bare-404");
+        let body = check_stacked(&resp, 404, "not_found_error", "not_found");
+        assert_eq!(body["message"], "The requested resource was not found.");
+        let resp = fetch(addr, "/v1/nope");
+        check_stacked(&resp, 404, "not_found_error", unmatched);
+        // Everything else is the same.
+        check_stacked(
+            &fetch(addr, "/v1/customers/cus_x"),
+            404,
+            "not_found_error",
+            "resource_missing",
+        );
+        let resp = request(addr, "DELETE", "/v1/charges", &[], None);
+        check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+    }
+}
+
+/// Under `nest_service` or `nest`, an unmatched path is named as the client sent it, prefix
+/// included, by a layer on the nested router too.
+#[test]
+fn a_nested_unmatched_path_is_named_as_sent() {
+    let nested_service = serve_axum(
+        Router::new()
+            .nest_service("/api", routes().layer(ApiErrorLayer::new()))
+            .layer(ApiErrorLayer::new()),
+    );
+    let nested = serve_axum(
+        Router::new()
+            .nest("/api", routes().layer(ApiErrorLayer::new()))
+            .layer(ApiErrorLayer::new()),
+    );
+    for addr in [nested_service, nested] {
+        let resp = fetch(addr, "/api/v1/nope");
+        let body = check_stacked(&resp, 404, "not_found_error", "route_not_found");
+        assert_eq!(
+            body["message"],
+            "Unrecognized request URL (GET: /api/v1/nope)."
+        );
+        let resp = fetch(addr, "/api/v1/bare-404");
+        check_stacked(&resp, 404, "not_found_error", "not_found");
+    }
 }

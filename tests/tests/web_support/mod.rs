@@ -342,6 +342,21 @@ pub const CHUNKS: [&str; 3] = ["chunk-1;", "chunk-2;", "chunk-3"];
 
 /// Serves an axum app on a free port of 127.0.0.1, on a runtime in a thread of its own.
 pub fn serve_axum(app: axum::Router) -> SocketAddr {
+    serve_axum_service(app)
+}
+
+/// [`serve_axum`] for any service (a layer around a whole `Router`, say).
+pub fn serve_axum_service<S>(service: S) -> SocketAddr
+where
+    S: tower::Service<
+            axum::extract::Request,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+{
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
@@ -353,7 +368,8 @@ pub fn serve_axum(app: axum::Router) -> SocketAddr {
             .unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
+            let service = axum::ServiceExt::<axum::extract::Request>::into_make_service(service);
+            axum::serve(listener, service).await.unwrap();
         });
     });
     addr
