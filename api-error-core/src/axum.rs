@@ -506,15 +506,23 @@ fn finish_error(
     let info = std::mem::take(described);
     // Read the framework's text (its first bytes) only when it is whole and plain: a length
     // known up front and no waiting for it (a body could stall, and the answer with it),
-    // not compressed,
-    // not empty, and wanted (a 4xx's message; a 5xx's cause, which only the log shows).
-    let readable = !is_encoded(res.headers())
-        && res.body().size_hint().exact().is_some_and(|n| n > 0)
+    // not compressed, not empty, and wanted (a 4xx's message; a 5xx's cause, which only the
+    // log shows).
+    let readable = !encoded
+        && size.is_some_and(|n| n > 0)
         && (status.is_client_error() || cfg!(feature = "tracing"));
+    // A HEAD's 4xx text emptied inside (by a router mounted with `nest_service`): the
+    // message a GET gets, and so its length, is not known here.
+    let text_lost = emptied && status.is_client_error() && !encoded && announces_content(&res);
     let (parts, body) = res.into_parts();
     if !readable {
         drop(body);
-        return Finish::Done(in_context(ctx.as_ref(), || replace(parts, "", &info)));
+        let mut res = in_context(ctx.as_ref(), || replace(parts, "", &info));
+        if text_lost {
+            // No length rather than a wrong one (RFC 9110 §8.6 lets a HEAD leave it out).
+            res = res.map(|body| Body::new(Unannounced(body)));
+        }
+        return Finish::Done(res);
     }
     Finish::Read(Box::pin(async move {
         let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
@@ -522,6 +530,30 @@ fn finish_error(
             replace(parts, &String::from_utf8_lossy(&bytes), &info)
         })
     }))
+}
+
+/// Whether a response says it has content: a `content-length` above zero.
+fn announces_content(res: &Response) -> bool {
+    res.headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > 0)
+}
+
+/// A body whose length is not known up front, so none is announced for it.
+struct Unannounced(Body);
+
+impl HttpBody for Unannounced {
+    type Data = bytes::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.0).poll_frame(cx)
+    }
 }
 
 /// The first `limit` bytes of a body (all of it when shorter), if they are there without

@@ -528,3 +528,41 @@ fn a_nested_unmatched_path_is_named_as_sent() {
         check_stacked(&resp, 404, "not_found_error", "not_found");
     }
 }
+
+/// A HEAD whose 4xx text a router mounted with `nest_service` emptied inside the layer: the
+/// length GET gets is not known, so none is announced, never a wrong one (RFC 9110 §8.6).
+#[test]
+fn a_head_whose_text_was_emptied_inside_announces_no_wrong_length() {
+    let inner = Router::new()
+        .route(
+            "/items/{n}",
+            get(|axum::extract::Path(n): axum::extract::Path<u32>| async move { n.to_string() }),
+        )
+        .route(
+            "/plain",
+            get(|| async { (StatusCode::BAD_REQUEST, "plain text problem") }),
+        );
+    let addr = serve_axum(
+        Router::new()
+            .nest_service("/api", inner)
+            .layer(ApiErrorLayer::new()),
+    );
+    for path in ["/api/items/abc", "/api/plain"] {
+        let get = request(addr, "GET", path, &[(RID, b"req_head")], None);
+        let head = request(addr, "HEAD", path, &[(RID, b"req_head")], None);
+        assert_eq!(get.status, 400, "{path}");
+        assert_eq!(head.status, 400, "{path}");
+        assert!(head.body.is_empty());
+        assert_ne!(
+            head.header("transfer-encoding"),
+            Some("chunked"),
+            "{head:?}"
+        );
+        if let Some(len) = head.header("content-length") {
+            assert_eq!(len, get.body.len().to_string(), "{path}: {head:?}");
+        }
+        for name in ["content-type", "x-should-retry", "vary", RID] {
+            assert_eq!(head.header(name), get.header(name), "{path} {name}");
+        }
+    }
+}
