@@ -107,8 +107,8 @@ fn build(rendered: Rendered) -> HttpResponse {
 /// format, with request ids. Apply it with `App::wrap`.
 ///
 /// For each request it:
-/// - takes the request id from the `x-request-id` header when safe (1..=128 characters of
-///   `[A-Za-z0-9._-]`), else generates one (`req_...`) and puts it in the request's header;
+/// - takes the request id from the `x-request-id` header (its first line; others are
+///   dropped) when safe (1..=128 characters of `[A-Za-z0-9._-]`), else generates one (`req_...`) and puts it in the request's header;
 ///   stores it in the request's extensions, where handlers read it with the [`RequestId`]
 ///   extractor (or `req.extensions().get::<RequestId>()`); with the `tracing` feature the
 ///   request runs in a `request` span with a `request_id` field, entered on every poll;
@@ -249,12 +249,15 @@ where
         let id = match existing {
             Some(id) => id,
             None => {
-                let incoming = req.headers().get(header);
-                let taken = incoming.and_then(|v| RequestId::from_bytes(v.as_bytes()));
+                let mut incoming = req.headers().get_all(header);
+                let taken = incoming
+                    .next()
+                    .and_then(|v| RequestId::from_bytes(v.as_bytes()));
+                let several = incoming.next().is_some();
                 let id = taken.clone().unwrap_or_else(RequestId::generate);
-                if taken.is_none() {
+                if taken.is_none() || several {
                     // One id per request: middleware and handlers inside that read the
-                    // header see this one.
+                    // header see this one (and no other).
                     if let Ok(value) = HeaderValue::from_str(id.as_str()) {
                         req.headers_mut().insert(header.clone(), value);
                     }

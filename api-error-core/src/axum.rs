@@ -108,8 +108,8 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
 /// standard error format, with request ids.
 ///
 /// For each request it:
-/// - takes the request id from the `x-request-id` header when safe (1..=128 characters of
-///   `[A-Za-z0-9._-]`), else generates one (`req_...`) and puts it in the request's header,
+/// - takes the request id from the `x-request-id` header (its first line; others are
+///   dropped) when safe (1..=128 characters of `[A-Za-z0-9._-]`), else generates one (`req_...`) and puts it in the request's header,
 ///   so layers and handlers inside see the one id; handlers read it with the [`RequestId`]
 ///   extractor, and with the `tracing` feature the request runs in a `request` span with a
 ///   `request_id` field;
@@ -265,7 +265,7 @@ where
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let header = &self.config.header;
-        let (incoming, accept) = id_and_accept(req.headers(), header);
+        let (incoming, several, accept) = id_and_accept(req.headers(), header);
         let format = match accept {
             Accept::One(line) => {
                 accept::negotiate(&self.config.format, line.map(HeaderValue::as_bytes))
@@ -280,7 +280,13 @@ where
         };
         // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
         let id = match incoming.and_then(RequestId::from_header) {
-            Some(id) => id,
+            Some(id) if !several => id,
+            // One id per request: the others go, so layers and handlers inside see this one.
+            Some(id) => {
+                req.headers_mut()
+                    .insert(header.clone(), id.clone().into_header_value());
+                id
+            }
             None => generate_id(req.headers_mut(), header),
         };
         let original = req.extensions().get::<OriginalUri>();
@@ -309,13 +315,14 @@ enum Accept<'a> {
     Lines,
 }
 
-/// The first value of the request-id header and the `Accept` field, in one pass over the
-/// headers: for the dozen or so a request carries, cheaper than two hashed lookups.
+/// The first value of the request-id header, whether it has several, and the `Accept`
+/// field, in one pass over the headers: for the dozen or so a request carries, cheaper than
+/// two hashed lookups.
 #[inline]
 fn id_and_accept<'a>(
     headers: &'a http::HeaderMap,
     id: &HeaderName,
-) -> (Option<&'a HeaderValue>, Accept<'a>) {
+) -> (Option<&'a HeaderValue>, bool, Accept<'a>) {
     // Past this many values, hashed lookups win (and a scan is bounded either way).
     const SCAN: usize = 24;
     if headers.len() > SCAN {
@@ -324,9 +331,10 @@ fn id_and_accept<'a>(
             (first, None) => Accept::One(first),
             _ => Accept::Lines,
         };
-        return (headers.get(id), accept);
+        let mut ids = headers.get_all(id).iter();
+        return (ids.next(), ids.next().is_some(), accept);
     }
-    let (mut found_id, mut accept) = (None, Accept::One(None));
+    let (mut found_id, mut several, mut accept) = (None, false, Accept::One(None));
     for (name, value) in headers {
         if name == http::header::ACCEPT {
             accept = match accept {
@@ -334,10 +342,11 @@ fn id_and_accept<'a>(
                 _ => Accept::Lines,
             };
         } else if name == id {
+            several = found_id.is_some();
             found_id = found_id.or(Some(value));
         }
     }
-    (found_id, accept)
+    (found_id, several, accept)
 }
 
 pin_project! {

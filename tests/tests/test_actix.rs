@@ -137,6 +137,17 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/v1/stream", web::get().to(stream))
         .route("/v1/whoami", web::get().to(whoami))
         .route(
+            "/v1/id-lines",
+            web::get().to(|req: HttpRequest| async move {
+                let lines: Vec<&str> = req
+                    .headers()
+                    .get_all("x-request-id")
+                    .filter_map(|v| v.to_str().ok())
+                    .collect();
+                lines.join(",")
+            }),
+        )
+        .route(
             "/v1/maybe-id",
             web::get().to(|id: Option<RequestId>| async move { format!("{}", id.is_some()) }),
         )

@@ -122,6 +122,17 @@ fn routes() -> Router {
             get(|id: RequestId| async move { id.to_string() }),
         )
         .route(
+            "/v1/id-lines",
+            get(|headers: axum::http::HeaderMap| async move {
+                let lines: Vec<&str> = headers
+                    .get_all("x-request-id")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .collect();
+                lines.join(",")
+            }),
+        )
+        .route(
             "/v1/maybe-id",
             get(|id: Option<RequestId>| async move { format!("{}", id.is_some()) }),
         )

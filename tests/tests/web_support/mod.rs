@@ -917,6 +917,17 @@ pub mod checks {
         let resp = fetch(addr, "/v1/whoami");
         assert_eq!(Some(resp.text().as_str()), resp.header(RID));
         assert_eq!(fetch(addr, "/v1/maybe-id").text(), "true");
+        // Several request-id lines: the first valid one is the id, and the only line left.
+        let two: &[(&str, &[u8])] = &[(RID, b"req_first"), (RID, b"req_second")];
+        assert_eq!(fetch_with(addr, "/v1/id-lines", two).text(), "req_first");
+        assert_eq!(fetch_with(addr, "/v1/whoami", two).text(), "req_first");
+        let resp = fetch_with(
+            addr,
+            "/v1/id-lines",
+            &[(RID, b"not valid"), (RID, b"req_2nd")],
+        );
+        assert_eq!(Some(resp.text().as_str()), resp.header(RID));
+        assert!(is_generated(&resp.text()), "{resp:?}");
         assert_eq!(fetch(app.without_layer(), "/v1/maybe-id").text(), "false");
         // Without the layer the extractor fails with a standard 500.
         let resp = fetch(app.without_layer(), "/v1/whoami");
