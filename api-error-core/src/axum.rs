@@ -780,12 +780,13 @@ mod tests {
                     ("x-request-id", "second"),
                 ],
             );
-            let (found, accept) = id_and_accept(&map, &id);
+            let (found, several, accept) = id_and_accept(&map, &id);
             assert_eq!(
                 found.map(HeaderValue::as_bytes),
                 Some(&b"first"[..]),
                 "{n_other}"
             );
+            assert!(several, "{n_other}");
             assert!(
                 matches!(accept, Accept::One(Some(v)) if v == "application/problem+json"),
                 "{n_other}"
@@ -798,12 +799,15 @@ mod tests {
                 ],
             );
             assert!(
-                matches!(id_and_accept(&two, &id).1, Accept::Lines),
+                matches!(id_and_accept(&two, &id).2, Accept::Lines),
                 "{n_other}"
             );
+            let one = headers(n_other, &[("x-request-id", "only")]);
+            let (found, several, _) = id_and_accept(&one, &id);
+            assert!(found.is_some() && !several, "{n_other}");
             let none = headers(n_other, &[]);
-            let (found, accept) = id_and_accept(&none, &id);
-            assert!(found.is_none() && matches!(accept, Accept::One(None)));
+            let (found, several, accept) = id_and_accept(&none, &id);
+            assert!(found.is_none() && !several && matches!(accept, Accept::One(None)));
         }
     }
 }

@@ -123,7 +123,7 @@ fn routes() -> Router {
         )
         .route(
             "/v1/id-lines",
-            get(|headers: axum::http::HeaderMap| async move {
+            get(|headers: http::HeaderMap| async move {
                 let lines: Vec<&str> = headers
                     .get_all("x-request-id")
                     .iter()

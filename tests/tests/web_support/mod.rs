@@ -608,10 +608,7 @@ pub mod checks {
             let resp = fetch(addr, path);
             let body = check_layered(&resp, 404, "not_found_error", "not_found");
             assert_eq!(body["message"], "The requested resource was not found.");
-            assert!(
-                started.elapsed() < std::time::Duration::from_secs(10),
-                "{path}"
-            );
+            assert!(started.elapsed() < Duration::from_secs(10), "{path}");
         }
     }
 
