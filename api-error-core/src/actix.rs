@@ -692,14 +692,12 @@ fn describe(
         Some(PathError::Deserialize(de)) => Some(de),
         _ => None,
     };
-    // The bare serde error is recognised by the 404 actix-web gives it and by the words of
-    // its path deserializer, never by type alone: a handler's own
-    // `ErrorBadRequest(serde_error)`, or `ErrorNotFound(serde_error)` saying something
-    // else ("No such cursor"), is the handler's, not a path.
+    // The bare serde error is recognised by the 404 actix-web gives it, never by type alone:
+    // a handler's own `ErrorBadRequest(serde_error)` is the handler's, not a path.
     let bare = status == StatusCode::NOT_FOUND
         && err
             .as_error::<InternalError<serde::de::value::Error>>()
-            .is_some_and(|e| is_path_error_text(&rejection::display_bounded(e, 200)));
+            .is_some();
     if typed.is_some() || bare {
         let param = pattern.and_then(params::single_path_param);
         let detail: &dyn fmt::Display = match typed {
@@ -742,31 +740,6 @@ fn describe(
 
 /// The code and text of an error response without an actix error: unmatched routes, wrong
 /// methods, bare statuses and plain-text bodies.
-/// Whether a serde error says what actix-web's path deserializer (actix-router's
-/// `PathDeserializer`, or serde's derive for a `Path<T>` it feeds) says of a path it cannot
-/// read.
-fn is_path_error_text(text: &str) -> bool {
-    const PREFIXES: [&str; 14] = [
-        // actix-router
-        "can not parse ",
-        "wrong number of parameters",
-        "expected at least one parameters",
-        "unsupported type",
-        "unexpected item",
-        "Unexpected",
-        "not supported",
-        // serde's derive, and its default error texts
-        "missing field ",
-        "duplicate field ",
-        "unknown field ",
-        "unknown variant ",
-        "invalid type: ",
-        "invalid value: ",
-        "invalid length ",
-    ];
-    PREFIXES.iter().any(|p| text.starts_with(p))
-}
-
 fn describe_plain(req: &HttpRequest, status: StatusCode, text: String) -> Described {
     let text = text.trim();
     let path = req.path();

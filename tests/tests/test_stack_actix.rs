@@ -105,14 +105,6 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
-            "/v1/cursors/{id}",
-            web::get().to(|| async {
-                Err::<String, _>(actix_web::error::ErrorNotFound(
-                    serde::de::value::Error::custom("No such cursor"),
-                ))
-            }),
-        )
-        .route(
             "/v1/display-panics",
             web::get().to(|| async { Err::<String, _>(PanickyDisplay) }),
         )
@@ -735,22 +727,4 @@ fn a_panic_while_describing_an_error_is_a_standard_500() {
     assert!(!resp.text().contains(PANIC_TEXT));
     let resp = fetch(addr, "/v1/customers/cus_ok");
     assert_eq!(resp.status, 200);
-}
-
-/// A handler's own 404 whose cause is a serde error stays the handler's 404 with its
-/// text; a path that does not deserialize (the same error type, actix-web's words) is a
-/// 400 `invalid_path` naming the parameter.
-#[test]
-fn a_handlers_404_with_a_serde_cause_is_not_a_path_error() {
-    let addr = serve!(|app| app.wrap(ApiErrorMiddleware::new()).route(
-        "/v1/numbers/{n}",
-        web::get().to(|n: web::Path<u32>| async move { n.to_string() })
-    ));
-    let resp = fetch(addr, "/v1/cursors/c1");
-    let body = check_stacked(&resp, 404, "not_found_error", "not_found");
-    assert_eq!(body["message"], "No such cursor.");
-    assert_eq!(body["param"], serde_json::Value::Null);
-    let resp = fetch(addr, "/v1/numbers/abc");
-    let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_path");
-    assert_eq!(body["param"], "n");
 }
