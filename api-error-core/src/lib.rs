@@ -203,3 +203,26 @@ macro_rules! impl_integrations {
         $crate::__impl_actix! { [] [$ty] [] }
     };
 }
+
+/// Implements the enabled OpenAPI integrations (utoipa `IntoResponses`, aide
+/// `OperationOutput`, both built from the type's [`ErrorCatalog`]) for a type that has a
+/// catalog but not those impls: a derived type marked `#[api_error(no_integrations)]` that
+/// writes its own `IntoResponse` but keeps the generated documentation.
+///
+/// ```
+/// use api_error_core::ApiError;
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// #[error("gone")]
+/// #[api_error(status = 410, no_integrations)]
+/// struct Gone;
+///
+/// // Its own framework impls here; the OpenAPI ones from its catalog:
+/// api_error_core::impl_openapi!(Gone);
+/// ```
+#[macro_export]
+macro_rules! impl_openapi {
+    ($ty:ty) => {
+        $crate::__openapi_integrations! { [] [$ty] [] }
+    };
+}

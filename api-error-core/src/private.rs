@@ -575,8 +575,7 @@ macro_rules! __integrations {
 }
 
 /// The OpenAPI integrations alone (utoipa `IntoResponses`, aide `OperationOutput`, both read
-/// from the type's catalog): what a type marked `#[api_error(no_integrations)]`, which
-/// writes its own framework impls, still gets.
+/// from the type's catalog); see [`impl_openapi!`](crate::impl_openapi).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __openapi_integrations {

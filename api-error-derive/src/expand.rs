@@ -467,21 +467,17 @@ pub fn derive(input: &Input) -> TokenStream {
         }
     });
 
-    // #[api_error(no_integrations)]: the type writes its own framework impls (its OpenAPI
-    // impls, read from the catalog, stay).
+    // #[api_error(no_integrations)]: the type writes its own integration impls.
     let opted_out = input.defaults.no_integrations.is_some()
         || input
             .variants
             .iter()
             .any(|v| v.attrs.no_integrations.is_some());
-    let integrations = if opted_out {
-        quote!(::api_error_core::__openapi_integrations!)
-    } else {
-        quote!(::api_error_core::__integrations!)
-    };
-    let integrations = quote! {
-        #integrations { [#impl_generics] [#ident #ty_generics] [#api_where] }
-    };
+    let integrations = (!opted_out).then(|| {
+        quote! {
+            ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
+        }
+    });
 
     quote! {
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]

@@ -14,14 +14,11 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
     }
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let integrations = if opts_out(input) {
-        quote!(::api_error_core::__openapi_integrations!)
-    } else {
-        quote!(::api_error_core::__integrations!)
-    };
-    let integrations = quote! {
-        #integrations { [#impl_generics] [#ident #ty_generics] [#where_clause] }
-    };
+    let integrations = (!opts_out(input)).then(|| {
+        quote! {
+            ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#where_clause] }
+        }
+    });
     quote! {
         #errors
         #[allow(unused_qualifications)]
@@ -60,7 +57,7 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
 /// Whether `#[api_error(no_integrations)]` is written anywhere (read from the raw tokens:
 /// the attributes may be the very thing that failed to parse), also misspelt or misplaced
 /// (on a variant or a field): the type likely has framework impls of its own, which stubs
-/// would collide with (its OpenAPI impls are stubbed, as the derive generates them).
+/// would collide with.
 fn opts_out(input: &syn::DeriveInput) -> bool {
     fn mentions(tokens: TokenStream) -> bool {
         tokens.into_iter().any(|t| match t {
