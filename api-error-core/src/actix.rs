@@ -489,12 +489,13 @@ async fn finish<B: MessageBody + 'static>(
         return ServiceResponse::new(req, response);
     }
     // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
-    // all); a 5xx never goes out as built.
-    if status.is_client_error()
-        && !marked.is_replaced()
-        && is_json(res.headers())
-        && res.response().body().size() != BodySize::Sized(0)
-    {
+    // all); a 5xx never goes out as built. A body set on this crate's JSON head is checked:
+    // JSON (an inner middleware added a field) goes on, text is the message.
+    let size = res.response().body().size();
+    let json_4xx = status.is_client_error() && is_json(res.headers());
+    let check_json = json_4xx && marked.is_replaced();
+    let checkable = matches!(size, BodySize::Sized(n) if n <= rejection::MAX_REJECTION_BODY as u64);
+    if json_4xx && size != BodySize::Sized(0) && (!check_json || !checkable) {
         return res.map_into_left_body();
     }
 
@@ -519,6 +520,17 @@ async fn finish<B: MessageBody + 'static>(
         None => {
             let text = if readable {
                 let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
+                if check_json
+                    && size == BodySize::Sized(bytes.len() as u64)
+                    && response::looks_like_json(&bytes)
+                {
+                    let mut response = response;
+                    response.extensions_mut().remove::<RenderedHere>();
+                    let response = response
+                        .set_body(BoxBody::new(bytes))
+                        .map_body(|_, body| EitherBody::right(body));
+                    return ServiceResponse::new(req, response);
+                }
                 String::from_utf8_lossy(&bytes).into_owned()
             } else {
                 drop(body);

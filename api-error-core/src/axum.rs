@@ -44,7 +44,9 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use axum::body::{Body, HttpBody};
-use axum::extract::{FromRequestParts, MatchedPath, OptionalFromRequestParts, OriginalUri};
+use axum::extract::{
+    FromRequestParts, MatchedPath, NestedPath, OptionalFromRequestParts, OriginalUri,
+};
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use http::uri::PathAndQuery;
@@ -231,7 +233,9 @@ struct Described {
     /// The route's pattern (`/v1/items/{n}`), when a route matched.
     matched: Option<MatchedPath>,
     /// Whether a `Router` routed the request before the layer saw it (the layer was put on
-    /// the router with `Router::layer`): only then does "no route matched" mean anything.
+    /// the router with `Router::layer`), and not to a service mounted with `nest_service`
+    /// (which may be a whole router, layer and all): only then does "no route matched" mean
+    /// anything.
     routed: bool,
 }
 
@@ -295,7 +299,7 @@ where
             method: req.method().clone(),
             path: uri.path_and_query().cloned(),
             matched: req.extensions().get::<MatchedPath>().cloned(),
-            routed: original.is_some(),
+            routed: original.is_some() && req.extensions().get::<NestedPath>().is_none(),
         };
         let inner = &mut self.inner;
         ResponseFuture {
@@ -489,8 +493,15 @@ fn finish_error(
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id, unless an inner layer compressed or emptied it.
-        if here.in_request() || ctx.is_none() || encoded || emptied {
+        if here.in_request() || ctx.is_none() || encoded {
             return Finish::Done(res);
+        }
+        if emptied {
+            // A HEAD's, left out inside: the length a GET gets (rendered again, with the
+            // id) is not known here, so none is announced rather than the old body's.
+            let (mut parts, body) = res.into_parts();
+            parts.headers.remove(http::header::CONTENT_LENGTH);
+            return Finish::Done(Response::from_parts(parts, Body::new(Unannounced(body))));
         }
         let cause = here.cause();
         let (parts, body) = res.into_parts();
@@ -505,11 +516,12 @@ fn finish_error(
     }
     // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
     // all); a 5xx never goes out as built.
-    if status.is_client_error()
-        && !marked.is_replaced()
-        && is_json(res.headers())
-        && (head || size != Some(0))
-    {
+    // A body set on this crate's JSON head is checked: JSON (an inner layer added a field)
+    // goes on, text is the message.
+    let json_4xx = status.is_client_error() && is_json(res.headers());
+    let check_json = json_4xx && marked.is_replaced();
+    let checkable = size.is_some_and(|n| n <= rejection::MAX_REJECTION_BODY as u64);
+    if json_4xx && (head || size != Some(0)) && (!check_json || !checkable) {
         return Finish::Done(res);
     }
     let info = std::mem::take(described);
@@ -535,6 +547,11 @@ fn finish_error(
     }
     Finish::Read(Box::pin(async move {
         let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
+        if check_json && size == Some(bytes.len() as u64) && response::looks_like_json(&bytes) {
+            let mut parts = parts;
+            parts.extensions.remove::<RenderedHere>();
+            return Response::from_parts(parts, Body::from(bytes));
+        }
         in_context(ctx.as_ref(), || {
             replace(parts, &String::from_utf8_lossy(&bytes), &info)
         })

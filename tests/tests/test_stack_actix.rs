@@ -728,3 +728,39 @@ fn a_panic_while_describing_an_error_is_a_standard_500() {
     let resp = fetch(addr, "/v1/customers/cus_ok");
     assert_eq!(resp.status, 200);
 }
+
+/// An inner middleware that adds a field to every JSON error (a documentation link): the
+/// new body is set on the derived error's head, still JSON, and goes on as the app's own
+/// 4xx; a 5xx changed that way is the generic one (never as built).
+async fn add_doc_url(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    let res = next.call(req).await?;
+    if res.status().is_success() {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let (head, body) = res.into_parts();
+    let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    value["doc_url"] = "https://docs.example.com/errors".into();
+    let res = head.set_body(value.to_string()).map_into_boxed_body();
+    Ok(ServiceResponse::new(req, res))
+}
+
+#[test]
+fn a_json_error_enriched_inside_stays_the_apps() {
+    let addr = serve!(|app| app
+        .wrap(from_fn(add_doc_url))
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_doc")]);
+    assert_eq!(resp.status, 404);
+    let body = resp.json();
+    assert_eq!(body["code"], "resource_missing", "{body}");
+    assert_eq!(body["request_id"], "req_doc");
+    assert_eq!(body["doc_url"], "https://docs.example.com/errors");
+    let resp = fetch(addr, "/v1/database");
+    let body = check_stacked(&resp, 503, "api_error", "service_unavailable");
+    assert_eq!(body["message"], "The service is temporarily unavailable.");
+}

@@ -503,29 +503,42 @@ fn a_layer_around_a_whole_router_never_calls_a_handlers_404_an_unmatched_route()
     }
 }
 
-/// Under `nest_service` or `nest`, an unmatched path is named as the client sent it, prefix
-/// included, by a layer on the nested router too.
+/// Under `nest`, an unmatched path is named as the client sent it, prefix included. Under
+/// `nest_service`, whether the mounted router has the layer on it or around it (the layer
+/// cannot tell which), an unmatched path and a handler's bare 404 are both a plain
+/// `not_found`: never "unrecognized URL" for a route that exists.
 #[test]
-fn a_nested_unmatched_path_is_named_as_sent() {
-    let nested_service = serve_axum(
-        Router::new()
-            .nest_service("/api", routes().layer(ApiErrorLayer::new()))
-            .layer(ApiErrorLayer::new()),
-    );
+fn nested_routers_never_call_a_handlers_404_an_unmatched_route() {
     let nested = serve_axum(
         Router::new()
             .nest("/api", routes().layer(ApiErrorLayer::new()))
             .layer(ApiErrorLayer::new()),
     );
-    for addr in [nested_service, nested] {
+    let resp = fetch(nested, "/api/v1/nope");
+    let body = check_stacked(&resp, 404, "not_found_error", "route_not_found");
+    assert_eq!(
+        body["message"],
+        "Unrecognized request URL (GET: /api/v1/nope)."
+    );
+    let on = serve_axum(
+        Router::new()
+            .nest_service("/api", routes().layer(ApiErrorLayer::new()))
+            .layer(ApiErrorLayer::new()),
+    );
+    let around = serve_axum(
+        Router::new()
+            .nest_service("/api", tower::Layer::layer(&ApiErrorLayer::new(), routes()))
+            .layer(ApiErrorLayer::new()),
+    );
+    for addr in [on, around] {
         let resp = fetch(addr, "/api/v1/nope");
-        let body = check_stacked(&resp, 404, "not_found_error", "route_not_found");
-        assert_eq!(
-            body["message"],
-            "Unrecognized request URL (GET: /api/v1/nope)."
-        );
+        check_stacked(&resp, 404, "not_found_error", "not_found");
+    }
+    for addr in [nested, on, around] {
         let resp = fetch(addr, "/api/v1/bare-404");
         check_stacked(&resp, 404, "not_found_error", "not_found");
+        let resp = fetch(addr, "/api/v1/customers/cus_x");
+        check_stacked(&resp, 404, "not_found_error", "resource_missing");
     }
 }
 
@@ -564,5 +577,65 @@ fn a_head_whose_text_was_emptied_inside_announces_no_wrong_length() {
         for name in ["content-type", "x-should-retry", "vary", RID] {
             assert_eq!(head.header(name), get.header(name), "{path} {name}");
         }
+    }
+}
+
+/// An inner layer that adds a field to every JSON error (a documentation link): the new
+/// body is set on the derived error's head, still JSON, and goes on as the app's own 4xx;
+/// a 5xx changed that way is the generic one (never as built).
+#[test]
+fn a_json_error_enriched_inside_stays_the_apps() {
+    use axum::body::Body;
+    use axum::response::Response;
+    async fn add_doc_url(res: Response) -> Response {
+        if res.status().is_success() {
+            return res;
+        }
+        let (parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, 1 << 20)
+            .await
+            .unwrap_or_default();
+        let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        value["doc_url"] = "https://docs.example.com/errors".into();
+        Response::from_parts(parts, Body::from(value.to_string()))
+    }
+    let addr = serve_axum(
+        routes()
+            .route(
+                "/v1/database",
+                get(|| async {
+                    Err::<String, _>(ShopError::Database(std::io::Error::other(SECRET_CAUSE)))
+                }),
+            )
+            .layer(axum::middleware::map_response(add_doc_url))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_doc")]);
+    assert_eq!(resp.status, 404);
+    let body = resp.json();
+    assert_eq!(body["code"], "resource_missing", "{body}");
+    assert_eq!(body["request_id"], "req_doc");
+    assert_eq!(body["doc_url"], "https://docs.example.com/errors");
+    let resp = fetch(addr, "/v1/database");
+    let body = check_stacked(&resp, 503, "api_error", "service_unavailable");
+    assert_eq!(body["message"], "The service is temporarily unavailable.");
+}
+
+/// A HEAD of an error rendered outside the request, whose body a router mounted with
+/// `nest_service` already left out: no length rather than the old body's.
+#[test]
+fn a_head_of_an_error_rendered_outside_the_request_under_nest_service() {
+    let addr = serve_axum(
+        Router::new()
+            .nest_service("/api", routes())
+            .layer(ApiErrorLayer::new()),
+    );
+    let get = request(addr, "GET", "/api/v1/spawned", &[(RID, b"req_h")], None);
+    let head = request(addr, "HEAD", "/api/v1/spawned", &[(RID, b"req_h")], None);
+    assert_eq!(get.status, 404);
+    assert_eq!(head.status, 404);
+    assert!(head.body.is_empty());
+    if let Some(len) = head.header("content-length") {
+        assert_eq!(len, get.body.len().to_string(), "{head:?}");
     }
 }

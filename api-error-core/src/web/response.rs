@@ -115,7 +115,8 @@ impl RenderedHere {
 pub(crate) enum Marked {
     /// This crate's body, as rendered.
     Ours(RenderedHere),
-    /// This crate's head with another body: its `content-type` is not the new body's.
+    /// This crate's head with another body: its `content-type` may not be the new body's
+    /// (text set on a JSON head), so a JSON label is checked against the body.
     Replaced,
     /// Not this crate's (or sent with another status than it was rendered for).
     Foreign,
@@ -140,6 +141,13 @@ impl Marked {
     pub fn is_replaced(&self) -> bool {
         matches!(self, Marked::Replaced)
     }
+}
+
+/// Whether a body replaced on this crate's head, still labelled JSON, is JSON (an inner
+/// layer that added a field to the error) rather than text: its first byte after any
+/// whitespace opens an object or an array.
+pub(crate) fn looks_like_json(body: &[u8]) -> bool {
+    matches!(body.trim_ascii_start().first(), Some(b'{' | b'['))
 }
 
 /// The most of a body rendered outside any request that is read back to render it again
