@@ -137,6 +137,7 @@ mod fields;
 mod format;
 pub mod json;
 pub mod status;
+mod text;
 
 #[cfg(feature = "actix-web")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix-web")))]

@@ -41,7 +41,7 @@ impl From<&garde::Report> for FieldErrors {
             .map(|(path, error)| {
                 let message = error.message().trim();
                 FieldError {
-                    param: Cow::Owned(path.to_string()),
+                    param: super::bounded_param(&path),
                     code: Cow::Borrowed(code(message)),
                     message: if message.is_empty() {
                         Cow::Borrowed(INVALID_MESSAGE)
@@ -120,6 +120,51 @@ mod tests {
     use garde::i18n::{
         DefaultI18n, I18n, InvalidCreditCard, InvalidEmail, InvalidPhoneNumber, InvalidUrl, IpKind,
     };
+
+    /// Map keys come from the client, and every error under one key repeats it: each param
+    /// is bounded (formatting stops at the bound), and so is the summary message.
+    #[test]
+    fn long_map_keys_are_bounded() {
+        use crate::{ApiError, FieldErrors};
+        let key = "k".repeat(100_000);
+        let mut report = garde::Report::new();
+        for i in 0..2_000usize {
+            let path = garde::Path::new("items")
+                .join(key.as_str())
+                .join(i)
+                .join("name");
+            report.append(path, garde::Error::new("length is lower than 1"));
+        }
+        let started = std::time::Instant::now();
+        let errors = FieldErrors::from(&report);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(errors.len(), 2_000);
+        for e in &errors {
+            assert_eq!(e.param.chars().count(), crate::fields::MAX_PARAM);
+            assert!(
+                e.param.starts_with("items.kkk") && e.param.ends_with("k…"),
+                "{}",
+                e.param
+            );
+        }
+        let message = errors.message();
+        assert!(message.len() < 300, "{message}");
+        assert!(
+            message.starts_with("Invalid value for items.kk"),
+            "{message}"
+        );
+        assert!(
+            message.contains("k…: length is lower than 1 (and 1999 more errors)"),
+            "{message}"
+        );
+        // Short paths are whole.
+        let mut report = garde::Report::new();
+        report.append(
+            garde::Path::new("name"),
+            garde::Error::new("length is lower than 1"),
+        );
+        assert_eq!(&*FieldErrors::from(&report).as_slice()[0].param, "name");
+    }
 
     #[test]
     fn every_builtin_message_has_its_rule_code() {

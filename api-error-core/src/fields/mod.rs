@@ -246,7 +246,11 @@ impl FieldErrors {
             f.write_str("The request is invalid: ")?;
         } else {
             f.write_str("Invalid value for ")?;
-            f.write_str(&first.param)?;
+            let param = crate::text::bounded(&first.param, MAX_PARAM_IN_MESSAGE);
+            f.write_str(param)?;
+            if param.len() < first.param.len() {
+                f.write_str("…")?;
+            }
             f.write_str(": ")?;
         }
         f.write_str(&first.message)?;
@@ -313,6 +317,28 @@ impl ApiError for FieldErrors {
         };
         write_fields(format, &fields, out);
     }
+}
+
+/// The most characters of the first `param` that the summary message repeats (a path can
+/// carry what the client sent: map keys).
+const MAX_PARAM_IN_MESSAGE: usize = 100;
+
+/// The longest `param` the validator and garde conversions keep, in characters: a path
+/// holds map keys, which the client chose, and every error under one key repeats it (a long
+/// key times many items would make the answer grow with the square of the request).
+#[cfg_attr(not(any(feature = "validator", feature = "garde")), allow(dead_code))]
+pub(crate) const MAX_PARAM: usize = 256;
+
+/// A conversion's `param`: the path, or its first [`MAX_PARAM`] characters and `…`. Formatting
+/// stops there, so a path with a huge key costs no more than that.
+#[cfg_attr(not(any(feature = "validator", feature = "garde")), allow(dead_code))]
+pub(crate) fn bounded_param(path: &dyn fmt::Display) -> Cow<'static, str> {
+    let mut kept = crate::text::display_bounded(path, MAX_PARAM + 1);
+    if let Some((i, _)) = kept.char_indices().nth(MAX_PARAM - 1) {
+        kept.truncate(i);
+        kept.push('…');
+    }
+    Cow::Owned(kept)
 }
 
 /// The `param` an error takes from its field errors: the first one's, unless it is empty.

@@ -74,7 +74,7 @@ fn walk_kind(kind: &ValidationErrorsKind, path: &mut String, out: &mut FieldErro
         ValidationErrorsKind::Field(errors) => {
             for e in errors {
                 out.push(FieldError {
-                    param: Cow::Owned(path.clone()),
+                    param: super::bounded_param(path),
                     code: snake_case_code(e.code.clone()),
                     message: message(e),
                 });

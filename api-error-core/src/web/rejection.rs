@@ -84,41 +84,8 @@ pub(crate) fn render_panic(payload: &(dyn std::any::Any + Send)) -> Rendered {
     })
 }
 
-/// `text` cut to at most `max` characters, at a character boundary.
-pub(crate) fn bounded(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => &text[..i],
-        None => text,
-    }
-}
-
-/// What `value` displays, cut to at most `max` characters: formatting stops there, so a
-/// huge `Display` costs no more than `max`, and one that reports an error ends the text
-/// where it failed (`to_string` would panic).
-#[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
-pub(crate) fn display_bounded(value: &dyn std::fmt::Display, max: usize) -> String {
-    struct Bounded {
-        out: String,
-        left: usize,
-    }
-    impl std::fmt::Write for Bounded {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            let kept = bounded(s, self.left);
-            self.out.push_str(kept);
-            self.left -= kept.chars().count();
-            if kept.len() < s.len() {
-                return Err(std::fmt::Error);
-            }
-            Ok(())
-        }
-    }
-    let mut w = Bounded {
-        out: String::new(),
-        left: max,
-    };
-    let _ = std::fmt::write(&mut w, format_args!("{value}"));
-    w.out
-}
+#[cfg_attr(not(feature = "actix-web"), allow(unused_imports))]
+pub(crate) use crate::text::{bounded, display_bounded};
 
 /// A request path as it may appear in a message.
 pub(crate) fn bounded_path(path: &str) -> &str {
