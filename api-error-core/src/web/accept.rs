@@ -74,8 +74,8 @@ fn prefers_problem(accept: &[u8]) -> bool {
     // (specificity, q) of the best match for each type: 3 exact, 2 `application/*`, 1 `*/*`.
     let mut problem = (0u8, 0u16);
     let mut json = (0u8, 0u16);
-    for range in accept.split(|&b| b == b',').take(32) {
-        let mut parts = range.split(|&b| b == b';');
+    for range in split_unquoted(accept, b',').take(32) {
+        let mut parts = split_unquoted(range, b';');
         let media = parts.next().unwrap_or_default().trim_ascii();
         let mut q = 1000u16;
         for param in parts {
@@ -125,6 +125,30 @@ fn within_bound(accept: &[u8]) -> &[u8] {
         Some(comma) => head.get(..comma).unwrap_or_default(),
         None => &[],
     }
+}
+
+/// `bytes` split at each `sep` outside a quoted string (RFC 9110 §5.6.4: a parameter value
+/// may be `"a,b;c"`, with `\` escaping the next byte inside). One pass over the bytes.
+fn split_unquoted(bytes: &[u8], sep: u8) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        let (mut quoted, mut escaped) = (false, false);
+        for (i, &b) in s.iter().enumerate() {
+            if escaped {
+                escaped = false;
+            } else if quoted && b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                quoted = !quoted;
+            } else if b == sep && !quoted {
+                rest = s.get(i + 1..);
+                return s.get(..i);
+            }
+        }
+        rest = None;
+        Some(s)
+    })
 }
 
 /// A `q` value in thousandths (`0.5` is 500); malformed means 0.
@@ -181,6 +205,25 @@ mod tests {
             "application/problem+json;q=0.1, ".repeat(40)
         );
         assert!(p(&long));
+    }
+
+    /// Commas and semicolons inside a quoted parameter value split nothing.
+    #[test]
+    fn quoted_parameter_values() {
+        let p = |s: &str| prefers_problem(s.as_bytes());
+        assert!(!p(
+            r#"application/json;q=0.9, application/problem+json;profile="a,b";q=0.5"#
+        ));
+        assert!(p(
+            r#"application/problem+json;profile="a;q=0", application/json;q=0.5"#
+        ));
+        assert!(p(
+            r#"application/problem+json;profile="a\",q=0", application/json;q=0.5"#
+        ));
+        let parts: Vec<&[u8]> = split_unquoted(br#"a;b="x;y";c"#, b';').collect();
+        assert_eq!(parts, [&b"a"[..], br#"b="x;y""#, b"c"]);
+        // An unclosed quote runs to the end.
+        assert_eq!(split_unquoted(br#"a,"b,c"#, b',').count(), 2);
     }
 
     /// A range the 2 KiB bound cuts through is ignored: its `q` may be past the cut.
