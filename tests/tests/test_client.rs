@@ -540,6 +540,13 @@ fn retry_after_forms() {
     for (name, pairs, want) in cases {
         assert_eq!(with_headers(429, pairs).retry_after(), want, "{name}");
     }
+    // Past an f64 (some 309 digits): still a number, clamped like any huge one.
+    let nines = "9".repeat(400);
+    let decimal = format!("{nines}.5");
+    for (name, value) in [("retry-after-ms", &nines), ("retry-after", &decimal)] {
+        let resp = with_headers(429, &[(name, value.as_str())]);
+        assert_eq!(resp.retry_after(), Some(MAX_RETRY_AFTER), "{name}");
+    }
 
     // Retry-After as an HTTP-date 30 s ahead (second precision, measured at parse time).
     let date = imf_fixdate(SystemTime::now() + Duration::from_secs(30));

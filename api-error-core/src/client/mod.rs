@@ -934,7 +934,8 @@ fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     )
 }
 
-/// A finite, non-negative decimal number (`"1500"`, `"1.5"`).
+/// A non-negative decimal number (`"1500"`, `"1.5"`); one too large for an `f64` (some 309
+/// digits) is `f64::MAX`, as far past any bound as it is.
 fn non_negative_number(s: &str) -> Option<f64> {
     // Only digits and one dot: rejects `inf`, `NaN`, exponents and signs, which `f64::from_str`
     // would otherwise accept.
@@ -945,7 +946,10 @@ fn non_negative_number(s: &str) -> Option<f64> {
     if !plain {
         return None;
     }
-    s.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
+    s.parse::<f64>()
+        .ok()
+        .map(|v| if v.is_infinite() { f64::MAX } else { v })
+        .filter(|v| *v >= 0.0)
 }
 
 /// `secs` as a duration, at most [`REQUESTED_BOUND`].
