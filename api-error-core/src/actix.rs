@@ -284,15 +284,20 @@ where
         Box::pin(async move {
             // The middleware's own work calls user code too (an error's `Display`, its
             // `error_response()`): a panic there is answered as a handler's is.
+            const OWN_WORK: &str = "panicked while answering (an error's Display or response)";
             let answered = match guarded.await {
-                Ok(Ok(res)) => Unwinding::new(finish(res, &info, &ctx)).await.map(Ok),
+                Ok(Ok(res)) => Unwinding::new(finish(res, &info, &ctx))
+                    .await
+                    .map(Ok)
+                    .map_err(|panic| (panic, OWN_WORK)),
                 Ok(Err(err)) => {
                     catch_unwind(AssertUnwindSafe(|| ctx.scope(|| escaped_error(err, &info))))
                         .map(Err)
+                        .map_err(|panic| (panic, OWN_WORK))
                 }
-                Err(panic) => Err(panic),
+                Err(panic) => Err((panic, "handler panicked")),
             };
-            answered.unwrap_or_else(|panic| Err(ctx.scope(|| panicked(panic, &info))))
+            answered.unwrap_or_else(|(panic, what)| Err(ctx.scope(|| panicked(panic, what, &info))))
         })
     }
 }
@@ -388,11 +393,11 @@ impl fmt::Display for Cause {
     }
 }
 
-/// The error returned for a handler panic: the standard 500.
-fn panicked(panic: Panic, info: &RequestInfo) -> actix_web::Error {
+/// The error returned for a panic (`what` panicked, for the log): the standard 500.
+fn panicked(panic: Panic, what: &str, info: &RequestInfo) -> actix_web::Error {
     let mut res = build(rejection::render_panic(&*panic));
     info.set_request_id(res.headers_mut());
-    Answered::into_error(res, "handler panicked".to_owned())
+    Answered::into_error(res, what.to_owned())
 }
 
 /// The error returned for an `Err` out of the inner service (another middleware): its
