@@ -70,6 +70,12 @@ fn routes() -> Router {
         .route("/v1/whoami", get(whoami))
         .route("/v1/bare-404", get(|| async { StatusCode::NOT_FOUND }))
         .route(
+            "/v1/database",
+            get(|| async {
+                Err::<String, _>(ShopError::Database(std::io::Error::other(SECRET_CAUSE)))
+            }),
+        )
+        .route(
             "/v1/spawned",
             get(|| async {
                 // Rendered in another task: outside the request's context.
@@ -455,22 +461,10 @@ fn a_body_replaced_on_the_errors_head_inside_is_not_taken_for_it() {
     }
     let addr = serve_axum(
         routes()
-            .route(
-                "/v1/database",
-                get(|| async {
-                    Err::<String, _>(ShopError::Database(std::io::Error::other(SECRET_CAUSE)))
-                }),
-            )
             .layer(axum::middleware::map_response(same_head_text))
             .layer(ApiErrorLayer::new()),
     );
-    let resp = fetch(addr, "/v1/customers/cus_x");
-    let body = check_stacked(&resp, 404, "not_found_error", "not_found");
-    assert_eq!(body["message"], "An error occurred.");
-    let resp = fetch(addr, "/v1/database");
-    let body = check_stacked(&resp, 503, "api_error", "service_unavailable");
-    assert!(!resp.text().contains(SECRET_CAUSE), "{resp:?}");
-    assert_eq!(body["message"], "The service is temporarily unavailable.");
+    check_body_replaced_on_the_errors_head(addr);
     // Untouched, the derived error goes out as rendered.
     let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
     let resp = fetch(addr, "/v1/customers/cus_x");
@@ -596,29 +590,15 @@ fn a_json_error_enriched_inside_stays_the_apps() {
             .await
             .unwrap_or_default();
         let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        value["doc_url"] = "https://docs.example.com/errors".into();
+        value["doc_url"] = DOC_URL.into();
         Response::from_parts(parts, Body::from(value.to_string()))
     }
     let addr = serve_axum(
         routes()
-            .route(
-                "/v1/database",
-                get(|| async {
-                    Err::<String, _>(ShopError::Database(std::io::Error::other(SECRET_CAUSE)))
-                }),
-            )
             .layer(axum::middleware::map_response(add_doc_url))
             .layer(ApiErrorLayer::new()),
     );
-    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_doc")]);
-    assert_eq!(resp.status, 404);
-    let body = resp.json();
-    assert_eq!(body["code"], "resource_missing", "{body}");
-    assert_eq!(body["request_id"], "req_doc");
-    assert_eq!(body["doc_url"], "https://docs.example.com/errors");
-    let resp = fetch(addr, "/v1/database");
-    let body = check_stacked(&resp, 503, "api_error", "service_unavailable");
-    assert_eq!(body["message"], "The service is temporarily unavailable.");
+    check_json_error_enriched_inside(addr);
 }
 
 /// A HEAD of an error rendered outside the request, whose body a router mounted with

@@ -1101,6 +1101,35 @@ pub fn check_stacked(resp: &Resp, status: u16, r#type: &str, code: &str) -> serd
     check_error(&decoded(resp), status, r#type, code, Some(RID))
 }
 
+/// For an app whose inner layer or middleware sets text on every error's head (the
+/// derived error's mark kept): a 4xx's text is the message, a 5xx's never goes out.
+pub fn check_body_replaced_on_the_errors_head(addr: SocketAddr) {
+    let resp = fetch(addr, "/v1/customers/cus_x");
+    let body = check_stacked(&resp, 404, "not_found_error", "not_found");
+    assert_eq!(body["message"], "An error occurred.");
+    let resp = fetch(addr, "/v1/database");
+    let body = check_stacked(&resp, 503, "api_error", "service_unavailable");
+    assert!(!resp.text().contains(SECRET_CAUSE), "{resp:?}");
+    assert_eq!(body["message"], "The service is temporarily unavailable.");
+}
+
+/// The link an inner layer or middleware adds to every JSON error (`doc_url`).
+pub const DOC_URL: &str = "https://docs.example.com/errors";
+
+/// For an app whose inner layer or middleware adds [`DOC_URL`] to every JSON error: a 4xx
+/// goes on as the app's own JSON, a 5xx is the generic one (never as built).
+pub fn check_json_error_enriched_inside(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_doc")]);
+    assert_eq!(resp.status, 404);
+    let body = resp.json();
+    assert_eq!(body["code"], "resource_missing", "{body}");
+    assert_eq!(body["request_id"], "req_doc");
+    assert_eq!(body["doc_url"], DOC_URL);
+    let resp = fetch(addr, "/v1/database");
+    let body = check_stacked(&resp, 503, "api_error", "service_unavailable");
+    assert_eq!(body["message"], "The service is temporarily unavailable.");
+}
+
 /// The text of a 5xx cause that must never reach the wire.
 pub const SECRET_CAUSE: &str = "upstream token sk_live_51H8 rejected";
 
