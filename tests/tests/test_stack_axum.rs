@@ -420,23 +420,7 @@ fn head_of_an_apps_json_4xx_under_nest_service_is_left_alone() {
 #[test]
 fn head_of_an_error_rendered_outside_the_request_gets_the_get_headers() {
     let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
-    for accept in [&b"application/json"[..], b"application/problem+json"] {
-        let headers = [(RID, &b"req_head"[..]), ("accept", accept)];
-        let get = request(addr, "GET", "/v1/spawned", &headers, None);
-        let head = request(addr, "HEAD", "/v1/spawned", &headers, None);
-        assert_eq!(head.status, 404);
-        assert!(head.body.is_empty());
-        for name in [
-            "content-type",
-            "content-length",
-            "vary",
-            "x-should-retry",
-            RID,
-        ] {
-            assert!(get.header(name).is_some(), "{name}: {get:?}");
-            assert_eq!(head.header(name), get.header(name), "{name}: {head:?}");
-        }
-    }
+    check_head_gets_the_get_headers(addr, "/v1/spawned");
 }
 
 /// A layer inside that sets another body on an error's head (its extensions, and so the

@@ -1113,6 +1113,32 @@ pub fn check_body_replaced_on_the_errors_head(addr: SocketAddr) {
     assert_eq!(body["message"], "The service is temporarily unavailable.");
 }
 
+/// HEAD of `path` gets the status and headers GET gets (RFC 9110 §9.3.2), with no body, in
+/// both formats.
+pub fn check_head_gets_the_get_headers(addr: SocketAddr, path: &str) {
+    for accept in [&b"application/json"[..], b"application/problem+json"] {
+        let headers = [(RID, &b"req_head"[..]), ("accept", accept)];
+        let get = request(addr, "GET", path, &headers, None);
+        let head = request(addr, "HEAD", path, &headers, None);
+        assert_eq!(head.status, get.status, "{path}");
+        assert!(head.body.is_empty(), "{path}");
+        for name in [
+            "content-type",
+            "content-length",
+            "vary",
+            "x-should-retry",
+            RID,
+        ] {
+            assert!(get.header(name).is_some(), "{path} {name}: {get:?}");
+            assert_eq!(
+                head.header(name),
+                get.header(name),
+                "{path} {name}: {head:?}"
+            );
+        }
+    }
+}
+
 /// The link an inner layer or middleware adds to every JSON error (`doc_url`).
 pub const DOC_URL: &str = "https://docs.example.com/errors";
 
