@@ -498,11 +498,11 @@ async fn finish<B: MessageBody + 'static>(
     // JSON (an inner middleware added a field) goes on, text is the message.
     let size = res.response().body().size();
     let json_4xx = status.is_client_error() && is_json(res.headers());
-    let check_json = json_4xx && marked.is_replaced();
-    let checkable = matches!(size, BodySize::Sized(n) if n <= rejection::MAX_REJECTION_BODY as u64);
-    if json_4xx && size != BodySize::Sized(0) && (!check_json || !checkable) {
+    let empty = matches!(size, BodySize::Sized(0) | BodySize::None);
+    if json_4xx && !marked.is_replaced() && !empty {
         return res.map_into_left_body();
     }
+    let check_json = json_4xx && marked.is_replaced();
 
     // An actix error (extractor, routing) or a plain error response: describe it and send the
     // standard body instead.
@@ -527,8 +527,24 @@ async fn finish<B: MessageBody + 'static>(
                 let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
                 if check_json
                     && size == BodySize::Sized(bytes.len() as u64)
-                    && response::looks_like_json(&bytes)
+                    && response::is_json_object(&bytes)
                 {
+                    // Still JSON: the app's own 4xx, as sent; or, if the error was rendered
+                    // outside any request (its `request_id` null), rendered again from it.
+                    if let Marked::Replaced(here) = &marked {
+                        if !here.in_request() {
+                            let cause = here.cause();
+                            let rendered = ctx.scope(|| {
+                                response::render_again(
+                                    back_status(status),
+                                    &bytes,
+                                    cause.as_deref(),
+                                )
+                            });
+                            let response = put_rendered(response, rendered, set_body_headers);
+                            return ServiceResponse::new(req, response);
+                        }
+                    }
                     let mut response = response;
                     response.extensions_mut().remove::<RenderedHere>();
                     let response = response
@@ -548,7 +564,20 @@ async fn finish<B: MessageBody + 'static>(
                     .map(|e| e.error_response())
                 {
                     Some(again) if again.status() == status && !is_encoded(again.headers()) => {
-                        in_memory_text(again.into_body())
+                        let ours = again.extensions().get::<RenderedHere>().cloned();
+                        let text = in_memory_text(again.into_body());
+                        if let Some(here) = ours {
+                            // This crate's own body (its first was emptied or cut inside):
+                            // the error rendered again from it, not its JSON as a message.
+                            let cause = here.cause();
+                            let rendered = ctx.scope(|| {
+                                let status = back_status(status);
+                                response::render_again(status, text.as_bytes(), cause.as_deref())
+                            });
+                            let response = put_rendered(response, rendered, set_body_headers);
+                            return ServiceResponse::new(req, response);
+                        }
+                        text
                     }
                     _ => String::new(),
                 }

@@ -498,9 +498,11 @@ fn finish_error(
         }
         if emptied {
             // A HEAD's, left out inside: the length a GET gets (rendered again, with the
-            // id) is not known here, so none is announced rather than the old body's.
+            // id) is not known here, so none is announced rather than the old body's (and
+            // the mark goes, so a layer outside does not render the empty body again).
             let (mut parts, body) = res.into_parts();
             parts.headers.remove(http::header::CONTENT_LENGTH);
+            parts.extensions.remove::<RenderedHere>();
             return Finish::Done(Response::from_parts(parts, Body::new(Unannounced(body))));
         }
         let cause = here.cause();
@@ -519,11 +521,10 @@ fn finish_error(
     // A body set on this crate's JSON head is checked: JSON (an inner layer added a field)
     // goes on, text is the message.
     let json_4xx = status.is_client_error() && is_json(res.headers());
-    let check_json = json_4xx && marked.is_replaced();
-    let checkable = size.is_some_and(|n| n <= rejection::MAX_REJECTION_BODY as u64);
-    if json_4xx && (head || size != Some(0)) && (!check_json || !checkable) {
+    if json_4xx && !marked.is_replaced() && (head || size != Some(0)) {
         return Finish::Done(res);
     }
+    let check_json = json_4xx && marked.is_replaced();
     let info = std::mem::take(described);
     // Read the framework's text (its first bytes) only when it is whole and plain: a length
     // known up front and no waiting for it (a body could stall, and the answer with it),
@@ -547,10 +548,22 @@ fn finish_error(
     }
     Finish::Read(Box::pin(async move {
         let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
-        if check_json && size == Some(bytes.len() as u64) && response::looks_like_json(&bytes) {
-            let mut parts = parts;
-            parts.extensions.remove::<RenderedHere>();
-            return Response::from_parts(parts, Body::from(bytes));
+        if check_json && size == Some(bytes.len() as u64) && response::is_json_object(&bytes) {
+            // Still JSON: the app's own 4xx, as sent; or, if the error was rendered outside
+            // any request (its `request_id` null), rendered again from it in this one.
+            match marked {
+                Marked::Replaced(here) if !here.in_request() => {
+                    let cause = here.cause();
+                    return in_context(ctx.as_ref(), || {
+                        render_again(parts, &bytes, cause.as_deref())
+                    });
+                }
+                _ => {
+                    let mut parts = parts;
+                    parts.extensions.remove::<RenderedHere>();
+                    return Response::from_parts(parts, Body::from(bytes));
+                }
+            }
         }
         in_context(ctx.as_ref(), || {
             replace(parts, &String::from_utf8_lossy(&bytes), &info)

@@ -65,7 +65,7 @@
 //! | `param` | field | flag; the field's value is the param: borrowed via `AsRef<str>`, else `Display`; `Option<T>` for maybe-null | — |
 //! | `retry_after` | field | flag; `Duration`, integer seconds, or `Option` of either | — |
 //! | `header` | container, variant | `header("WWW-Authenticate", "Bearer")`: a static header on every response (repeatable) | none |
-//! | `no_integrations` | container | flag; no generated framework impls, for a type that writes its own (opt back in with [`impl_integrations!`]) | — |
+//! | `no_integrations` | container | flag; no generated integration impls (framework and OpenAPI), for a type that writes its own (opt back in with [`impl_integrations!`] and [`impl_openapi!`]) | — |
 //! | `field_errors` | field | flag; a [`FieldErrors`] or `Vec<FieldError>`: the body's `errors`, and the variant's `param` (the first one's) unless it sets one | — |
 //!
 //! A thiserror `#[error("literal")]` with no arguments is used as-is (it is exactly what

@@ -428,9 +428,9 @@ fn same_head_text<B: MessageBody>(
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let (req, res) = res.into_parts();
     let text = if res.status().is_server_error() {
-        SECRET_CAUSE
+        SECRET_CAUSE.to_owned()
     } else {
-        "An error occurred."
+        long_replacement_text()
     };
     let res = res.set_body(text);
     Ok(ErrorHandlerResponse::Response(
@@ -729,4 +729,28 @@ fn a_json_error_enriched_inside_stays_the_apps() {
         .wrap(from_fn(add_doc_url))
         .wrap(ApiErrorMiddleware::new()));
     check_json_error_enriched_inside(addr);
+}
+
+/// An `ErrorHandlers` hook that empties the body on the error's head.
+fn emptied<B: MessageBody>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let res = res.set_body("");
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, res)
+            .map_into_boxed_body()
+            .map_into_right_body(),
+    ))
+}
+
+/// A derived error whose body a middleware inside emptied is rendered again (its own
+/// response, with the request's id), not sent empty and not quoted as a message.
+#[test]
+fn a_derived_error_emptied_inside_is_rendered_again() {
+    let addr = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, emptied))
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_emptied")]);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["message"], "No such customer: cus_x");
+    assert_eq!(body["request_id"], "req_emptied");
 }

@@ -437,9 +437,9 @@ fn a_body_replaced_on_the_errors_head_inside_is_not_taken_for_it() {
         }
         let (parts, _) = res.into_parts();
         let text = if status.is_server_error() {
-            SECRET_CAUSE
+            SECRET_CAUSE.to_owned()
         } else {
-            "An error occurred."
+            long_replacement_text()
         };
         Response::from_parts(parts, Body::from(text))
     }

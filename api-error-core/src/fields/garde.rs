@@ -157,13 +157,16 @@ mod tests {
             message.contains("k…: length is lower than 1 (and 1999 more errors)"),
             "{message}"
         );
-        // Short paths are whole.
-        let mut report = garde::Report::new();
-        report.append(
-            garde::Path::new("name"),
-            garde::Error::new("length is lower than 1"),
-        );
-        assert_eq!(&*FieldErrors::from(&report).as_slice()[0].param, "name");
+        // Paths up to the bound are whole.
+        let at_bound = "p".repeat(crate::fields::MAX_PARAM);
+        for path in ["name", at_bound.as_str()] {
+            let mut report = garde::Report::new();
+            report.append(
+                garde::Path::new(path),
+                garde::Error::new("length is lower than 1"),
+            );
+            assert_eq!(&*FieldErrors::from(&report).as_slice()[0].param, path);
+        }
     }
 
     #[test]

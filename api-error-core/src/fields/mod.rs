@@ -329,14 +329,17 @@ const MAX_PARAM_IN_MESSAGE: usize = 100;
 #[cfg_attr(not(any(feature = "validator", feature = "garde")), allow(dead_code))]
 pub(crate) const MAX_PARAM: usize = 256;
 
-/// A conversion's `param`: the path, or its first [`MAX_PARAM`] characters and `…`. Formatting
-/// stops there, so a path with a huge key costs no more than that.
+/// A conversion's `param`: the path if it has at most [`MAX_PARAM`] characters, else its
+/// first `MAX_PARAM - 1` and `…`. Formatting stops there, so a path with a huge key costs no
+/// more than that.
 #[cfg_attr(not(any(feature = "validator", feature = "garde")), allow(dead_code))]
 pub(crate) fn bounded_param(path: &dyn fmt::Display) -> Cow<'static, str> {
     let mut kept = crate::text::display_bounded(path, MAX_PARAM + 1);
-    if let Some((i, _)) = kept.char_indices().nth(MAX_PARAM - 1) {
-        kept.truncate(i);
-        kept.push('…');
+    if kept.char_indices().nth(MAX_PARAM).is_some() {
+        if let Some((i, _)) = kept.char_indices().nth(MAX_PARAM - 1) {
+            kept.truncate(i);
+            kept.push('…');
+        }
     }
     Cow::Owned(kept)
 }

@@ -111,17 +111,31 @@ fn prefers_problem(accept: &[u8]) -> bool {
     problem.1 > json.1
 }
 
-/// The ranges of `accept` that lie whole within [`MAX_ACCEPT`] bytes.
+/// The ranges of `accept` that lie whole within [`MAX_ACCEPT`] bytes (a comma in a quoted
+/// parameter value ends none).
 fn within_bound(accept: &[u8]) -> &[u8] {
     let Some(&next) = accept.get(MAX_ACCEPT) else {
         return accept;
     };
     let head = accept.get(..MAX_ACCEPT).unwrap_or_default();
-    if next == b',' {
+    // The last comma outside quotes, and whether the cut falls inside a quoted string.
+    let (mut last_comma, mut quoted, mut escaped) = (None, false, false);
+    for (i, &b) in head.iter().enumerate() {
+        if escaped {
+            escaped = false;
+        } else if quoted && b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            quoted = !quoted;
+        } else if b == b',' && !quoted {
+            last_comma = Some(i);
+        }
+    }
+    if next == b',' && !quoted && !escaped {
         return head;
     }
     // The cut goes through a range: keep the ones before it.
-    match head.iter().rposition(|&b| b == b',') {
+    match last_comma {
         Some(comma) => head.get(..comma).unwrap_or_default(),
         None => &[],
     }
@@ -205,6 +219,15 @@ mod tests {
             "application/problem+json;q=0.1, ".repeat(40)
         );
         assert!(p(&long));
+    }
+
+    /// A cut inside a quoted value drops the whole range, as any cut range.
+    #[test]
+    fn a_cut_inside_quotes_drops_the_range() {
+        let head = "application/json;q=0.5, application/problem+json;profile=\"";
+        let pad = "a, ".repeat(MAX_ACCEPT);
+        let cut = format!("{head}{pad}\";q=0");
+        assert!(!prefers_problem(cut.as_bytes()));
     }
 
     /// Commas and semicolons inside a quoted parameter value split nothing.

@@ -115,9 +115,9 @@ impl RenderedHere {
 pub(crate) enum Marked {
     /// This crate's body, as rendered.
     Ours(RenderedHere),
-    /// This crate's head with another body: its `content-type` may not be the new body's
-    /// (text set on a JSON head), so a JSON label is checked against the body.
-    Replaced,
+    /// This crate's head (with its mark) and another body: its `content-type` may not be
+    /// the new body's (text set on a JSON head), so a JSON label is checked against the body.
+    Replaced(RenderedHere),
     /// Not this crate's (or sent with another status than it was rendered for).
     Foreign,
 }
@@ -130,7 +130,7 @@ impl Marked {
     pub fn judge(mark: Option<&RenderedHere>, status: u16, len: Option<u64>) -> Marked {
         match mark {
             Some(here) if here.status == status => match len {
-                Some(len) if len != here.len => Marked::Replaced,
+                Some(len) if len != here.len => Marked::Replaced(here.clone()),
                 _ => Marked::Ours(here.clone()),
             },
             _ => Marked::Foreign,
@@ -139,15 +139,16 @@ impl Marked {
 
     /// Whether the body was replaced on this crate's head.
     pub fn is_replaced(&self) -> bool {
-        matches!(self, Marked::Replaced)
+        matches!(self, Marked::Replaced(_))
     }
 }
 
 /// Whether a body replaced on this crate's head, still labelled JSON, is JSON (an inner
-/// layer that added a field to the error) rather than text: its first byte after any
-/// whitespace opens an object or an array.
-pub(crate) fn looks_like_json(body: &[u8]) -> bool {
-    matches!(body.trim_ascii_start().first(), Some(b'{' | b'['))
+/// layer that added a field to the error) rather than text: one JSON object (the caller
+/// bounds the bytes).
+pub(crate) fn is_json_object(body: &[u8]) -> bool {
+    body.trim_ascii_start().first() == Some(&b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 /// The most of a body rendered outside any request that is read back to render it again

@@ -1142,9 +1142,19 @@ pub fn check_head_gets_the_get_headers(addr: SocketAddr, path: &str) {
 /// The link an inner layer or middleware adds to every JSON error (`doc_url`).
 pub const DOC_URL: &str = "https://docs.example.com/errors";
 
+/// The text an inner layer or middleware sets on a 4xx's head: past the 8 KiB the layer
+/// reads, so it cannot be checked for JSON, and is still not sent as JSON.
+pub fn long_replacement_text() -> String {
+    format!("An error occurred.{}", " ".repeat(9000))
+}
+
 /// For an app whose inner layer or middleware adds [`DOC_URL`] to every JSON error: a 4xx
-/// goes on as the app's own JSON, a 5xx is the generic one (never as built).
+/// goes on as the app's own JSON, a 5xx is the generic one (never as built), and an error
+/// rendered outside the request is rendered again from the new JSON, with the request's id.
 pub fn check_json_error_enriched_inside(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/spawned", &[(RID, b"req_spawned_doc")]);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_spawned_doc");
     let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_doc")]);
     assert_eq!(resp.status, 404);
     let body = resp.json();
