@@ -295,11 +295,15 @@ where
         };
         let original = req.extensions().get::<OriginalUri>();
         let uri = original.map_or(req.uri(), |o| &o.0);
+        let matched = req.extensions().get::<MatchedPath>().cloned();
         let described = Described {
             method: req.method().clone(),
             path: uri.path_and_query().cloned(),
-            matched: req.extensions().get::<MatchedPath>().cloned(),
-            routed: original.is_some() && req.extensions().get::<NestedPath>().is_none(),
+            // Only read without a matched route (where it decides the 404's wording).
+            routed: matched.is_none()
+                && original.is_some()
+                && req.extensions().get::<NestedPath>().is_none(),
+            matched,
         };
         let inner = &mut self.inner;
         ResponseFuture {
