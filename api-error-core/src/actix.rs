@@ -503,6 +503,16 @@ async fn finish<B: MessageBody + 'static>(
         return res.map_into_left_body();
     }
     let check_json = json_4xx && marked.is_replaced();
+    // Read whole to be checked (up to the bound of a body rendered here; past it, no text on
+    // a JSON head is that long: the app's).
+    if check_json && matches!(size, BodySize::Sized(n) if n > response::MAX_RENDERED_BODY as u64) {
+        return res.map_into_left_body();
+    }
+    let limit = if check_json {
+        response::MAX_RENDERED_BODY
+    } else {
+        rejection::MAX_REJECTION_BODY
+    };
 
     // An actix error (extractor, routing) or a plain error response: describe it and send the
     // standard body instead.
@@ -524,7 +534,7 @@ async fn finish<B: MessageBody + 'static>(
         }
         None => {
             let text = if readable {
-                let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
+                let bytes = body_prefix(body, limit).await;
                 if check_json
                     && size == BodySize::Sized(bytes.len() as u64)
                     && response::is_json_object(&bytes)

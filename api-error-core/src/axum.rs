@@ -529,6 +529,16 @@ fn finish_error(
         return Finish::Done(res);
     }
     let check_json = json_4xx && marked.is_replaced();
+    // Read whole to be checked (up to the bound of a body rendered here; past it, no text on
+    // a JSON head is that long: the app's).
+    if check_json && size.is_some_and(|n| n > response::MAX_RENDERED_BODY as u64) {
+        return Finish::Done(res);
+    }
+    let limit = if check_json {
+        response::MAX_RENDERED_BODY
+    } else {
+        rejection::MAX_REJECTION_BODY
+    };
     let info = std::mem::take(described);
     // Read the framework's text (its first bytes) only when it is whole and plain: a length
     // known up front and no waiting for it (a body could stall, and the answer with it),
@@ -551,7 +561,7 @@ fn finish_error(
         return Finish::Done(res);
     }
     Finish::Read(Box::pin(async move {
-        let bytes = body_prefix(body, rejection::MAX_REJECTION_BODY).await;
+        let bytes = body_prefix(body, limit).await;
         if check_json && size == Some(bytes.len() as u64) && response::is_json_object(&bytes) {
             // Still JSON: the app's own 4xx, as sent; or, if the error was rendered outside
             // any request (its `request_id` null), rendered again from it in this one.

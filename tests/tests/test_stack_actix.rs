@@ -105,6 +105,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/many-fields",
+            web::get().to(|| async { Err::<String, _>(many_field_errors()) }),
+        )
+        .route(
             "/v1/display-panics",
             web::get().to(|| async { Err::<String, _>(PanickyDisplay) }),
         )

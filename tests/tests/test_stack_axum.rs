@@ -70,6 +70,10 @@ fn routes() -> Router {
         .route("/v1/whoami", get(whoami))
         .route("/v1/bare-404", get(|| async { StatusCode::NOT_FOUND }))
         .route(
+            "/v1/many-fields",
+            get(|| async { Err::<String, _>(many_field_errors()) }),
+        )
+        .route(
             "/v1/database",
             get(|| async {
                 Err::<String, _>(ShopError::Database(std::io::Error::other(SECRET_CAUSE)))

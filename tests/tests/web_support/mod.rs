@@ -1155,6 +1155,14 @@ pub fn check_json_error_enriched_inside(addr: SocketAddr) {
     let resp = fetch_with(addr, "/v1/spawned", &[(RID, b"req_spawned_doc")]);
     let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
     assert_eq!(body["request_id"], "req_spawned_doc");
+    // Longer than the 8 KiB read of a framework's text: still checked whole.
+    let resp = fetch(addr, "/v1/many-fields");
+    assert_eq!(resp.status, 422);
+    assert!(resp.body.len() > 8 * 1024);
+    let body = resp.json();
+    assert_eq!(body["code"], "validation_failed");
+    assert_eq!(body["doc_url"], DOC_URL);
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(1500));
     let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_doc")]);
     assert_eq!(resp.status, 404);
     let body = resp.json();
