@@ -30,7 +30,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::Poll;
 
 use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
@@ -617,24 +616,14 @@ fn in_memory_text(body: BoxBody) -> String {
     }
 }
 
-/// The first `limit` bytes of a body (all of it when shorter), if they are there without
-/// waiting (in memory); none if a chunk is not ready (a proxied upstream's body, say, which
-/// may stall: the answer never waits on it). A read error ends it early.
+/// The first `limit` bytes of a body, if they are there without waiting (see
+/// [`response::ready_prefix`]).
 async fn body_prefix<B: MessageBody>(body: B, limit: usize) -> Vec<u8> {
     let mut body = std::pin::pin!(body);
-    std::future::poll_fn(|cx| {
-        let mut out = Vec::new();
-        while out.len() < limit {
-            match body.as_mut().poll_next(cx) {
-                Poll::Ready(Some(Ok(chunk))) => {
-                    let room = limit - out.len();
-                    out.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
-                }
-                Poll::Pending => return Poll::Ready(Vec::new()),
-                Poll::Ready(_) => break,
-            }
-        }
-        Poll::Ready(out)
+    response::ready_prefix(limit, |cx| {
+        body.as_mut()
+            .poll_next(cx)
+            .map(|chunk| chunk.and_then(Result::ok).map(Some))
     })
     .await
 }

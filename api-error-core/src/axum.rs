@@ -609,25 +609,14 @@ impl HttpBody for Unannounced {
     }
 }
 
-/// The first `limit` bytes of a body (all of it when shorter), if they are there without
-/// waiting (in memory); none if a frame is not ready (a proxied upstream's body, say, which
-/// may stall: the answer never waits on it). A read error ends it early.
+/// The first `limit` bytes of a body, if they are there without waiting (see
+/// [`response::ready_prefix`]).
 async fn body_prefix(mut body: Body, limit: usize) -> Vec<u8> {
-    std::future::poll_fn(|cx| {
-        let mut out = Vec::new();
-        while out.len() < limit {
-            match Pin::new(&mut body).poll_frame(cx) {
-                Poll::Ready(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data() {
-                        let room = limit - out.len();
-                        out.extend_from_slice(data.get(..room).unwrap_or(&data));
-                    }
-                }
-                Poll::Pending => return Poll::Ready(Vec::new()),
-                Poll::Ready(_) => break,
-            }
-        }
-        Poll::Ready(out)
+    response::ready_prefix(limit, |cx| {
+        Pin::new(&mut body).poll_frame(cx).map(|frame| match frame {
+            Some(Ok(frame)) => Some(frame.into_data().ok()),
+            _ => None,
+        })
     })
     .await
 }

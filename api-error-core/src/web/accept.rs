@@ -112,33 +112,23 @@ fn prefers_problem(accept: &[u8]) -> bool {
 }
 
 /// The ranges of `accept` that lie whole within [`MAX_ACCEPT`] bytes (a comma in a quoted
-/// parameter value ends none).
+/// parameter value ends none). One byte past the bound is read, to tell a range that ends
+/// there from one the bound cuts through.
 fn within_bound(accept: &[u8]) -> &[u8] {
-    let Some(&next) = accept.get(MAX_ACCEPT) else {
+    if accept.len() <= MAX_ACCEPT {
         return accept;
-    };
-    let head = accept.get(..MAX_ACCEPT).unwrap_or_default();
-    // The last comma outside quotes, and whether the cut falls inside a quoted string.
-    let (mut last_comma, mut quoted, mut escaped) = (None, false, false);
-    for (i, &b) in head.iter().enumerate() {
-        if escaped {
-            escaped = false;
-        } else if quoted && b == b'\\' {
-            escaped = true;
-        } else if b == b'"' {
-            quoted = !quoted;
-        } else if b == b',' && !quoted {
-            last_comma = Some(i);
+    }
+    let read = accept.get(..=MAX_ACCEPT).unwrap_or(accept);
+    let (mut end, mut start) = (0, 0);
+    for range in split_unquoted(read, b',') {
+        let range_end = start + range.len();
+        if range_end > MAX_ACCEPT {
+            break;
         }
+        end = range_end;
+        start = range_end + 1;
     }
-    if next == b',' && !quoted && !escaped {
-        return head;
-    }
-    // The cut goes through a range: keep the ones before it.
-    match last_comma {
-        Some(comma) => head.get(..comma).unwrap_or_default(),
-        None => &[],
-    }
+    accept.get(..end).unwrap_or_default()
 }
 
 /// `bytes` split at each `sep` outside a quoted string (RFC 9110 §5.6.4: a parameter value

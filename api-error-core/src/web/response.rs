@@ -143,6 +143,35 @@ impl Marked {
     }
 }
 
+/// The first `limit` bytes of a body (all of it when shorter), if they are there without
+/// waiting (in memory); none if a chunk is not ready (a proxied upstream's body, say, which
+/// may stall: the answer never waits on it). `next` polls the body's next chunk: `None` at
+/// its end (or a read error, which ends it early), `Some(None)` for a chunk without data
+/// (trailers).
+pub(crate) async fn ready_prefix<D: AsRef<[u8]>>(
+    limit: usize,
+    mut next: impl FnMut(&mut std::task::Context<'_>) -> std::task::Poll<Option<Option<D>>>,
+) -> Vec<u8> {
+    use std::task::Poll;
+    std::future::poll_fn(|cx| {
+        let mut out = Vec::new();
+        while out.len() < limit {
+            match next(cx) {
+                Poll::Ready(Some(Some(data))) => {
+                    let data = data.as_ref();
+                    let room = limit - out.len();
+                    out.extend_from_slice(data.get(..room).unwrap_or(data));
+                }
+                Poll::Ready(Some(None)) => {}
+                Poll::Ready(None) => break,
+                Poll::Pending => return Poll::Ready(Vec::new()),
+            }
+        }
+        Poll::Ready(out)
+    })
+    .await
+}
+
 /// Whether a body replaced on this crate's head, still labelled JSON, is JSON (an inner
 /// layer that added a field to the error) rather than text: one JSON object (the caller
 /// bounds the bytes).
