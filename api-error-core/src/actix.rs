@@ -126,7 +126,8 @@ fn build(rendered: Rendered) -> HttpResponse {
 ///   only logged, with the `tracing` feature).
 ///
 /// Success responses, and error bodies it rendered itself, are passed through untouched,
-/// apart from the request-id header; middleware outside sees the real request in every
+/// apart from the request-id header (a derived 5xx whose body a middleware inside
+/// compressed, streamed or replaced is sent again as it was rendered); middleware outside sees the real request in every
 /// response.
 ///
 /// After a handler panic, or an `Err` out of an inner middleware, there is no response and
@@ -472,6 +473,26 @@ async fn finish<B: MessageBody + 'static>(
         encoded,
         res.response().body().size(),
     );
+    // A 5xx of ours whose body cannot be told to be the one rendered (compressed or a
+    // stream inside), or that has another body on its head: sent from the mark's copy, so
+    // no text a middleware inside put there goes out (rendered again with the request's id
+    // if it was rendered outside any request).
+    let unmeasured = encoded || res.response().body().size() == BodySize::Stream;
+    if status.is_server_error() && (unmeasured || marked.is_replaced()) {
+        if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
+            let rendered = if here.in_request() {
+                kept
+            } else {
+                let cause = here.cause();
+                ctx.scope(|| {
+                    response::render_again(back_status(status), &kept.body, cause.as_deref())
+                })
+            };
+            let (req, response) = res.into_parts();
+            let (response, _) = response.into_parts();
+            return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
+        }
+    }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id, unless an inner middleware compressed it.

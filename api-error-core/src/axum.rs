@@ -132,7 +132,8 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
 ///
 /// Success responses, and error bodies it rendered itself (even compressed by an inner
 /// layer), are passed through untouched (bodies are never buffered), apart from the
-/// request-id header. The service's future is a named type: no allocation for it per
+/// request-id header; a derived 5xx whose body a layer inside compressed, wrapped or
+/// replaced is sent again as it was rendered, so no other text goes out with its status. The service's future is a named type: no allocation for it per
 /// request.
 ///
 /// ```
@@ -494,6 +495,22 @@ fn finish_error(
         status.as_u16(),
         size.filter(|_| !encoded && !emptied),
     );
+    // A 5xx of ours whose body cannot be told to be the one rendered (compressed or wrapped
+    // inside), or that has another body on its head: sent from the mark's copy, so no text a
+    // layer inside put there goes out (rendered again with the request's id if it was
+    // rendered outside any request).
+    if status.is_server_error() && (encoded || size.is_none() || marked.is_replaced()) {
+        if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
+            let (parts, _) = res.into_parts();
+            if here.in_request() || ctx.is_none() {
+                return Finish::Done(put_on(parts, kept));
+            }
+            let cause = here.cause();
+            return Finish::Done(in_context(ctx.as_ref(), || {
+                render_again(parts, &kept.body, cause.as_deref())
+            }));
+        }
+    }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id, unless an inner layer compressed or emptied it.
@@ -628,7 +645,13 @@ fn render_again(
     bytes: &[u8],
     cause: Option<&response::Cause>,
 ) -> Response {
-    let mut rendered = response::render_again(parts.status, bytes, cause);
+    let rendered = response::render_again(parts.status, bytes, cause);
+    put_on(parts, rendered)
+}
+
+/// A body this crate rendered, on the head of the response it replaces (whose headers
+/// about the old bytes go), marked as this crate's.
+fn put_on(parts: http::response::Parts, mut rendered: Rendered) -> Response {
     let here = RenderedHere::of(&rendered);
     let mut res = Response::from_parts(parts, Body::from(std::mem::take(&mut rendered.body)));
     set_body_headers(res.headers_mut(), &rendered);

@@ -477,6 +477,13 @@ fn error_handlers_either_side() {
         )
         .wrap(ApiErrorMiddleware::new()));
     check_body_replaced_on_the_errors_head(same_head);
+    // The same with compression between the two: the 503's compressed text cannot be
+    // measured, and is still never sent.
+    let compressed = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::SERVICE_UNAVAILABLE, same_head_text))
+        .wrap(Compress::default())
+        .wrap(ApiErrorMiddleware::new()));
+    check_derived_503_as_rendered(compressed, &[GZIP]);
 }
 
 #[test]

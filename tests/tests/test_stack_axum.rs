@@ -453,6 +453,15 @@ fn a_body_replaced_on_the_errors_head_inside_is_not_taken_for_it() {
             .layer(ApiErrorLayer::new()),
     );
     check_body_replaced_on_the_errors_head(addr);
+    // The same with compression between the two: the 503's compressed text cannot be
+    // measured, and is still never sent.
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(same_head_text))
+            .layer(CompressionLayer::new())
+            .layer(ApiErrorLayer::new()),
+    );
+    check_derived_503_as_rendered(addr, &[GZIP]);
     // Untouched, the derived error goes out as rendered.
     let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
     let resp = fetch(addr, "/v1/customers/cus_x");

@@ -80,13 +80,16 @@ pub(crate) const MEANING_HEADERS: [&str; 3] = [
 /// on the same head (actix-web's `ErrorHandlers` with `set_body`, a `map_response` that
 /// swaps the body), no longer matches the mark, and is treated as one this crate did not
 /// render. (A body compressed inside, or of a length not known up front, cannot be measured:
-/// the mark is trusted then.)
+/// the mark is trusted then; but a 5xx's mark keeps a copy of its body, which is sent
+/// instead, so no text a layer inside set on it goes out.)
 #[derive(Clone, Debug)]
 pub(crate) struct RenderedHere {
     in_request: bool,
     status: u16,
     len: u64,
     cause: Option<Arc<Cause>>,
+    /// A 5xx's body and content type, as rendered.
+    kept: Option<(Arc<[u8]>, &'static str)>,
 }
 
 impl RenderedHere {
@@ -97,7 +100,27 @@ impl RenderedHere {
             status: rendered.status.as_u16(),
             len: rendered.body.len() as u64,
             cause: rendered.cause.clone(),
+            kept: rendered
+                .status
+                .is_server_error()
+                .then(|| (Arc::from(rendered.body.as_slice()), rendered.content_type)),
         }
+    }
+
+    /// A 5xx's body as it was rendered, to be sent again (with the headers of a body
+    /// rendered again: its bytes', and `Vary`).
+    pub fn kept(&self) -> Option<Rendered> {
+        let (body, content_type) = self.kept.as_ref()?;
+        Some(Rendered {
+            status: StatusCode::from_u16(self.status).ok()?,
+            content_type,
+            extra: &[],
+            retryable: false,
+            retry_after: None,
+            body: body.to_vec(),
+            in_request: self.in_request,
+            cause: self.cause.clone(),
+        })
     }
 
     /// Whether the body was rendered in a request's context (else: outside any request).
@@ -140,6 +163,14 @@ impl Marked {
     /// Whether the body was replaced on this crate's head.
     pub fn is_replaced(&self) -> bool {
         matches!(self, Marked::Replaced(_))
+    }
+
+    /// The mark, if it was rendered for this status.
+    pub fn here(&self) -> Option<&RenderedHere> {
+        match self {
+            Marked::Ours(here) | Marked::Replaced(here) => Some(here),
+            Marked::Foreign => None,
+        }
     }
 }
 
