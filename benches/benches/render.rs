@@ -11,7 +11,8 @@
 //!
 //! `axum::*` sends one request through `tower::ServiceExt::oneshot` on a `Router` (on a
 //! current-thread tokio runtime) and reads the whole response body; the request carries an
-//! `x-request-id` unless the case ends in `_generated` (then the layer makes one). The
+//! `x-request-id` unless the case ends in `_generated` (then the layer makes one), its value
+//! a slice of a shared buffer as hyper makes it (`support/request.rs`). The
 //! `tower_http_*` cases run the same router under tower-http's `SetRequestIdLayer` +
 //! `PropagateRequestIdLayer` + `CatchPanicLayer`: what a service adds to get request ids and
 //! panic safety without this crate (SPEC §10: the layer's overhead on a 200 is at most a
@@ -26,6 +27,8 @@ use api_error_core::ApiError;
 
 #[path = "../support/floor.rs"]
 mod floor;
+#[path = "../support/request.rs"]
+mod request;
 
 fn main() {
     divan::main();
@@ -353,13 +356,11 @@ mod axum {
         // What `axum::serve` does once: routes become services up front, not per request.
         let app: Router = app.with_state(());
         let rt = runtime();
+        // The id as hyper hands it over: a slice of a shared buffer (support/request.rs).
+        let incoming = request::Incoming::new(fixture::REQUEST_ID);
         b.bench_local(|| {
             rt.block_on(async {
-                let mut req = Request::builder().uri("/");
-                if with_id {
-                    req = req.header("x-request-id", fixture::REQUEST_ID);
-                }
-                let req = req.body(Body::empty()).unwrap_or_default();
+                let req = incoming.request(with_id);
                 let res = match app.clone().oneshot(req).await {
                     Ok(res) => res,
                     Err(e) => match e {},
