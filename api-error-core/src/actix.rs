@@ -668,6 +668,11 @@ fn with_rendered(
     mut rendered: Rendered,
     headers: fn(&mut actix_web::http::header::HeaderMap, &Rendered),
 ) -> HttpResponse {
+    // Retry advice on a response this crate rendered (for another status, or under another
+    // body) was its own, not the app's: the table speaks again.
+    if response.extensions().get::<RenderedHere>().is_some() {
+        rendered.replacing = false;
+    }
     let here = RenderedHere::of(&rendered);
     let mut response = response.set_body(BoxBody::new(std::mem::take(&mut rendered.body)));
     *response.status_mut() = convert_status(rendered.status);

@@ -94,6 +94,14 @@ response::header_glue!(http::header);
 /// A response from rendered parts, on `base` (the replaced response's head) if given;
 /// marked as this crate's, so a layer outside passes it on untouched.
 fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Response {
+    // Retry advice on a response this crate rendered (for another status, or under another
+    // body) was its own, not the app's: the table speaks again.
+    if base
+        .as_ref()
+        .is_some_and(|p| p.extensions.get::<RenderedHere>().is_some())
+    {
+        rendered.replacing = false;
+    }
     let here = RenderedHere::of(&rendered);
     let body = Body::from(std::mem::take(&mut rendered.body));
     let mut res = match base {

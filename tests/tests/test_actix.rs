@@ -156,6 +156,22 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(|| async { HttpResponse::new(ActixStatus::FORBIDDEN) }),
         )
         .route(
+            "/v1/quota-spent",
+            web::get().to(|| async {
+                HttpResponse::TooManyRequests()
+                    .insert_header(("x-should-retry", "false"))
+                    .finish()
+            }),
+        )
+        .route(
+            "/v1/retry-conflict",
+            web::get().to(|| async {
+                HttpResponse::Conflict()
+                    .insert_header(("x-should-retry", "true"))
+                    .body("try again")
+            }),
+        )
+        .route(
             "/v1/plain",
             web::get().to(|| async {
                 // With headers about its own bytes, which must not describe the new body.

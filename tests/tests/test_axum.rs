@@ -138,6 +138,20 @@ fn routes() -> Router {
         )
         .route("/v1/bare", get(|| async { StatusCode::FORBIDDEN }))
         .route(
+            "/v1/quota-spent",
+            get(|| async { (StatusCode::TOO_MANY_REQUESTS, [("x-should-retry", "false")]) }),
+        )
+        .route(
+            "/v1/retry-conflict",
+            get(|| async {
+                (
+                    StatusCode::CONFLICT,
+                    [("x-should-retry", "true")],
+                    "try again",
+                )
+            }),
+        )
+        .route(
             "/v1/plain",
             get(|| async {
                 // With headers about its own bytes, which must not describe the new body.

@@ -67,6 +67,7 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
         body,
         in_request: id.is_some(),
         cause: None,
+        replacing: true,
     }
 }
 

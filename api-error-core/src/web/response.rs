@@ -23,6 +23,10 @@ pub(crate) struct Rendered {
     /// For a 5xx rendered outside any request, with `tracing`: what the log said of it,
     /// said again with the request's id when a request sends it ([`render_again`]).
     pub cause: Option<Arc<Cause>>,
+    /// A framework's or app's response replaced by the standard body: the `x-should-retry`
+    /// it already says (`true` or `false`) is the app's decision and stays; the status's
+    /// table only speaks where it says nothing.
+    pub replacing: bool,
 }
 
 /// What only the log may see of an error (its `Display` and `source()` chain).
@@ -120,6 +124,7 @@ impl RenderedHere {
             body: body.to_vec(),
             in_request: self.in_request,
             cause: self.cause.clone(),
+            replacing: false,
         })
     }
 
@@ -255,6 +260,11 @@ impl Rendered {
     }
 }
 
+/// Whether an `x-should-retry` value an app set is one a client understands.
+pub(crate) fn is_retry_advice(value: &[u8]) -> bool {
+    matches!(value, b"true" | b"false")
+}
+
 /// Whether the integrations set this header from the error or its body themselves.
 fn is_set_by_integrations(name: &str) -> bool {
     [
@@ -306,6 +316,7 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
         body,
         in_request: id.is_some(),
         cause,
+        replacing: false,
     }
 }
 
@@ -340,6 +351,7 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Caus
         body: out,
         in_request: id.is_some(),
         cause: None,
+        replacing: false,
     }
 }
 
@@ -419,7 +431,16 @@ macro_rules! header_glue {
         ) {
             replace_body_headers(headers, rendered, true);
             for (name, value) in rendered.headers() {
-                headers.insert($($header)::+::HeaderName::from_static(name), header_value(value));
+                let name = $($header)::+::HeaderName::from_static(name);
+                if rendered.replacing
+                    && name == $crate::web::response::X_SHOULD_RETRY
+                    && headers
+                        .get(&name)
+                        .is_some_and(|v| $crate::web::response::is_retry_advice(v.as_bytes()))
+                {
+                    continue;
+                }
+                headers.insert(name, header_value(value));
             }
             // The error's own headers come from `ApiError::headers`, which a hand-written
             // impl may get wrong: a name or value that is not valid HTTP is skipped, never a

@@ -864,6 +864,19 @@ pub mod checks {
         let resp = fetch(addr, "/v1/empty-json");
         let body = check_layered(&resp, 404, "not_found_error", "not_found");
         assert_eq!(body["message"], "The requested resource was not found.");
+        // Retry advice the app gave stays: the table would say the opposite of both.
+        let resp = fetch(addr, "/v1/quota-spent");
+        check_error_retry(
+            &resp,
+            429,
+            "rate_limit_error",
+            "rate_limited",
+            Some(RID),
+            false,
+        );
+        let resp = fetch(addr, "/v1/retry-conflict");
+        let body = check_error_retry(&resp, 409, "conflict_error", "conflict", Some(RID), true);
+        assert_eq!(body["message"], "try again.");
     }
 
     pub fn generated_ids_are_unique_and_match_the_body(app: TestApp) {
