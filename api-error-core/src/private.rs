@@ -179,9 +179,47 @@ pub fn as_display<T: ApiError>(this: &T) -> &dyn Display {
 /// A transparent variant's inner error (a function so a missing impl is reported at the
 /// field's type).
 #[inline]
-pub fn inner<T: ApiError>(e: &T) -> Resolved<'_> {
-    Resolved::Inner(e)
+pub fn inner<T: InnerError + ?Sized>(e: &T) -> Resolved<'_> {
+    Resolved::Inner(e.as_api_error())
 }
+
+/// What a transparent variant's field may be: an [`ApiError`] (`Box<T>` of one included),
+/// or a boxed `dyn ApiError`, which is not itself one (`std`'s `Error` for `Box<T>` needs a
+/// sized `T`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an `ApiError`, so a transparent variant cannot take everything from it",
+    label = "this field is the inner error of `#[api_error(transparent)]`",
+    note = "derive `ApiError` for it, or make the field a `Box<dyn ApiError + Send + Sync>`; a variant that is not transparent takes a status instead"
+)]
+pub trait InnerError {
+    /// The field as the error it stands for.
+    fn as_api_error(&self) -> &dyn ApiError;
+}
+
+impl<T: ApiError> InnerError for T {
+    #[inline]
+    fn as_api_error(&self) -> &dyn ApiError {
+        self
+    }
+}
+
+/// `Box<dyn ApiError>` with any of the auto traits a boxed error is usually given.
+macro_rules! boxed_dyn_inner {
+    ($($t:ty),*) => {$(
+        impl InnerError for Box<$t> {
+            #[inline]
+            fn as_api_error(&self) -> &dyn ApiError {
+                &**self
+            }
+        }
+    )*};
+}
+boxed_dyn_inner!(
+    dyn ApiError,
+    dyn ApiError + Send,
+    dyn ApiError + Sync,
+    dyn ApiError + Send + Sync
+);
 
 /// Renders one variant's body in `format`: the static parts are pre-rendered JSON, copied
 /// as they are; `message` (when not a literal) and `param` (when a field gives it) are

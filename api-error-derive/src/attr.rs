@@ -375,6 +375,15 @@ fn parse_header(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
 
 /// `status = 404`, `status = NOT_FOUND`, `status = StatusCode::NOT_FOUND`.
 fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) -> syn::Result<()> {
+    // `-404`: spanned on all of it (syn reads it as one literal spanned on the `-`).
+    if input.peek(Token![-]) {
+        out.status_invalid = true;
+        cx.error_spanned_by(
+            take_value(input),
+            "status must be an HTTP error status between 400 and 599",
+        );
+        return Ok(());
+    }
     if input.peek(LitInt) {
         let lit: LitInt = input.parse()?;
         if !matches!(lit.suffix(), "" | "u16") {
@@ -498,17 +507,31 @@ fn take_value(input: ParseStream) -> TokenStream {
     tokens
 }
 
-/// The `http::StatusCode` constant names of 4xx and 5xx statuses (and a few non-errors, so
-/// the error can say why they are rejected).
+/// Every `http::StatusCode` constant name: the 4xx and 5xx ones are accepted, the others
+/// are known so the error can say why they are rejected.
 const STATUS_NAMES: &[(&str, u16)] = &[
     ("CONTINUE", 100),
+    ("SWITCHING_PROTOCOLS", 101),
+    ("PROCESSING", 102),
+    ("EARLY_HINTS", 103),
     ("OK", 200),
     ("CREATED", 201),
     ("ACCEPTED", 202),
+    ("NON_AUTHORITATIVE_INFORMATION", 203),
     ("NO_CONTENT", 204),
+    ("RESET_CONTENT", 205),
+    ("PARTIAL_CONTENT", 206),
+    ("MULTI_STATUS", 207),
+    ("ALREADY_REPORTED", 208),
+    ("IM_USED", 226),
+    ("MULTIPLE_CHOICES", 300),
     ("MOVED_PERMANENTLY", 301),
     ("FOUND", 302),
+    ("SEE_OTHER", 303),
     ("NOT_MODIFIED", 304),
+    ("USE_PROXY", 305),
+    ("TEMPORARY_REDIRECT", 307),
+    ("PERMANENT_REDIRECT", 308),
     ("BAD_REQUEST", 400),
     ("UNAUTHORIZED", 401),
     ("PAYMENT_REQUIRED", 402),
@@ -556,4 +579,35 @@ fn status_by_name(name: &str) -> Option<u16> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, code)| *code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table names every `http::StatusCode` constant (their names are their reason
+    /// phrases in capitals), with its number.
+    #[test]
+    fn status_names_are_http_constants() {
+        let mut known = 0;
+        for code in 100..=999 {
+            let Some(reason) = http::StatusCode::from_u16(code)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+            else {
+                continue;
+            };
+            let name: String = reason
+                .chars()
+                .filter(|c| *c != '\'')
+                .map(|c| match c {
+                    ' ' | '-' => '_',
+                    c => c.to_ascii_uppercase(),
+                })
+                .collect();
+            assert_eq!(status_by_name(&name), Some(code), "{name}");
+            known += 1;
+        }
+        assert_eq!(known, STATUS_NAMES.len());
+    }
 }

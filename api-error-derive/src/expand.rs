@@ -192,6 +192,12 @@ pub fn derive(input: &Input) -> TokenStream {
             }
         }
     }
+    // A generic type is an error only where its own `Error` impl holds (thiserror's has
+    // `where Self: Debug`, so `enum E<T> { A(T) }` is one only for `T: Debug`): the impls
+    // hold exactly there, instead of demanding it for every `T`.
+    if !type_params.is_empty() {
+        api_bounds.insert(0, quote!(#ident #ty_generics: ::std::error::Error));
+    }
     let api_where = where_clause(input.generics, &api_bounds);
     let catalog_where = where_clause(input.generics, &catalog_bounds);
     let codes: Vec<Option<crate::client::Recognised>> = plans
@@ -480,7 +486,15 @@ pub fn derive(input: &Input) -> TokenStream {
     });
 
     quote! {
-        #[allow(non_upper_case_globals, unused_qualifications, clippy::all, clippy::pedantic)]
+        #[allow(
+            non_upper_case_globals,
+            unused_qualifications,
+            deprecated,
+            single_use_lifetimes,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]
         const _: () = {
             use ::api_error_core::__private::Meta as __ApiErrorMeta;
             static __API_ERROR_META: [__ApiErrorMeta; #meta_len] = [#(#metas),*];
@@ -711,7 +725,7 @@ fn json_escape(s: &str) -> String {
 }
 
 /// The input's where clause plus `extra` predicates.
-fn where_clause(generics: &syn::Generics, extra: &[TokenStream]) -> TokenStream {
+pub fn where_clause(generics: &syn::Generics, extra: &[TokenStream]) -> TokenStream {
     let existing = generics.where_clause.as_ref().map(|w| {
         let preds = w.predicates.iter();
         quote!(#(#preds,)*)

@@ -1,6 +1,6 @@
 //! What the derive emits when the input has mistakes: the errors, plus stub impls of the
 //! traits (the client's `FromErrorResponse` included) and of the enabled framework
-//! integrations, so that one mistake does not cascade
+//! integrations (for a union too), so that one mistake does not cascade
 //! into "ApiError is not implemented" or axum's "`Handler` is not implemented" at every
 //! place the type is used.
 
@@ -9,22 +9,25 @@ use quote::quote;
 
 pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
     let errors = error.to_compile_error();
-    if matches!(input.data, syn::Data::Union(_)) {
-        return errors;
-    }
     let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let (impl_generics, ty_generics, plain_where) = input.generics.split_for_impl();
+    // The stand-ins hold where the type is an error, as the real impls do for a generic type.
+    // The bound is higher-ranked so that rustc defers it even for a type without generics:
+    // a type that is no `Error` yet (a union, a type whose `Error` derive is being fixed)
+    // gets no error from the stand-ins on top of the one reported.
+    let bounds = [quote!(for<'__api_error> #ident #ty_generics: ::std::error::Error)];
+    let api_where = crate::expand::where_clause(&input.generics, &bounds);
     let integrations = (!opts_out(input)).then(|| {
         quote! {
-            ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#where_clause] }
+            ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
         }
     });
     quote! {
         #errors
-        #[allow(unused_qualifications)]
+        #[allow(unused_qualifications, deprecated, single_use_lifetimes, clippy::all, clippy::pedantic, clippy::nursery)]
         const _: () = {
             #[automatically_derived]
-            impl #impl_generics ::api_error_core::ApiError for #ident #ty_generics #where_clause {
+            impl #impl_generics ::api_error_core::ApiError for #ident #ty_generics #api_where {
                 fn status(&self) -> ::api_error_core::__private::StatusCode {
                     ::api_error_core::__private::StatusCode::INTERNAL_SERVER_ERROR
                 }
@@ -36,13 +39,13 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
                 }
             }
             #[automatically_derived]
-            impl #impl_generics ::api_error_core::ErrorCatalog for #ident #ty_generics #where_clause {
+            impl #impl_generics ::api_error_core::ErrorCatalog for #ident #ty_generics #plain_where {
                 fn catalog() -> ::std::vec::Vec<::api_error_core::CatalogEntry> {
                     ::std::vec::Vec::new()
                 }
             }
             #[automatically_derived]
-            impl #impl_generics ::api_error_core::client::FromErrorResponse for #ident #ty_generics #where_clause {
+            impl #impl_generics ::api_error_core::client::FromErrorResponse for #ident #ty_generics #plain_where {
                 fn from_error_response(
                     _: &::api_error_core::client::ErrorResponse,
                 ) -> ::core::option::Option<Self> {
@@ -84,6 +87,6 @@ fn opts_out(input: &syn::DeriveInput) -> bool {
                 .iter()
                 .any(|v| says(&v.attrs) || fields(&v.fields)),
             syn::Data::Struct(s) => fields(&s.fields),
-            syn::Data::Union(_) => false,
+            syn::Data::Union(u) => u.fields.named.iter().any(|f| says(&f.attrs)),
         }
 }

@@ -16,6 +16,7 @@ pub fn check(cx: &Ctxt, input: &Input) {
     check_not_empty(cx, input);
     check_snake_case(cx, &input.defaults);
     check_default_message(cx, input);
+    check_default_message_fields(cx, input);
     for v in &input.variants {
         check_status_present(cx, input, v);
         check_snake_case(cx, &v.attrs);
@@ -63,6 +64,24 @@ fn check_status_present(cx: &Ctxt, input: &Input, v: &Variant) {
     }
 }
 
+/// The status a variant answers, when it is known: not for a transparent variant, nor for
+/// one whose status (its own, or the container's it would take) was written but not
+/// understood. Rules that depend on the status skip such a variant: it has its error
+/// already, and judging it by a status the user did not mean would add a wrong one.
+fn known_status(input: &Input, v: &Variant) -> Option<u16> {
+    if v.attrs.transparent.is_some()
+        || v.attrs.status_invalid
+        || v.fields.iter().any(|f| f.attrs.status_invalid)
+    {
+        return None;
+    }
+    match v.attrs.status {
+        Some(status) => Some(status.code),
+        None if input.defaults.status_invalid => None,
+        None => input.defaults.status.map(|s| s.code),
+    }
+}
+
 // `code` and `type` are `[a-z][a-z0-9_]*`; a static `param` is a non-empty name.
 fn check_snake_case(cx: &Ctxt, attrs: &crate::attr::Attrs) {
     for (key, lit) in [(CODE, &attrs.code), (TYPE, &attrs.r#type)] {
@@ -73,7 +92,7 @@ fn check_snake_case(cx: &Ctxt, attrs: &crate::attr::Attrs) {
                     lit,
                     format!(
                         "{key} must be snake_case ([a-z][a-z0-9_]*), e.g. `{key} = \"{}\"`",
-                        suggest_snake(&value)
+                        suggest_snake(&value, key)
                     ),
                 );
             }
@@ -90,7 +109,17 @@ fn check_snake_case(cx: &Ctxt, attrs: &crate::attr::Attrs) {
     }
 }
 
-fn suggest_snake(value: &str) -> String {
+/// `value` in snake_case, when that keeps its letters; else an example of a `key`.
+fn suggest_snake(value: &str, key: &str) -> String {
+    let example = if key == TYPE {
+        "invalid_request_error"
+    } else {
+        "resource_missing"
+    };
+    // `été` would become `t`: no suggestion beats a mangled one.
+    if value.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
+        return example.to_owned();
+    }
     let s: String = to_snake_case(value.trim())
         .chars()
         .map(|c| {
@@ -105,7 +134,7 @@ fn suggest_snake(value: &str) -> String {
     if is_snake_case(&s) {
         s
     } else {
-        "resource_missing".to_owned()
+        example.to_owned()
     }
 }
 
@@ -203,11 +232,8 @@ fn check_retry_after(cx: &Ctxt, v: &Variant) {
 // the wire, and field errors are all details.
 fn check_field_errors(cx: &Ctxt, input: &Input, v: &Variant) {
     let mut seen = false;
-    // A missing status or a transparent variant has its own error already.
-    let status = match v.attrs.status.or(input.defaults.status) {
-        Some(status) if v.attrs.transparent.is_none() => status.code,
-        _ => 0,
-    };
+    // A missing or misspelt status, or a transparent variant, has its own error already.
+    let status = known_status(input, v).unwrap_or(0);
     for f in &v.fields {
         if let Some(span) = f.attrs.field_errors {
             if status >= 500 && !seen {
@@ -241,48 +267,116 @@ fn check_message_fields(cx: &Ctxt, input: &Input, v: &Variant) {
     if v.attrs.transparent.is_some() {
         return;
     }
-    let (lit, from_enum) = match (&v.attrs.message, &input.defaults.message) {
-        (Some(lit), _) => (lit, false),
-        // `expose` overrides the container's message: it does not apply to this variant.
-        (None, Some(_)) if v.attrs.expose.is_some() => return,
-        (None, Some(lit)) => (lit, true),
-        (None, None) => return,
+    let Some(lit) = &v.attrs.message else {
+        return;
     };
     let parsed = match fmt::parse(&lit.value()) {
         Ok(m) => m,
         Err(msg) => {
-            if !from_enum {
-                cx.error_spanned_by(lit, msg);
-            }
+            cx.error_spanned_by(lit, msg);
             return;
         }
     };
+    let whose = match input.kind {
+        Kind::Enum => "this variant",
+        Kind::Struct => "this struct",
+    };
     for arg in &parsed.args {
-        if v.fields.iter().any(|f| f.name() == arg.name) {
+        if !v.fields.iter().any(|f| f.name() == arg.name) {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "message refers to `{{{}}}`, but {whose} has no such field; {}",
+                    arg.name,
+                    fields_of(v)
+                ),
+            );
+        }
+    }
+}
+
+// A container `message` names only fields that every variant taking it has: one error per
+// missing field, naming every variant without it.
+fn check_default_message_fields(cx: &Ctxt, input: &Input) {
+    let Some(lit) = &input.defaults.message else {
+        return;
+    };
+    // A message that does not parse has its error already (`check_default_message`).
+    let Ok(parsed) = fmt::parse(&lit.value()) else {
+        return;
+    };
+    // `expose` overrides the container's message: it does not apply to such a variant.
+    let takers: Vec<&Variant> = input
+        .variants
+        .iter()
+        .filter(|v| {
+            v.attrs.transparent.is_none() && v.attrs.message.is_none() && v.attrs.expose.is_none()
+        })
+        .collect();
+    let mut reported: Vec<&str> = Vec::new();
+    for arg in &parsed.args {
+        if reported.contains(&arg.name.as_str()) {
             continue;
         }
-        let names: Vec<String> = v
-            .fields
+        reported.push(&arg.name);
+        let without: Vec<&Variant> = takers
             .iter()
-            .map(|f| format!("`{{{}}}`", f.name()))
+            .copied()
+            .filter(|v| !v.fields.iter().any(|f| f.name() == arg.name))
             .collect();
-        let has = if names.is_empty() {
-            "it has no fields".to_owned()
-        } else {
-            format!("its fields are {}", names.join(", "))
-        };
-        let whose = if from_enum {
-            format!("variant `{}`", v.ident)
-        } else {
-            "this variant".to_owned()
-        };
-        cx.error_spanned_by(
-            lit,
-            format!(
-                "message refers to `{{{}}}`, but {whose} has no such field; {has}",
-                arg.name
+        let msg = match without.as_slice() {
+            [] => continue,
+            [v] => format!(
+                "message refers to `{{{}}}`, but variant `{}` has no such field; {}",
+                arg.name,
+                v.ident,
+                fields_of(v)
             ),
-        );
+            several => {
+                let names: Vec<String> = several.iter().map(|v| format!("`{}`", v.ident)).collect();
+                format!(
+                    "message refers to `{{{}}}`, but variants {} have no such field; give them a `message` of their own, or the field",
+                    arg.name,
+                    names.join(", ")
+                )
+            }
+        };
+        cx.error_spanned_by(lit, msg);
+    }
+    // A 5xx sends a generic message: a container message that formats fields would send
+    // the fields of a 5xx variant that takes it (a variant's own `message` is its choice).
+    if input.kind == Kind::Enum && !parsed.args.is_empty() {
+        let server: Vec<String> = takers
+            .iter()
+            .filter(|v| known_status(input, v).is_some_and(|s| s >= 500))
+            .map(|v| format!("`{}`", v.ident))
+            .collect();
+        if !server.is_empty() {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "this message formats fields, and {} would send them to clients though {} a 5xx, whose details stay in the logs; give {} a `message` of {} own (or `expose`, to send the Display)",
+                    server.join(", "),
+                    if server.len() == 1 { "it answers" } else { "they answer" },
+                    if server.len() == 1 { "it" } else { "them" },
+                    if server.len() == 1 { "its" } else { "their" },
+                ),
+            );
+        }
+    }
+}
+
+/// `its fields are `{a}`, `{b}``, or `it has no fields`.
+fn fields_of(v: &Variant) -> String {
+    let names: Vec<String> = v
+        .fields
+        .iter()
+        .map(|f| format!("`{{{}}}`", f.name()))
+        .collect();
+    if names.is_empty() {
+        "it has no fields".to_owned()
+    } else {
+        format!("its fields are {}", names.join(", "))
     }
 }
 
@@ -294,8 +388,8 @@ fn check_expose(cx: &Ctxt, input: &Input, v: &Variant) {
     if v.attrs.message.is_some() {
         cx.error_at(span, "`expose` sends the error's Display as the message, but this variant also sets `message`; keep one of them");
     }
-    if let Some(status) = v.attrs.status.or(input.defaults.status) {
-        if status.code < 500 {
+    if let Some(status) = known_status(input, v) {
+        if status < 500 {
             cx.error_at(span, "`expose` only applies to 5xx statuses (4xx messages already use Display); remove it");
         }
     }
@@ -305,10 +399,7 @@ fn check_expose(cx: &Ctxt, input: &Input, v: &Variant) {
 fn check_unique_codes(cx: &Ctxt, input: &Input) {
     let mut seen: BTreeMap<String, (&syn::Ident, u16, String)> = BTreeMap::new();
     for v in &input.variants {
-        if v.attrs.transparent.is_some() {
-            continue;
-        }
-        let Some(status) = v.attrs.status.or(input.defaults.status) else {
+        let Some(status) = known_status(input, v) else {
             continue;
         };
         let code = v
@@ -321,20 +412,24 @@ fn check_unique_codes(cx: &Ctxt, input: &Input) {
             .r#type
             .as_ref()
             .or(input.defaults.r#type.as_ref())
-            .map_or_else(|| default_type(status.code).to_owned(), syn::LitStr::value);
+            .map_or_else(|| default_type(status).to_owned(), syn::LitStr::value);
+        // A code or type that is not snake_case has its error already.
+        if !is_snake_case(&code) || !is_snake_case(&ty) {
+            continue;
+        }
         let span: Span = v
             .attrs
             .code
             .as_ref()
             .map_or(v.ident.span(), syn::LitStr::span);
         match seen.get(&code) {
-            Some((other, s, t)) if *s != status.code || *t != ty => cx.error_at(
+            Some((other, s, t)) if *s != status || *t != ty => cx.error_at(
                 span,
                 format!("code `{code}` is already used by `{other}` with status {s} and type `{t}`; one code must mean one status and type, so pick another code or match them"),
             ),
             Some(_) => {}
             None => {
-                seen.insert(code, (v.ident, status.code, ty));
+                seen.insert(code, (v.ident, status, ty));
             }
         }
     }

@@ -491,6 +491,39 @@ fn transparent_over_a_hand_written_api_error() {
     assert_eq!(codes, ["own"]);
 }
 
+/// A transparent variant over a boxed `dyn ApiError` (itself no `ApiError`: `std`'s `Error`
+/// for `Box<T>` needs a sized `T`), as the README promises ("or a `Box` of one").
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+enum WrapsAnyError {
+    #[error("{0}")]
+    #[api_error(transparent)]
+    Any(Box<dyn ApiError + Send + Sync>),
+    #[error("{0}")]
+    #[api_error(transparent)]
+    Local(Box<dyn ApiError>),
+    #[error("own")]
+    #[api_error(status = 400)]
+    Own,
+}
+
+#[test]
+fn transparent_over_a_boxed_dyn_api_error() {
+    let e = WrapsAnyError::Any(Box::new(HandWritten));
+    assert_eq!(e.status(), StatusCode::IM_A_TEAPOT);
+    assert_eq!(e.code(), "teapot");
+    assert_eq!(
+        render(&e, Some("req_1")),
+        r#"{"message":"I am a teapot","type":"invalid_request_error","code":"teapot","param":null,"request_id":"req_1"}"#
+    );
+    assert_eq!(
+        WrapsAnyError::Local(Box::new(WrapsHandWritten::Own)).code(),
+        "own"
+    );
+    // A boxed error has no catalog: it contributes no entries.
+    let codes: Vec<&str> = WrapsAnyError::catalog().iter().map(|c| c.code).collect();
+    assert_eq!(codes, ["own"]);
+}
+
 /// A param type with `AsRef<str>` but no `Display`.
 #[derive(Debug)]
 struct FieldName(&'static str);

@@ -51,3 +51,30 @@ fn generic_enum() {
         r#"{"message":"invalid amount","type":"validation_error","code":"invalid","param":"amount","request_id":null}"#
     );
 }
+
+/// No bounds at all on the parameters: the impls hold where the type is an error (thiserror's
+/// `Error` impl asks `Self: Debug`, so `T: Debug`), as `thiserror` alone would have it.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Unbounded<T> {
+    #[error("held")]
+    #[api_error(status = 409)]
+    Held(T),
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("wrapped")]
+#[api_error(status = 400)]
+struct Wrapped<T>(T);
+
+#[test]
+fn parameters_without_bounds() {
+    let e = Unbounded::Held(vec![1u8]);
+    assert_eq!(e.code(), "held");
+    assert_eq!(Wrapped(()).status(), 400);
+    assert_eq!(Unbounded::<u8>::catalog()[0].code, "held");
+    // The framework impls follow the same bound.
+    let res = axum::response::IntoResponse::into_response(Unbounded::Held(1u8));
+    assert_eq!(res.status(), 409);
+    let res = actix_web::ResponseError::error_response(&Wrapped("x"));
+    assert_eq!(res.status(), 400);
+}

@@ -4,8 +4,10 @@
     warnings,
     clippy::all,
     clippy::pedantic,
+    clippy::nursery,
     missing_docs,
-    unused_qualifications
+    unused_qualifications,
+    single_use_lifetimes
 )]
 
 use api_error_core::ApiError;
@@ -56,8 +58,48 @@ pub enum Linted {
 #[api_error(status = 401, code = "inner_auth")]
 pub struct Inner;
 
+/// Deprecated variants and types: using them in generated code is not the user's use.
+#[derive(Debug, thiserror::Error, ApiError)]
+pub enum Aging {
+    /// Old.
+    #[deprecated(note = "use New")]
+    #[error("old")]
+    #[api_error(status = 410)]
+    Old,
+    /// New.
+    #[error("new")]
+    #[api_error(status = 400)]
+    New,
+}
+
+/// A deprecated struct error.
+#[deprecated]
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("gone")]
+#[api_error(status = 410)]
+pub struct Gone;
+
+/// A lifetime, and bounds that repeat what generated bounds ask.
+///
+/// `T` is not formatted by thiserror: its own `where T: Display` would trip
+/// `trait_duplication_in_bounds` without this crate.
+#[derive(Debug, thiserror::Error, ApiError)]
+pub enum Borrowed<'a, T: std::fmt::Debug + std::fmt::Display> {
+    /// Names the value.
+    #[error("bad {0}")]
+    #[api_error(status = 400, message = "bad {0}")]
+    Bad(&'a str),
+    /// Shows the value.
+    #[error("shown")]
+    #[api_error(status = 422, message = "shown {0}")]
+    Shown(#[api_error(param)] T),
+}
+
 #[test]
 fn lints_hold() {
+    assert_eq!(Aging::New.code(), "new");
+    assert_eq!(Borrowed::<u8>::Bad("x").message(), "bad x");
+    assert_eq!(Borrowed::<u8>::Shown(7).param().as_deref(), Some("7"));
     let e = Linted::Slow {
         who: "you".to_owned(),
         secs: 1,
