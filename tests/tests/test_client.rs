@@ -655,6 +655,16 @@ fn request_id_from_body_else_header() {
         ErrorResponse::from_parts(status(500), &map, b"").request_id(),
         None
     );
+    // A server that sends its id in Stripe's `request-id` (`request_id_header`): a response
+    // without a body still names it; `x-request-id` wins when both are there.
+    assert_eq!(
+        with_headers(503, &[("request-id", "req_stripe")]).request_id(),
+        Some("req_stripe")
+    );
+    assert_eq!(
+        with_headers(503, &[("request-id", "req_b"), ("x-request-id", "req_a")]).request_id(),
+        Some("req_a")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

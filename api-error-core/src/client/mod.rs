@@ -61,7 +61,7 @@
 //! | field errors kept from a body's `errors` array | [`MAX_FIELD_ERRORS`] (1000) |
 //! | fallback message built from a non-JSON body | [`MAX_FALLBACK_MESSAGE_LEN`] (4 KiB) |
 //! | `retry_after()` | [`MAX_RETRY_AFTER`] (1 hour) |
-//! | `request_id()` taken from the `x-request-id` header | 256 bytes |
+//! | `request_id()` taken from the `x-request-id` (or `request-id`) header | 256 bytes |
 //!
 //! Larger bodies are never parsed or copied in full: only the first few KiB are decoded.
 
@@ -201,7 +201,8 @@ impl ErrorResponse {
     ///   text (lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
     ///   status's canonical reason when that text is empty.
     ///
-    /// Headers read (all optional, malformed values are ignored): `x-request-id`,
+    /// Headers read (all optional, malformed values are ignored): `x-request-id` (or
+    /// `request-id`),
     /// `retry-after-ms`, `Retry-After`, `x-should-retry`; see the accessors. An HTTP-date in
     /// `Retry-After` is compared with the system clock now, when the response is received.
     pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ErrorResponse {
@@ -311,8 +312,8 @@ impl ErrorResponse {
     }
 
     /// The request id to quote to the API's support: the body's `request_id`, else the
-    /// `x-request-id` header when it is 1 to 256 visible ASCII characters (surrounding
-    /// whitespace trimmed).
+    /// `x-request-id` header (or, without one, Stripe's `request-id`) when it is 1 to 256
+    /// visible ASCII characters (surrounding whitespace trimmed).
     pub fn request_id(&self) -> Option<&str> {
         self.body
             .request_id
@@ -891,12 +892,16 @@ fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name)?.to_str().ok().map(str::trim)
 }
 
+/// The request id a response's headers carry: `x-request-id`, else Stripe's `request-id`
+/// (the name a server configures with `request_id_header`, as the README shows).
 fn header_request_id(headers: &HeaderMap) -> Option<String> {
-    let id = header_str(headers, "x-request-id")?;
-    let valid = !id.is_empty()
-        && id.len() <= MAX_HEADER_REQUEST_ID_LEN
-        && id.bytes().all(|b| b.is_ascii_graphic());
-    valid.then(|| id.to_owned())
+    ["x-request-id", "request-id"].into_iter().find_map(|name| {
+        let id = header_str(headers, name)?;
+        let valid = !id.is_empty()
+            && id.len() <= MAX_HEADER_REQUEST_ID_LEN
+            && id.bytes().all(|b| b.is_ascii_graphic());
+        valid.then(|| id.to_owned())
+    })
 }
 
 fn parse_should_retry(headers: &HeaderMap) -> Option<bool> {
