@@ -402,7 +402,8 @@ pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to
             message: m.template,
             param: m.param(),
             retryable: m.retryable,
-            doc: m.doc,
+            // A doc from a macro (`include_str!`) keeps the text around it: trimmed here.
+            doc: m.doc.trim(),
         }));
     }
 }

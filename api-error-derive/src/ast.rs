@@ -27,7 +27,8 @@ pub struct Variant<'a> {
     pub ident: &'a Ident,
     pub attrs: Attrs,
     pub fields: Vec<Field<'a>>,
-    pub doc: String,
+    /// The doc comment, a `&'static str` expression (see `doc_comment`).
+    pub doc: proc_macro2::TokenStream,
     /// The literal of a thiserror `#[error("...")]`, used as the catalog template.
     pub error_text: Option<String>,
     /// Whether that attribute is the literal alone (`#[error("text")]`, no format
@@ -147,24 +148,34 @@ impl Field<'_> {
     }
 }
 
-/// `/// text` lines joined with newlines, each trimmed once, the whole trimmed.
-fn doc_comment(attrs: &[Attribute]) -> String {
+/// The doc comment as a `&'static str` expression: `/// text` lines joined with newlines,
+/// each trimmed once, the whole trimmed, as one literal; or, when a line is a macro
+/// (`#[doc = include_str!("errors/missing.md")]`, `#[doc = concat!(..)]`), a `concat!` of
+/// the lines (the catalog trims what the macro's text leaves around it).
+fn doc_comment(attrs: &[Attribute]) -> proc_macro2::TokenStream {
+    enum Line {
+        Text(String),
+        Macro(syn::Expr),
+    }
     let mut lines = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("doc") {
             continue;
         }
-        if let syn::Meta::NameValue(nv) = &attr.meta {
-            if let syn::Expr::Lit(syn::ExprLit {
+        let syn::Meta::NameValue(nv) = &attr.meta else {
+            continue;
+        };
+        match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..
-            }) = &nv.value
-            {
+            }) => {
                 let value = s.value();
+                let mut text = Vec::new();
                 if value.contains('\n') {
-                    block_lines(&value, &mut lines);
+                    block_lines(&value, &mut text);
                 } else {
-                    lines.push(
+                    text.push(
                         value
                             .strip_prefix(' ')
                             .unwrap_or(&value)
@@ -172,10 +183,35 @@ fn doc_comment(attrs: &[Attribute]) -> String {
                             .to_owned(),
                     );
                 }
+                lines.extend(text.into_iter().map(Line::Text));
             }
+            // What rustdoc accepts besides a literal: a macro that expands to one.
+            value @ syn::Expr::Macro(_) => lines.push(Line::Macro(value.clone())),
+            _ => {}
         }
     }
-    lines.join("\n").trim().to_owned()
+    if lines.iter().all(|l| matches!(l, Line::Text(_))) {
+        let text: Vec<String> = lines
+            .into_iter()
+            .filter_map(|l| match l {
+                Line::Text(t) => Some(t),
+                Line::Macro(_) => None,
+            })
+            .collect();
+        let joined = text.join("\n").trim().to_owned();
+        return quote::quote!(#joined);
+    }
+    let mut parts = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            parts.push(quote::quote!("\n"));
+        }
+        parts.push(match line {
+            Line::Text(t) => quote::quote!(#t),
+            Line::Macro(m) => quote::quote!(#m),
+        });
+    }
+    quote::quote!(::core::concat!(#(#parts),*))
 }
 
 /// The lines of a `/** ... */` block doc comment, as rustdoc shows them: the first as it is

@@ -602,3 +602,29 @@ fn markdown_shows_messages_as_sent() {
         "{row}"
     );
 }
+
+/// Doc comments written as macros, as rustdoc accepts them: their text is the entry's doc.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum MacroDocs {
+    #[doc = include_str!("docs/card_declined.md")]
+    #[error("declined")]
+    #[api_error(status = 402)]
+    CardDeclined,
+    /// Literal first,
+    #[doc = concat!("then ", "a macro.")]
+    #[error("mixed")]
+    #[api_error(status = 400)]
+    Mixed,
+}
+
+#[test]
+fn docs_from_macros() {
+    let docs: Vec<&str> = MacroDocs::catalog().iter().map(|e| e.doc).collect();
+    assert_eq!(
+        docs,
+        [
+            "The card was declined by its issuer.\n\nAsk the customer for another card.",
+            "Literal first,\nthen a macro.",
+        ]
+    );
+}
