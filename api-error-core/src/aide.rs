@@ -323,6 +323,72 @@ fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
     }
 }
 
+/// Documents every error response of `api` in the format a server configured with
+/// `format` sends, as the layer's `wire_format` and `problem_type_base` set it (derived
+/// responses describe the flat body, and problem details without a type base, until then).
+///
+/// - [`WireFormat::Enveloped`](crate::WireFormat::Enveloped): `application/json` becomes
+///   the envelope (`{"error": {...}}`, inlined), its examples too;
+/// - [`WireFormat::Problem`](crate::WireFormat::Problem): `application/json` goes: such a
+///   server sends problem details to every client;
+/// - `application/problem+json` (what a client whose `Accept` prefers it gets, whatever
+///   the format) stays, its examples' `type` the base joined with the code when one is set.
+///
+/// Examples are rendered by the servers' own renderer. Call it last, after
+/// `ApiRouter::finish_api` and [`add_layer_responses`]; responses this crate did not write
+/// are left as they are.
+///
+/// ```
+/// use aide::openapi::{OpenApi, Operation, PathItem, Paths, ReferenceOr, RequestBody};
+/// use api_error_core::{ErrorFormat, WireFormat};
+///
+/// let mut api = OpenApi::default();
+/// let operation = Operation {
+///     request_body: Some(ReferenceOr::Item(RequestBody::default())),
+///     ..Operation::default()
+/// };
+/// let item = PathItem { post: Some(operation), ..PathItem::default() };
+/// api.paths = Some(Paths {
+///     paths: [("/v1/customers".to_owned(), ReferenceOr::Item(item))].into_iter().collect(),
+///     ..Paths::default()
+/// });
+/// api_error_core::aide::add_layer_responses(&mut api);
+///
+/// // The format the layer is configured with: `ApiErrorLayer::new().wire_format(WireFormat::Enveloped)`.
+/// api_error_core::aide::document_format(&mut api, &ErrorFormat::new(WireFormat::Enveloped));
+///
+/// let json = serde_json::to_value(&api).unwrap();
+/// let media = &json["paths"]["/v1/customers"]["post"]["responses"]["400"]["content"]["application/json"];
+/// assert_eq!(media["examples"]["invalid_json"]["value"]["error"]["code"], "invalid_json");
+/// ```
+pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
+    // Through JSON (one rewrite shared with utoipa's), the parts it touches only: aide's
+    // whole document does not deserialize from a JSON value (its `openapi` version field
+    // wants borrowed text).
+    let responses = api.components.as_ref().map(|c| &c.responses);
+    let (Ok(paths), Ok(responses)) = (
+        serde_json::to_value(&api.paths),
+        serde_json::to_value(responses),
+    ) else {
+        return;
+    };
+    let mut components = serde_json::Map::new();
+    components.insert("responses".into(), responses);
+    let mut doc = serde_json::Map::new();
+    doc.insert("paths".into(), paths);
+    doc.insert("components".into(), components.into());
+    let mut doc = serde_json::Value::Object(doc);
+    openapi::document_format(&mut doc, format);
+    if let Ok(paths) = serde_json::from_value(doc["paths"].take()) {
+        api.paths = paths;
+    }
+    if let Some(components) = api.components.as_mut() {
+        if let Ok(responses) = serde_json::from_value(doc["components"]["responses"].take()) {
+            components.responses = responses;
+        }
+    }
+}
+
 /// Adds to every operation of `api` the error responses that
 /// [`ApiErrorLayer`](crate#features) sends on its own, so handlers document only their own
 /// errors:

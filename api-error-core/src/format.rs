@@ -143,7 +143,15 @@ impl ErrorFormat {
 
     /// The same settings in another wire format (the integrations' `Accept` negotiation).
     #[must_use]
-    #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(
+            feature = "axum",
+            feature = "actix-web",
+            feature = "utoipa",
+            feature = "aide"
+        )),
+        allow(dead_code)
+    )]
     pub(crate) fn with_wire(&self, wire: WireFormat) -> ErrorFormat {
         ErrorFormat {
             wire,

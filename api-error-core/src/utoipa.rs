@@ -341,6 +341,66 @@ fn examples<'a>(
     })
 }
 
+/// Documents every error response of `openapi` in the format a server configured with
+/// `format` sends, as the layer's `wire_format` and `problem_type_base` set it (derived
+/// responses describe the flat body, and problem details without a type base, until then).
+///
+/// - [`WireFormat::Enveloped`](crate::WireFormat::Enveloped): `application/json` becomes
+///   the [`ErrorEnvelope`], its examples `{"error": {...}}`;
+/// - [`WireFormat::Problem`](crate::WireFormat::Problem): `application/json` goes: such a
+///   server sends problem details to every client;
+/// - `application/problem+json` (what a client whose `Accept` prefers it gets, whatever
+///   the format) stays, its examples' `type` the base joined with the code when one is set.
+///
+/// Examples are rendered by the servers' own renderer. Call it last, after
+/// [`add_layer_responses`]; responses this crate did not write are left as they are.
+///
+/// ```
+/// use api_error_core::{ErrorFormat, WireFormat};
+/// use utoipa::OpenApi;
+/// # #[derive(Debug, api_error_core::ApiError)]
+/// # #[api_error(status = 404, code = "resource_missing")]
+/// # struct CustomerNotFound;
+/// # impl std::fmt::Display for CustomerNotFound {
+/// #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("No such customer") }
+/// # }
+/// # impl std::error::Error for CustomerNotFound {}
+///
+/// /// Retrieve a customer.
+/// #[utoipa::path(get, path = "/v1/customers/{id}",
+///     responses((status = 200, description = "The customer"), CustomerNotFound))]
+/// async fn customer() {}
+///
+/// #[derive(OpenApi)]
+/// #[openapi(paths(customer))]
+/// struct ApiDoc;
+///
+/// // The format the layer is configured with:
+/// // `ApiErrorLayer::new().wire_format(WireFormat::Problem).problem_type_base(BASE)`.
+/// const BASE: &str = "https://docs.example.com/errors/";
+/// let mut doc = ApiDoc::openapi();
+/// api_error_core::utoipa::document_format(
+///     &mut doc,
+///     &ErrorFormat::new(WireFormat::Problem).problem_type_base(BASE),
+/// );
+///
+/// let json = serde_json::to_value(&doc).unwrap();
+/// let content = &json["paths"]["/v1/customers/{id}"]["get"]["responses"]["404"]["content"];
+/// assert!(content["application/json"].is_null());
+/// let example = &content["application/problem+json"]["examples"]["resource_missing"]["value"];
+/// assert_eq!(example["type"], "https://docs.example.com/errors/resource_missing");
+/// ```
+pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
+    // Through JSON, which utoipa's documents round-trip: one rewrite shared with aide's.
+    let Ok(mut doc) = serde_json::to_value(&*openapi) else {
+        return;
+    };
+    openapi::document_format(&mut doc, format);
+    if let Ok(rewritten) = serde_json::from_value(doc) {
+        *openapi = rewritten;
+    }
+}
+
 /// Adds to every operation of `openapi` the error responses that
 /// [`ApiErrorLayer`](crate#features) (axum) and `ApiErrorMiddleware` (actix-web) send on
 /// their own, so handlers document only their own errors:

@@ -707,3 +707,15 @@ fn retry_and_static_headers_are_documented() {
     assert!(unauthenticated.get("retry-after").is_none());
     check_openapi_31_structure(&doc);
 }
+
+/// The document follows the format the layer is configured with.
+#[test]
+fn documents_follow_the_configured_format() {
+    let before = doc_with_layer();
+    check_document_format(&before, |format| {
+        let (mut api, _) = finish();
+        api_error_core::aide::add_layer_responses(&mut api);
+        api_error_core::aide::document_format(&mut api, format);
+        serde_json::to_value(api).unwrap()
+    });
+}

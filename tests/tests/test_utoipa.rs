@@ -609,3 +609,15 @@ fn retry_and_static_headers_are_documented() {
         "Sent with `unauthenticated`, `token_expired`."
     );
 }
+
+/// The document follows the format the layer is configured with.
+#[test]
+fn documents_follow_the_configured_format() {
+    let before = layer_doc();
+    check_document_format(&before, |format| {
+        let mut doc = LayerDoc::openapi();
+        api_error_core::utoipa::add_layer_responses(&mut doc);
+        api_error_core::utoipa::document_format(&mut doc, format);
+        serde_json::to_value(doc).unwrap()
+    });
+}

@@ -241,7 +241,6 @@ pub(crate) fn problem_schema() -> Map<String, Value> {
 
 /// The schema of the body in [`WireFormat::Enveloped`](crate::WireFormat::Enveloped):
 /// `{"error": <the flat body>}`, the flat body inlined.
-#[cfg_attr(not(feature = "utoipa"), allow(dead_code))]
 pub(crate) fn envelope_schema() -> Map<String, Value> {
     let mut schema = Map::new();
     schema.insert("title".into(), ENVELOPE_TITLE.into());
@@ -552,16 +551,126 @@ fn example(e: &CatalogEntry, hints: impl Iterator<Item = FieldHint>) -> ExampleD
 
 /// A flat example body as problem details, written by the renderer the servers use.
 fn problem_example(status: u16, flat: &Value) -> Value {
+    example_in(
+        &crate::ErrorFormat::new(crate::WireFormat::Problem),
+        status,
+        flat,
+    )
+}
+
+/// A flat example body in `format`, written by the renderer the servers use.
+fn example_in(format: &crate::ErrorFormat, status: u16, flat: &Value) -> Value {
     use crate::format::{write_fields, Fields};
-    use crate::{ErrorBody, ErrorFormat, WireFormat};
-    let Ok(body) = serde_json::from_value::<ErrorBody<'static>>(flat.clone()) else {
+    let Ok(body) = serde_json::from_value::<crate::ErrorBody<'static>>(flat.clone()) else {
         return Value::Null;
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut out = Vec::new();
-    let format = ErrorFormat::new(WireFormat::Problem);
-    write_fields(&format, &Fields::from_body(status, &body, None), &mut out);
+    write_fields(format, &Fields::from_body(status, &body, None), &mut out);
     serde_json::from_slice(&out).unwrap_or(Value::Null)
+}
+
+/// Rewrites the error responses of an OpenAPI document (as JSON: utoipa's and aide's
+/// documents both serialize to it) to say what a server configured with `format` sends:
+/// every response this crate documented (its `application/json` body is the `ErrorBody`,
+/// beside `application/problem+json`), in operations and in `components.responses`.
+///
+/// - `application/json` becomes the envelope (`Enveloped`), or goes (`Problem`: such a
+///   server sends problem details to every client);
+/// - `application/problem+json` (sent to a client whose `Accept` prefers it, whatever the
+///   format) keeps its schema; its examples take the problem type base.
+///
+/// Examples are rendered again from the flat ones by the servers' own renderer.
+pub(crate) fn document_format(doc: &mut Value, format: &crate::ErrorFormat) {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (method, operation) in item.iter_mut() {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                if let Some(map) = operation
+                    .get_mut("responses")
+                    .and_then(Value::as_object_mut)
+                {
+                    map.values_mut().for_each(|r| response_in(r, format));
+                }
+            }
+        }
+    }
+    if let Some(map) = doc
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut)
+    {
+        map.values_mut().for_each(|r| response_in(r, format));
+    }
+}
+
+/// One response of [`document_format`], if this crate wrote it.
+fn response_in(response: &mut Value, format: &crate::ErrorFormat) {
+    use crate::WireFormat;
+    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let ours = content
+        .get(JSON)
+        .is_some_and(|json| is_error_body(&json["schema"]))
+        && content.contains_key(PROBLEM_JSON);
+    if !ours {
+        return;
+    }
+    // Each code's flat example, and its status (its problem example says it).
+    let flat: Vec<(String, u16, Value)> = content[JSON]["examples"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(code, example)| {
+            let status = content[PROBLEM_JSON]["examples"][code]["value"]["status"]
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())?;
+            Some((code.clone(), status, example["value"].clone()))
+        })
+        .collect();
+    let problem = format.with_wire(WireFormat::Problem);
+    let examples_in = |media: &mut Value, format: &crate::ErrorFormat| {
+        for (code, status, value) in &flat {
+            if let Some(example) = media.pointer_mut(&format!("/examples/{}", pointer_escape(code)))
+            {
+                example["value"] = example_in(format, *status, value);
+            }
+        }
+    };
+    if let Some(media) = content.get_mut(PROBLEM_JSON) {
+        examples_in(media, &problem);
+    }
+    match format.wire_format() {
+        WireFormat::Flat => {}
+        WireFormat::Problem => {
+            content.remove(JSON);
+        }
+        WireFormat::Enveloped => {
+            if let Some(media) = content.get_mut(JSON) {
+                media["schema"] = Value::Object(envelope_schema());
+                examples_in(media, format);
+            }
+        }
+    }
+}
+
+/// Whether a schema is this crate's `ErrorBody`: inlined (utoipa, titled) or referenced
+/// (aide, a component).
+fn is_error_body(schema: &Value) -> bool {
+    schema["title"] == BODY_TITLE
+        || schema["$ref"]
+            .as_str()
+            .is_some_and(|r| r.rsplit('/').next() == Some(BODY_TITLE))
+}
+
+/// A JSON Pointer token (RFC 6901): `~` and `/` escaped.
+fn pointer_escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// The body of a `validation_failed` error with two field errors, as the server renders it.

@@ -221,3 +221,69 @@ pub enum GateError {
     )]
     TokenExpired,
 }
+
+/// `document_format` (utoipa's or aide's, as `rewrite`) on a document with error responses
+/// (`before`, flat and without a type base, as generated): flat without a base changes
+/// nothing (the document also survives its round trip); enveloped wraps every JSON example
+/// as `{"error": ...}` under the envelope schema; problem with a base drops
+/// `application/json` and gives every problem example the base joined with its code. Other
+/// responses are left as they are.
+pub fn check_document_format(
+    before: &Value,
+    rewrite: impl Fn(&api_error_core::ErrorFormat) -> Value,
+) {
+    use api_error_core::{ErrorFormat, WireFormat};
+    const BASE: &str = "https://docs.example.com/errors/";
+    assert_eq!(rewrite(&ErrorFormat::new(WireFormat::Flat)), *before);
+
+    let enveloped = rewrite(&ErrorFormat::new(WireFormat::Enveloped));
+    let problem = rewrite(&ErrorFormat::new(WireFormat::Problem).problem_type_base(BASE));
+    let mut seen = 0;
+    for (path, item) in before["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(responses) = operation["responses"].as_object() else {
+                continue;
+            };
+            for (status, response) in responses {
+                let at = |doc: &Value| doc["paths"][path][method]["responses"][status].clone();
+                let ours = response["content"]["application/problem+json"].is_object()
+                    && response["content"]["application/json"]["examples"].is_object();
+                if !ours {
+                    assert_eq!(at(&enveloped), *response, "{path} {method} {status}");
+                    assert_eq!(at(&problem), *response, "{path} {method} {status}");
+                    continue;
+                }
+                let wrapped = at(&enveloped);
+                let media = &wrapped["content"]["application/json"];
+                assert_eq!(media["schema"]["title"], "ErrorEnvelope", "{wrapped}");
+                for (code, flat) in examples(response) {
+                    assert_eq!(
+                        media["examples"][&code]["value"],
+                        serde_json::json!({ "error": flat }),
+                        "{path} {method} {status} {code}"
+                    );
+                }
+                assert_eq!(
+                    wrapped["content"]["application/problem+json"],
+                    response["content"]["application/problem+json"]
+                );
+
+                let problems = at(&problem);
+                assert!(
+                    problems["content"]["application/json"].is_null(),
+                    "{problems}"
+                );
+                for (code, mut expected) in problem_examples(response) {
+                    expected["type"] = format!("{BASE}{code}").into();
+                    assert_eq!(
+                        problems["content"]["application/problem+json"]["examples"][&code]["value"],
+                        expected,
+                        "{path} {method} {status}"
+                    );
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "no error response documented");
+}
