@@ -373,32 +373,72 @@ fn long_fallback_text_is_bounded_on_a_char_boundary() {
 
 #[test]
 fn a_4_mib_body_is_cheap_and_bounded() {
-    // A JSON-looking body larger than the parse bound: not parsed, not copied in full.
+    // A JSON body larger than the parse bound: read as far as the bound, as a truncated
+    // one (the fields before the cut are kept), never copied in full.
     let mut body = br#"{"message":"huge","code":"huge","filler":""#.to_vec();
     body.resize(4 * 1024 * 1024, b'x');
     body.extend_from_slice(b"\"}");
     assert!(body.len() > MAX_JSON_BODY_LEN);
 
     let start = Instant::now();
-    for _ in 0..100 {
+    for _ in 0..20 {
         let got = parse(500, &body);
-        assert_eq!(got.code(), UNKNOWN_CODE);
+        assert_eq!(got.code(), "huge");
+        assert_eq!(got.message(), "huge");
         assert_eq!(got.error_type(), "api_error");
-        assert_eq!(got.message().len(), MAX_FALLBACK_MESSAGE_LEN);
-        assert!(got.message().starts_with(r#"{"message":"huge""#));
     }
-    // 100 parses of 4 MiB: only a few KiB of each is ever looked at.
+    // 20 parses of 4 MiB: only the first MiB of each is ever looked at.
     assert!(
         start.elapsed() < Duration::from_secs(2),
         "{:?}",
         start.elapsed()
     );
 
-    // Just under the parse bound it is parsed.
-    let mut body = br#"{"message":"big","code":"big","filler":""#.to_vec();
-    body.resize(MAX_JSON_BODY_LEN - 2, b'x');
-    body.extend_from_slice(b"\"}");
-    assert_eq!(parse(500, &body).code(), "big");
+    // Text that large: its first 4 KiB are the message.
+    let mut body = b"<html>".to_vec();
+    body.resize(4 * 1024 * 1024, b'x');
+    let got = parse(502, &body);
+    assert_eq!(got.code(), UNKNOWN_CODE);
+    assert_eq!(got.message().len(), MAX_FALLBACK_MESSAGE_LEN);
+}
+
+/// A 422 the servers render with far more field errors than fit the parse bound, in every
+/// format: its code, message and param are read, and the field errors before the bound (at
+/// most `MAX_FIELD_ERRORS`) are kept, where the whole body used to be dropped.
+#[test]
+fn a_422_past_the_parse_bound_keeps_its_code_and_first_field_errors() {
+    use api_error_core::client::MAX_FIELD_ERRORS;
+    use api_error_core::{ErrorFormat, FieldError, FieldErrors, WireFormat};
+    let errors: FieldErrors = (0..20_000)
+        .map(|i| FieldError::new(format!("items[{i}].name"), "length", "must not be empty"))
+        .collect();
+    for wire in [WireFormat::Flat, WireFormat::Enveloped, WireFormat::Problem] {
+        let mut body = Vec::new();
+        ErrorFormat::new(wire).write(&errors, Some("req_big"), &mut body);
+        assert!(body.len() > MAX_JSON_BODY_LEN, "{wire:?}");
+        let got = parse(422, &body);
+        assert_eq!(got.code(), "validation_failed", "{wire:?}");
+        assert_eq!(got.error_type(), "validation_error", "{wire:?}");
+        assert_eq!(got.request_id(), Some("req_big"), "{wire:?}");
+        assert_eq!(
+            got.body().param.as_deref(),
+            Some("items[0].name"),
+            "{wire:?}"
+        );
+        assert_eq!(got.field_errors().len(), MAX_FIELD_ERRORS, "{wire:?}");
+        assert_eq!(got.field_errors()[999].param, "items[999].name", "{wire:?}");
+        assert_eq!(
+            got.to_typed::<FieldErrors>().map(|e| e.len()),
+            Some(MAX_FIELD_ERRORS)
+        );
+    }
+    // Cut inside the array before a thousand: the entries before the cut.
+    let mut body = Vec::new();
+    api_error_core::ApiError::write_json(&errors, None, &mut body);
+    let cut = body.len() / 2000 * 7;
+    let got = parse(422, &body[..cut]);
+    assert_eq!(got.code(), "validation_failed");
+    assert!((1..MAX_FIELD_ERRORS).contains(&got.field_errors().len()));
 }
 
 // ---------------------------------------------------------------------------------------------

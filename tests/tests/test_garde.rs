@@ -210,3 +210,28 @@ fn a_context_and_a_top_level_list() {
     let errors = FieldErrors::from(items.validate().unwrap_err());
     assert_eq!(triples(&errors), [("[0].amount", "range", "lower than 1")]);
 }
+
+#[derive(Debug, Validate)]
+struct Raw {
+    #[garde(length(min = 2))]
+    r#type: String,
+    #[garde(dive)]
+    r#ref: Address,
+    #[garde(length(min = 2))]
+    rate: String,
+}
+
+/// A raw identifier's field is the input it names: `type`, not `r#type` (an `r` that only
+/// starts a name stays).
+#[test]
+fn raw_identifiers_are_the_inputs_they_name() {
+    let raw = Raw {
+        r#type: "x".into(),
+        r#ref: Address { city: "X".into() },
+        rate: "1".into(),
+    };
+    let errors = FieldErrors::from(raw.validate().unwrap_err());
+    let params: Vec<&str> = errors.iter().map(|e| &*e.param).collect();
+    // In the report's order.
+    assert_eq!(params, ["ref.city", "type", "rate"]);
+}

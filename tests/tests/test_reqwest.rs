@@ -686,7 +686,7 @@ async fn a_10_mib_error_body_is_read_bounded() {
     assert_eq!(error.message().len(), MAX_FALLBACK_MESSAGE_LEN);
     assert!(error.message().bytes().all(|b| b == b'x'));
 
-    // The announced length reaches the client (so the announced-oversized path ran).
+    // With a length announced (10 MiB): read as far as the bound all the same.
     let mut with_length = answer(500, &[], endless_body(TEN_MIB));
     with_length
         .response
@@ -715,7 +715,13 @@ fn json_body_of_len(len: usize) -> Vec<u8> {
 #[tokio::test]
 async fn from_reqwest_parses_up_to_the_bound_and_no_further() {
     for chunked in [false, true] {
-        for (len, parsed) in [(MAX_JSON_BODY_LEN, true), (MAX_JSON_BODY_LEN + 1, false)] {
+        // Past the bound, the body is cut there: its filler is lost, the fields before it
+        // are read as from a truncated body.
+        for len in [
+            MAX_JSON_BODY_LEN,
+            MAX_JSON_BODY_LEN + 1,
+            3 * MAX_JSON_BODY_LEN,
+        ] {
             let bytes = json_body_of_len(len);
             let body = if chunked {
                 let chunks: Vec<_> = bytes
@@ -733,16 +739,26 @@ async fn from_reqwest_parses_up_to_the_bound_and_no_further() {
             let case = format!("len {len}, chunked {chunked}");
             assert_eq!(error.status(), 500, "{case}");
             assert_eq!(error.request_id(), Some("req_big"), "{case}");
-            if parsed {
-                assert_eq!(error.code(), "big", "{case}");
-                assert_eq!(error.message(), "big", "{case}");
-            } else {
-                assert_eq!(error.code(), UNKNOWN_CODE, "{case}");
-                assert!(error.message().starts_with(r#"{"message":"big""#), "{case}");
-                assert_eq!(error.message().len(), MAX_FALLBACK_MESSAGE_LEN, "{case}");
-            }
+            assert_eq!(error.code(), "big", "{case}");
+            assert_eq!(error.message(), "big", "{case}");
         }
     }
+    // A 422 with 20,000 field errors (1.2 MB): its code and first thousand field errors.
+    let errors: api_error_core::FieldErrors = (0..20_000)
+        .map(|i| api_error_core::FieldError::new(format!("items[{i}].name"), "length", "too short"))
+        .collect();
+    let mut bytes = Vec::new();
+    errors.write_json(Some("req_422"), &mut bytes);
+    assert!(bytes.len() > MAX_JSON_BODY_LEN);
+    let server = serve(vec![answer(422, &[], Body::from(bytes))]);
+    let response = client().get(server.url("/")).send().await.unwrap();
+    let error = ErrorResponse::from_reqwest(response).await;
+    assert_eq!(error.code(), "validation_failed");
+    assert_eq!(error.request_id(), Some("req_422"));
+    assert_eq!(
+        error.field_errors().len(),
+        api_error_core::client::MAX_FIELD_ERRORS
+    );
 }
 
 #[tokio::test]

@@ -344,3 +344,23 @@ fn custom_codes_come_out_snake_case() {
         ]
     );
 }
+
+#[derive(Debug, Validate)]
+struct Raw {
+    #[validate(length(min = 2))]
+    r#type: String,
+    #[validate(length(min = 2))]
+    rate: String,
+}
+
+/// A raw identifier's field is the input it names: `type`, not `r#type`.
+#[test]
+fn raw_identifiers_are_the_inputs_they_name() {
+    let raw = Raw {
+        r#type: "x".into(),
+        rate: "1".into(),
+    };
+    let errors = FieldErrors::from(raw.validate().unwrap_err());
+    let params: Vec<&str> = errors.iter().map(|e| &*e.param).collect();
+    assert_eq!(params, ["rate", "type"]);
+}

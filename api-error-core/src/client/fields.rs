@@ -16,77 +16,81 @@ use crate::FieldError;
 /// SDK hold millions of them.
 pub const MAX_FIELD_ERRORS: usize = 1000;
 
-/// Reads the value of an `errors` key: an array of `{"param", "code", "message"}` objects.
-/// Entries that are not objects, or that have none of the three keys as a string, are
-/// skipped; a missing `param` is empty, a missing `code` `invalid`, a missing `message` the
-/// code; strings are cut to [`MAX_FIELD_LEN`](super::MAX_FIELD_LEN). Any other value (`null`,
-/// a string, an object) gives no field errors. At most [`MAX_FIELD_ERRORS`] are kept.
+/// Reads the value of an `errors` key into the vector it holds: an array of
+/// `{"param", "code", "message"}` objects. Entries that are not objects, or that have none of
+/// the three keys as a string, are skipped; a missing `param` is empty, a missing `code`
+/// `invalid`, a missing `message` the code; strings are cut to
+/// [`MAX_FIELD_LEN`](super::MAX_FIELD_LEN). Any other value (`null`, a string, an object)
+/// gives no field errors. At most [`MAX_FIELD_ERRORS`] are kept.
 ///
-/// Use with `map.next_value_seed(FieldErrorsSeed)` in a streaming reader, or
-/// `FieldErrorsSeed.deserialize(&value)` on a `serde_json::Value`.
-pub(crate) struct FieldErrorsSeed;
+/// The entries go into the vector as they are read, so an array cut short (a truncated
+/// body, or one read as far as the client's bound) keeps those before the cut even though
+/// the parse then fails.
+///
+/// Use with `map.next_value_seed(FieldErrorsSeed(&mut errors))` in a streaming reader, or
+/// `FieldErrorsSeed(&mut errors).deserialize(&value)` on a `serde_json::Value`.
+pub(crate) struct FieldErrorsSeed<'v>(pub &'v mut Vec<FieldError>);
 
-impl<'de> DeserializeSeed<'de> for FieldErrorsSeed {
-    type Value = Vec<FieldError>;
+impl<'de> DeserializeSeed<'de> for FieldErrorsSeed<'_> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for FieldErrorsSeed {
-    type Value = Vec<FieldError>;
+impl<'de> Visitor<'de> for FieldErrorsSeed<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of field errors")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::new();
-        while out.len() < MAX_FIELD_ERRORS {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while self.0.len() < MAX_FIELD_ERRORS {
             match seq.next_element_seed(ItemSeed)? {
-                Some(Some(e)) => out.push(e),
+                Some(Some(e)) => self.0.push(e),
                 Some(None) => {}
-                None => return Ok(out),
+                None => return Ok(()),
             }
         }
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(out)
+        Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| Vec::new())
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_map(map).map(|_| ())
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Vec::new())
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
@@ -178,7 +182,9 @@ mod tests {
 
     fn read(json: &str) -> Vec<FieldError> {
         let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-        FieldErrorsSeed.deserialize(&value).unwrap_or_default()
+        let mut errors = Vec::new();
+        let _ = FieldErrorsSeed(&mut errors).deserialize(&value);
+        errors
     }
 
     #[test]

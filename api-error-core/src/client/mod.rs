@@ -56,7 +56,7 @@
 //!
 //! | what | bound |
 //! |---|---|
-//! | body size a JSON parse is attempted on | [`MAX_JSON_BODY_LEN`] (1 MiB) |
+//! | bytes of a JSON body parsed (a longer one is read as far as that, as a truncated one) | [`MAX_JSON_BODY_LEN`] (1 MiB) |
 //! | any string field parsed from JSON (`message`, `code`, ...) | [`MAX_FIELD_LEN`] (64 KiB) |
 //! | field errors kept from a body's `errors` array | [`MAX_FIELD_ERRORS`] (1000) |
 //! | fallback message built from a non-JSON body | [`MAX_FALLBACK_MESSAGE_LEN`] (4 KiB) |
@@ -175,7 +175,7 @@ impl ErrorResponse {
     ///
     /// The body, after an optional UTF-8 byte order mark and leading whitespace:
     ///
-    /// - **A JSON object** (at most [`MAX_JSON_BODY_LEN`] bytes) in the standard format, flat
+    /// - **A JSON object** (its first [`MAX_JSON_BODY_LEN`] bytes) in the standard format, flat
     ///   (`{"message": ..., "type": ..., ...}`) or enveloped (`{"error": {...}}`; keys of the
     ///   inner object win, keys outside it fill the gaps), is parsed leniently:
     ///   - unknown keys are ignored; a key whose value is not a string (or is empty) counts as
@@ -193,10 +193,10 @@ impl ErrorResponse {
     ///   - `errors`, the field errors, is read as [`field_errors`](ErrorResponse::field_errors)
     ///     says;
     ///   - a truncated or otherwise malformed JSON object keeps the fields read before the
-    ///     point where it breaks.
+    ///     point where it breaks (field errors included), and so does one over
+    ///     [`MAX_JSON_BODY_LEN`], cut there.
     /// - **Anything else** — HTML, plain text, empty, invalid UTF-8, a JSON array or string,
-    ///   an object with none of the keys above holding a string (or a field error), a body over
-    ///   [`MAX_JSON_BODY_LEN`] — becomes a
+    ///   an object with none of the keys above holding a string (or a field error) — becomes a
     ///   body with the status table's `type`, code [`UNKNOWN_CODE`], and as message the raw
     ///   text (lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
     ///   status's canonical reason when that text is empty.
@@ -209,20 +209,6 @@ impl ErrorResponse {
         ErrorResponse {
             status,
             body: parse_body(status, body),
-            header_request_id: header_request_id(headers),
-            retry_after: parse_retry_after(headers, SystemTime::now()),
-            should_retry: parse_should_retry(headers),
-        }
-    }
-
-    /// [`from_parts`](ErrorResponse::from_parts) for a body larger than [`MAX_JSON_BODY_LEN`]
-    /// of which only `prefix` was read: the fallback body, never a JSON parse.
-    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
-    fn from_oversized(status: StatusCode, headers: &HeaderMap, prefix: &[u8]) -> ErrorResponse {
-        let prefix = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
-        ErrorResponse {
-            status,
-            body: fallback_body(status, prefix),
             header_request_id: header_request_id(headers),
             retry_after: parse_retry_after(headers, SystemTime::now()),
             should_retry: parse_should_retry(headers),
@@ -470,9 +456,12 @@ fn parse_body(status: StatusCode, bytes: &[u8]) -> ErrorBody<'static> {
 
 /// Parses a JSON object, keeping whatever was read before an error.
 fn parse_json(bytes: &[u8]) -> Option<Parsed> {
-    if bytes.len() > MAX_JSON_BODY_LEN || bytes.trim_ascii_start().first() != Some(&b'{') {
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
         return None;
     }
+    // A larger object is read as far as the bound, as a truncated one: a 422 with tens of
+    // thousands of field errors still gives its code, message and first field errors.
+    let bytes = bytes.get(..MAX_JSON_BODY_LEN).unwrap_or(bytes);
     let mut parsed = Parsed::default();
     let mut de = serde_json::Deserializer::from_slice(bytes);
     // Errors (truncation, trailing garbage, excessive nesting) are fine: `parsed` holds every
@@ -643,7 +632,11 @@ fn read_field<'de, A: MapAccess<'de>>(
         Key::Title => &mut fields.title,
         Key::ErrorType => &mut fields.error_type,
         Key::Errors => {
-            fields.errors = Some(map.next_value_seed(FieldErrorsSeed)?);
+            // Kept even when the array breaks off (a truncated body): what was read of it.
+            let mut errors = Vec::new();
+            let read = map.next_value_seed(FieldErrorsSeed(&mut errors));
+            fields.errors = Some(errors);
+            read?;
             return Ok(true);
         }
         Key::Error | Key::Other => return Ok(false),

@@ -13,11 +13,6 @@ use super::{ErrorResponse, FromErrorResponse, RetryPolicy, MAX_JSON_BODY_LEN};
 /// draft-ietf-httpapi-idempotency-key-header).
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
-/// How much of a body whose `content-length` already says it is over [`MAX_JSON_BODY_LEN`]
-/// is read: enough for the fallback message (4 KiB) after a byte order mark and leading
-/// whitespace.
-const OVERSIZED_PREFIX_LEN: usize = 64 * 1024;
-
 impl ErrorResponse {
     /// Reads an error response from reqwest (feature `reqwest`): status, headers and at most
     /// [`MAX_JSON_BODY_LEN`] bytes of body, then [`from_parts`](ErrorResponse::from_parts).
@@ -25,10 +20,10 @@ impl ErrorResponse {
     ///
     /// The body is read chunk by chunk and reading stops at the bound, whatever
     /// `content-length` claims: a 10 MiB (or endless) error page costs at most 1 MiB of
-    /// memory, and the rest is never waited for. A body over the bound is not parsed as JSON
-    /// (as with `from_parts`): when `content-length` announces it, only its first 64 KiB are
-    /// read. A read error (connection reset, timeout) keeps the status and headers and
-    /// whatever part of the body arrived.
+    /// memory, and the rest is never waited for. A JSON body over the bound is parsed as far
+    /// as the bound, as `from_parts` does (a 422 with tens of thousands of field errors keeps
+    /// its code and its first ones). A read error (connection reset, timeout) keeps the
+    /// status and headers and whatever part of the body arrived.
     ///
     /// ```no_run
     /// use api_error_core::client::ErrorResponse;
@@ -48,26 +43,14 @@ impl ErrorResponse {
     pub async fn from_reqwest(mut response: reqwest::Response) -> ErrorResponse {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let announced_oversized = response
-            .content_length()
-            .is_some_and(|len| len > MAX_JSON_BODY_LEN as u64);
-        let limit = if announced_oversized {
-            OVERSIZED_PREFIX_LEN
-        } else {
-            MAX_JSON_BODY_LEN
-        };
-        let (body, cut) = read_bounded(&mut response, limit).await;
-        if announced_oversized || cut {
-            ErrorResponse::from_oversized(status, &headers, &body)
-        } else {
-            ErrorResponse::from_parts(status, &headers, &body)
-        }
+        let body = read_bounded(&mut response, MAX_JSON_BODY_LEN).await;
+        ErrorResponse::from_parts(status, &headers, &body)
     }
 }
 
-/// At most `limit` bytes of the body, and whether more was there. Stops at the first read
-/// error, keeping what arrived.
-async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
+/// At most `limit` bytes of the body (the rest is never waited for). Stops at the first
+/// read error, keeping what arrived.
+async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> Vec<u8> {
     let capacity = response
         .content_length()
         .and_then(|len| usize::try_from(len).ok())
@@ -78,11 +61,11 @@ async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> (Vec<u8
         let room = limit.saturating_sub(body.len());
         if chunk.len() > room {
             body.extend_from_slice(chunk.get(..room).unwrap_or_default());
-            return (body, true);
+            break;
         }
         body.extend_from_slice(&chunk);
     }
-    (body, false)
+    body
 }
 
 /// The error of [`send_with_retry`]: the API's final error response, or a failure without a

@@ -8,6 +8,7 @@
 //! `pattern`, ...), else `invalid`.
 
 use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
 use super::{FieldError, FieldErrors, INVALID, INVALID_MESSAGE};
 
@@ -41,7 +42,7 @@ impl From<&garde::Report> for FieldErrors {
             .map(|(path, error)| {
                 let message = error.message().trim();
                 FieldError {
-                    param: super::bounded_param(&path),
+                    param: super::bounded_param(&Unraw(path)),
                     code: Cow::Borrowed(code(message)),
                     message: if message.is_empty() {
                         Cow::Borrowed(INVALID_MESSAGE)
@@ -51,6 +52,55 @@ impl From<&garde::Report> for FieldErrors {
                 }
             })
             .collect()
+    }
+}
+
+/// A garde path without the `r#` of raw identifiers (`r#type.id` is the input `type.id`):
+/// garde writes a field's name as Rust spells it. Written through, so the bound of
+/// [`bounded_param`](super::bounded_param) still stops the formatting.
+struct Unraw<'p>(&'p garde::Path);
+
+impl fmt::Display for Unraw<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = UnrawWriter {
+            out: f,
+            segment_start: true,
+            held_r: false,
+        };
+        fmt::write(&mut out, format_args!("{}", self.0))?;
+        if out.held_r {
+            out.out.write_char('r')?;
+        }
+        Ok(())
+    }
+}
+
+/// Drops `r#` at the start of a path segment (the path's start, or after a `.`).
+struct UnrawWriter<'a, 'f> {
+    out: &'a mut fmt::Formatter<'f>,
+    segment_start: bool,
+    /// An `r` at a segment's start, written only if no `#` follows.
+    held_r: bool,
+}
+
+impl fmt::Write for UnrawWriter<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        s.chars().try_for_each(|c| self.write_char(c))
+    }
+
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if std::mem::take(&mut self.held_r) {
+            if c == '#' {
+                return Ok(());
+            }
+            self.out.write_char('r')?;
+        } else if self.segment_start && c == 'r' {
+            self.segment_start = false;
+            self.held_r = true;
+            return Ok(());
+        }
+        self.segment_start = c == '.';
+        self.out.write_char(c)
     }
 }
 

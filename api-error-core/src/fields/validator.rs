@@ -53,9 +53,14 @@ impl From<&ValidationErrors> for FieldErrors {
 }
 
 fn walk_struct(report: &ValidationErrors, path: &mut String, out: &mut FieldErrors) {
-    let mut entries: Vec<(&Cow<'static, str>, &ValidationErrorsKind)> =
-        report.errors().iter().collect();
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // The level's own (struct-level) errors first, then its fields by name; a raw
+    // identifier's field (`r#type`) is the input `type`, and sorts as such.
+    let mut entries: Vec<(&str, &ValidationErrorsKind)> = report
+        .errors()
+        .iter()
+        .map(|(name, kind)| (name.strip_prefix("r#").unwrap_or(name), kind))
+        .collect();
+    entries.sort_unstable_by_key(|(name, _)| (*name != STRUCT_KEY, *name));
     for (name, kind) in entries {
         let len = path.len();
         if name != STRUCT_KEY && name != LIST_KEY {
