@@ -87,15 +87,22 @@ pub trait ApiError: std::error::Error {
         crate::status::is_retryable(self.status())
     }
 
-    /// The body without a request id, borrowing from `self` where it can.
+    /// The body without a request id, borrowing from `self` where it can. A 5xx's has no
+    /// field errors, whatever [`field_errors`](ApiError::field_errors) says: its details
+    /// never reach the wire (the derive refuses them on a 5xx at compile time).
     fn to_body(&self) -> ErrorBody<'_> {
+        let errors = if self.status().is_server_error() {
+            &[]
+        } else {
+            self.field_errors()
+        };
         ErrorBody {
             message: self.message(),
             r#type: Cow::Borrowed(self.error_type()),
             code: Cow::Borrowed(self.code()),
             param: self.param(),
             request_id: None,
-            errors: Cow::Borrowed(self.field_errors()),
+            errors: Cow::Borrowed(errors),
         }
     }
 

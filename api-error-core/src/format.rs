@@ -252,7 +252,12 @@ impl<'a> Fields<'a> {
                 None => Param::Json("null"),
             },
             request_id,
-            errors: &body.errors,
+            // A 5xx sends no details: field errors included (see `ApiError::to_body`).
+            errors: if status.is_server_error() {
+                &[]
+            } else {
+                &body.errors
+            },
         }
     }
 }
