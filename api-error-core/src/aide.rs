@@ -393,15 +393,17 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
 /// [`ApiErrorLayer`](crate#features) sends on its own, so handlers document only their own
 /// errors:
 ///
-/// | status | code | when |
-/// |---|---|---|
-/// | 400 | `invalid_json` | the body is not valid JSON |
-/// | 415 | `unsupported_media_type` | the body is not declared `application/json` |
-/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) |
-/// | 500 | `internal_error` | the handler panicked (its message is never sent) |
+/// | status | code | when | added to |
+/// |---|---|---|---|
+/// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` |
+/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
+/// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
+/// | 415 | `unsupported_media_type` | the body is not declared `application/json` | operations with a `requestBody` |
+/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a `requestBody` |
+/// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
 ///
-/// The first three go to operations with a `requestBody`, the 500 to every operation (of
-/// every path of `paths`; webhooks are not served by the layer). Each response is like a
+/// Operations are those of every path of `paths` (webhooks are not served by the layer).
+/// Each response is like a
 /// derived one: the `ErrorBody` schema (a reference to `components.schemas.ErrorBody`,
 /// added when missing), the `x-request-id` and `x-should-retry` headers, one example named
 /// after its code.
@@ -460,15 +462,8 @@ pub fn add_layer_responses(api: &mut OpenApi) {
         }
     };
 
-    let layer = openapi::layer_responses();
-    let build = |docs: &[(u16, ResponseDoc)]| -> Vec<(u16, Response)> {
-        docs.iter()
-            .map(|(status, doc)| (*status, response_of(doc, &schema)))
-            .collect()
-    };
-    let with_body = build(&layer.with_body);
-    let without_body = build(&layer.without_body);
-
+    // One set of responses per kind of operation, built once.
+    let mut built: Vec<(openapi::Inputs, Vec<(u16, Response)>)> = Vec::new();
     let Some(paths) = api.paths.as_mut() else {
         return;
     };
@@ -476,11 +471,27 @@ pub fn add_layer_responses(api: &mut OpenApi) {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
+        let item_inputs = inputs_of(&item.parameters);
         for operation in operations_mut(item) {
-            let layer = if operation.request_body.is_some() {
-                &with_body
-            } else {
-                &without_body
+            let own = inputs_of(&operation.parameters);
+            let inputs = openapi::Inputs {
+                body: operation.request_body.is_some(),
+                query: item_inputs.query || own.query,
+                path: item_inputs.path || own.path,
+            };
+            let index = match built.iter().position(|(i, _)| *i == inputs) {
+                Some(index) => index,
+                None => {
+                    let responses = openapi::layer_responses(inputs)
+                        .iter()
+                        .map(|(status, doc)| (*status, response_of(doc, &schema)))
+                        .collect();
+                    built.push((inputs, responses));
+                    built.len() - 1
+                }
+            };
+            let Some((_, layer)) = built.get(index) else {
+                continue;
             };
             let responses = operation.responses.get_or_insert_with(Default::default);
             let before = responses.responses.len();
@@ -493,6 +504,20 @@ pub fn add_layer_responses(api: &mut OpenApi) {
             }
         }
     }
+}
+
+/// Whether `parameters` has query or path ones (a referenced parameter is not looked up).
+fn inputs_of(parameters: &[ReferenceOr<::aide::openapi::Parameter>]) -> openapi::Inputs {
+    use ::aide::openapi::Parameter;
+    let mut inputs = openapi::Inputs::default();
+    for parameter in parameters {
+        match parameter {
+            ReferenceOr::Item(Parameter::Query { .. }) => inputs.query = true,
+            ReferenceOr::Item(Parameter::Path { .. }) => inputs.path = true,
+            _ => {}
+        }
+    }
+    inputs
 }
 
 /// Every operation of a path item.

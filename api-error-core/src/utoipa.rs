@@ -405,16 +405,17 @@ pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
 /// [`ApiErrorLayer`](crate#features) (axum) and `ApiErrorMiddleware` (actix-web) send on
 /// their own, so handlers document only their own errors:
 ///
-/// | status | code | when |
-/// |---|---|---|
-/// | 400 | `invalid_json` | the body is not valid JSON |
-/// | 415 | `unsupported_media_type` | the body is not declared `application/json` |
-/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) |
-/// | 500 | `internal_error` | the handler panicked (its message is never sent) |
+/// | status | code | when | added to |
+/// |---|---|---|---|
+/// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` |
+/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
+/// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
+/// | 415 | `unsupported_media_type` | the body is not declared `application/json` | operations with a `requestBody` |
+/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a `requestBody` |
+/// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
 ///
-/// The first three go to operations with a `requestBody`, the 500 to every operation. Each
-/// response is like a derived one: the `ErrorBody` schema, the `x-request-id` and
-/// `x-should-retry` headers, one example named after its code.
+/// Each response is like a derived one: the `ErrorBody` schema, the `x-request-id` and
+/// `x-should-retry` headers, one example named after its code (the 400 has one per code).
 ///
 /// Nothing an operation documents is overwritten: when it already has the status (or its
 /// range, `4XX`), that response is kept; if it is an `ErrorBody` response (a derived error's),
@@ -453,15 +454,10 @@ pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
 /// assert_eq!(example["value"]["code"], "invalid_json");
 /// ```
 pub fn add_layer_responses(openapi: &mut OpenApi) {
-    let layer = openapi::layer_responses();
-    let build = |docs: &[(u16, ResponseDoc)]| -> Vec<(u16, Response)> {
-        docs.iter()
-            .map(|(status, doc)| (*status, response(doc)))
-            .collect()
-    };
-    let with_body = build(&layer.with_body);
-    let without_body = build(&layer.without_body);
+    // One set of responses per kind of operation, built once.
+    let mut built: Vec<(openapi::Inputs, Vec<(u16, Response)>)> = Vec::new();
     for item in openapi.paths.paths.values_mut() {
+        let item_inputs = inputs_of(item.parameters.as_deref());
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -478,16 +474,46 @@ pub fn add_layer_responses(openapi: &mut OpenApi) {
             .flatten()
             .chain(item.additional_operations.values_mut());
         for operation in operations {
-            let responses = if operation.request_body.is_some() {
-                &with_body
-            } else {
-                &without_body
+            let own = inputs_of(operation.parameters.as_deref());
+            let inputs = openapi::Inputs {
+                body: operation.request_body.is_some(),
+                query: item_inputs.query || own.query,
+                path: item_inputs.path || own.path,
             };
-            for (status, response) in responses {
-                add_layer_response(&mut operation.responses, *status, response);
+            let index = match built.iter().position(|(i, _)| *i == inputs) {
+                Some(index) => index,
+                None => {
+                    let responses = openapi::layer_responses(inputs)
+                        .iter()
+                        .map(|(status, doc)| (*status, response(doc)))
+                        .collect();
+                    built.push((inputs, responses));
+                    built.len() - 1
+                }
+            };
+            if let Some((_, responses)) = built.get(index) {
+                for (status, response) in responses {
+                    add_layer_response(&mut operation.responses, *status, response);
+                }
             }
         }
     }
+}
+
+/// Whether `parameters` has query or path ones (a referenced parameter is not looked up).
+fn inputs_of(parameters: Option<&[RefOr<::utoipa::openapi::path::Parameter>]>) -> openapi::Inputs {
+    use ::utoipa::openapi::path::ParameterIn;
+    let mut inputs = openapi::Inputs::default();
+    for parameter in parameters.into_iter().flatten() {
+        if let RefOr::T(parameter) = parameter {
+            match parameter.parameter_in {
+                ParameterIn::Query => inputs.query = true,
+                ParameterIn::Path => inputs.path = true,
+                _ => {}
+            }
+        }
+    }
+    inputs
 }
 
 /// Adds one layer response to an operation's responses; see [`add_layer_responses`].

@@ -392,6 +392,19 @@ fn layer_responses_go_on_every_operation() {
         "amount"
     );
 
+    // A path parameter: what the layer sends when it does not deserialize.
+    let customer = &paths["/v1/customers/{id}"]["get"];
+    assert_eq!(
+        statuses(customer),
+        ["200", "400", "401", "403", "404", "422", "429", "500"]
+    );
+    assert_eq!(
+        examples(&customer["responses"]["400"])
+            .keys()
+            .collect::<Vec<_>>(),
+        ["invalid_path"]
+    );
+
     // Without a body: only the 500.
     let me = &paths["/v1/me"]["get"];
     assert_eq!(statuses(me), ["200", "401", "403", "500"]);

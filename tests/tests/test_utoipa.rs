@@ -156,6 +156,17 @@ async fn create_charge() {}
 #[allow(dead_code)]
 async fn upload() {}
 
+/// Query parameters, and a body: the layer's 400 carries both codes.
+#[utoipa::path(
+    post,
+    path = "/v1/refunds",
+    params(("limit" = u32, Query, description = "At most this many")),
+    request_body = NewCharge,
+    responses((status = 200, description = "The refunds")),
+)]
+#[allow(dead_code)]
+async fn refunds() {}
+
 /// Without `components(schemas(ErrorBody))`: every `$ref` must still resolve.
 #[derive(OpenApi)]
 #[openapi(paths(get_customer, me, logout))]
@@ -163,7 +174,7 @@ struct ApiDoc;
 
 /// With operations that take a body, for `add_layer_responses`.
 #[derive(OpenApi)]
-#[openapi(paths(get_customer, me, create_charge, upload))]
+#[openapi(paths(get_customer, me, create_charge, upload, refunds))]
 struct LayerDoc;
 
 fn layer_doc() -> Value {
@@ -398,6 +409,20 @@ fn layer_responses_go_on_every_operation() {
         "Internal Server Error. Codes: `database_error`, `internal_error`."
     );
 
+    // Query parameters and a body: one 400 with both codes.
+    let refunds = &paths["/v1/refunds"]["post"];
+    assert_eq!(statuses(refunds), ["200", "400", "415", "422", "500"]);
+    let bad = examples(&refunds["responses"]["400"]);
+    assert_eq!(
+        bad.keys().collect::<Vec<_>>(),
+        ["invalid_json", "invalid_query"]
+    );
+    assert_eq!(bad["invalid_query"]["param"], "limit");
+    assert_eq!(
+        refunds["responses"]["400"]["description"],
+        "Bad Request. Codes: `invalid_json`, `invalid_query`."
+    );
+
     // Without a body: only the 500.
     assert_eq!(
         statuses(&paths["/v1/me"]["get"]),
@@ -409,9 +434,24 @@ fn layer_responses_go_on_every_operation() {
         examples(me_500)["internal_error"]["message"],
         "An internal error occurred."
     );
+    // A path parameter: what the layer sends when it does not deserialize.
+    let customer = &paths["/v1/customers/{id}"]["get"];
     assert_eq!(
-        statuses(&paths["/v1/customers/{id}"]["get"]),
-        ["200", "401", "403", "404", "429", "500"]
+        statuses(customer),
+        ["200", "400", "401", "403", "404", "429", "500"]
+    );
+    assert_eq!(
+        examples(&customer["responses"]["400"]),
+        serde_json::Map::from_iter([(
+            "invalid_path".to_owned(),
+            serde_json::json!({
+                "message": "Invalid URL: Cannot parse `abc` to a `u32`.",
+                "type": "invalid_request_error",
+                "code": "invalid_path",
+                "param": "id",
+                "request_id": null,
+            })
+        )])
     );
 
     // What the handler documents with another body, or as a range, is left as it is.

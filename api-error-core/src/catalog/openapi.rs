@@ -708,20 +708,25 @@ pub(crate) fn add_code(description: &mut String, code: &str) {
     }
 }
 
-/// The errors the layer (axum) and the middleware (actix-web) send on their own, as they send
-/// them: a malformed JSON body (400 `invalid_json`), a body without a JSON content type (415
-/// `unsupported_media_type`), a JSON or form body of the wrong shape (422 `invalid_body`, `param`
-/// naming the field when serde does), and a handler panic (500 `internal_error`, never the
-/// panic's text). The first three only concern operations with a request body.
-pub(crate) struct LayerResponses {
-    /// For an operation with a request body: all four.
-    pub with_body: Vec<(u16, ResponseDoc)>,
-    /// For an operation without one: the 500.
-    pub without_body: Vec<(u16, ResponseDoc)>,
+/// What an operation takes that the layer (axum) and the middleware (actix-web) check, as
+/// the framework's extractors do, before its handler runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Inputs {
+    /// A request body.
+    pub body: bool,
+    /// Query parameters.
+    pub query: bool,
+    /// Path parameters.
+    pub path: bool,
 }
 
-/// See [`LayerResponses`].
-pub(crate) fn layer_responses() -> LayerResponses {
+/// The errors the layer and the middleware send on their own for an operation taking
+/// `inputs`, as they send them: a malformed JSON body (400 `invalid_json`), a body without a
+/// JSON content type (415 `unsupported_media_type`), a JSON or form body of the wrong shape
+/// (422 `invalid_body`, `param` naming the field when serde does), a query string or a path
+/// parameter that does not deserialize (400 `invalid_query`, `invalid_path`), and a handler
+/// panic (500 `internal_error`, never the panic's text), one response per status.
+pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
     let entry = |status: StatusCode,
                  code: &'static str,
                  message: &'static str,
@@ -736,30 +741,46 @@ pub(crate) fn layer_responses() -> LayerResponses {
         retryable: status::is_retryable(status),
         doc,
     };
-    let panic = entry(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal_error",
-        status::generic_message(StatusCode::INTERNAL_SERVER_ERROR),
-        None,
-        "The handler panicked. The panic's message is logged, never sent.",
-    );
-    let body = [
-        entry(
+    let mut entries = Vec::new();
+    if inputs.body {
+        entries.push(entry(
             StatusCode::BAD_REQUEST,
             "invalid_json",
             "Failed to parse the request body as JSON: EOF while parsing a value at line 1 \
              column 13.",
             None,
             "The request body is not valid JSON. The message carries the parser's text.",
-        ),
-        entry(
+        ));
+    }
+    if inputs.query {
+        entries.push(entry(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "Failed to deserialize query string: limit: invalid digit found in string.",
+            Some("limit"),
+            "A query parameter does not deserialize into its type. With axum, `param` names \
+             it when serde does, else it is null.",
+        ));
+    }
+    if inputs.path {
+        entries.push(entry(
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+            "Invalid URL: Cannot parse `abc` to a `u32`.",
+            Some("id"),
+            "A path parameter does not deserialize into its type. `param` names it when it \
+             is known, else it is null.",
+        ));
+    }
+    if inputs.body {
+        entries.push(entry(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "Expected request with `Content-Type: application/json`.",
             None,
             "The request body is not declared as JSON (`Content-Type: application/json`).",
-        ),
-        entry(
+        ));
+        entries.push(entry(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_body",
             "Failed to deserialize the JSON body into the target type: missing field \
@@ -767,13 +788,16 @@ pub(crate) fn layer_responses() -> LayerResponses {
             Some("amount"),
             "The request body is JSON of the wrong shape: a missing field, a field of the \
              wrong type. `param` names the field when it is known, else it is null.",
-        ),
-        panic.clone(),
-    ];
-    LayerResponses {
-        with_body: by_status(&Catalog::new().with_entries(body)),
-        without_body: by_status(&Catalog::new().with_entries([panic])),
+        ));
     }
+    entries.push(entry(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+        status::generic_message(StatusCode::INTERNAL_SERVER_ERROR),
+        None,
+        "The handler panicked. The panic's message is logged, never sent.",
+    ));
+    by_status(&Catalog::new().with_entries(entries))
 }
 
 #[cfg(test)]
@@ -818,17 +842,42 @@ mod tests {
 
     #[test]
     fn layer_responses_match_what_the_layer_sends() {
-        let layer = layer_responses();
-        let statuses: Vec<u16> = layer.with_body.iter().map(|(s, _)| *s).collect();
-        assert_eq!(statuses, [400, 415, 422, 500]);
-        let statuses: Vec<u16> = layer.without_body.iter().map(|(s, _)| *s).collect();
-        assert_eq!(statuses, [500]);
-        for (status, doc) in &layer.with_body {
+        let statuses = |inputs: Inputs| -> Vec<(u16, Vec<&'static str>)> {
+            layer_responses(inputs)
+                .iter()
+                .map(|(s, doc)| (*s, doc.examples.iter().map(|e| e.code).collect()))
+                .collect()
+        };
+        let all = Inputs {
+            body: true,
+            query: true,
+            path: true,
+        };
+        assert_eq!(
+            statuses(all),
+            [
+                (400, vec!["invalid_json", "invalid_query", "invalid_path"]),
+                (415, vec!["unsupported_media_type"]),
+                (422, vec!["invalid_body"]),
+                (500, vec!["internal_error"]),
+            ]
+        );
+        assert_eq!(statuses(Inputs::default()), [(500, vec!["internal_error"])]);
+        let query = Inputs {
+            query: true,
+            ..Inputs::default()
+        };
+        assert_eq!(
+            statuses(query),
+            [(400, vec!["invalid_query"]), (500, vec!["internal_error"])]
+        );
+        for (status, doc) in &layer_responses(all) {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::IM_A_TEAPOT);
-            assert_eq!(doc.examples.len(), 1);
-            let value = &doc.examples[0].value;
-            assert_eq!(value["type"], status::default_type(status));
-            assert_eq!(value.as_object().map(Map::len), Some(5));
+            for example in &doc.examples {
+                let value = &example.value;
+                assert_eq!(value["type"], status::default_type(status));
+                assert_eq!(value.as_object().map(Map::len), Some(5));
+            }
         }
     }
 
