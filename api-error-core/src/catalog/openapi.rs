@@ -616,7 +616,7 @@ fn response_in(response: &mut Value, format: &crate::ErrorFormat) {
     };
     let ours = content
         .get(JSON)
-        .is_some_and(|json| is_error_body(&json["schema"]))
+        .is_some_and(|json| is_body_schema(&json["schema"]))
         && content.contains_key(PROBLEM_JSON);
     if !ours {
         return;
@@ -630,15 +630,23 @@ fn response_in(response: &mut Value, format: &crate::ErrorFormat) {
             let status = content[PROBLEM_JSON]["examples"][code]["value"]["status"]
                 .as_u64()
                 .and_then(|s| u16::try_from(s).ok())?;
-            Some((code.clone(), status, example["value"].clone()))
+            let value = example.get("value").filter(|v| v.is_object())?;
+            Some((code.clone(), status, value.clone()))
         })
         .collect();
     let problem = format.with_wire(WireFormat::Problem);
+    // Only an example object that has a value is rewritten (not a `$ref`, nothing an app
+    // shaped otherwise), and only with a body the renderer wrote.
     let examples_in = |media: &mut Value, format: &crate::ErrorFormat| {
         for (code, status, value) in &flat {
-            if let Some(example) = media.pointer_mut(&format!("/examples/{}", pointer_escape(code)))
-            {
-                example["value"] = example_in(format, *status, value);
+            let rendered = example_in(format, *status, value);
+            let example = media
+                .pointer_mut(&format!("/examples/{}", pointer_escape(code)))
+                .and_then(Value::as_object_mut);
+            if let Some(example) = example.filter(|e| e.contains_key("value")) {
+                if rendered.is_object() {
+                    example.insert("value".into(), rendered);
+                }
             }
         }
     };
@@ -652,20 +660,13 @@ fn response_in(response: &mut Value, format: &crate::ErrorFormat) {
         }
         WireFormat::Enveloped => {
             if let Some(media) = content.get_mut(JSON) {
-                media["schema"] = Value::Object(envelope_schema());
+                if let Some(object) = media.as_object_mut() {
+                    object.insert("schema".into(), Value::Object(envelope_schema()));
+                }
                 examples_in(media, format);
             }
         }
     }
-}
-
-/// Whether a schema is this crate's `ErrorBody`: inlined (utoipa, titled) or referenced
-/// (aide, a component).
-fn is_error_body(schema: &Value) -> bool {
-    schema["title"] == BODY_TITLE
-        || schema["$ref"]
-            .as_str()
-            .is_some_and(|r| r.rsplit('/').next() == Some(BODY_TITLE))
 }
 
 /// A JSON Pointer token (RFC 6901): `~` and `/` escaped.
@@ -878,6 +879,69 @@ mod tests {
                 assert_eq!(value["type"], status::default_type(status));
                 assert_eq!(value.as_object().map(Map::len), Some(5));
             }
+        }
+    }
+
+    /// Documents shaped otherwise than this crate writes them (an app's own responses, a
+    /// hand-edited one) are never a panic, and what is not a rendered example stays.
+    #[test]
+    fn document_format_takes_any_document() {
+        use crate::{ErrorFormat, WireFormat};
+        let odd = serde_json::json!({
+            "paths": {
+                "/a": {
+                    "parameters": [],
+                    "get": { "responses": {
+                        "400": { "content": {
+                            "application/json": {
+                                "schema": { "$ref": "#/components/schemas/ErrorBody" },
+                                "examples": {
+                                    "text": "not an example object",
+                                    "ref": { "$ref": "#/components/examples/x" },
+                                    "no_value": { "summary": "s" },
+                                    "odd": { "value": 5 },
+                                }
+                            },
+                            "application/problem+json": { "examples": {
+                                "text": { "value": { "status": 400 } },
+                                "ref": { "value": { "status": 400 } },
+                                "no_value": { "value": { "status": 400 } },
+                                "odd": { "value": { "status": 400 } },
+                            } }
+                        } },
+                        "401": { "content": {
+                            "application/json": { "schema": { "title": "ErrorBody" } },
+                            "application/problem+json": "text",
+                        } },
+                        "402": { "content": "text" },
+                        "403": { "content": {
+                            "application/json": "text",
+                            "application/problem+json": {},
+                        } },
+                        "404": { "$ref": "#/components/responses/NotFound" },
+                    } },
+                    "post": "text",
+                },
+                "/b": 5,
+            },
+            "components": { "responses": { "NotFound": [] } },
+        });
+        for format in [
+            ErrorFormat::new(WireFormat::Flat).problem_type_base("https://x/"),
+            ErrorFormat::new(WireFormat::Enveloped),
+            ErrorFormat::new(WireFormat::Problem),
+        ] {
+            let mut doc = odd.clone();
+            document_format(&mut doc, &format);
+            let examples = &doc["paths"]["/a"]["get"]["responses"]["400"]["content"];
+            let problem = &examples[PROBLEM_JSON]["examples"];
+            // None of these is a flat example: nothing is rendered over them.
+            assert_eq!(
+                problem,
+                &odd["paths"]["/a"]["get"]["responses"]["400"]["content"][PROBLEM_JSON]["examples"]
+            );
+            assert_eq!(doc["paths"]["/b"], 5);
+            assert_eq!(doc["components"], odd["components"]);
         }
     }
 
