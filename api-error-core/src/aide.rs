@@ -362,29 +362,30 @@ fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
 /// assert_eq!(media["examples"]["invalid_json"]["value"]["error"]["code"], "invalid_json");
 /// ```
 pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
-    // Through JSON (one rewrite shared with utoipa's), the parts it touches only: aide's
-    // whole document does not deserialize from a JSON value (its `openapi` version field
-    // wants borrowed text).
-    let responses = api.components.as_ref().map(|c| &c.responses);
-    let (Ok(paths), Ok(responses)) = (
-        serde_json::to_value(&api.paths),
-        serde_json::to_value(responses),
-    ) else {
-        return;
-    };
-    let mut components = serde_json::Map::new();
-    components.insert("responses".into(), responses);
-    let mut doc = serde_json::Map::new();
-    doc.insert("paths".into(), paths);
-    doc.insert("components".into(), components.into());
-    let mut doc = serde_json::Value::Object(doc);
-    openapi::document_format(&mut doc, format);
-    if let Ok(paths) = serde_json::from_value(doc["paths"].take()) {
-        api.paths = paths;
+    let items = api.paths.iter_mut().flat_map(|p| p.paths.values_mut());
+    for item in items {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for operation in operations_mut(item) {
+            let Some(responses) = operation.responses.as_mut() else {
+                continue;
+            };
+            let all = responses
+                .responses
+                .values_mut()
+                .chain(responses.default.as_mut());
+            for response in all {
+                if let ReferenceOr::Item(response) = response {
+                    openapi::response_in_format(response, format);
+                }
+            }
+        }
     }
-    if let Some(components) = api.components.as_mut() {
-        if let Ok(responses) = serde_json::from_value(doc["components"]["responses"].take()) {
-            components.responses = responses;
+    let components = api.components.iter_mut();
+    for response in components.flat_map(|c| c.responses.values_mut()) {
+        if let ReferenceOr::Item(response) = response {
+            openapi::response_in_format(response, format);
         }
     }
 }

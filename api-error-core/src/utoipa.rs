@@ -391,14 +391,41 @@ fn examples<'a>(
 /// assert_eq!(example["type"], "https://docs.example.com/errors/resource_missing");
 /// ```
 pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
-    // Through JSON, which utoipa's documents round-trip: one rewrite shared with aide's.
-    let Ok(mut doc) = serde_json::to_value(&*openapi) else {
-        return;
-    };
-    openapi::document_format(&mut doc, format);
-    if let Ok(rewritten) = serde_json::from_value(doc) {
-        *openapi = rewritten;
+    for item in openapi.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for response in operation.responses.responses.values_mut() {
+                if let RefOr::T(response) = response {
+                    openapi::response_in_format(response, format);
+                }
+            }
+        }
     }
+    let components = openapi.components.iter_mut();
+    for response in components.flat_map(|c| c.responses.values_mut()) {
+        if let RefOr::T(response) = response {
+            openapi::response_in_format(response, format);
+        }
+    }
+}
+
+/// Every operation of a path item, the `query` method and the additional ones included.
+fn operations_mut(
+    item: &mut ::utoipa::openapi::path::PathItem,
+) -> impl Iterator<Item = &mut ::utoipa::openapi::path::Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+        &mut item.query,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(item.additional_operations.values_mut())
 }
 
 /// Adds to every operation of `openapi` the error responses that
@@ -458,22 +485,7 @@ pub fn add_layer_responses(openapi: &mut OpenApi) {
     let mut built: Vec<(openapi::Inputs, Vec<(u16, Response)>)> = Vec::new();
     for item in openapi.paths.paths.values_mut() {
         let item_inputs = inputs_of(item.parameters.as_deref());
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-            &mut item.query,
-        ];
-        let operations = operations
-            .into_iter()
-            .flatten()
-            .chain(item.additional_operations.values_mut());
-        for operation in operations {
+        for operation in operations_mut(item) {
             let own = inputs_of(operation.parameters.as_deref());
             let inputs = openapi::Inputs {
                 body: operation.request_body.is_some(),
@@ -507,7 +519,7 @@ fn inputs_of(parameters: Option<&[RefOr<::utoipa::openapi::path::Parameter>]>) -
     for parameter in parameters.into_iter().flatten() {
         if let RefOr::T(parameter) = parameter {
             match parameter.parameter_in {
-                ParameterIn::Query => inputs.query = true,
+                ParameterIn::Query | ParameterIn::QueryString => inputs.query = true,
                 ParameterIn::Path => inputs.path = true,
                 _ => {}
             }

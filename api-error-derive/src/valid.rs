@@ -346,9 +346,16 @@ fn check_default_message_fields(cx: &Ctxt, input: &Input) {
     // A 5xx sends a generic message: a container message that formats fields would send
     // the fields of a 5xx variant that takes it (a variant's own `message` is its choice).
     if input.kind == Kind::Enum && !parsed.args.is_empty() {
+        // A variant missing one of the fields has its error above already.
+        let has_all = |v: &Variant| {
+            parsed
+                .args
+                .iter()
+                .all(|arg| v.fields.iter().any(|f| f.name() == arg.name))
+        };
         let server: Vec<String> = takers
             .iter()
-            .filter(|v| known_status(input, v).is_some_and(|s| s >= 500))
+            .filter(|v| known_status(input, v).is_some_and(|s| s >= 500) && has_all(v))
             .map(|v| format!("`{}`", v.ident))
             .collect();
         if !server.is_empty() {

@@ -439,6 +439,18 @@ fn a_422_past_the_parse_bound_keeps_its_code_and_first_field_errors() {
     let got = parse(422, &body[..cut]);
     assert_eq!(got.code(), "validation_failed");
     assert!((1..MAX_FIELD_ERRORS).contains(&got.field_errors().len()));
+
+    // An array cut before its first entry does not replace field errors read before it: a
+    // second `errors`, or the envelope's own after the outer one.
+    let one = r#"[{"param":"a","code":"required","message":"is required"}]"#;
+    for body in [
+        format!(r#"{{"message":"m","code":"c","errors":{one},"errors":[{{"par"#),
+        format!(r#"{{"errors":{one},"error":{{"message":"m","code":"c","errors":[{{"par"#),
+    ] {
+        let got = parse(422, body.as_bytes());
+        assert_eq!(got.code(), "c", "{body}");
+        assert_eq!(got.field_errors().len(), 1, "{body}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

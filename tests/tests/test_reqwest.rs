@@ -704,6 +704,31 @@ async fn a_10_mib_error_body_is_read_bounded() {
     assert_eq!(error.message().len(), MAX_FALLBACK_MESSAGE_LEN);
 }
 
+/// A body that stops at exactly the bound and then stalls (a length announced beyond it, or
+/// none): the bound is reached, so nothing more is waited for.
+#[tokio::test]
+async fn a_body_stalling_exactly_at_the_bound_is_not_waited_on() {
+    for announced in [true, false] {
+        let mut stalled = answer(502, &[], endless_body(MAX_JSON_BODY_LEN));
+        if announced {
+            stalled.response.headers_mut().insert(
+                "content-length",
+                (10 * MAX_JSON_BODY_LEN).to_string().parse().unwrap(),
+            );
+        }
+        let server = serve(vec![stalled]);
+        let response = client().get(server.url("/")).send().await.unwrap();
+        let error = tokio::time::timeout(
+            Duration::from_secs(10),
+            ErrorResponse::from_reqwest(response),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("waited past the bound (length announced: {announced})"));
+        assert_eq!(error.status(), 502);
+        assert_eq!(error.message().len(), MAX_FALLBACK_MESSAGE_LEN);
+    }
+}
+
 /// A JSON error body of exactly `len` bytes, padded with a filler field.
 fn json_body_of_len(len: usize) -> Vec<u8> {
     let mut body = br#"{"message":"big","type":"api_error","code":"big","filler":""#.to_vec();

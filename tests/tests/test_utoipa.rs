@@ -661,3 +661,46 @@ fn documents_follow_the_configured_format() {
         serde_json::to_value(doc).unwrap()
     });
 }
+
+/// A body with a field utoipa documents as `{}` (any JSON): utoipa cannot read such a
+/// document back from JSON, which `document_format` must not need.
+#[derive(serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct Annotated {
+    metadata: serde_json::Value,
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/annotations",
+    request_body = Annotated,
+    responses((status = 200, description = "Saved"), PaymentError),
+)]
+#[allow(dead_code)]
+async fn annotate() {}
+
+#[derive(OpenApi)]
+#[openapi(paths(annotate))]
+struct AnyJsonDoc;
+
+#[test]
+fn document_format_needs_no_round_trip_of_the_document() {
+    use api_error_core::{ErrorFormat, WireFormat};
+    let mut doc = AnyJsonDoc::openapi();
+    api_error_core::utoipa::add_layer_responses(&mut doc);
+    api_error_core::utoipa::document_format(&mut doc, &ErrorFormat::new(WireFormat::Problem));
+    let json = serde_json::to_value(&doc).unwrap();
+    let responses = &json["paths"]["/v1/annotations"]["post"]["responses"];
+    for status in ["400", "404", "415", "422", "500"] {
+        let content = &responses[status]["content"];
+        assert!(content["application/json"].is_null(), "{status}: {content}");
+        assert!(content["application/problem+json"].is_object(), "{status}");
+    }
+    // The rest of the document is untouched.
+    let original = serde_json::to_value(AnyJsonDoc::openapi()).unwrap();
+    assert_eq!(json["components"], original["components"]);
+    assert_eq!(
+        json["paths"]["/v1/annotations"]["post"]["requestBody"],
+        original["paths"]["/v1/annotations"]["post"]["requestBody"]
+    );
+}

@@ -570,10 +570,12 @@ fn example_in(format: &crate::ErrorFormat, status: u16, flat: &Value) -> Value {
     serde_json::from_slice(&out).unwrap_or(Value::Null)
 }
 
-/// Rewrites the error responses of an OpenAPI document (as JSON: utoipa's and aide's
-/// documents both serialize to it) to say what a server configured with `format` sends:
-/// every response this crate documented (its `application/json` body is the `ErrorBody`,
-/// beside `application/problem+json`), in operations and in `components.responses`.
+/// Rewrites one response of an OpenAPI document (utoipa's or aide's types) to say what a
+/// server configured with `format` sends, if this crate wrote it (its `application/json`
+/// body is the `ErrorBody`, beside `application/problem+json`); any other response stays as
+/// it is. Through JSON, so one rewrite serves both generators; only a response that changed
+/// is read back (this crate's own, which JSON round-trips: a whole document may not, as
+/// utoipa cannot read back some schemas it writes).
 ///
 /// - `application/json` becomes the envelope (`Enveloped`), or goes (`Problem`: such a
 ///   server sends problem details to every client);
@@ -581,34 +583,23 @@ fn example_in(format: &crate::ErrorFormat, status: u16, flat: &Value) -> Value {
 ///   format) keeps its schema; its examples take the problem type base.
 ///
 /// Examples are rendered again from the flat ones by the servers' own renderer.
-pub(crate) fn document_format(doc: &mut Value, format: &crate::ErrorFormat) {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for (method, operation) in item.iter_mut() {
-                if !METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                if let Some(map) = operation
-                    .get_mut("responses")
-                    .and_then(Value::as_object_mut)
-                {
-                    map.values_mut().for_each(|r| response_in(r, format));
-                }
-            }
+pub(crate) fn response_in_format<R>(response: &mut R, format: &crate::ErrorFormat)
+where
+    R: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let Ok(before) = serde_json::to_value(&*response) else {
+        return;
+    };
+    let mut after = before.clone();
+    response_in(&mut after, format);
+    if after != before {
+        if let Ok(rewritten) = serde_json::from_value(after) {
+            *response = rewritten;
         }
-    }
-    if let Some(map) = doc
-        .pointer_mut("/components/responses")
-        .and_then(Value::as_object_mut)
-    {
-        map.values_mut().for_each(|r| response_in(r, format));
     }
 }
 
-/// One response of [`document_format`], if this crate wrote it.
+/// [`response_in_format`] on the response as JSON.
 fn response_in(response: &mut Value, format: &crate::ErrorFormat) {
     use crate::WireFormat;
     let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
@@ -932,7 +923,12 @@ mod tests {
             ErrorFormat::new(WireFormat::Problem),
         ] {
             let mut doc = odd.clone();
-            document_format(&mut doc, &format);
+            if let Some(responses) = doc
+                .pointer_mut("/paths/~1a/get/responses")
+                .and_then(Value::as_object_mut)
+            {
+                responses.values_mut().for_each(|r| response_in(r, &format));
+            }
             let examples = &doc["paths"]["/a"]["get"]["responses"]["400"]["content"];
             let problem = &examples[PROBLEM_JSON]["examples"];
             // None of these is a flat example: nothing is rendered over them.
@@ -940,8 +936,12 @@ mod tests {
                 problem,
                 &odd["paths"]["/a"]["get"]["responses"]["400"]["content"][PROBLEM_JSON]["examples"]
             );
-            assert_eq!(doc["paths"]["/b"], 5);
-            assert_eq!(doc["components"], odd["components"]);
+            for status in ["402", "404"] {
+                assert_eq!(
+                    doc["paths"]["/a"]["get"]["responses"][status],
+                    odd["paths"]["/a"]["get"]["responses"][status]
+                );
+            }
         }
     }
 

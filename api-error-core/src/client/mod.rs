@@ -63,7 +63,8 @@
 //! | `retry_after()` | [`MAX_RETRY_AFTER`] (1 hour) |
 //! | `request_id()` taken from the `x-request-id` (or `request-id`) header | 256 bytes |
 //!
-//! Larger bodies are never parsed or copied in full: only the first few KiB are decoded.
+//! Larger bodies are never parsed or copied in full: JSON is read as far as its first MiB,
+//! any other text as far as the fallback message's 4 KiB.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -101,9 +102,9 @@ pub const MAX_FALLBACK_MESSAGE_LEN: usize = 4 * 1024;
 /// `code`, `param`, `request_id`); longer values are cut on a character boundary.
 pub const MAX_FIELD_LEN: usize = 64 * 1024;
 
-/// The largest body, in bytes, that [`ErrorResponse::from_parts`] tries to parse as JSON. A
-/// larger body is not an error object anyone meant to send; it gets a fallback message from
-/// its first [`MAX_FALLBACK_MESSAGE_LEN`] bytes without being parsed or copied in full.
+/// The most bytes of a body that [`ErrorResponse::from_parts`] parses as JSON: a larger
+/// JSON body is read as far as this, as a truncated one (the fields before the cut are
+/// kept), and never copied in full; what `from_reqwest` reads of any error body.
 pub const MAX_JSON_BODY_LEN: usize = 1024 * 1024;
 
 /// The largest value [`ErrorResponse::retry_after`] reports; longer server-requested delays
@@ -632,10 +633,13 @@ fn read_field<'de, A: MapAccess<'de>>(
         Key::Title => &mut fields.title,
         Key::ErrorType => &mut fields.error_type,
         Key::Errors => {
-            // Kept even when the array breaks off (a truncated body): what was read of it.
+            // When the array breaks off (a truncated body), what was read of it is kept, if
+            // anything was: an empty start does not replace field errors read before.
             let mut errors = Vec::new();
             let read = map.next_value_seed(FieldErrorsSeed(&mut errors));
-            fields.errors = Some(errors);
+            if read.is_ok() || !errors.is_empty() {
+                fields.errors = Some(errors);
+            }
             read?;
             return Ok(true);
         }

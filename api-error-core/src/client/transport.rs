@@ -57,7 +57,12 @@ async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> Vec<u8>
         .unwrap_or(0)
         .min(limit);
     let mut body = Vec::with_capacity(capacity);
-    while let Ok(Some(chunk)) = response.chunk().await {
+    // Not one more chunk asked for once the bound is reached: a body that stops exactly
+    // there (or stalls after it) is not waited on.
+    while body.len() < limit {
+        let Ok(Some(chunk)) = response.chunk().await else {
+            break;
+        };
         let room = limit.saturating_sub(body.len());
         if chunk.len() > room {
             body.extend_from_slice(chunk.get(..room).unwrap_or_default());
