@@ -197,8 +197,15 @@ pub use api_error_derive::ApiError;
 /// # }
 /// api_error_core::impl_integrations!(Teapot);
 /// ```
+///
+/// A generic type names its parameters after `impl` and puts their bounds in a `where`
+/// clause: `impl_integrations!(impl<T> Wrapped<T> where T: std::fmt::Debug)`.
 #[macro_export]
 macro_rules! impl_integrations {
+    (impl<$($g:tt),+> $ty:ty $(where $($w:tt)+)?) => {
+        $crate::__impl_axum! { [<$($g),+>] [$ty] [$(where $($w)+)?] }
+        $crate::__impl_actix! { [<$($g),+>] [$ty] [$(where $($w)+)?] }
+    };
     ($ty:ty) => {
         $crate::__impl_axum! { [] [$ty] [] }
         $crate::__impl_actix! { [] [$ty] [] }
@@ -220,9 +227,22 @@ macro_rules! impl_integrations {
 ///
 /// // Its own framework impls here; the OpenAPI ones from its catalog:
 /// api_error_core::impl_openapi!(Gone);
+///
+/// // A generic type: its parameters after `impl`, their bounds in a `where` clause.
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// #[api_error(no_integrations)]
+/// enum Wrapped<E: std::fmt::Debug> {
+///     #[error("busy")]
+///     #[api_error(status = 503)]
+///     Busy(E),
+/// }
+/// api_error_core::impl_openapi!(impl<E> Wrapped<E> where E: std::fmt::Debug);
 /// ```
 #[macro_export]
 macro_rules! impl_openapi {
+    (impl<$($g:tt),+> $ty:ty $(where $($w:tt)+)?) => {
+        $crate::__openapi_integrations! { [<$($g),+>] [$ty] [$(where $($w)+)?] }
+    };
     ($ty:ty) => {
         $crate::__openapi_integrations! { [] [$ty] [] }
     };

@@ -40,6 +40,18 @@ api_error_core::impl_integrations!(OptedBackIn);
 
 api_error_core::impl_openapi!(OptedBackIn);
 
+/// A generic one, back in with its parameters named after `impl`.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(no_integrations)]
+enum Generic<'a, T> {
+    #[error("busy {0}")]
+    #[api_error(status = 503)]
+    Busy(&'a str, T),
+}
+
+api_error_core::impl_integrations!(impl<'a, T> Generic<'a, T> where T: std::fmt::Debug + 'a);
+api_error_core::impl_openapi!(impl<'a, T> Generic<'a, T> where T: std::fmt::Debug);
+
 impl utoipa::IntoResponses for Custom {
     fn responses() -> std::collections::BTreeMap<
         String,
@@ -56,6 +68,10 @@ fn main() {
     assert!(<Custom as utoipa::IntoResponses>::responses().is_empty());
     documented::<OptedBackIn>();
     framework::<OptedBackIn>();
+    documented::<Generic<'static, u8>>();
+    framework::<Generic<'static, u8>>();
+    let res = axum::response::IntoResponse::into_response(Generic::Busy("db", 7u8));
+    assert_eq!(res.status(), 503);
     let res = axum::response::IntoResponse::into_response(OptedBackIn);
     assert_eq!(res.status(), 409);
     assert_eq!(res.headers()["content-type"], "application/json");
