@@ -193,6 +193,25 @@ impl ApiErrorMiddleware {
         self
     }
 
+    /// Renders every error in `format`, its wire format and its problem type base in one
+    /// value: the one an OpenAPI document is written for with `document_format` (utoipa's or
+    /// aide's), so the server and its documentation cannot drift apart.
+    ///
+    /// ```
+    /// use api_error_core::{ErrorFormat, WireFormat};
+    /// use api_error_core::actix::ApiErrorMiddleware;
+    ///
+    /// let format = ErrorFormat::new(WireFormat::Problem)
+    ///     .problem_type_base("https://docs.example.com/errors/");
+    /// let layer = ApiErrorMiddleware::new().error_format(format.clone());
+    /// // and: api_error_core::utoipa::document_format(&mut openapi, &format);
+    /// ```
+    #[must_use]
+    pub fn error_format(mut self, format: ErrorFormat) -> Self {
+        Arc::make_mut(&mut self.config).format = format;
+        self
+    }
+
     /// Reads and writes the request id in `name` instead of `x-request-id`.
     #[must_use]
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
