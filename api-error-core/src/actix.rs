@@ -163,6 +163,7 @@ struct Config {
 
 impl ApiErrorMiddleware {
     /// The middleware with the `x-request-id` header.
+    #[must_use]
     pub fn new() -> Self {
         ApiErrorMiddleware {
             config: Arc::new(Config {
@@ -203,7 +204,9 @@ impl ApiErrorMiddleware {
     ///
     /// let format = ErrorFormat::new(WireFormat::Problem)
     ///     .problem_type_base("https://docs.example.com/errors/");
-    /// let layer = ApiErrorMiddleware::new().error_format(format.clone());
+    /// let middleware = ApiErrorMiddleware::new().error_format(format.clone());
+    /// assert_eq!(format.content_type(), "application/problem+json");
+    /// assert!(format!("{middleware:?}").contains("Problem"));
     /// // and: api_error_core::utoipa::document_format(&mut openapi, &format);
     /// ```
     #[must_use]
@@ -249,6 +252,14 @@ where
 pub struct ApiErrorService<S> {
     inner: Rc<S>,
     config: Arc<Config>,
+}
+
+impl<S> fmt::Debug for ApiErrorService<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiErrorService")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<S, B> Service<ServiceRequest> for ApiErrorService<S>

@@ -130,8 +130,9 @@ impl JsonSchema for FieldError {
 
 /// The responses of a set of errors, as [`OperationOutput::inferred_responses`] returns
 /// them: one per status, ascending, each with an `application/json` [`ErrorBody`] (a
-/// reference to the schema `ctx` collects, unless it inlines schemas) and one example per
-/// code (a code listed twice keeps its first entry).
+/// reference to the schema `ctx` collects, unless it inlines schemas) and the same as
+/// `application/problem+json` (its schema inline), and one example per code (a code listed
+/// twice keeps its first entry).
 ///
 /// ```
 /// use api_error_core::catalog::{Catalog, CatalogEntry};

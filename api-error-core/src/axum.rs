@@ -167,6 +167,7 @@ struct Config {
 
 impl ApiErrorLayer {
     /// The layer with the `x-request-id` header.
+    #[must_use]
     pub fn new() -> Self {
         ApiErrorLayer {
             config: Arc::new(Config {
@@ -208,6 +209,8 @@ impl ApiErrorLayer {
     /// let format = ErrorFormat::new(WireFormat::Problem)
     ///     .problem_type_base("https://docs.example.com/errors/");
     /// let layer = ApiErrorLayer::new().error_format(format.clone());
+    /// assert_eq!(format.content_type(), "application/problem+json");
+    /// assert!(format!("{layer:?}").contains("Problem"));
     /// // and: api_error_core::utoipa::document_format(&mut openapi, &format);
     /// ```
     #[must_use]
@@ -396,6 +399,12 @@ pin_project! {
         described: Described,
         // Only while the text of a framework's error response is read (bounded).
         reading: Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
+    }
+}
+
+impl<F> std::fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
 }
 

@@ -54,6 +54,7 @@ pub struct ErrorBody<'a> {
 
 impl<'a> ErrorBody<'a> {
     /// A body with the three required fields; `param` and `request_id` unset.
+    #[must_use]
     pub fn new(
         message: impl Into<Cow<'a, str>>,
         r#type: impl Into<Cow<'a, str>>,
@@ -107,11 +108,29 @@ impl<'a> ErrorBody<'a> {
     }
 
     /// Sets or clears `request_id` in place.
+    ///
+    /// ```
+    /// # use api_error_core::ErrorBody;
+    /// let mut body = ErrorBody::new("Oops", "api_error", "oops");
+    /// body.set_request_id(Some("req_1"));
+    /// assert_eq!(body.request_id.as_deref(), Some("req_1"));
+    /// body.set_request_id(None::<&str>); // or `body.request_id = None`
+    /// assert_eq!(body.request_id, None);
+    /// ```
     pub fn set_request_id(&mut self, request_id: Option<impl Into<Cow<'a, str>>>) {
         self.request_id = request_id.map(Into::into);
     }
 
     /// Copies every borrowed field so the body no longer borrows from its error.
+    ///
+    /// ```
+    /// # use api_error_core::ErrorBody;
+    /// let code = String::from("oops");
+    /// let body: ErrorBody<'static> = ErrorBody::new("Oops", "api_error", code.as_str()).into_owned();
+    /// drop(code);
+    /// assert_eq!(body.code, "oops");
+    /// ```
+    #[must_use]
     pub fn into_owned(self) -> ErrorBody<'static> {
         ErrorBody {
             message: Cow::Owned(self.message.into_owned()),
@@ -126,7 +145,8 @@ impl<'a> ErrorBody<'a> {
     /// Writes the body as compact JSON, byte-identical to `serde_json::to_writer`, without
     /// any intermediate allocation and without a failure path.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        // A flat body carries no status: any will do.
+        // A flat body carries no status: any that is not a 5xx (whose field errors would be
+        // left out) will do.
         let fields = crate::format::Fields::from_body(
             http::StatusCode::default(),
             self,

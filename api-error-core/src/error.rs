@@ -11,7 +11,9 @@ use crate::{ErrorBody, ErrorFormat, FieldError};
 /// An error that renders as the standard HTTP error body.
 ///
 /// Usually derived (`#[derive(ApiError)]`, see the [crate docs](crate)); implementable by hand
-/// with five methods. The trait is object safe: `&dyn ApiError` and `Box<dyn ApiError>` work.
+/// with five methods. The trait is object safe: a `&dyn ApiError` renders like the error
+/// itself, a `Box<dyn ApiError + Send + Sync>` is a response of axum and actix-web, and a
+/// derived variant can be `transparent` over a boxed `dyn ApiError`.
 ///
 /// ```
 /// use std::borrow::Cow;
@@ -51,7 +53,8 @@ use crate::{ErrorBody, ErrorFormat, FieldError};
     note = "add `#[derive(ApiError)]` to `{Self}` (with `#[api_error(status = ...)]`), or implement `api_error_core::ApiError` for it by hand"
 )]
 pub trait ApiError: std::error::Error {
-    /// The HTTP status, always 4xx or 5xx.
+    /// The HTTP status: a 4xx or a 5xx (the derive checks it at compile time; a
+    /// hand-written impl answers for it, as the integrations send what it returns).
     fn status(&self) -> StatusCode;
 
     /// The body's `type`: an error category in snake_case

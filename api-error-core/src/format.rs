@@ -123,6 +123,7 @@ impl ErrorFormat {
     };
 
     /// `wire` without a problem type base.
+    #[must_use]
     pub const fn new(wire: WireFormat) -> ErrorFormat {
         ErrorFormat {
             wire,

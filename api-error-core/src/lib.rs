@@ -135,7 +135,7 @@ pub mod client;
 mod error;
 mod fields;
 mod format;
-pub mod json;
+mod json;
 pub mod status;
 mod text;
 

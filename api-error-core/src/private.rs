@@ -601,8 +601,10 @@ pub mod aide {
 }
 
 /// Runs every enabled integration's impl for a derived type. The derive emits
-/// `__integrations! { [impl generics] [type] [where clause] }`; each integration macro
-/// expands to nothing when its feature is off, so a disabled integration costs nothing.
+/// `::api_error_core::__private::integrations! { [impl generics] [type] [where clause] }`
+/// (this macro, re-exported here so generated code names only `__private`); each
+/// integration macro expands to nothing when its feature is off, so a disabled integration
+/// costs nothing.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __integrations {
@@ -651,3 +653,5 @@ macro_rules! __impl_utoipa {
 macro_rules! __impl_aide {
     ($($t:tt)*) => {};
 }
+
+pub use crate::__integrations as integrations;

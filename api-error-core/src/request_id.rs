@@ -79,12 +79,14 @@ impl std::hash::Hash for RequestId {
 impl RequestId {
     /// Accepts `id` if it is 1..=128 characters of `[A-Za-z0-9._-]`: safe to echo in a header
     /// and in JSON without escaping.
+    #[must_use]
     pub fn parse(id: &str) -> Option<RequestId> {
         Self::from_bytes(id.as_bytes())
     }
 
     /// [`parse`](RequestId::parse) for a raw header value.
     #[inline]
+    #[must_use]
     pub fn from_bytes(id: &[u8]) -> Option<RequestId> {
         if !is_valid_request_id(id) {
             return None;
@@ -112,6 +114,7 @@ impl RequestId {
     /// chance on all 128 bits: a repeat among 2^40 ids has a chance under 2^-47. Ids are
     /// unpredictable to clients, but they are not a cryptographic token: never use one as a
     /// secret.
+    #[must_use]
     pub fn generate() -> RequestId {
         RequestId::inline(&generated())
     }

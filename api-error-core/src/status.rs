@@ -60,7 +60,19 @@ impl ErrorType {
         }
     }
 
-    /// The default type of an error status (see [`default_type`]).
+    /// The default type of an error status (see [`default_type`]); `Api` for a status that
+    /// is no error.
+    ///
+    /// ```
+    /// use api_error_core::status::ErrorType;
+    /// use http::StatusCode;
+    ///
+    /// assert_eq!(ErrorType::for_status(StatusCode::NOT_FOUND), ErrorType::NotFound);
+    /// assert_eq!(ErrorType::for_status(StatusCode::IM_A_TEAPOT), ErrorType::InvalidRequest);
+    /// assert_eq!(ErrorType::for_status(StatusCode::BAD_GATEWAY), ErrorType::Api);
+    /// assert_eq!(ErrorType::for_status(StatusCode::OK).as_str(), "api_error");
+    /// ```
+    #[must_use]
     pub const fn for_status(status: StatusCode) -> ErrorType {
         match status.as_u16() {
             401 => ErrorType::Authentication,
@@ -69,8 +81,9 @@ impl ErrorType {
             409 => ErrorType::Conflict,
             422 => ErrorType::Validation,
             429 => ErrorType::RateLimit,
-            500..=599 => ErrorType::Api,
-            _ => ErrorType::InvalidRequest,
+            400..=499 => ErrorType::InvalidRequest,
+            // A 5xx, or a status that is no error at all: what `default_type` says too.
+            _ => ErrorType::Api,
         }
     }
 }
@@ -124,11 +137,9 @@ pub const fn is_error(status: StatusCode) -> bool {
 /// assert_eq!(default_type(StatusCode::IM_A_TEAPOT), "invalid_request_error");
 /// assert_eq!(default_type(StatusCode::BAD_GATEWAY), "api_error");
 /// ```
+#[must_use]
 pub const fn default_type(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400..=499 => ErrorType::for_status(status).as_str(),
-        _ => API_ERROR,
-    }
+    ErrorType::for_status(status).as_str()
 }
 
 /// Whether a client may retry a request that failed with `status`: 408, 429 and every 5xx.
@@ -141,6 +152,7 @@ pub const fn default_type(status: StatusCode) -> &'static str {
 /// assert!(is_retryable(StatusCode::SERVICE_UNAVAILABLE));
 /// assert!(!is_retryable(StatusCode::CONFLICT));
 /// ```
+#[must_use]
 pub const fn is_retryable(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500..=599)
 }
@@ -154,6 +166,7 @@ pub const fn is_retryable(status: StatusCode) -> bool {
 ///
 /// assert_eq!(generic_message(StatusCode::SERVICE_UNAVAILABLE), "The service is temporarily unavailable.");
 /// ```
+#[must_use]
 pub const fn generic_message(status: StatusCode) -> &'static str {
     match status.as_u16() {
         502 => "The server received an invalid response from an upstream service.",

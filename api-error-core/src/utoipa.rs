@@ -220,8 +220,9 @@ fn from_json(schema: serde_json::Map<String, serde_json::Value>) -> RefOr<Schema
 }
 
 /// The OpenAPI responses of a set of errors: one per status, ascending, keyed by the status
-/// code, each with an `application/json` [`ErrorBody`] and one example per code (a code
-/// listed twice keeps its first entry).
+/// code, each with an `application/json` [`ErrorBody`] and the same as
+/// `application/problem+json` ([`ProblemDetails`]), and one example per code (a code listed
+/// twice keeps its first entry).
 ///
 /// This is what the derived [`IntoResponses`] returns for a type's catalog; call it with a
 /// merged [`Catalog`] to document several error types as one.

@@ -481,7 +481,7 @@ pub fn derive(input: &Input) -> TokenStream {
             .any(|v| v.attrs.no_integrations.is_some());
     let integrations = (!opted_out).then(|| {
         quote! {
-            ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
+            ::api_error_core::__private::integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
         }
     });
 

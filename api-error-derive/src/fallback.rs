@@ -19,7 +19,7 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
     let api_where = crate::expand::where_clause(&input.generics, &bounds);
     let integrations = (!opts_out(input)).then(|| {
         quote! {
-            ::api_error_core::__integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
+            ::api_error_core::__private::integrations! { [#impl_generics] [#ident #ty_generics] [#api_where] }
         }
     });
     quote! {

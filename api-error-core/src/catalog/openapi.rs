@@ -605,20 +605,19 @@ fn response_in(response: &mut Value, format: &crate::ErrorFormat) {
     let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
         return;
     };
-    let ours = content
-        .get(JSON)
-        .is_some_and(|json| is_body_schema(&json["schema"]))
-        && content.contains_key(PROBLEM_JSON);
-    if !ours {
+    let (Some(json), Some(problem)) = (content.get(JSON), content.get(PROBLEM_JSON)) else {
+        return;
+    };
+    if !is_body_schema(&json["schema"]) {
         return;
     }
     // Each code's flat example, and its status (its problem example says it).
-    let flat: Vec<(String, u16, Value)> = content[JSON]["examples"]
+    let flat: Vec<(String, u16, Value)> = json["examples"]
         .as_object()
         .into_iter()
         .flatten()
         .filter_map(|(code, example)| {
-            let status = content[PROBLEM_JSON]["examples"][code]["value"]["status"]
+            let status = problem["examples"][code]["value"]["status"]
                 .as_u64()
                 .and_then(|s| u16::try_from(s).ok())?;
             let value = example.get("value").filter(|v| v.is_object())?;

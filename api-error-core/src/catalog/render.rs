@@ -71,6 +71,7 @@ impl Catalog {
     /// let catalog = api_error_core::catalog::Catalog::new();
     /// assert!(catalog.is_empty());
     /// ```
+    #[must_use]
     pub fn new() -> Self {
         Catalog {
             title: DEFAULT_TITLE.to_owned(),

@@ -206,6 +206,7 @@ impl ErrorResponse {
     /// `request-id`),
     /// `retry-after-ms`, `Retry-After`, `x-should-retry`; see the accessors. An HTTP-date in
     /// `Retry-After` is compared with the system clock now, when the response is received.
+    #[must_use]
     pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ErrorResponse {
         ErrorResponse {
             status,

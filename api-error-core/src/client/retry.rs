@@ -104,6 +104,7 @@ impl RetryPolicy {
 
     /// The default policy: 2 retries, 0.5 s initial delay, 8 s maximum, full jitter from a
     /// built-in random source, server delays honoured up to 60 s, transport failures retried.
+    #[must_use]
     pub fn new() -> RetryPolicy {
         RetryPolicy {
             max_retries: Self::DEFAULT_MAX_RETRIES,
@@ -123,6 +124,7 @@ impl RetryPolicy {
     /// let error = ErrorResponse::from_parts(http::StatusCode::BAD_GATEWAY, &http::HeaderMap::new(), b"");
     /// assert_eq!(RetryPolicy::never().delay(0, &error), None);
     /// ```
+    #[must_use]
     pub fn never() -> RetryPolicy {
         RetryPolicy::new().max_retries(0)
     }

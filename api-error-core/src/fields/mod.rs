@@ -189,6 +189,7 @@ impl FieldErrors {
     pub const CODE: &'static str = "validation_failed";
 
     /// An empty list.
+    #[must_use]
     pub const fn new() -> Self {
         FieldErrors { errors: Vec::new() }
     }

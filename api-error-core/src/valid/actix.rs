@@ -32,6 +32,12 @@ pin_project! {
     }
 }
 
+impl<F, W> std::fmt::Debug for ValidFuture<F, W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValidFuture").finish_non_exhaustive()
+    }
+}
+
 /// The impls of one wrapper: extract with the inner extractor, then `$check` its value.
 macro_rules! actix_impls {
     ($wrapper:ident, $check:ident, [$($bounds:tt)*]) => {
