@@ -163,6 +163,15 @@ struct Config {
 
 impl ApiErrorMiddleware {
     /// The middleware with the `x-request-id` header.
+    ///
+    /// ```
+    /// use actix_web::{web, App, HttpResponse};
+    /// use api_error_core::actix::ApiErrorMiddleware;
+    ///
+    /// let app = App::new()
+    ///     .wrap(ApiErrorMiddleware::new())
+    ///     .route("/", web::get().to(|| async { HttpResponse::Ok().body("ok") }));
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         ApiErrorMiddleware {
@@ -177,6 +186,12 @@ impl ApiErrorMiddleware {
     /// framework's rejections, 404/405 and panics alike (see [`WireFormat`]). A request whose
     /// `Accept` header prefers `application/problem+json` over `application/json` gets
     /// [`WireFormat::Problem`] whatever is configured here.
+    ///
+    /// ```
+    /// use api_error_core::{actix::ApiErrorMiddleware, WireFormat};
+    ///
+    /// let middleware = ApiErrorMiddleware::new().wire_format(WireFormat::Enveloped);
+    /// ```
     #[must_use]
     pub fn wire_format(mut self, format: WireFormat) -> Self {
         let config = Arc::make_mut(&mut self.config);
@@ -187,6 +202,14 @@ impl ApiErrorMiddleware {
     /// Problem `type`s become `base` followed by the error's code
     /// (`https://docs.example.com/errors/resource_missing`) instead of `about:blank`; see
     /// [`ErrorFormat::problem_type_base`].
+    ///
+    /// ```
+    /// use api_error_core::{actix::ApiErrorMiddleware, WireFormat};
+    ///
+    /// let middleware = ApiErrorMiddleware::new()
+    ///     .wire_format(WireFormat::Problem)
+    ///     .problem_type_base("https://docs.example.com/errors/");
+    /// ```
     #[must_use]
     pub fn problem_type_base(mut self, base: impl AsRef<str>) -> Self {
         let config = Arc::make_mut(&mut self.config);
@@ -216,6 +239,14 @@ impl ApiErrorMiddleware {
     }
 
     /// Reads and writes the request id in `name` instead of `x-request-id`.
+    ///
+    /// ```
+    /// use actix_web::http::header::HeaderName;
+    /// use api_error_core::actix::ApiErrorMiddleware;
+    ///
+    /// // Stripe's name for it.
+    /// let middleware = ApiErrorMiddleware::new().request_id_header(HeaderName::from_static("request-id"));
+    /// ```
     #[must_use]
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
         Arc::make_mut(&mut self.config).header = name;

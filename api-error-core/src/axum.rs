@@ -167,6 +167,15 @@ struct Config {
 
 impl ApiErrorLayer {
     /// The layer with the `x-request-id` header.
+    ///
+    /// ```
+    /// use api_error_core::axum::ApiErrorLayer;
+    /// use axum::{routing::get, Router};
+    ///
+    /// let app: Router = Router::new()
+    ///     .route("/", get(|| async { "ok" }))
+    ///     .layer(ApiErrorLayer::new());
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         ApiErrorLayer {
@@ -181,6 +190,12 @@ impl ApiErrorLayer {
     /// framework's rejections, 404/405 and panics alike (see [`WireFormat`]). A request whose
     /// `Accept` header prefers `application/problem+json` over `application/json` gets
     /// [`WireFormat::Problem`] whatever is configured here.
+    ///
+    /// ```
+    /// use api_error_core::{axum::ApiErrorLayer, WireFormat};
+    ///
+    /// let layer = ApiErrorLayer::new().wire_format(WireFormat::Enveloped);
+    /// ```
     #[must_use]
     pub fn wire_format(mut self, format: WireFormat) -> Self {
         let config = Arc::make_mut(&mut self.config);
@@ -191,6 +206,14 @@ impl ApiErrorLayer {
     /// Problem `type`s become `base` followed by the error's code
     /// (`https://docs.example.com/errors/resource_missing`) instead of `about:blank`; see
     /// [`ErrorFormat::problem_type_base`].
+    ///
+    /// ```
+    /// use api_error_core::{axum::ApiErrorLayer, WireFormat};
+    ///
+    /// let layer = ApiErrorLayer::new()
+    ///     .wire_format(WireFormat::Problem)
+    ///     .problem_type_base("https://docs.example.com/errors/");
+    /// ```
     #[must_use]
     pub fn problem_type_base(mut self, base: impl AsRef<str>) -> Self {
         let config = Arc::make_mut(&mut self.config);
@@ -220,6 +243,14 @@ impl ApiErrorLayer {
     }
 
     /// Reads and writes the request id in `name` instead of `x-request-id`.
+    ///
+    /// ```
+    /// use api_error_core::axum::ApiErrorLayer;
+    /// use axum::http::HeaderName;
+    ///
+    /// // Stripe's name for it.
+    /// let layer = ApiErrorLayer::new().request_id_header(HeaderName::from_static("request-id"));
+    /// ```
     #[must_use]
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
         Arc::make_mut(&mut self.config).header = name;

@@ -69,10 +69,36 @@ pub(crate) const JSON: &str = "application/json";
 /// `application/problem+json`.
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
 /// The problem member that carries the flat body's `type`.
+///
+/// ```
+/// use api_error_core::{WireFormat, PROBLEM_ERROR_TYPE_MEMBER};
+/// # #[derive(Debug)] struct Gone;
+/// # impl std::fmt::Display for Gone { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("gone") } }
+/// # impl std::error::Error for Gone {}
+/// # impl api_error_core::ApiError for Gone {
+/// #     fn status(&self) -> http::StatusCode { http::StatusCode::GONE }
+/// #     fn error_type(&self) -> &'static str { "invalid_request_error" }
+/// #     fn code(&self) -> &'static str { "gone" }
+/// #     fn message(&self) -> std::borrow::Cow<'_, str> { "It is gone.".into() }
+/// #     fn param(&self) -> Option<std::borrow::Cow<'_, str>> { None }
+/// # }
+/// let mut out = Vec::new();
+/// WireFormat::Problem.write(&Gone, None, &mut out);
+/// let body: serde_json::Value = serde_json::from_slice(&out).unwrap();
+/// assert_eq!(body[PROBLEM_ERROR_TYPE_MEMBER], "invalid_request_error");
+/// ```
 pub const PROBLEM_ERROR_TYPE_MEMBER: &str = "error_type";
 
 impl WireFormat {
     /// The `content-type` a body in this format is sent with.
+    ///
+    /// ```
+    /// use api_error_core::WireFormat;
+    ///
+    /// assert_eq!(WireFormat::Flat.content_type(), "application/json");
+    /// assert_eq!(WireFormat::Enveloped.content_type(), "application/json");
+    /// assert_eq!(WireFormat::Problem.content_type(), "application/problem+json");
+    /// ```
     pub const fn content_type(self) -> &'static str {
         match self {
             WireFormat::Flat | WireFormat::Enveloped => JSON,
@@ -82,6 +108,26 @@ impl WireFormat {
 
     /// Appends `err`'s body in this format (a problem's `type` is `about:blank`; use an
     /// [`ErrorFormat`] for a type base). Byte-identical to what the integrations send.
+    ///
+    /// ```
+    /// use api_error_core::WireFormat;
+    /// # #[derive(Debug)] struct Gone;
+    /// # impl std::fmt::Display for Gone { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("gone") } }
+    /// # impl std::error::Error for Gone {}
+    /// # impl api_error_core::ApiError for Gone {
+    /// #     fn status(&self) -> http::StatusCode { http::StatusCode::GONE }
+    /// #     fn error_type(&self) -> &'static str { "invalid_request_error" }
+    /// #     fn code(&self) -> &'static str { "gone" }
+    /// #     fn message(&self) -> std::borrow::Cow<'_, str> { "It is gone.".into() }
+    /// #     fn param(&self) -> Option<std::borrow::Cow<'_, str>> { None }
+    /// # }
+    /// let mut out = Vec::new();
+    /// WireFormat::Enveloped.write(&Gone, Some("req_1"), &mut out);
+    /// assert_eq!(
+    ///     String::from_utf8(out).unwrap(),
+    ///     r#"{"error":{"message":"It is gone.","type":"invalid_request_error","code":"gone","param":null,"request_id":"req_1"}}"#
+    /// );
+    /// ```
     pub fn write(self, err: &dyn ApiError, request_id: Option<&str>, out: &mut Vec<u8>) {
         ErrorFormat::new(self).write(err, request_id, out);
     }
@@ -117,12 +163,26 @@ pub struct ErrorFormat {
 
 impl ErrorFormat {
     /// The flat format of SPEC §3.
+    ///
+    /// ```
+    /// use api_error_core::{ErrorFormat, WireFormat};
+    ///
+    /// assert_eq!(ErrorFormat::FLAT, ErrorFormat::new(WireFormat::Flat));
+    /// assert_eq!(ErrorFormat::default(), ErrorFormat::FLAT);
+    /// ```
     pub const FLAT: ErrorFormat = ErrorFormat {
         wire: WireFormat::Flat,
         type_base: None,
     };
 
     /// `wire` without a problem type base.
+    ///
+    /// ```
+    /// use api_error_core::{ErrorFormat, WireFormat};
+    ///
+    /// let format = ErrorFormat::new(WireFormat::Problem);
+    /// assert_eq!(format.wire_format(), WireFormat::Problem);
+    /// ```
     #[must_use]
     pub const fn new(wire: WireFormat) -> ErrorFormat {
         ErrorFormat {
@@ -134,6 +194,24 @@ impl ErrorFormat {
     /// Problem `type`s become `base` followed by the error's code
     /// (`https://docs.example.com/errors/` + `resource_missing`) instead of `about:blank`.
     /// Nothing is inserted between them: end the base with `/` (or `#`) as your URLs need.
+    ///
+    /// ```
+    /// use api_error_core::{ErrorFormat, WireFormat};
+    /// # #[derive(Debug)] struct Gone;
+    /// # impl std::fmt::Display for Gone { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("gone") } }
+    /// # impl std::error::Error for Gone {}
+    /// # impl api_error_core::ApiError for Gone {
+    /// #     fn status(&self) -> http::StatusCode { http::StatusCode::GONE }
+    /// #     fn error_type(&self) -> &'static str { "invalid_request_error" }
+    /// #     fn code(&self) -> &'static str { "gone" }
+    /// #     fn message(&self) -> std::borrow::Cow<'_, str> { "It is gone.".into() }
+    /// #     fn param(&self) -> Option<std::borrow::Cow<'_, str>> { None }
+    /// # }
+    /// let format = ErrorFormat::new(WireFormat::Problem).problem_type_base("https://docs.example.com/errors/");
+    /// let mut out = Vec::new();
+    /// format.write(&Gone, None, &mut out);
+    /// assert!(out.starts_with(br#"{"type":"https://docs.example.com/errors/gone","#));
+    /// ```
     #[must_use]
     pub fn problem_type_base(mut self, base: impl AsRef<str>) -> ErrorFormat {
         let mut escaped = Vec::with_capacity(base.as_ref().len());
@@ -161,17 +239,49 @@ impl ErrorFormat {
     }
 
     /// The wire format.
+    ///
+    /// ```
+    /// use api_error_core::{ErrorFormat, WireFormat};
+    ///
+    /// assert_eq!(ErrorFormat::FLAT.wire_format(), WireFormat::Flat);
+    /// ```
     pub fn wire_format(&self) -> WireFormat {
         self.wire
     }
 
     /// The `content-type` a body in this format is sent with.
+    ///
+    /// ```
+    /// use api_error_core::{ErrorFormat, WireFormat};
+    ///
+    /// assert_eq!(ErrorFormat::new(WireFormat::Problem).content_type(), "application/problem+json");
+    /// ```
     pub fn content_type(&self) -> &'static str {
         self.wire.content_type()
     }
 
     /// Appends `err`'s body in this format: byte-identical to what `ApiErrorLayer` and
     /// `ApiErrorMiddleware` send.
+    ///
+    /// ```
+    /// use api_error_core::ErrorFormat;
+    /// # #[derive(Debug)] struct Gone;
+    /// # impl std::fmt::Display for Gone { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("gone") } }
+    /// # impl std::error::Error for Gone {}
+    /// # impl api_error_core::ApiError for Gone {
+    /// #     fn status(&self) -> http::StatusCode { http::StatusCode::GONE }
+    /// #     fn error_type(&self) -> &'static str { "invalid_request_error" }
+    /// #     fn code(&self) -> &'static str { "gone" }
+    /// #     fn message(&self) -> std::borrow::Cow<'_, str> { "It is gone.".into() }
+    /// #     fn param(&self) -> Option<std::borrow::Cow<'_, str>> { None }
+    /// # }
+    /// let mut out = Vec::new();
+    /// ErrorFormat::FLAT.write(&Gone, None, &mut out);
+    /// assert_eq!(
+    ///     String::from_utf8(out).unwrap(),
+    ///     r#"{"message":"It is gone.","type":"invalid_request_error","code":"gone","param":null,"request_id":null}"#
+    /// );
+    /// ```
     pub fn write(&self, err: &dyn ApiError, request_id: Option<&str>, out: &mut Vec<u8>) {
         err.write_body(self, request_id, out);
     }

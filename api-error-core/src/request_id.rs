@@ -15,6 +15,13 @@ use crate::status;
 use crate::ApiError;
 
 /// The longest request id accepted from a client.
+///
+/// ```
+/// use api_error_core::{RequestId, MAX_REQUEST_ID_LEN};
+///
+/// assert!(RequestId::parse(&"a".repeat(MAX_REQUEST_ID_LEN)).is_some());
+/// assert!(RequestId::parse(&"a".repeat(MAX_REQUEST_ID_LEN + 1)).is_none());
+/// ```
 pub const MAX_REQUEST_ID_LEN: usize = 128;
 
 /// `req_` and 22 characters.
@@ -79,12 +86,26 @@ impl std::hash::Hash for RequestId {
 impl RequestId {
     /// Accepts `id` if it is 1..=128 characters of `[A-Za-z0-9._-]`: safe to echo in a header
     /// and in JSON without escaping.
+    ///
+    /// ```
+    /// use api_error_core::RequestId;
+    ///
+    /// assert_eq!(RequestId::parse("req_8fZ2kQ").map(|id| id.to_string()), Some("req_8fZ2kQ".into()));
+    /// assert!(RequestId::parse("a/b").is_none());
+    /// ```
     #[must_use]
     pub fn parse(id: &str) -> Option<RequestId> {
         Self::from_bytes(id.as_bytes())
     }
 
     /// [`parse`](RequestId::parse) for a raw header value.
+    ///
+    /// ```
+    /// use api_error_core::RequestId;
+    ///
+    /// assert!(RequestId::from_bytes(b"0b9c7a3e-8f5d-4a1b").is_some());
+    /// assert!(RequestId::from_bytes(b"\xff").is_none());
+    /// ```
     #[inline]
     #[must_use]
     pub fn from_bytes(id: &[u8]) -> Option<RequestId> {
@@ -114,6 +135,14 @@ impl RequestId {
     /// chance on all 128 bits: a repeat among 2^40 ids has a chance under 2^-47. Ids are
     /// unpredictable to clients, but they are not a cryptographic token: never use one as a
     /// secret.
+    ///
+    /// ```
+    /// use api_error_core::RequestId;
+    ///
+    /// let id = RequestId::generate();
+    /// assert_eq!(id.as_str().len(), 26);
+    /// assert!(id.as_str().starts_with("req_"));
+    /// ```
     #[must_use]
     pub fn generate() -> RequestId {
         RequestId::inline(&generated())
@@ -131,6 +160,13 @@ impl RequestId {
     }
 
     /// The id as text (always ASCII, never empty, at most 128 bytes).
+    ///
+    /// ```
+    /// use api_error_core::RequestId;
+    ///
+    /// let id = RequestId::parse("req_1").unwrap();
+    /// assert_eq!(id.as_str(), "req_1");
+    /// ```
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Shared(s) => s,

@@ -242,6 +242,21 @@ impl ErrorResponse {
     }
 
     /// The response's HTTP status.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert_eq!(error.status(), StatusCode::TOO_MANY_REQUESTS);
+    /// ```
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -249,32 +264,125 @@ impl ErrorResponse {
     /// The parsed body, as the server sent it (with defaults filled in, see
     /// [`from_parts`](ErrorResponse::from_parts)). Its `request_id` is the body's own; the
     /// `x-request-id` header fallback is only in [`request_id`](ErrorResponse::request_id).
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert_eq!(error.body().code, "rate_limited");
+    /// // The body's own request id, without the header's.
+    /// assert_eq!(error.body().request_id, None);
+    /// ```
     pub fn body(&self) -> &ErrorBody<'static> {
         &self.body
     }
 
     /// Consumes the error and returns its body.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// let body = error.into_body();
+    /// assert_eq!(body.message, "Slow down");
+    /// ```
     pub fn into_body(self) -> ErrorBody<'static> {
         self.body
     }
 
     /// The body's `message`: human readable, safe to show.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert_eq!(error.message(), "Slow down");
+    /// ```
     pub fn message(&self) -> &str {
         &self.body.message
     }
 
     /// The body's `type`: the error category, never empty.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert_eq!(error.error_type(), "rate_limit_error");
+    /// ```
     pub fn error_type(&self) -> &str {
         &self.body.r#type
     }
 
     /// The body's `code`: machine readable, never empty ([`UNKNOWN_CODE`] when the server sent
     /// none).
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert_eq!(error.code(), "rate_limited");
+    /// ```
     pub fn code(&self) -> &str {
         &self.body.code
     }
 
     /// The body's `param`: the request parameter the error is about, if any.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert_eq!(error.param(), Some("amount"));
+    /// ```
     pub fn param(&self) -> Option<&str> {
         self.body.param.as_deref()
     }
@@ -302,6 +410,21 @@ impl ErrorResponse {
     /// The request id to quote to the API's support: the body's `request_id`, else the
     /// `x-request-id` header (or, without one, Stripe's `request-id`) when it is 1 to 256
     /// visible ASCII characters (surrounding whitespace trimmed).
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert_eq!(error.request_id(), Some("req_7"));
+    /// ```
     pub fn request_id(&self) -> Option<&str> {
         self.body
             .request_id
@@ -319,6 +442,21 @@ impl ErrorResponse {
     ///   from when the response was parsed; a date in the past gives `Duration::ZERO`.
     ///
     /// Negative, non-finite and unparseable values are ignored.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(3)));
+    /// ```
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
             .map(|requested| requested.min(MAX_RETRY_AFTER))
@@ -333,6 +471,21 @@ impl ErrorResponse {
     /// Whether the request may be retried: the `x-should-retry: true|false` header when the
     /// server sent it (case-insensitive), else the status table
     /// ([`status::is_retryable`]: 408, 429 and every 5xx).
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", "req_7".parse().unwrap());
+    /// headers.insert("retry-after", "3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::TOO_MANY_REQUESTS,
+    ///     &headers,
+    ///     br#"{"message":"Slow down","type":"rate_limit_error","code":"rate_limited","param":"amount"}"#,
+    /// );
+    /// assert!(error.is_retryable());
+    /// ```
     pub fn is_retryable(&self) -> bool {
         self.should_retry
             .unwrap_or_else(|| status::is_retryable(self.status))

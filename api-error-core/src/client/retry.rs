@@ -93,17 +93,54 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     /// Default number of retries: 2.
+    ///
+    /// ```
+    /// use api_error_core::client::RetryPolicy;
+    ///
+    /// assert_eq!(RetryPolicy::DEFAULT_MAX_RETRIES, 2);
+    /// ```
     pub const DEFAULT_MAX_RETRIES: u32 = 2;
     /// Default delay before the first retry, before jitter: 0.5 s.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::RetryPolicy;
+    ///
+    /// assert_eq!(RetryPolicy::DEFAULT_INITIAL_DELAY, Duration::from_millis(500));
+    /// ```
     pub const DEFAULT_INITIAL_DELAY: Duration = Duration::from_millis(500);
     /// Default cap of the exponential backoff: 8 s.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::RetryPolicy;
+    ///
+    /// assert_eq!(RetryPolicy::DEFAULT_MAX_DELAY, Duration::from_secs(8));
+    /// ```
     pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(8);
     /// Default cap of a server-requested delay (`Retry-After`, `retry-after-ms`): 60 s.
     /// The effective cap is the larger of this and `max_delay`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::RetryPolicy;
+    ///
+    /// assert_eq!(RetryPolicy::DEFAULT_MAX_RETRY_AFTER, Duration::from_secs(60));
+    /// ```
     pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
     /// The default policy: 2 retries, 0.5 s initial delay, 8 s maximum, full jitter from a
     /// built-in random source, server delays honoured up to 60 s, transport failures retried.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let unavailable = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+    /// let delay = RetryPolicy::new().delay(0, &unavailable);
+    /// assert!(delay.is_some_and(|d| d <= Duration::from_millis(500)));
+    /// ```
     #[must_use]
     pub fn new() -> RetryPolicy {
         RetryPolicy {
@@ -130,6 +167,17 @@ impl RetryPolicy {
     }
 
     /// Sets how many times a request is retried (attempts `0..max_retries` get a delay).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let unavailable = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+    /// let policy = RetryPolicy::new().max_retries(1);
+    /// assert!(policy.delay(0, &unavailable).is_some());
+    /// assert_eq!(policy.delay(1, &unavailable), None);
+    /// ```
     #[must_use]
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries;
@@ -137,6 +185,17 @@ impl RetryPolicy {
     }
 
     /// Sets the backoff delay before the first retry (before jitter).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let unavailable = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+    /// let policy = RetryPolicy::new().initial_delay(Duration::from_millis(100)).jitter(false);
+    /// assert_eq!(policy.delay(0, &unavailable), Some(Duration::from_millis(100)));
+    /// assert_eq!(policy.delay(1, &unavailable), Some(Duration::from_millis(200)));
+    /// ```
     #[must_use]
     pub fn initial_delay(mut self, initial_delay: Duration) -> Self {
         self.initial_delay = initial_delay;
@@ -144,6 +203,16 @@ impl RetryPolicy {
     }
 
     /// Sets the cap of the exponential backoff.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let unavailable = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+    /// let policy = RetryPolicy::new().max_retries(5).max_delay(Duration::from_secs(1)).jitter(false);
+    /// assert_eq!(policy.delay(4, &unavailable), Some(Duration::from_secs(1)));
+    /// ```
     #[must_use]
     pub fn max_delay(mut self, max_delay: Duration) -> Self {
         self.max_delay = max_delay;
@@ -152,6 +221,19 @@ impl RetryPolicy {
 
     /// Sets the cap of a server-requested delay; the effective cap is the larger of this and
     /// [`max_delay`](RetryPolicy::max_delay).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("retry-after", "120".parse().unwrap());
+    /// let limited = ErrorResponse::from_parts(StatusCode::TOO_MANY_REQUESTS, &headers, b"");
+    /// let patient = RetryPolicy::new().max_retry_after(Duration::from_secs(300));
+    /// assert_eq!(patient.delay_within_cap(0, &limited), Some(Duration::from_secs(120)));
+    /// assert_eq!(RetryPolicy::new().delay_within_cap(0, &limited), None);
+    /// ```
     #[must_use]
     pub fn max_retry_after(mut self, max_retry_after: Duration) -> Self {
         self.max_retry_after = max_retry_after;
@@ -161,6 +243,13 @@ impl RetryPolicy {
     /// Sets whether a failure without a response (connect error, timeout, connection closed
     /// before a response) is retried: `true` by default, as in the OpenAI/Stainless SDKs. See
     /// [`transport_delay`](RetryPolicy::transport_delay).
+    ///
+    /// ```
+    /// use api_error_core::client::RetryPolicy;
+    ///
+    /// assert!(RetryPolicy::new().transport_delay(0).is_some());
+    /// assert_eq!(RetryPolicy::new().retry_transport_errors(false).transport_delay(0), None);
+    /// ```
     #[must_use]
     pub fn retry_transport_errors(mut self, retry: bool) -> Self {
         self.retry_transport_errors = retry;
@@ -169,6 +258,18 @@ impl RetryPolicy {
 
     /// Turns full jitter on (the default) or off. Off, backoff delays are exactly
     /// [`backoff`](RetryPolicy::backoff).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let unavailable = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+    /// // Without jitter, the backoff itself: 0.5 s, then 1 s.
+    /// let policy = RetryPolicy::new().jitter(false);
+    /// assert_eq!(policy.delay(0, &unavailable), Some(Duration::from_millis(500)));
+    /// assert_eq!(policy.delay(1, &unavailable), Some(Duration::from_secs(1)));
+    /// ```
     #[must_use]
     pub fn jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
@@ -179,6 +280,17 @@ impl RetryPolicy {
     /// `[0, 1)` by which the backoff delay is multiplied. Values outside `[0, 1]` are clamped,
     /// NaN counts as `1` (no jitter). Inject a fixed or seeded source to make tests
     /// deterministic.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let unavailable = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+    /// // A source that always says "half way": half the backoff.
+    /// let policy = RetryPolicy::new().jitter_source(|| 0.5);
+    /// assert_eq!(policy.delay(0, &unavailable), Some(Duration::from_millis(250)));
+    /// ```
     #[must_use]
     pub fn jitter_source<F>(mut self, source: F) -> Self
     where
@@ -191,6 +303,19 @@ impl RetryPolicy {
 
     /// How long to wait before retry number `attempt` (0 = the first retry) after `error`, or
     /// `None` to give up. See the [type docs](RetryPolicy) for the rules.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::{ErrorResponse, RetryPolicy};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let unavailable = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+    /// let policy = RetryPolicy::new();
+    /// assert!(policy.delay(0, &unavailable).is_some());
+    /// // A 404 is not retried.
+    /// let missing = ErrorResponse::from_parts(StatusCode::NOT_FOUND, &HeaderMap::new(), b"");
+    /// assert_eq!(policy.delay(0, &missing), None);
+    /// ```
     pub fn delay(&self, attempt: u32, error: &ErrorResponse) -> Option<Duration> {
         if attempt >= self.max_retries || !error.is_retryable() {
             return None;
@@ -239,6 +364,15 @@ impl RetryPolicy {
     /// give up: the jittered backoff of [`delay`](RetryPolicy::delay), within the same
     /// `max_retries`; always `None` when
     /// [`retry_transport_errors`](RetryPolicy::retry_transport_errors) is off.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::new().jitter(false);
+    /// assert_eq!(policy.transport_delay(0), Some(Duration::from_millis(500)));
+    /// assert_eq!(policy.transport_delay(2), None);
+    /// ```
     pub fn transport_delay(&self, attempt: u32) -> Option<Duration> {
         if !self.retry_transport_errors || attempt >= self.max_retries {
             return None;

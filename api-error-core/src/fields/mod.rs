@@ -195,31 +195,76 @@ impl FieldErrors {
     }
 
     /// Adds one field error at the end.
+    ///
+    /// ```
+    /// use api_error_core::{FieldError, FieldErrors};
+    ///
+    /// let mut errors = FieldErrors::new();
+    /// errors.push(FieldError::new("name", "required", "is required"));
+    /// errors.push(FieldError::new("age", "range", "must be at least 18"));
+    /// assert_eq!(errors.len(), 2);
+    /// ```
     pub fn push(&mut self, error: FieldError) {
         self.errors.push(error);
     }
 
     /// How many field errors there are.
+    ///
+    /// ```
+    /// use api_error_core::{FieldError, FieldErrors};
+    ///
+    /// let errors = FieldErrors::from(FieldError::new("name", "required", "is required"));
+    /// assert_eq!(errors.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.errors.len()
     }
 
     /// Whether there are none.
+    ///
+    /// ```
+    /// use api_error_core::FieldErrors;
+    ///
+    /// assert!(FieldErrors::new().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
 
     /// The field errors, in order.
+    ///
+    /// ```
+    /// use api_error_core::{FieldError, FieldErrors};
+    ///
+    /// let errors: FieldErrors = [FieldError::new("a", "required", "is required")].into_iter().collect();
+    /// let params: Vec<&str> = errors.iter().map(|e| &*e.param).collect();
+    /// assert_eq!(params, ["a"]);
+    /// ```
     pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
         self.errors.iter()
     }
 
     /// The field errors as a slice.
+    ///
+    /// ```
+    /// use api_error_core::{FieldError, FieldErrors};
+    ///
+    /// let errors = FieldErrors::from(FieldError::new("a", "required", "is required"));
+    /// assert_eq!(errors.as_slice()[0].code, "required");
+    /// ```
     pub fn as_slice(&self) -> &[FieldError] {
         &self.errors
     }
 
     /// The field errors as a `Vec`.
+    ///
+    /// ```
+    /// use api_error_core::{FieldError, FieldErrors};
+    ///
+    /// let errors = FieldErrors::from(FieldError::new("a", "required", "is required"));
+    /// let list: Vec<FieldError> = errors.into_vec();
+    /// assert_eq!(list.len(), 1);
+    /// ```
     pub fn into_vec(self) -> Vec<FieldError> {
         self.errors
     }
