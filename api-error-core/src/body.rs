@@ -54,6 +54,16 @@ pub struct ErrorBody<'a> {
 
 impl<'a> ErrorBody<'a> {
     /// A body with the three required fields; `param` and `request_id` unset.
+    ///
+    /// ```
+    /// use api_error_core::ErrorBody;
+    ///
+    /// let body = ErrorBody::new("No such customer", "not_found_error", "resource_missing");
+    /// assert_eq!(
+    ///     serde_json::to_string(&body).unwrap(),
+    ///     r#"{"message":"No such customer","type":"not_found_error","code":"resource_missing","param":null,"request_id":null}"#
+    /// );
+    /// ```
     #[must_use]
     pub fn new(
         message: impl Into<Cow<'a, str>>,
@@ -71,6 +81,13 @@ impl<'a> ErrorBody<'a> {
     }
 
     /// Sets `param`.
+    ///
+    /// ```
+    /// use api_error_core::ErrorBody;
+    ///
+    /// let body = ErrorBody::new("No such customer", "not_found_error", "resource_missing").with_param("customer");
+    /// assert_eq!(body.param.as_deref(), Some("customer"));
+    /// ```
     #[must_use]
     pub fn with_param(mut self, param: impl Into<Cow<'a, str>>) -> Self {
         self.param = Some(param.into());
@@ -144,6 +161,15 @@ impl<'a> ErrorBody<'a> {
 
     /// Writes the body as compact JSON, byte-identical to `serde_json::to_writer`, without
     /// any intermediate allocation and without a failure path.
+    ///
+    /// ```
+    /// use api_error_core::ErrorBody;
+    ///
+    /// let body = ErrorBody::new("Oops", "api_error", "oops").with_request_id("req_1");
+    /// let mut out = Vec::new();
+    /// body.write_json(&mut out);
+    /// assert_eq!(out, serde_json::to_vec(&body).unwrap());
+    /// ```
     pub fn write_json(&self, out: &mut Vec<u8>) {
         // A flat body carries no status: any that is not a 5xx (whose field errors would be
         // left out) will do.

@@ -1,5 +1,18 @@
 //! The error catalog: every error a type can produce, as data, for reference docs and
 //! OpenAPI (SPEC §8).
+//!
+//! ```
+//! use api_error_core::{catalog::Catalog, ApiError};
+//!
+//! #[derive(Debug, thiserror::Error, ApiError)]
+//! #[error("Invalid API key")]
+//! #[api_error(status = 401, code = "invalid_api_key")]
+//! struct InvalidApiKey;
+//!
+//! let json: serde_json::Value = serde_json::from_str(&Catalog::of::<InvalidApiKey>().to_json()).unwrap();
+//! assert_eq!(json[0]["code"], "invalid_api_key");
+//! assert_eq!(json[0]["type"], "authentication_error");
+//! ```
 
 use serde::Serialize;
 
@@ -30,6 +43,28 @@ pub use render::{assert_catalog_matches, Catalog, DEFAULT_TITLE, UPDATE_ENV};
 pub trait ErrorCatalog {
     /// Every error, in declaration order; transparent variants contribute the entries of
     /// their inner type in place.
+    ///
+    /// ```
+    /// use api_error_core::{ApiError, ErrorCatalog};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer: {id}")]
+    ///     #[api_error(status = 404, code = "resource_missing", message = "No such customer: {id}")]
+    ///     CustomerNotFound { id: String },
+    ///     #[error("db: {0}")]
+    ///     #[api_error(status = 503)]
+    ///     Database(String),
+    /// }
+    ///
+    /// let entries = PaymentError::catalog();
+    /// assert_eq!(entries[0].code, "resource_missing");
+    /// assert_eq!(entries[0].message, "No such customer: {id}");
+    /// assert_eq!(entries[0].doc, "No customer has this id.");
+    /// // A redacted 5xx lists its generic message, never its Display.
+    /// assert_eq!(entries[1].message, "The service is temporarily unavailable.");
+    /// ```
     fn catalog() -> Vec<CatalogEntry>;
 
     /// Not public API (the derive implements it): what fields of the error give, by code,
@@ -75,6 +110,29 @@ macro_rules! catalog_of_target {
 catalog_of_target!(Box<T>, &T);
 
 /// One error a type can produce.
+///
+/// ```
+/// use api_error_core::{ApiError, CatalogEntry, ErrorCatalog};
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// #[error("Too many requests")]
+/// #[api_error(status = 429, code = "rate_limited")]
+/// struct RateLimited;
+///
+/// assert_eq!(
+///     RateLimited::catalog(),
+///     [CatalogEntry {
+///         variant: "RateLimited",
+///         status: 429,
+///         error_type: "rate_limit_error",
+///         code: "rate_limited",
+///         message: "Too many requests",
+///         param: None,
+///         retryable: true,
+///         doc: "",
+///     }]
+/// );
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct CatalogEntry {
     /// The variant (or struct) name in Rust.

@@ -1,6 +1,16 @@
 //! Status semantics: which statuses are errors, their default `type`, and which ones a
 //! client may retry (SPEC §4). Everything here is `const`, so the derive can evaluate it at
 //! compile time and integrations can call it on any status a server sends.
+//!
+//! ```
+//! use api_error_core::status;
+//! use http::StatusCode;
+//!
+//! let s = StatusCode::TOO_MANY_REQUESTS;
+//! assert!(status::is_error(s));
+//! assert_eq!(status::default_type(s), "rate_limit_error");
+//! assert!(status::is_retryable(s));
+//! ```
 
 use http::StatusCode;
 
@@ -35,6 +45,14 @@ pub enum ErrorType {
 
 impl ErrorType {
     /// Every well-known type, in the order of the status table.
+    ///
+    /// ```
+    /// use api_error_core::status::ErrorType;
+    ///
+    /// let names: Vec<&str> = ErrorType::ALL.iter().map(|t| t.as_str()).collect();
+    /// assert_eq!(names[0], "invalid_request_error");
+    /// assert_eq!(names.last(), Some(&"api_error"));
+    /// ```
     pub const ALL: [ErrorType; 8] = [
         ErrorType::InvalidRequest,
         ErrorType::Authentication,
@@ -47,6 +65,13 @@ impl ErrorType {
     ];
 
     /// The snake_case string sent on the wire.
+    ///
+    /// ```
+    /// use api_error_core::status::ErrorType;
+    ///
+    /// assert_eq!(ErrorType::RateLimit.as_str(), "rate_limit_error");
+    /// assert_eq!(ErrorType::RateLimit.to_string(), "rate_limit_error");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             ErrorType::InvalidRequest => INVALID_REQUEST_ERROR,
@@ -95,20 +120,68 @@ impl core::fmt::Display for ErrorType {
 }
 
 /// `invalid_request_error`
+///
+/// ```
+/// use api_error_core::status::{default_type, INVALID_REQUEST_ERROR};
+///
+/// assert_eq!(default_type(http::StatusCode::BAD_REQUEST), INVALID_REQUEST_ERROR);
+/// ```
 pub const INVALID_REQUEST_ERROR: &str = "invalid_request_error";
 /// `authentication_error`
+///
+/// ```
+/// use api_error_core::status::{default_type, AUTHENTICATION_ERROR};
+///
+/// assert_eq!(default_type(http::StatusCode::UNAUTHORIZED), AUTHENTICATION_ERROR);
+/// ```
 pub const AUTHENTICATION_ERROR: &str = "authentication_error";
 /// `permission_error`
+///
+/// ```
+/// use api_error_core::status::{default_type, PERMISSION_ERROR};
+///
+/// assert_eq!(default_type(http::StatusCode::FORBIDDEN), PERMISSION_ERROR);
+/// ```
 pub const PERMISSION_ERROR: &str = "permission_error";
 /// `not_found_error`
+///
+/// ```
+/// use api_error_core::status::{default_type, NOT_FOUND_ERROR};
+///
+/// assert_eq!(default_type(http::StatusCode::NOT_FOUND), NOT_FOUND_ERROR);
+/// ```
 pub const NOT_FOUND_ERROR: &str = "not_found_error";
 /// `conflict_error`
+///
+/// ```
+/// use api_error_core::status::{default_type, CONFLICT_ERROR};
+///
+/// assert_eq!(default_type(http::StatusCode::CONFLICT), CONFLICT_ERROR);
+/// ```
 pub const CONFLICT_ERROR: &str = "conflict_error";
 /// `validation_error`
+///
+/// ```
+/// use api_error_core::status::{default_type, VALIDATION_ERROR};
+///
+/// assert_eq!(default_type(http::StatusCode::UNPROCESSABLE_ENTITY), VALIDATION_ERROR);
+/// ```
 pub const VALIDATION_ERROR: &str = "validation_error";
 /// `rate_limit_error`
+///
+/// ```
+/// use api_error_core::status::{default_type, RATE_LIMIT_ERROR};
+///
+/// assert_eq!(default_type(http::StatusCode::TOO_MANY_REQUESTS), RATE_LIMIT_ERROR);
+/// ```
 pub const RATE_LIMIT_ERROR: &str = "rate_limit_error";
 /// `api_error`
+///
+/// ```
+/// use api_error_core::status::{default_type, API_ERROR};
+///
+/// assert_eq!(default_type(http::StatusCode::BAD_GATEWAY), API_ERROR);
+/// ```
 pub const API_ERROR: &str = "api_error";
 
 /// Whether `status` is an error status (4xx or 5xx).

@@ -16,9 +16,21 @@ use super::{CatalogEntry, ErrorCatalog};
 /// ```text
 /// API_ERROR_CATALOG_UPDATE=1 cargo test
 /// ```
+///
+/// ```
+/// use api_error_core::catalog::UPDATE_ENV;
+///
+/// assert_eq!(UPDATE_ENV, "API_ERROR_CATALOG_UPDATE");
+/// ```
 pub const UPDATE_ENV: &str = "API_ERROR_CATALOG_UPDATE";
 
 /// The title [`Catalog::to_markdown`] uses unless [`Catalog::with_title`] sets another.
+///
+/// ```
+/// use api_error_core::catalog::{Catalog, DEFAULT_TITLE};
+///
+/// assert_eq!(Catalog::new().title(), DEFAULT_TITLE);
+/// ```
 pub const DEFAULT_TITLE: &str = "Error reference";
 
 /// Every error one or several [`ErrorCatalog`] types can produce: the data behind an
@@ -71,6 +83,29 @@ impl Catalog {
     /// let catalog = api_error_core::catalog::Catalog::new();
     /// assert!(catalog.is_empty());
     /// ```
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// let catalog = Catalog::new().with::<PaymentError>();
+    /// assert_eq!(catalog.len(), 2);
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Catalog {
@@ -80,11 +115,58 @@ impl Catalog {
     }
 
     /// The catalog of one type.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// let catalog = Catalog::of::<PaymentError>();
+    /// assert!(catalog.get("rate_limited").is_some());
+    /// ```
     pub fn of<T: ErrorCatalog + ?Sized>() -> Self {
         Catalog::new().with::<T>()
     }
 
     /// Adds the entries of `T` whose codes are not in the catalog yet.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// let catalog = Catalog::of::<PaymentError>().with::<InvalidApiKey>();
+    /// let codes: Vec<&str> = catalog.entries().iter().map(|e| e.code).collect();
+    /// assert_eq!(codes, ["resource_missing", "rate_limited", "invalid_api_key"]);
+    /// ```
     #[must_use]
     pub fn with<T: ErrorCatalog + ?Sized>(mut self) -> Self {
         self.extend(T::catalog());
@@ -93,6 +175,31 @@ impl Catalog {
 
     /// Adds the given entries whose codes are not in the catalog yet (for hand-made entries
     /// or catalogs computed elsewhere).
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// use api_error_core::ErrorCatalog;
+    ///
+    /// let catalog = Catalog::new().with_entries(InvalidApiKey::catalog());
+    /// assert_eq!(catalog.len(), 1);
+    /// ```
     #[must_use]
     pub fn with_entries(mut self, entries: impl IntoIterator<Item = CatalogEntry>) -> Self {
         self.extend(entries);
@@ -113,36 +220,198 @@ impl Catalog {
     }
 
     /// The Markdown title.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// let catalog = Catalog::of::<PaymentError>().with_title("Payments API errors");
+    /// assert_eq!(catalog.title(), "Payments API errors");
+    /// ```
     pub fn title(&self) -> &str {
         &self.title
     }
 
     /// The entries, in catalog order.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// let catalog = Catalog::of::<PaymentError>();
+    /// assert_eq!(catalog.entries()[0].doc, "No customer has this id.");
+    /// ```
     pub fn entries(&self) -> &[CatalogEntry] {
         &self.entries
     }
 
     /// The entries, in catalog order.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// let entries = Catalog::of::<PaymentError>().into_entries();
+    /// assert_eq!(entries[1].status, 429);
+    /// ```
     pub fn into_entries(self) -> Vec<CatalogEntry> {
         self.entries
     }
 
     /// The entry with this code, if any.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// let catalog = Catalog::of::<PaymentError>();
+    /// assert_eq!(catalog.get("resource_missing").map(|e| e.status), Some(404));
+    /// assert!(catalog.get("nope").is_none());
+    /// ```
     pub fn get(&self, code: &str) -> Option<&CatalogEntry> {
         self.entries.iter().find(|e| e.code == code)
     }
 
     /// The number of entries (distinct codes).
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// assert_eq!(Catalog::of::<PaymentError>().len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether there is no entry.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// assert!(Catalog::new().is_empty());
+    /// assert!(!Catalog::of::<InvalidApiKey>().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// The entries grouped by status, ascending; catalog order within a status.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    ///     #[error("Too many requests")]
+    ///     #[api_error(status = 429, code = "rate_limited")]
+    ///     RateLimited,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Invalid API key")]
+    /// #[api_error(status = 401, code = "invalid_api_key")]
+    /// struct InvalidApiKey;
+    ///
+    /// let catalog = Catalog::of::<PaymentError>().with::<InvalidApiKey>();
+    /// let statuses: Vec<u16> = catalog.by_status().into_keys().collect();
+    /// assert_eq!(statuses, [401, 404, 429]);
+    /// ```
     pub fn by_status(&self) -> BTreeMap<u16, Vec<&CatalogEntry>> {
         let mut groups: BTreeMap<u16, Vec<&CatalogEntry>> = BTreeMap::new();
         for entry in &self.entries {
@@ -173,6 +442,23 @@ impl Catalog {
     /// breaks follow Markdown, as doc comments do: a single line break is a space, a blank line
     /// becomes `<br><br>`, and a list item starts on a new line (`<br>`). The text ends with
     /// one newline.
+    ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     /// No customer has this id.
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    /// }
+    ///
+    /// let markdown = Catalog::of::<PaymentError>().to_markdown();
+    /// assert!(markdown.starts_with("# Error reference\n"));
+    /// assert!(markdown.contains("## 404 Not Found"));
+    /// assert!(markdown.contains("| `resource_missing` |"));
+    /// ```
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
         out.push_str("# ");

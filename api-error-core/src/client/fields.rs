@@ -14,6 +14,15 @@ use crate::FieldError;
 /// The most field errors kept from one received body; later entries are read past and
 /// dropped. A form has far fewer inputs; the bound keeps a hostile body from making an
 /// SDK hold millions of them.
+///
+/// ```
+/// use api_error_core::client::{ErrorResponse, MAX_FIELD_ERRORS};
+///
+/// let item = r#"{"param":"a","code":"required","message":"is required"}"#;
+/// let body = format!(r#"{{"code":"validation_failed","errors":[{}]}}"#, vec![item; 5000].join(","));
+/// let error = ErrorResponse::from_parts(http::StatusCode::UNPROCESSABLE_ENTITY, &http::HeaderMap::new(), body.as_bytes());
+/// assert_eq!(error.field_errors().len(), MAX_FIELD_ERRORS);
+/// ```
 pub const MAX_FIELD_ERRORS: usize = 1000;
 
 /// Reads the value of an `errors` key into the vector it holds: an array of

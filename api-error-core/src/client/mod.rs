@@ -96,15 +96,40 @@ pub use transport::{send_with_retry, ClientError, IDEMPOTENCY_KEY};
 ///
 /// 4 KiB shows the useful start of a proxy's HTML page or a stack trace without letting a
 /// multi-megabyte body into logs and error reports.
+///
+/// ```
+/// use api_error_core::client::{ErrorResponse, MAX_FALLBACK_MESSAGE_LEN};
+///
+/// let page = "<html>".repeat(10_000);
+/// let error = ErrorResponse::from_parts(http::StatusCode::BAD_GATEWAY, &http::HeaderMap::new(), page.as_bytes());
+/// assert_eq!(error.message().len(), MAX_FALLBACK_MESSAGE_LEN);
+/// ```
 pub const MAX_FALLBACK_MESSAGE_LEN: usize = 4 * 1024;
 
 /// The longest string field, in bytes, kept from a parsed JSON body (`message`, `type`,
 /// `code`, `param`, `request_id`); longer values are cut on a character boundary.
+///
+/// ```
+/// use api_error_core::client::{ErrorResponse, MAX_FIELD_LEN};
+///
+/// let body = format!(r#"{{"message":"{}","code":"big"}}"#, "m".repeat(100_000));
+/// let error = ErrorResponse::from_parts(http::StatusCode::BAD_REQUEST, &http::HeaderMap::new(), body.as_bytes());
+/// assert_eq!(error.message().len(), MAX_FIELD_LEN);
+/// ```
 pub const MAX_FIELD_LEN: usize = 64 * 1024;
 
 /// The most bytes of a body that [`ErrorResponse::from_parts`] parses as JSON: a larger
 /// JSON body is read as far as this, as a truncated one (the fields before the cut are
 /// kept), and never copied in full; what `from_reqwest` reads of any error body.
+///
+/// ```
+/// use api_error_core::client::{ErrorResponse, MAX_JSON_BODY_LEN};
+///
+/// // Read as far as the bound: the fields before the cut are kept.
+/// let body = format!(r#"{{"message":"big","code":"big","padding":"{}"}}"#, "x".repeat(2 * MAX_JSON_BODY_LEN));
+/// let error = ErrorResponse::from_parts(http::StatusCode::BAD_REQUEST, &http::HeaderMap::new(), body.as_bytes());
+/// assert_eq!(error.code(), "big");
+/// ```
 pub const MAX_JSON_BODY_LEN: usize = 1024 * 1024;
 
 /// The largest value [`ErrorResponse::retry_after`] reports; longer server-requested delays
@@ -112,6 +137,15 @@ pub const MAX_JSON_BODY_LEN: usize = 1024 * 1024;
 ///
 /// One hour keeps the information useful to show ("try again in 40 minutes", hourly quotas)
 /// while excluding nonsense; [`RetryPolicy`] caps what it actually waits much lower.
+///
+/// ```
+/// use api_error_core::client::{ErrorResponse, MAX_RETRY_AFTER};
+///
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("retry-after", "86400".parse().unwrap());
+/// let error = ErrorResponse::from_parts(http::StatusCode::SERVICE_UNAVAILABLE, &headers, b"");
+/// assert_eq!(error.retry_after(), Some(MAX_RETRY_AFTER));
+/// ```
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
 
 /// The bound of the delay kept as the server requested it (about 136 years): only so that
@@ -121,6 +155,13 @@ const REQUESTED_BOUND: Duration = Duration::from_secs(u32::MAX as u64);
 
 /// The `code` of a received error whose body did not carry one (a non-JSON body, or a JSON
 /// body without a usable `code`).
+///
+/// ```
+/// use api_error_core::client::{ErrorResponse, UNKNOWN_CODE};
+///
+/// let error = ErrorResponse::from_parts(http::StatusCode::BAD_GATEWAY, &http::HeaderMap::new(), b"<html>Bad gateway</html>");
+/// assert_eq!(error.code(), UNKNOWN_CODE);
+/// ```
 pub const UNKNOWN_CODE: &str = "unknown";
 
 /// The longest `x-request-id` header value taken as the request id.
@@ -587,6 +628,24 @@ impl std::error::Error for ErrorResponse {}
 /// ```
 pub trait FromErrorResponse: Sized {
     /// The value `response` stands for, or `None` if it is not one of this type's errors.
+    ///
+    /// ```
+    /// use api_error_core::client::{ErrorResponse, FromErrorResponse};
+    /// use api_error_core::ApiError;
+    ///
+    /// #[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    /// }
+    /// let response = ErrorResponse::from_parts(
+    ///     http::StatusCode::NOT_FOUND,
+    ///     &http::HeaderMap::new(),
+    ///     br#"{"message":"No such customer","type":"not_found_error","code":"resource_missing"}"#,
+    /// );
+    /// assert_eq!(PaymentError::from_error_response(&response), Some(PaymentError::CustomerNotFound));
+    /// ```
     fn from_error_response(response: &ErrorResponse) -> Option<Self>;
 }
 

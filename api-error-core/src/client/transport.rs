@@ -11,6 +11,12 @@ use super::{ErrorResponse, FromErrorResponse, RetryPolicy, MAX_JSON_BODY_LEN};
 /// The header carrying the idempotency key that [`send_with_retry`] adds to `POST` and
 /// `PATCH` requests: `Idempotency-Key` (the Stripe/OpenAI name, IETF
 /// draft-ietf-httpapi-idempotency-key-header).
+///
+/// ```
+/// use api_error_core::client::IDEMPOTENCY_KEY;
+///
+/// assert_eq!(IDEMPOTENCY_KEY.as_str(), "idempotency-key");
+/// ```
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
 impl ErrorResponse {
@@ -111,6 +117,18 @@ pub enum ClientError {
 
 impl ClientError {
     /// The API's error response, for [`ClientError::Api`].
+    ///
+    /// ```
+    /// use api_error_core::client::{ClientError, ErrorResponse};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let error = ClientError::Api(ErrorResponse::from_parts(
+    ///     StatusCode::CONFLICT,
+    ///     &HeaderMap::new(),
+    ///     br#"{"message":"Key reused","type":"conflict_error","code":"idempotency_key_reused"}"#,
+    /// ));
+    /// assert_eq!(error.error_response().map(ErrorResponse::code), Some("idempotency_key_reused"));
+    /// ```
     pub fn error_response(&self) -> Option<&ErrorResponse> {
         match self {
             ClientError::Api(response) => Some(response),
@@ -119,6 +137,19 @@ impl ClientError {
     }
 
     /// Consumes the error and returns the API's error response, for [`ClientError::Api`].
+    ///
+    /// ```
+    /// use api_error_core::client::{ClientError, ErrorResponse};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let error = ClientError::Api(ErrorResponse::from_parts(
+    ///     StatusCode::CONFLICT,
+    ///     &HeaderMap::new(),
+    ///     br#"{"message":"Key reused","type":"conflict_error","code":"idempotency_key_reused"}"#,
+    /// ));
+    /// let response = error.into_error_response().unwrap();
+    /// assert_eq!(response.message(), "Key reused");
+    /// ```
     pub fn into_error_response(self) -> Option<ErrorResponse> {
         match self {
             ClientError::Api(response) => Some(response),
@@ -127,6 +158,18 @@ impl ClientError {
     }
 
     /// The HTTP status of the API's error response, for [`ClientError::Api`].
+    ///
+    /// ```
+    /// use api_error_core::client::{ClientError, ErrorResponse};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let error = ClientError::Api(ErrorResponse::from_parts(
+    ///     StatusCode::CONFLICT,
+    ///     &HeaderMap::new(),
+    ///     br#"{"message":"Key reused","type":"conflict_error","code":"idempotency_key_reused"}"#,
+    /// ));
+    /// assert_eq!(error.status(), Some(StatusCode::CONFLICT));
+    /// ```
     pub fn status(&self) -> Option<StatusCode> {
         self.error_response().map(ErrorResponse::status)
     }
@@ -134,6 +177,26 @@ impl ClientError {
     /// The API's error recognised as one of your own error types (derived with
     /// `#[derive(ApiError)]`, or any [`FromErrorResponse`]); `None` for a transport failure or
     /// an error that is not one of `E`'s. See [`ErrorResponse::to_typed`].
+    ///
+    /// ```
+    /// use api_error_core::client::{ClientError, ErrorResponse};
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let error = ClientError::Api(ErrorResponse::from_parts(
+    ///     StatusCode::CONFLICT,
+    ///     &HeaderMap::new(),
+    ///     br#"{"message":"Key reused","type":"conflict_error","code":"idempotency_key_reused"}"#,
+    /// ));
+    /// use api_error_core::ApiError;
+    ///
+    /// #[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+    /// enum KeyError {
+    ///     #[error("Key reused")]
+    ///     #[api_error(status = 409, code = "idempotency_key_reused")]
+    ///     Reused,
+    /// }
+    /// assert_eq!(error.to_typed::<KeyError>(), Some(KeyError::Reused));
+    /// ```
     pub fn to_typed<E: FromErrorResponse>(&self) -> Option<E> {
         self.error_response().and_then(ErrorResponse::to_typed)
     }

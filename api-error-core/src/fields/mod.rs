@@ -182,13 +182,44 @@ pub struct FieldErrors {
 
 impl FieldErrors {
     /// The status of every `FieldErrors` response: 422.
+    ///
+    /// ```
+    /// use api_error_core::{ApiError, FieldError, FieldErrors};
+    ///
+    /// assert_eq!(FieldErrors::STATUS, http::StatusCode::UNPROCESSABLE_ENTITY);
+    /// let errors = FieldErrors::from(FieldError::new("a", "required", "is required"));
+    /// assert_eq!(errors.code(), FieldErrors::CODE);
+    /// ```
     pub const STATUS: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
     /// The body's `type`: `validation_error`.
+    ///
+    /// ```
+    /// use api_error_core::{ApiError, FieldError, FieldErrors};
+    ///
+    /// assert_eq!(FieldErrors::TYPE, "validation_error");
+    /// let errors = FieldErrors::from(FieldError::new("a", "required", "is required"));
+    /// assert_eq!(errors.code(), FieldErrors::CODE);
+    /// ```
     pub const TYPE: &'static str = "validation_error";
     /// The body's `code`: `validation_failed`.
+    ///
+    /// ```
+    /// use api_error_core::{ApiError, FieldError, FieldErrors};
+    ///
+    /// assert_eq!(FieldErrors::CODE, "validation_failed");
+    /// let errors = FieldErrors::from(FieldError::new("a", "required", "is required"));
+    /// assert_eq!(errors.code(), FieldErrors::CODE);
+    /// ```
     pub const CODE: &'static str = "validation_failed";
 
     /// An empty list.
+    ///
+    /// ```
+    /// use api_error_core::FieldErrors;
+    ///
+    /// let errors = FieldErrors::new();
+    /// assert!(errors.is_empty());
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         FieldErrors { errors: Vec::new() }
