@@ -363,7 +363,7 @@ impl<'a, T: Display> ParamDisplay<'a> for &ParamRef<'a, T> {
 
 /// `args` as a `String`, like `std::fmt::format`, but never panicking: a `Display` impl
 /// that reports an error (where `format!` and `to_string` panic) ends the text where it
-/// failed, exactly where `write_json` ends it (see [`json::escape_fmt`]), so the two
+/// failed, exactly where `write_json` ends it (see `json::escape_fmt`), so the two
 /// renderings stay byte-identical. Generated `message()`s format through it.
 pub fn format(args: core::fmt::Arguments<'_>) -> String {
     match args.as_str() {
