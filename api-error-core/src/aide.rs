@@ -378,7 +378,7 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
                 .chain(responses.default.as_mut());
             for response in all {
                 if let ReferenceOr::Item(response) = response {
-                    openapi::response_in_format(response, format);
+                    openapi::content_in_format(&mut response.content, format);
                 }
             }
         }
@@ -386,7 +386,7 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
     let components = api.components.iter_mut();
     for response in components.flat_map(|c| c.responses.values_mut()) {
         if let ReferenceOr::Item(response) = response {
-            openapi::response_in_format(response, format);
+            openapi::content_in_format(&mut response.content, format);
         }
     }
 }

@@ -206,6 +206,11 @@ macro_rules! impl_integrations {
         $crate::__impl_axum! { [<$($g),+>] [$ty] [$(where $($w)+)?] }
         $crate::__impl_actix! { [<$($g),+>] [$ty] [$(where $($w)+)?] }
     };
+    (impl $($rest:tt)*) => {
+        ::core::compile_error!(
+            "impl_integrations!: name each generic parameter after `impl` by itself and put its bounds in a `where` clause, e.g. `impl_integrations!(impl<'a, T> MyError<'a, T> where T: Debug)`; a const parameter takes one call per value"
+        );
+    };
     ($ty:ty) => {
         $crate::__impl_axum! { [] [$ty] [] }
         $crate::__impl_actix! { [] [$ty] [] }
@@ -242,6 +247,11 @@ macro_rules! impl_integrations {
 macro_rules! impl_openapi {
     (impl<$($g:tt),+> $ty:ty $(where $($w:tt)+)?) => {
         $crate::__openapi_integrations! { [<$($g),+>] [$ty] [$(where $($w)+)?] }
+    };
+    (impl $($rest:tt)*) => {
+        ::core::compile_error!(
+            "impl_openapi!: name each generic parameter after `impl` by itself and put its bounds in a `where` clause, e.g. `impl_openapi!(impl<'a, T> MyError<'a, T> where T: Debug)`; a const parameter takes one call per value"
+        );
     };
     ($ty:ty) => {
         $crate::__openapi_integrations! { [] [$ty] [] }

@@ -396,7 +396,7 @@ pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
         for operation in operations_mut(item) {
             for response in operation.responses.responses.values_mut() {
                 if let RefOr::T(response) = response {
-                    openapi::response_in_format(response, format);
+                    openapi::content_in_format(&mut response.content, format);
                 }
             }
         }
@@ -404,7 +404,7 @@ pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
     let components = openapi.components.iter_mut();
     for response in components.flat_map(|c| c.responses.values_mut()) {
         if let RefOr::T(response) = response {
-            openapi::response_in_format(response, format);
+            openapi::content_in_format(&mut response.content, format);
         }
     }
 }

@@ -705,7 +705,7 @@ fn meta(p: &Plan) -> TokenStream {
     }
 }
 
-/// JSON string escaping, identical to serde_json's (and `api_error_core::json`).
+/// JSON string escaping, identical to serde_json's (and to the runtime's own escaping).
 fn json_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

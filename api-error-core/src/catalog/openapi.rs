@@ -260,10 +260,16 @@ pub(crate) fn envelope_schema() -> Map<String, Value> {
 /// Whether a serialized schema is the body's: a `$ref` to a schema named `ErrorBody`, or an
 /// inline schema titled `ErrorBody`.
 pub(crate) fn is_body_schema(schema: &Value) -> bool {
+    // schemars names a second schema `ErrorBody2` when an app has one of that name.
+    let ours = |name: &str| {
+        name.strip_prefix(BODY_TITLE)
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    };
     let by_ref = schema
         .get("$ref")
         .and_then(Value::as_str)
-        .is_some_and(|r| r.rsplit('/').next() == Some(BODY_TITLE));
+        .and_then(|r| r.rsplit('/').next())
+        .is_some_and(ours);
     by_ref || schema.get("title").and_then(Value::as_str) == Some(BODY_TITLE)
 }
 
@@ -570,12 +576,13 @@ fn example_in(format: &crate::ErrorFormat, status: u16, flat: &Value) -> Value {
     serde_json::from_slice(&out).unwrap_or(Value::Null)
 }
 
-/// Rewrites one response of an OpenAPI document (utoipa's or aide's types) to say what a
-/// server configured with `format` sends, if this crate wrote it (its `application/json`
-/// body is the `ErrorBody`, beside `application/problem+json`); any other response stays as
-/// it is. Through JSON, so one rewrite serves both generators; only a response that changed
-/// is read back (this crate's own, which JSON round-trips: a whole document may not, as
-/// utoipa cannot read back some schemas it writes).
+/// Rewrites the content (media types) of one response of an OpenAPI document (utoipa's or
+/// aide's types) to say what a server configured with `format` sends, if this crate wrote
+/// it (its `application/json` body is the `ErrorBody`, beside `application/problem+json`);
+/// any other response stays as it is. Through JSON, so one rewrite serves both generators;
+/// only the content is read back, and only when it changed: this crate's media types
+/// round-trip, where a whole response (an app's header with an any-JSON schema) or document
+/// may not, as utoipa cannot read back some schemas it writes.
 ///
 /// - `application/json` becomes the envelope (`Enveloped`), or goes (`Problem`: such a
 ///   server sends problem details to every client);
@@ -583,23 +590,26 @@ fn example_in(format: &crate::ErrorFormat, status: u16, flat: &Value) -> Value {
 ///   format) keeps its schema; its examples take the problem type base.
 ///
 /// Examples are rendered again from the flat ones by the servers' own renderer.
-pub(crate) fn response_in_format<R>(response: &mut R, format: &crate::ErrorFormat)
+pub(crate) fn content_in_format<C>(content: &mut C, format: &crate::ErrorFormat)
 where
-    R: serde::Serialize + serde::de::DeserializeOwned,
+    C: serde::Serialize + serde::de::DeserializeOwned,
 {
-    let Ok(before) = serde_json::to_value(&*response) else {
+    let Ok(before) = serde_json::to_value(&*content) else {
         return;
     };
-    let mut after = before.clone();
-    response_in(&mut after, format);
+    let mut response = Map::new();
+    response.insert("content".into(), before.clone());
+    let mut response = Value::Object(response);
+    response_in(&mut response, format);
+    let after = response["content"].take();
     if after != before {
         if let Ok(rewritten) = serde_json::from_value(after) {
-            *response = rewritten;
+            *content = rewritten;
         }
     }
 }
 
-/// [`response_in_format`] on the response as JSON.
+/// [`content_in_format`] on a response as JSON.
 fn response_in(response: &mut Value, format: &crate::ErrorFormat) {
     use crate::WireFormat;
     let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
@@ -965,6 +975,13 @@ mod tests {
         ));
         assert!(!is_body_schema(
             &serde_json::json!({"$ref": "#/components/schemas/Customer"})
+        ));
+        // schemars' name for it when an app has a schema named `ErrorBody` too.
+        assert!(is_body_schema(
+            &serde_json::json!({"$ref": "#/components/schemas/ErrorBody2"})
+        ));
+        assert!(!is_body_schema(
+            &serde_json::json!({"$ref": "#/components/schemas/ErrorBodyV2"})
         ));
         assert_eq!(schema["required"].as_array().map(Vec::len), Some(5));
         assert_eq!(schema["properties"]["errors"]["type"], "array");

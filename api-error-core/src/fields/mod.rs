@@ -188,7 +188,7 @@ impl FieldErrors {
     ///
     /// assert_eq!(FieldErrors::STATUS, http::StatusCode::UNPROCESSABLE_ENTITY);
     /// let errors = FieldErrors::from(FieldError::new("a", "required", "is required"));
-    /// assert_eq!(errors.code(), FieldErrors::CODE);
+    /// assert_eq!(errors.status(), FieldErrors::STATUS);
     /// ```
     pub const STATUS: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
     /// The body's `type`: `validation_error`.
@@ -198,7 +198,7 @@ impl FieldErrors {
     ///
     /// assert_eq!(FieldErrors::TYPE, "validation_error");
     /// let errors = FieldErrors::from(FieldError::new("a", "required", "is required"));
-    /// assert_eq!(errors.code(), FieldErrors::CODE);
+    /// assert_eq!(errors.error_type(), FieldErrors::TYPE);
     /// ```
     pub const TYPE: &'static str = "validation_error";
     /// The body's `code`: `validation_failed`.
