@@ -96,6 +96,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/v1/charges").route(web::post().to(charge)))
         .route("/v1/panic", web::get().to(panics))
         .route("/v1/user-500", web::get().to(user_500))
+        .route(
+            "/v1/quota-spent",
+            web::get().to(|| async {
+                HttpResponse::TooManyRequests()
+                    .insert_header(("x-should-retry", "false"))
+                    .body(QUOTA_SPENT)
+            }),
+        )
         .route("/v1/user-400", web::get().to(user_400))
         .route("/v1/user-503-json", web::get().to(user_503_json))
         .route(
@@ -258,6 +266,7 @@ fn compress_inside_the_middleware() {
     // The derived error was compressed inside and passed on untouched.
     let resp = fetch_with(addr, "/v1/customers/cus_x", &[GZIP]);
     assert!(is_gzip(&resp), "{resp:?}");
+    check_app_retry_advice_kept_behind_compression(addr);
 }
 
 #[test]

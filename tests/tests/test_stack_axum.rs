@@ -70,6 +70,16 @@ fn routes() -> Router {
         .route("/v1/whoami", get(whoami))
         .route("/v1/bare-404", get(|| async { StatusCode::NOT_FOUND }))
         .route(
+            "/v1/quota-spent",
+            get(|| async {
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [("x-should-retry", "false")],
+                    QUOTA_SPENT,
+                )
+            }),
+        )
+        .route(
             "/v1/many-fields",
             get(|| async { Err::<String, _>(many_field_errors()) }),
         )
@@ -184,6 +194,8 @@ fn compression_inside_the_layer() {
     let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
     assert!(!is_gzip(&resp), "{resp:?}");
     assert_eq!(body["message"], "The request was invalid.");
+
+    check_app_retry_advice_kept_behind_compression(addr);
 }
 
 #[test]

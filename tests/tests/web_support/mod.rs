@@ -1114,6 +1114,29 @@ pub fn check_stacked(resp: &Resp, status: u16, r#type: &str, code: &str) -> serd
     check_error(&decoded(resp), status, r#type, code, Some(RID))
 }
 
+/// The text an app's own 429 carries at `/v1/quota-spent`, long enough to be compressed.
+pub const QUOTA_SPENT: &str = "The monthly quota is spent; it renews on the first of the month.";
+
+/// `GET /v1/quota-spent` (the app's 429 with `x-should-retry: false` and text, compressed
+/// by a layer inside when the client accepts gzip): replaced by the standard body, its text
+/// the message, the app's retry advice kept over the status table's.
+pub fn check_app_retry_advice_kept_behind_compression(addr: SocketAddr) {
+    for headers in [&[GZIP][..], &[]] {
+        let resp = fetch_with(addr, "/v1/quota-spent", headers);
+        if let Some(len) = resp.header("content-length") {
+            assert_eq!(len.parse::<usize>().ok(), Some(resp.body.len()), "{resp:?}");
+        }
+        check_error_retry(
+            &decoded(&resp),
+            429,
+            "rate_limit_error",
+            "rate_limited",
+            Some(RID),
+            false,
+        );
+    }
+}
+
 /// For an app whose inner layer or middleware sets text on every error's head (the
 /// derived error's mark kept): a 4xx's text is the message, a 5xx's never goes out (the
 /// derived 5xx is sent as rendered).
