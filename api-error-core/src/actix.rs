@@ -279,7 +279,26 @@ where
     }
 }
 
-/// The service made by [`ApiErrorMiddleware`].
+/// The service made by [`ApiErrorMiddleware`] around the service `S` (its
+/// [`Transform`](actix_web::dev::Transform)), as `App::wrap` builds it.
+///
+/// ```
+/// use actix_web::dev::{fn_service, Service, ServiceFactory, ServiceRequest, Transform};
+/// use actix_web::{test, HttpResponse};
+/// use api_error_core::actix::{ApiErrorMiddleware, ApiErrorService};
+///
+/// actix_web::rt::System::new().block_on(async {
+///     let inner = fn_service(|req: ServiceRequest| async {
+///         Ok::<_, actix_web::Error>(req.into_response(HttpResponse::Ok().finish()))
+///     })
+///     .new_service(())
+///     .await
+///     .unwrap();
+///     let service: ApiErrorService<_> = ApiErrorMiddleware::new().new_transform(inner).await.unwrap();
+///     let response = service.call(test::TestRequest::get().to_srv_request()).await.unwrap();
+///     assert!(response.headers().contains_key("x-request-id"));
+/// });
+/// ```
 pub struct ApiErrorService<S> {
     inner: Rc<S>,
     config: Arc<Config>,

@@ -277,7 +277,19 @@ impl<S> tower_layer::Layer<S> for ApiErrorLayer {
     }
 }
 
-/// The service made by [`ApiErrorLayer`].
+/// The service made by [`ApiErrorLayer`], around the service `S`: what to name when the
+/// layer wraps a whole router (as `axum::serve` can run it) rather than going on one with
+/// `Router::layer`.
+///
+/// ```
+/// use api_error_core::axum::{ApiErrorLayer, ApiErrorService};
+/// use axum::{routing::get, Router};
+/// use tower_layer::Layer;
+///
+/// let router: Router = Router::new().route("/", get(|| async { "ok" }));
+/// let app: ApiErrorService<Router> = ApiErrorLayer::new().layer(router);
+/// // axum::serve(listener, tower::make::Shared::new(app)) serves it.
+/// ```
 #[derive(Clone, Debug)]
 pub struct ApiErrorService<S> {
     inner: S,
@@ -420,7 +432,28 @@ fn id_and_accept<'a>(
 }
 
 pin_project! {
-    /// The future of [`ApiErrorService`].
+    /// The future of [`ApiErrorService`]: the inner service's future `F`, run in the
+    /// request's context with panics caught. A named type, so nothing is allocated for it.
+    ///
+    /// ```
+    /// use api_error_core::axum::{ApiErrorLayer, ResponseFuture};
+    /// use axum::{body::Body, http::Request, routing::get, Router};
+    /// use tower_layer::Layer;
+    /// use tower_service::Service;
+    ///
+    /// use std::future::Future;
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let mut app = ApiErrorLayer::new().layer(Router::new().route("/", get(|| async { "ok" })));
+    /// let future: ResponseFuture<_> = app.call(Request::new(Body::empty()));
+    /// // This router answers on the first poll (an executor would `.await` it).
+    /// let mut future = std::pin::pin!(future);
+    /// let Poll::Ready(Ok(response)) = future.as_mut().poll(&mut Context::from_waker(Waker::noop()))
+    /// else {
+    ///     unreachable!()
+    /// };
+    /// assert!(response.headers().contains_key("x-request-id"));
+    /// ```
     pub struct ResponseFuture<F> {
         // The inner future, run in the request's context (which holds its id).
         #[pin]

@@ -78,7 +78,22 @@ use crate::{ErrorBody, FieldError};
 #[cfg(doc)]
 use ::utoipa::IntoResponses;
 
-/// The map [`IntoResponses::responses`] returns.
+/// The map [`IntoResponses::responses`] returns: the status (`"404"`) to its response.
+///
+/// ```
+/// use api_error_core::{utoipa::Responses, ApiError};
+/// use utoipa::IntoResponses;
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// enum PaymentError {
+///     #[error("No such customer")]
+///     #[api_error(status = 404, code = "resource_missing")]
+///     CustomerNotFound,
+/// }
+///
+/// let responses: Responses = PaymentError::responses();
+/// assert!(responses.contains_key("404"));
+/// ```
 pub type Responses = BTreeMap<String, RefOr<Response>>;
 
 impl PartialSchema for ErrorBody<'_> {

@@ -536,6 +536,29 @@ impl Catalog {
     /// current directory, which `cargo test` sets to the package root) and panics with a
     /// readable diff when they differ. See [`assert_catalog_matches`].
     ///
+    /// ```
+    /// use api_error_core::{catalog::Catalog, ApiError};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// enum PaymentError {
+    ///     #[error("No such customer")]
+    ///     #[api_error(status = 404, code = "resource_missing")]
+    ///     CustomerNotFound,
+    /// }
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Your API key has expired")]
+    /// #[api_error(status = 401, code = "api_key_expired")]
+    /// struct AuthError;
+    ///
+    /// // One reference for the whole API (in a test: `tests/catalog/errors.json`).
+    /// let catalog = Catalog::of::<PaymentError>().with::<AuthError>();
+    /// let path = std::env::temp_dir().join(format!("api-error-doc-{}.json", std::process::id()));
+    /// std::fs::write(&path, catalog.to_json()).unwrap();
+    /// catalog.assert_matches(&path); // passes: the file is what the catalog says
+    /// # std::fs::remove_file(&path).ok();
+    /// ```
+    ///
     /// # Panics
     ///
     /// This is a test helper: panicking is how it fails the test. It panics when the file is

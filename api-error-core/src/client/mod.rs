@@ -247,6 +247,22 @@ impl ErrorResponse {
     /// `request-id`),
     /// `retry-after-ms`, `Retry-After`, `x-should-retry`; see the accessors. An HTTP-date in
     /// `Retry-After` is compared with the system clock now, when the response is received.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, HeaderValue, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-request-id", HeaderValue::from_static("req_7f3a"));
+    /// headers.insert("retry-after", HeaderValue::from_static("2"));
+    /// let body = br#"{"error":{"message":"Too many requests","type":"rate_limit_error","code":"rate_limited","param":null,"request_id":"req_7f3a"}}"#;
+    ///
+    /// let error = ErrorResponse::from_parts(StatusCode::TOO_MANY_REQUESTS, &headers, body);
+    /// assert_eq!(error.code(), "rate_limited");
+    /// assert_eq!(error.request_id(), Some("req_7f3a"));
+    /// assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(2)));
+    /// assert!(error.is_retryable());
+    /// ```
     #[must_use]
     pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ErrorResponse {
         ErrorResponse {

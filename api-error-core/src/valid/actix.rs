@@ -24,7 +24,29 @@ extracted!(actix_web::web::Path);
 
 pin_project! {
     /// The future of [`Valid`] and [`Garde`] as actix-web extractors: the inner extractor's
-    /// future `F`, then validation into `W`.
+    /// future `F`, then validation into `W`. Named only by code that calls
+    /// `FromRequest::from_request` itself:
+    ///
+    /// ```
+    /// use actix_web::{test, web::Json, FromRequest};
+    /// use api_error_core::actix::Valid;
+    /// use validator::Validate;
+    ///
+    /// #[derive(serde::Deserialize, Validate)]
+    /// struct Signup {
+    ///     #[validate(email)]
+    ///     email: String,
+    /// }
+    ///
+    /// actix_web::rt::System::new().block_on(async {
+    ///     let (req, mut payload) = test::TestRequest::post()
+    ///         .set_json(serde_json::json!({"email": "not an address"}))
+    ///         .to_http_parts();
+    ///     let rejected = Valid::<Json<Signup>>::from_request(&req, &mut payload).await;
+    ///     let error = rejected.err().unwrap();
+    ///     assert_eq!(error.as_response_error().status_code(), 422);
+    /// });
+    /// ```
     pub struct ValidFuture<F, W> {
         #[pin]
         inner: F,

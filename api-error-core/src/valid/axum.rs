@@ -22,6 +22,38 @@ extracted!(axum::extract::Path);
 
 /// The rejection of `Valid` and `Garde`: the inner extractor's own rejection, or the
 /// field errors of a value that failed validation (a 422 with every invalid input).
+///
+/// A handler that takes `Result<Valid<..>, ValidationRejection<..>>` sees the rejection
+/// itself, to answer it its own way or pass it on:
+///
+/// ```
+/// use api_error_core::axum::{ApiErrorLayer, Valid, ValidationRejection};
+/// use axum::extract::rejection::JsonRejection;
+/// use axum::response::{IntoResponse, Response};
+/// use axum::{routing::post, Json, Router};
+/// use validator::Validate;
+///
+/// #[derive(serde::Deserialize, Validate)]
+/// struct Signup {
+///     #[validate(email)]
+///     email: String,
+/// }
+///
+/// async fn signup(
+///     form: Result<Valid<Json<Signup>>, ValidationRejection<JsonRejection>>,
+/// ) -> Response {
+///     match form {
+///         Ok(Valid(Json(form))) => format!("welcome, {}", form.email).into_response(),
+///         Err(ValidationRejection::Invalid(errors)) => {
+///             println!("{} invalid inputs", errors.len());
+///             errors.into_response() // the standard 422
+///         }
+///         Err(rejection @ ValidationRejection::Extract(_)) => rejection.into_response(),
+///     }
+/// }
+///
+/// let app: Router = Router::new().route("/v1/signup", post(signup)).layer(ApiErrorLayer::new());
+/// ```
 #[derive(Debug)]
 pub enum ValidationRejection<R> {
     /// The inner extractor failed (malformed JSON, a wrong content type, ...); answered as

@@ -81,6 +81,16 @@ macro_rules! wrapper_impls {
     ($name:ident) => {
         impl<E> $name<E> {
             /// The inner extractor, e.g. the `Json<T>`.
+            ///
+            #[doc = concat!(
+                        "```\n",
+                        "use api_error_core::axum::", stringify!($name), ";\n",
+                        "use axum::Json;\n\n",
+                        "let extracted = ", stringify!($name), "(Json(vec![\"a@example.com\"]));\n",
+                        "let Json(emails) = extracted.into_inner();\n",
+                        "assert_eq!(emails, [\"a@example.com\"]);\n",
+                        "```",
+                    )]
             pub fn into_inner(self) -> E {
                 self.0
             }
@@ -109,6 +119,45 @@ wrapper_impls!(Garde);
 /// An extractor whose extracted value `Valid` and `Garde` can validate: implemented for
 /// the `Json`, `Query`, `Form` and `Path` of axum and of actix-web. Implement it for an
 /// extractor of your own to validate it the same way.
+///
+/// ```
+/// use api_error_core::axum::{ApiErrorLayer, Extracted, Valid};
+/// use axum::extract::{FromRequestParts, Query};
+/// use axum::http::request::Parts;
+/// use axum::{routing::get, Router};
+/// use validator::Validate;
+///
+/// /// The query of a list endpoint, under another name.
+/// struct Listing<T>(T);
+///
+/// impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Listing<T> {
+///     type Rejection = <Query<T> as FromRequestParts<S>>::Rejection;
+///
+///     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+///         Query::<T>::from_request_parts(parts, state).await.map(|Query(q)| Listing(q))
+///     }
+/// }
+///
+/// impl<T> Extracted for Listing<T> {
+///     type Value = T;
+///     fn value(&self) -> &T {
+///         &self.0
+///     }
+/// }
+///
+/// #[derive(serde::Deserialize, Validate)]
+/// struct Page {
+///     #[validate(range(min = 1, max = 100))]
+///     limit: u32,
+/// }
+///
+/// // `?limit=0` is a 422 listing `limit`, as with `Valid<Query<Page>>`.
+/// async fn list(Valid(Listing(page)): Valid<Listing<Page>>) -> String {
+///     format!("first {}", page.limit)
+/// }
+///
+/// let app: Router = Router::new().route("/v1/items", get(list)).layer(ApiErrorLayer::new());
+/// ```
 pub trait Extracted {
     /// The extracted value (the `T` of `Json<T>`).
     type Value;
