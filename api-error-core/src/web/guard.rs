@@ -20,11 +20,25 @@ pin_project! {
     /// call or by any poll. Every poll runs in the request's [`RequestContext`].
     pub(crate) struct Guarded<F> {
         #[pin]
-        fut: Option<F>,
-        panic: Option<Panic>,
+        state: State<F>,
         // Moved into the thread-local for each poll (and, for actix-web, the call), and
         // back (see `RequestContext::run_in`).
         ctx: Option<RequestContext>,
+    }
+}
+
+pin_project! {
+    /// The inner future while it runs; then the panic its call raised, if any (taken by
+    /// the first poll).
+    #[project = StateProj]
+    enum State<F> {
+        Running {
+            #[pin]
+            fut: F,
+        },
+        Panicked {
+            panic: Option<Panic>,
+        },
     }
 }
 
@@ -52,13 +66,11 @@ impl<F: Future> Guarded<F> {
     fn from_call(ctx: Option<RequestContext>, called: Result<F, Panic>) -> Guarded<F> {
         match called {
             Ok(fut) => Guarded {
-                fut: Some(fut),
-                panic: None,
+                state: State::Running { fut },
                 ctx,
             },
             Err(panic) => Guarded {
-                fut: None,
-                panic: Some(panic),
+                state: State::Panicked { panic: Some(panic) },
                 ctx,
             },
         }
@@ -78,13 +90,12 @@ impl<F: Future> Future for Guarded<F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        let out = match this.fut.as_mut().as_pin_mut() {
-            Some(fut) => RequestContext::run_in(this.ctx, || fut.poll(cx)),
-            None => {
-                let panic = this.panic.take();
-                return Poll::Ready(Err(
-                    panic.unwrap_or_else(|| Box::new("request future polled after completion"))
-                ));
+        let out = match this.state.as_mut().project() {
+            StateProj::Running { fut } => RequestContext::run_in(this.ctx, || fut.poll(cx)),
+            StateProj::Panicked { panic } => {
+                return Poll::Ready(Err(panic
+                    .take()
+                    .unwrap_or_else(|| Box::new("request future polled after completion"))));
             }
         };
         let out = match out {
@@ -94,8 +105,10 @@ impl<F: Future> Future for Guarded<F> {
         };
         // The inner future is done (or broken by its panic): drop it now, catching a
         // panicking destructor too.
-        let mut fut = this.fut;
-        let _ = catch_unwind(AssertUnwindSafe(|| fut.set(None)));
+        let mut state = this.state;
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            state.set(State::Panicked { panic: None })
+        }));
         Poll::Ready(out)
     }
 }
