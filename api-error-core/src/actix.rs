@@ -114,7 +114,8 @@ fn build(rendered: Rendered) -> HttpResponse {
 /// - makes the id available to rendering while the request runs, so an error a handler
 ///   returns is rendered once, with the id in its body's `request_id`; the id is also set on
 ///   every response's `x-request-id` header;
-/// - replaces every other error response that is not JSON (extractor errors for JSON, query
+/// - replaces every other error response that is not JSON (a JSON object, when its body is
+///   in memory; text labelled JSON is text) (extractor errors for JSON, query
 ///   strings, paths and forms, unmatched routes, wrong methods, errors of other types) and
 ///   every 5xx it did not render itself (or rendered for another status) by the standard
 ///   body, with the framework's text as the message for 4xx (for an error type it does not
@@ -593,14 +594,34 @@ async fn finish<B: MessageBody + 'static>(
         let response = put_rendered(response, rendered, set_body_headers);
         return ServiceResponse::new(req, response);
     }
-    // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
-    // all); a 5xx never goes out as built. A body set on this crate's JSON head is checked:
-    // JSON (an inner middleware added a field) goes on, text is the message.
+    // A JSON 4xx the app built itself is its own business, once it is seen to be JSON: a
+    // JSON object, when its body is in memory (else it goes on as built). Text labelled
+    // JSON (`DefaultHeaders` adding a JSON `content-type` to every response) is text: its
+    // message. Empty is no JSON at all; a 5xx never goes out as built. A body set on this
+    // crate's JSON head is checked too: JSON (an inner middleware added a field) goes on,
+    // text is the message.
     let size = res.response().body().size();
     let json_4xx = status.is_client_error() && is_json(res.headers());
     let empty = matches!(size, BodySize::Sized(0) | BodySize::None);
     if json_4xx && !marked.is_replaced() && !empty {
-        return res.map_into_left_body();
+        if encoded {
+            return res.map_into_left_body();
+        }
+        let (req, response) = res.into_parts();
+        let (response, body) = response.into_parts();
+        return match body.try_into_bytes() {
+            Ok(bytes) if !response::is_json_object(&bytes) => {
+                let shown = bytes.get(..rejection::MAX_REJECTION_BODY).unwrap_or(&bytes);
+                let text = String::from_utf8_lossy(shown).into_owned();
+                let described = describe_plain(&req, status, text);
+                replaced(req, response, described, ctx)
+            }
+            Ok(bytes) => {
+                let response = response.set_body(EitherBody::right(BoxBody::new(bytes)));
+                ServiceResponse::new(req, response)
+            }
+            Err(body) => ServiceResponse::new(req, response.set_body(body)).map_into_left_body(),
+        };
     }
     let check_json = json_4xx && marked.is_replaced();
     // Read whole to be checked (up to the bound of a body rendered here; past it, no text on
@@ -627,7 +648,7 @@ async fn finish<B: MessageBody + 'static>(
         && matches!(response.body().size(), BodySize::Sized(n) if n > 0)
         && (status.is_client_error() || cfg!(feature = "tracing"));
     let (response, body) = response.into_parts();
-    let (status, code, text, param) = match described {
+    let described = match described {
         Some(d) => {
             drop(body);
             d
@@ -695,6 +716,16 @@ async fn finish<B: MessageBody + 'static>(
             describe_plain(&req, status, text)
         }
     };
+    replaced(req, response, described, ctx)
+}
+
+/// The standard body of a rejection, in place of `response`'s.
+fn replaced<B>(
+    req: HttpRequest,
+    response: HttpResponse<()>,
+    (status, code, text, param): Described,
+    ctx: &RequestContext,
+) -> ServiceResponse<EitherBody<B>> {
     let rejection = Rejection {
         status: back_status(status),
         code,

@@ -126,7 +126,8 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
 /// - makes the id available to rendering while the request runs, so an error a handler
 ///   returns is rendered once, with the id in its body's `request_id`; the id is also set
 ///   on every response's `x-request-id` header;
-/// - replaces every other error response that is not JSON (axum's rejections for bad JSON,
+/// - replaces every other error response that is not JSON (a JSON object; text labelled
+///   JSON is text) (axum's rejections for bad JSON,
 ///   query strings, paths and content types, unmatched routes, wrong methods, handlers that
 ///   return a bare status, tower-http's timeouts and body limits) and every 5xx it did not
 ///   render itself (or rendered for another status) by the standard body, with the
@@ -637,15 +638,18 @@ fn finish_error(
             })
         }));
     }
-    // A JSON 4xx the app built itself is its own business (unless it is empty: no JSON at
-    // all); a 5xx never goes out as built.
-    // A body set on this crate's JSON head is checked: JSON (an inner layer added a field)
-    // goes on, text is the message.
+    // A JSON 4xx the app built itself is its own business, once it is seen to be JSON: a
+    // JSON object, read whole when its length is known, it is plain and all there (else it
+    // goes on as built, nothing lost). Text labelled JSON (a default `content-type` put on
+    // every response) is text: its message. Empty is no JSON at all; a 5xx never goes out
+    // as built. A body set on this crate's JSON head is checked the same way (JSON: an inner
+    // layer added a field).
     let json_4xx = status.is_client_error() && is_json(res.headers());
-    if json_4xx && !marked.is_replaced() && (head || size != Some(0)) {
+    let app_json = json_4xx && !marked.is_replaced();
+    if app_json && (head || encoded || size.is_none()) {
         return Finish::Done(res);
     }
-    let check_json = json_4xx && marked.is_replaced();
+    let check_json = json_4xx;
     // Read whole to be checked (up to the bound of a body rendered here; past it, no text on
     // a JSON head is that long: the app's).
     if check_json && size.is_some_and(|n| n > response::MAX_RENDERED_BODY as u64) {
@@ -678,7 +682,16 @@ fn finish_error(
         return Finish::Done(res);
     }
     Finish::Read(Box::pin(async move {
-        let bytes = body_prefix(body, limit).await;
+        let bytes = if check_json {
+            match ready_whole(body).await {
+                Ok(bytes) => bytes,
+                // Not all there yet: the app's JSON goes on as it came, every byte of it.
+                Err(body) if app_json => return Response::from_parts(parts, body),
+                Err(_) => Vec::new(),
+            }
+        } else {
+            body_prefix(body, limit).await
+        };
         if check_json && size == Some(bytes.len() as u64) && response::is_json_object(&bytes) {
             // Still JSON: the app's own 4xx, as sent; or, if the error was rendered outside
             // any request (its `request_id` null), rendered again from it in this one.
@@ -723,6 +736,74 @@ impl HttpBody for Unannounced {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
         Pin::new(&mut self.0).poll_frame(cx)
+    }
+}
+
+/// A body's bytes, if all of them are there without waiting (the caller bounds its known
+/// length); else the body back, with what was read of it still in front: nothing is lost.
+async fn ready_whole(body: Body) -> Result<Vec<u8>, Body> {
+    let mut body = Some(body);
+    let mut chunks = std::collections::VecDeque::new();
+    std::future::poll_fn(|cx| {
+        let Some(reading) = body.as_mut() else {
+            return Poll::Ready(Ok(Vec::new()));
+        };
+        loop {
+            match Pin::new(&mut *reading).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        chunks.push_back(data);
+                    }
+                }
+                // Its end, or a read error that ends it early: what was read is the body.
+                Poll::Ready(_) => {
+                    let whole = chunks.iter().flat_map(|c: &bytes::Bytes| c.iter().copied());
+                    return Poll::Ready(Ok(whole.collect()));
+                }
+                Poll::Pending => {
+                    let rest = body.take().unwrap_or_default();
+                    let read = std::mem::take(&mut chunks);
+                    return Poll::Ready(Err(Body::new(Prefixed { read, rest })));
+                }
+            }
+        }
+    })
+    .await
+}
+
+/// A body of which the chunks `read` were read already, and `rest` is what follows.
+struct Prefixed {
+    read: std::collections::VecDeque<bytes::Bytes>,
+    rest: Body,
+}
+
+impl HttpBody for Prefixed {
+    type Data = bytes::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        match self.read.pop_front() {
+            Some(chunk) => Poll::Ready(Some(Ok(http_body::Frame::data(chunk)))),
+            None => Pin::new(&mut self.rest).poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.read.is_empty() && self.rest.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        let read: u64 = self.read.iter().map(|c| c.len() as u64).sum();
+        let rest = self.rest.size_hint();
+        let mut hint = http_body::SizeHint::new();
+        hint.set_lower(rest.lower().saturating_add(read));
+        if let Some(upper) = rest.upper() {
+            hint.set_upper(upper.saturating_add(read));
+        }
+        hint
     }
 }
 

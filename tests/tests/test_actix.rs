@@ -222,6 +222,33 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/text-json",
+            // Text labelled JSON, as `DefaultHeaders` with a JSON `content-type` does it.
+            web::get().to(|| async {
+                HttpResponse::BadRequest()
+                    .content_type("application/json")
+                    .body("amount must be positive")
+            }),
+        )
+        .route(
+            "/v1/late-json",
+            // The app's JSON with its length known, whose second half is not there yet.
+            web::get().to(|| async {
+                use futures_util::StreamExt;
+                let first = futures_util::stream::iter([Ok::<_, std::io::Error>(
+                    Bytes::from_static(b"{\"cus"),
+                )]);
+                let second = futures_util::stream::once(async {
+                    actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+                    Ok(Bytes::from_static(b"tom\":2}"))
+                });
+                HttpResponse::BadRequest()
+                    .content_type("application/json")
+                    .no_chunking(12)
+                    .streaming(first.chain(second))
+            }),
+        )
+        .route(
             "/v1/empty-json",
             web::get().to(|| async {
                 HttpResponse::NotFound()

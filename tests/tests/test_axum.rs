@@ -200,6 +200,22 @@ fn routes() -> Router {
             }),
         )
         .route(
+            "/v1/text-json",
+            // Text labelled JSON, as a default `content-type` on every response does it.
+            get(|| async {
+                (
+                    StatusCode::BAD_REQUEST,
+                    [(http::header::CONTENT_TYPE, "application/json")],
+                    "amount must be positive",
+                )
+            }),
+        )
+        .route(
+            "/v1/late-json",
+            // The app's JSON with its length known, whose second half is not there yet.
+            get(|| async { (StatusCode::BAD_REQUEST, LateJson(0)) }),
+        )
+        .route(
             "/v1/empty-json",
             get(|| async {
                 (
@@ -263,6 +279,56 @@ fn head_405_announces_the_get_length() {
 }
 
 /// A body that announces 100 bytes, sends a first chunk, then nothing, ever.
+/// `{"custom":2}` labelled JSON, in two chunks with a wait between them.
+struct LateJson(u8);
+
+impl http_body::Body for LateJson {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        use axum::body::Bytes;
+        use std::task::Poll;
+        self.0 += 1;
+        match self.0 {
+            1 => Poll::Ready(Some(Ok(http_body::Frame::data(Bytes::from_static(
+                b"{\"cus",
+            ))))),
+            2 => {
+                let waker = cx.waker().clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(20));
+                    waker.wake();
+                });
+                Poll::Pending
+            }
+            3 => Poll::Ready(Some(Ok(http_body::Frame::data(Bytes::from_static(
+                b"tom\":2}",
+            ))))),
+            _ => Poll::Ready(None),
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        // What is left to send.
+        http_body::SizeHint::with_exact(if self.0 == 0 { 12 } else { 7 })
+    }
+}
+
+impl axum::response::IntoResponse for LateJson {
+    fn into_response(self) -> axum::response::Response {
+        let mut res = Body::new(self).into_response();
+        res.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        res
+    }
+}
+
 struct StalledSized(bool);
 
 impl http_body::Body for StalledSized {

@@ -860,6 +860,14 @@ pub mod checks {
         let resp = fetch(addr, "/v1/own-json");
         assert_eq!(resp.status, 400);
         assert_eq!(resp.text(), r#"{"custom":1}"#);
+        // So is one whose body is not all there yet: it goes on whole, unread.
+        let resp = fetch(addr, "/v1/late-json");
+        assert_eq!(resp.status, 400);
+        assert_eq!(resp.text(), r#"{"custom":2}"#);
+        // Text labelled JSON is text: its message, in the standard body.
+        let resp = fetch(addr, "/v1/text-json");
+        let body = check_layered(&resp, 400, "invalid_request_error", "invalid_request");
+        assert_eq!(body["message"], "amount must be positive.");
         // ... but an empty body labelled JSON is no JSON at all.
         let resp = fetch(addr, "/v1/empty-json");
         let body = check_layered(&resp, 404, "not_found_error", "not_found");
