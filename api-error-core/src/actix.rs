@@ -613,7 +613,7 @@ async fn finish<B: MessageBody + 'static>(
             Ok(bytes) if !response::is_json_object(&bytes) => {
                 let shown = bytes.get(..rejection::MAX_REJECTION_BODY).unwrap_or(&bytes);
                 let text = String::from_utf8_lossy(shown).into_owned();
-                let described = describe_plain(&req, status, text);
+                let described = describe_plain(&req, status, text, false);
                 replaced(req, response, described, ctx)
             }
             Ok(bytes) => {
@@ -713,7 +713,7 @@ async fn finish<B: MessageBody + 'static>(
                     _ => String::new(),
                 }
             };
-            describe_plain(&req, status, text)
+            describe_plain(&req, status, text, encoded)
         }
     };
     replaced(req, response, described, ctx)
@@ -922,15 +922,18 @@ fn describe(
 
 /// The code and text of an error response without an actix error: unmatched routes, wrong
 /// methods, bare statuses and plain-text bodies.
-fn describe_plain(req: &HttpRequest, status: StatusCode, text: String) -> Described {
+fn describe_plain(req: &HttpRequest, status: StatusCode, text: String, encoded: bool) -> Described {
     let text = text.trim();
+    // A compressed body had text (nothing compresses an empty one), unread: not a framework
+    // answer without any, so the code does not depend on the client's `Accept-Encoding`.
+    let no_text = text.is_empty() && !encoded;
     let path = req.path();
     match status.as_u16() {
         // No resource took the request (actix-web's default service answered): no pattern
         // matched its path, or one did but its method guard refused it (`App::route` puts
         // the method on the resource). The match info then still holds the unrouted path;
         // a routed request's is used up.
-        404 if text.is_empty()
+        404 if no_text
             && (req.match_pattern().is_none() || !req.match_info().unprocessed().is_empty()) =>
         {
             (
@@ -940,7 +943,7 @@ fn describe_plain(req: &HttpRequest, status: StatusCode, text: String) -> Descri
                 None,
             )
         }
-        405 if text.is_empty() => (
+        405 if no_text => (
             status,
             "method_not_allowed",
             rejection::method_not_allowed_message(req.method().as_str(), path),

@@ -674,7 +674,9 @@ fn finish_error(
     let (parts, body) = res.into_parts();
     if !readable {
         drop(body);
-        let mut res = in_context(ctx.as_ref(), || replace(parts, "", &info));
+        // A compressed text is not read, but there was one.
+        let text = if encoded { None } else { Some("") };
+        let mut res = in_context(ctx.as_ref(), || replace(parts, text, &info));
         if text_lost {
             // No length rather than a wrong one (RFC 9110 §8.6 lets a HEAD leave it out).
             res = res.map(|body| Body::new(Unannounced(body)));
@@ -710,7 +712,7 @@ fn finish_error(
             }
         }
         in_context(ctx.as_ref(), || {
-            replace(parts, &String::from_utf8_lossy(&bytes), &info)
+            replace(parts, Some(&String::from_utf8_lossy(&bytes)), &info)
         })
     }))
 }
@@ -860,7 +862,8 @@ fn generate_id(headers: &mut http::HeaderMap, header: &HeaderName) -> RequestId 
 }
 
 /// The standard body for a framework's (or a handler's bare) error response.
-fn replace(parts: http::response::Parts, text: &str, info: &Described) -> Response {
+/// `text` is the old body's (`None`: it had one, compressed, unread).
+fn replace(parts: http::response::Parts, text: Option<&str>, info: &Described) -> Response {
     let owned_message;
     let (status, code, text, param) = classify(parts.status, text, info);
     let text = match text {
@@ -884,12 +887,16 @@ enum Text<'a> {
     Owned(String),
 }
 
-/// The code (and param) of an axum rejection, recognized by status and text.
+/// The code (and param) of an axum rejection, recognized by status and text (`None`: a
+/// compressed one, unread; nothing compresses an empty body, so not a framework answer
+/// without text, and the code does not depend on the client's `Accept-Encoding`).
 fn classify<'a>(
     status: StatusCode,
-    text: &'a str,
+    text: Option<&'a str>,
     info: &Described,
 ) -> (StatusCode, &'static str, Text<'a>, Option<String>) {
+    let no_text = text == Some("");
+    let text = text.unwrap_or("");
     const JSON_SYNTAX: &str = "Failed to parse the request body as JSON";
     const JSON_DATA: &str = "Failed to deserialize the JSON body into the target type";
     const QUERY: &str = "Failed to deserialize query string";
@@ -929,7 +936,7 @@ fn classify<'a>(
         422 if text.starts_with(FORM) => (status, "invalid_body", framework, detail(FORM)),
         // No route took it: said only where the router ran first (a layer around a whole
         // `Router` cannot tell its fallback's 404 from a handler's).
-        404 if info.routed && info.matched.is_none() && text.is_empty() => (
+        404 if info.routed && info.matched.is_none() && no_text => (
             status,
             "route_not_found",
             Text::Owned(rejection::unmatched_route_message(
@@ -938,7 +945,7 @@ fn classify<'a>(
             )),
             None,
         ),
-        405 if text.is_empty() => (
+        405 if no_text => (
             status,
             "method_not_allowed",
             Text::Owned(rejection::method_not_allowed_message(

@@ -95,6 +95,13 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/v1/charges").route(web::post().to(charge)))
         .route("/v1/panic", web::get().to(panics))
+        .service(
+            // No resource: its default service answers, a 404 with text of its own.
+            web::scope("/v1/archived").default_service(web::to(|| async {
+                HttpResponse::NotFound()
+                    .body("This customer was archived and cannot be shown to you.")
+            })),
+        )
         .route("/v1/user-500", web::get().to(user_500))
         .route(
             "/v1/quota-spent",
@@ -208,6 +215,12 @@ fn check_every_error(addr: SocketAddr, headers: &[(&str, &[u8])]) {
     // Its format follows `Accept`, beside whatever else (compression's `accept-encoding`).
     assert!(varies_on_accept(&resp), "{:?}", resp.headers);
     assert_eq!(body["message"], "No such customer: cus_x");
+
+    // A 404 with text of its own is "not found", not "no route", whether or not a
+    // middleware inside compressed it (then its text is not read): the code does not
+    // depend on the client's `Accept-Encoding`.
+    let resp = fetch_with(addr, "/v1/archived/cus_1", headers);
+    check_stacked(&resp, 404, "not_found_error", "not_found");
 
     let mut with_json = headers.to_vec();
     with_json.push(("content-type", b"application/json"));

@@ -198,6 +198,35 @@ fn compression_inside_the_layer() {
     check_app_retry_advice_kept_behind_compression(addr);
 }
 
+/// A fallback's 404 with text of its own is "not found", not "no route", whether or not a
+/// layer inside compressed it (then its text is not read): the code does not depend on the
+/// client's `Accept-Encoding`.
+#[test]
+fn a_fallbacks_own_404_is_not_found_compressed_or_not() {
+    let app = Router::new()
+        .route("/v1/customers/{id}", get(customer))
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                "This customer was archived and cannot be shown to you.",
+            )
+        });
+    let addr = serve_axum(
+        app.layer(CompressionLayer::new())
+            .layer(ApiErrorLayer::new()),
+    );
+    for headers in [&[GZIP][..], &[]] {
+        let resp = fetch_with(addr, "/v1/archived/cus_1", headers);
+        let body = check_stacked(&resp, 404, "not_found_error", "not_found");
+        if headers.is_empty() {
+            assert_eq!(
+                body["message"],
+                "This customer was archived and cannot be shown to you."
+            );
+        }
+    }
+}
+
 #[test]
 fn compression_outside_the_layer() {
     let addr = serve_axum(
