@@ -156,8 +156,20 @@ fn real_world_body_shapes() {
         (
             "blank strings count as missing, ids are trimmed",
             502,
-            br#"{"message":"  ","type":"","code":" upstream_failed ","param":"","request_id":" req_1 "}"#,
+            br#"{"message":"  ","type":"","code":" upstream_failed ","param":null,"request_id":" req_1 "}"#,
             expect("Bad Gateway", "api_error", "upstream_failed").request_id("req_1"),
+        ),
+        (
+            "a param is trimmed, and an empty one is what a param field holding \"\" sent",
+            400,
+            br#"{"message":"Bad","type":"invalid_request_error","code":"bad","param":"  "}"#,
+            expect("Bad", "invalid_request_error", "bad").param(""),
+        ),
+        (
+            "a field error with a blank code has the default code and message",
+            422,
+            br#"{"errors":[{"param":"a","code":"   "}]}"#,
+            expect("Unprocessable Entity", "validation_error", UNKNOWN_CODE),
         ),
         (
             "an errors key without a field error does not make an error body",
@@ -665,6 +677,18 @@ fn x_should_retry_overrides_the_status_table() {
             "{code} x-should-retry: {header:?}"
         );
     }
+}
+
+#[test]
+fn a_field_error_read_back_is_never_blank() {
+    let body = br#"{"errors":[{"param":"a","code":"   "},{"param":"b","code":" ","message":" "}]}"#;
+    let got = ErrorResponse::from_parts(StatusCode::UNPROCESSABLE_ENTITY, &HeaderMap::new(), body);
+    use api_error_core::FieldError;
+    let a = FieldError::new("a", "invalid", "is invalid");
+    assert_eq!(
+        got.field_errors(),
+        [a, FieldError::new("b", "invalid", "is invalid")]
+    );
 }
 
 #[test]

@@ -51,6 +51,14 @@ fn qualifying_variants_round_trip() {
         Sdk::InvalidAmount {
             field: "amount".into(),
         },
+        // A param field holding "" is sent as `"param":""` and read back as such.
+        Sdk::InvalidAmount {
+            field: String::new(),
+        },
+        Sdk::Rejected {
+            message: "empty param".into(),
+            param: Some(String::new()),
+        },
         Sdk::Rejected {
             message: "bad \"input\"".into(),
             param: Some("q".into()),

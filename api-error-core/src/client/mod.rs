@@ -220,8 +220,9 @@ impl ErrorResponse {
     /// - **A JSON object** (its first [`MAX_JSON_BODY_LEN`] bytes) in the standard format, flat
     ///   (`{"message": ..., "type": ..., ...}`) or enveloped (`{"error": {...}}`; keys of the
     ///   inner object win, keys outside it fill the gaps), is parsed leniently:
-    ///   - unknown keys are ignored; a key whose value is not a string (or is empty) counts as
-    ///     missing; string values are cut to [`MAX_FIELD_LEN`] bytes;
+    ///   - unknown keys are ignored; a key whose value is not a string (or is blank) counts as
+    ///     missing, but for `param`, which is kept trimmed, `""` included (what a param
+    ///     field holding `""` sends); string values are cut to [`MAX_FIELD_LEN`] bytes;
     ///   - RFC 9457 problem details (`{"type": "<URI>", "title", "status", "detail", ...}`,
     ///     whatever the `content-type`): `detail` is the message, the `error_type` member the
     ///     `type`, and a missing `code` is the last segment of a type URI such as
@@ -822,7 +823,8 @@ impl Parsed {
             message: Cow::Owned(message),
             r#type,
             code,
-            param: non_blank(f.param).map(Cow::Owned),
+            // Trimmed but kept when empty: a param field holding `""` sends `"param":""`.
+            param: f.param.map(trimmed).map(Cow::Owned),
             request_id: non_blank(f.request_id).map(Cow::Owned),
             errors: Cow::Owned(f.errors.unwrap_or_default()),
         })
@@ -846,14 +848,16 @@ fn code_from_type_uri(uri: &str) -> Option<String> {
 
 /// The value trimmed, or `None` if it is blank.
 fn non_blank(value: Option<String>) -> Option<String> {
-    let value = value?;
+    value.map(trimmed).filter(|v| !v.is_empty())
+}
+
+/// The value trimmed (without a copy when there is nothing to trim).
+fn trimmed(value: String) -> String {
     let trimmed = value.trim();
-    if trimmed.is_empty() {
-        None
-    } else if trimmed.len() == value.len() {
-        Some(value)
+    if trimmed.len() == value.len() {
+        value
     } else {
-        Some(trimmed.to_owned())
+        trimmed.to_owned()
     }
 }
 

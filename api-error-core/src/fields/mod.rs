@@ -105,7 +105,8 @@ pub(crate) fn complete(
     code: Option<String>,
     message: Option<String>,
 ) -> FieldError {
-    let code = code.filter(|c| !c.is_empty());
+    // A blank code is none: it would be the message, and a message is never blank.
+    let code = code.filter(|c| !c.trim().is_empty());
     let message = match message.filter(|m| !m.trim().is_empty()) {
         Some(m) => Cow::Owned(m),
         None => match &code {
