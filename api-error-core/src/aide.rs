@@ -400,6 +400,7 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
+/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` | operations with a `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |

@@ -359,12 +359,12 @@ fn layer_responses_go_on_every_operation() {
     let doc = doc_with_layer();
     let paths = &doc["paths"];
 
-    // With a request body: 400, 415, 422 and 500; 422 and 500 were documented by the
+    // With a request body: 400, 413, 415, 422 and 500; 422 and 500 were documented by the
     // handler, so the layer's examples join the handler's.
     let charges = &paths["/v1/charges"]["post"];
     assert_eq!(
         statuses(charges),
-        ["200", "400", "401", "403", "404", "415", "422", "429", "500"]
+        ["200", "400", "401", "403", "404", "413", "415", "422", "429", "500"]
     );
     let responses = &charges["responses"];
     assert_eq!(
@@ -473,7 +473,7 @@ fn layer_responses_go_on_every_operation() {
         .collect();
     assert_eq!(
         order,
-        ["200", "400", "401", "403", "404", "415", "422", "429", "500"]
+        ["200", "400", "401", "403", "404", "413", "415", "422", "429", "500"]
     );
     api_error_core::aide::add_layer_responses(&mut api);
     assert_eq!(serde_json::to_value(api).unwrap(), doc);
@@ -529,6 +529,17 @@ fn the_layer_sends_what_is_documented() {
         web_support::post_json(addr, "/v1/charges", r#"{"currency":"usd"}"#),
         "422",
         "invalid_body",
+    );
+    // Just past axum's default body limit (2 MiB).
+    let padding = "x".repeat(2 * 1024 * 1024);
+    check(
+        web_support::post_json(
+            addr,
+            "/v1/charges",
+            &format!(r#"{{"currency":"{padding}"}}"#),
+        ),
+        "413",
+        "payload_too_large",
     );
     check(
         web_support::fetch(addr, "/v1/panic"),
@@ -688,7 +699,11 @@ fn validating_extractors_document_their_body_and_422() {
             op["requestBody"]["content"]["application/json"]["schema"].is_object(),
             "{path}"
         );
-        assert_eq!(statuses(op), ["200", "400", "415", "422", "500"], "{path}");
+        assert_eq!(
+            statuses(op),
+            ["200", "400", "413", "415", "422", "500"],
+            "{path}"
+        );
         let ex = examples(&op["responses"]["422"]);
         assert_eq!(
             ex.keys().collect::<Vec<_>>(),

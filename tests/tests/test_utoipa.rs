@@ -369,7 +369,7 @@ fn layer_responses_go_on_every_operation() {
     let charges = &paths["/v1/charges"]["post"];
     assert_eq!(
         statuses(charges),
-        ["200", "400", "401", "403", "404", "415", "422", "429", "500"]
+        ["200", "400", "401", "403", "404", "413", "415", "422", "429", "500"]
     );
     let responses = &charges["responses"];
     for (status, code) in [
@@ -411,7 +411,10 @@ fn layer_responses_go_on_every_operation() {
 
     // Query parameters and a body: one 400 with both codes.
     let refunds = &paths["/v1/refunds"]["post"];
-    assert_eq!(statuses(refunds), ["200", "400", "415", "422", "500"]);
+    assert_eq!(
+        statuses(refunds),
+        ["200", "400", "413", "415", "422", "500"]
+    );
     let bad = examples(&refunds["responses"]["400"]);
     assert_eq!(
         bad.keys().collect::<Vec<_>>(),
@@ -456,7 +459,10 @@ fn layer_responses_go_on_every_operation() {
 
     // What the handler documents with another body, or as a range, is left as it is.
     let uploads = &paths["/v1/uploads"]["post"];
-    assert_eq!(statuses(uploads), ["200", "400", "415", "422", "5XX"]);
+    assert_eq!(
+        statuses(uploads),
+        ["200", "400", "413", "415", "422", "5XX"]
+    );
     let original = serde_json::to_value(LayerDoc::openapi()).unwrap();
     let before = &original["paths"]["/v1/uploads"]["post"]["responses"];
     assert_eq!(uploads["responses"]["415"], before["415"]);

@@ -723,7 +723,8 @@ pub(crate) struct Inputs {
 
 /// The errors the layer and the middleware send on their own for an operation taking
 /// `inputs`, as they send them: a malformed JSON body (400 `invalid_json`), a body without a
-/// JSON content type (415 `unsupported_media_type`), a JSON or form body of the wrong shape
+/// JSON content type (415 `unsupported_media_type`), a body over the size limit (413
+/// `payload_too_large`), a JSON or form body of the wrong shape
 /// (422 `invalid_body`, `param` naming the field when serde does), a query string or a path
 /// parameter that does not deserialize (400 `invalid_query`, `invalid_path`), and a handler
 /// panic (500 `internal_error`, never the panic's text), one response per status.
@@ -780,6 +781,14 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             "Expected request with `Content-Type: application/json`.",
             None,
             "The request body is not declared as JSON (`Content-Type: application/json`).",
+        ));
+        entries.push(entry(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Failed to buffer the request body: length limit exceeded.",
+            None,
+            "The request body is larger than the server accepts (axum's default limit is \
+             2 MB, actix-web's `JsonConfig` 2 MB). The message carries the framework's text.",
         ));
         entries.push(entry(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -858,6 +867,7 @@ mod tests {
             statuses(all),
             [
                 (400, vec!["invalid_json", "invalid_query", "invalid_path"]),
+                (413, vec!["payload_too_large"]),
                 (415, vec!["unsupported_media_type"]),
                 (422, vec!["invalid_body"]),
                 (500, vec!["internal_error"]),
