@@ -160,6 +160,32 @@ fn real_world_body_shapes() {
             expect("Bad Gateway", "api_error", "upstream_failed").request_id("req_1"),
         ),
         (
+            "a lone surrogate escape (a string cut inside an emoji by JS or Python) is U+FFFD",
+            400,
+            br#"{"message":"Name \ud83d is invalid","type":"invalid_request_error","code":"bad_name","param":"name","request_id":"req_1"}"#,
+            expect("Name \u{fffd} is invalid", "invalid_request_error", "bad_name")
+                .param("name")
+                .request_id("req_1"),
+        ),
+        (
+            "a lone low surrogate in an envelope, a problem's detail too",
+            400,
+            br#"{"error":{"message":"x \udc00 y","code":"bad"},"detail":"\udc00","request_id":"req_2"}"#,
+            expect("x \u{fffd} y", "invalid_request_error", "bad").request_id("req_2"),
+        ),
+        (
+            "a surrogate pair and an escaped backslash before a u stay as they are",
+            400,
+            br#"{"message":"ok \ud83d\ude00 \\ud800","code":"fine","param":"p"}"#,
+            expect("ok \u{1F600} \\ud800", "invalid_request_error", "fine").param("p"),
+        ),
+        (
+            "bytes that are not UTF-8 (a Latin-1 server) are U+FFFD, the rest is read",
+            409,
+            b"{\"message\":\"caf\xe9 closed\",\"type\":\"invalid_request_error\",\"code\":\"closed\",\"request_id\":\"req_3\"}",
+            expect("caf\u{fffd} closed", "invalid_request_error", "closed").request_id("req_3"),
+        ),
+        (
             "a param is trimmed, and an empty one is what a param field holding \"\" sent",
             400,
             br#"{"message":"Bad","type":"invalid_request_error","code":"bad","param":"  "}"#,
@@ -272,10 +298,10 @@ fn real_world_body_shapes() {
             expect("bad \u{FFFD}\u{FFFD} bytes \u{FFFD}(", "api_error", UNKNOWN_CODE),
         ),
         (
-            "invalid UTF-8 inside a JSON string: not JSON",
+            "invalid UTF-8 inside a JSON string: read as U+FFFD",
             400,
             b"{\"message\":\"\xff\"}",
-            expect("{\"message\":\"\u{FFFD}\"}", "invalid_request_error", UNKNOWN_CODE),
+            expect("\u{FFFD}", "invalid_request_error", UNKNOWN_CODE),
         ),
         (
             "JSON array",

@@ -235,6 +235,9 @@ impl ErrorResponse {
     ///     else [`UNKNOWN_CODE`];
     ///   - `errors`, the field errors, is read as [`field_errors`](ErrorResponse::field_errors)
     ///     says;
+    ///   - bytes that are not UTF-8 inside it (a Latin-1 server) and lone UTF-16 surrogate
+    ///     escapes (`"\ud83d"`, a string cut inside an emoji by JavaScript or Python) are
+    ///     read as U+FFFD;
     ///   - a truncated or otherwise malformed JSON object keeps the fields read before the
     ///     point where it breaks (field errors included), and so does one over
     ///     [`MAX_JSON_BODY_LEN`], cut there.
@@ -725,11 +728,69 @@ fn parse_json(bytes: &[u8]) -> Option<Parsed> {
     // thousands of field errors still gives its code, message and first field errors.
     let bytes = bytes.get(..MAX_JSON_BODY_LEN).unwrap_or(bytes);
     let mut parsed = Parsed::default();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
     // Errors (truncation, trailing garbage, excessive nesting) are fine: `parsed` holds every
     // field completed before them.
-    let _ = OuterSeed(&mut parsed).deserialize(&mut de);
+    if read_json(bytes, &mut parsed).is_err() {
+        // What other encoders send and serde_json refuses: a lone UTF-16 surrogate escape
+        // (a string that JavaScript or Python cut inside an emoji) or bytes that are not
+        // UTF-8 (a Latin-1 server). Read again with them as U+FFFD, rather than keep only
+        // the fields before them.
+        if let Some(repaired) = repaired(bytes) {
+            parsed = Parsed::default();
+            let _ = read_json(&repaired, &mut parsed);
+        }
+    }
     Some(parsed)
+}
+
+fn read_json(bytes: &[u8], parsed: &mut Parsed) -> Result<(), serde_json::Error> {
+    OuterSeed(parsed).deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+}
+
+/// `bytes` with invalid UTF-8 and lone surrogate escapes (`\ud83d` not followed by a low
+/// surrogate's escape, or a low one alone) replaced by U+FFFD; `None` if it has neither.
+fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(bytes);
+    let b = text.as_bytes();
+    let hex = |at: usize| -> Option<u16> {
+        let digits = std::str::from_utf8(b.get(at..at + 4)?).ok()?;
+        u16::from_str_radix(digits, 16).ok()
+    };
+    let is_high = |u: u16| (0xD800..0xDC00).contains(&u);
+    let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
+    let mut out: Option<Vec<u8>> = None;
+    let (mut i, mut copied) = (0, 0);
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        // An escape: `\uXXXX` (a surrogate pair is two of them), or any other two bytes.
+        let unit = (b.get(i + 1) == Some(&b'u')).then(|| hex(i + 2)).flatten();
+        let Some(unit) = unit.filter(|&u| is_high(u) || is_low(u)) else {
+            i += 2;
+            continue;
+        };
+        let paired =
+            is_high(unit) && b.get(i + 6..i + 8) == Some(b"\\u") && hex(i + 8).is_some_and(is_low);
+        if paired {
+            i += 12;
+            continue;
+        }
+        let out = out.get_or_insert_with(|| Vec::with_capacity(b.len()));
+        out.extend_from_slice(&b[copied..i]);
+        out.extend_from_slice(b"\\ufffd");
+        i += 6;
+        copied = i;
+    }
+    if let Some(mut out) = out {
+        out.extend_from_slice(b.get(copied..).unwrap_or_default());
+        return Some(out);
+    }
+    match text {
+        Cow::Owned(text) => Some(text.into_bytes()),
+        Cow::Borrowed(_) => None,
+    }
 }
 
 /// The string fields of one JSON object (the top level, or the `error` envelope).
