@@ -260,7 +260,7 @@ fn every_table_row_has_six_cells() {
 }
 
 #[test]
-fn merge_deduplicates_by_code_keeping_the_first() {
+fn merge_deduplicates_by_code_and_status_keeping_the_first() {
     let payment = PaymentError::catalog();
     let auth = AuthError::catalog();
     // The transparent variant already inlines AuthError's entries.
@@ -275,18 +275,25 @@ fn merge_deduplicates_by_code_keeping_the_first() {
         .with::<Hand>();
     let codes: Vec<&str> = merged.entries().iter().map(|e| e.code).collect();
     assert_eq!(codes[..2], ["invalid_api_key", "permission_denied"]);
+    // One code under two statuses is two errors: both stay, and `get` finds the first.
     assert_eq!(
         codes.iter().filter(|c| **c == "resource_missing").count(),
-        1
+        2
     );
     assert_eq!(merged.get("resource_missing").unwrap().status, 404);
     assert_eq!(merged.get("gone").unwrap().status, 410);
-    assert_eq!(&codes[codes.len() - 2..], ["gone", "bad_request"]);
-    assert_eq!(merged.len(), payment.len() + 2);
+    assert_eq!(
+        &codes[codes.len() - 4..],
+        ["resource_missing", "gone", "gone", "bad_request"]
+    );
+    assert_eq!(merged.len(), payment.len() + 4);
 
-    // Extend and FromIterator de-duplicate the same way.
-    let collected: Catalog = Hand::catalog().into_iter().collect();
-    assert_eq!(collected.len(), 3);
+    // Extend and FromIterator de-duplicate the same way: by code and status.
+    let collected: Catalog = Hand::catalog()
+        .into_iter()
+        .chain([entry("gone", 410), entry("gone", 400)])
+        .collect();
+    assert_eq!(collected.len(), 4);
     assert_eq!(
         collected.by_status().keys().copied().collect::<Vec<_>>(),
         [400, 410]
@@ -456,15 +463,49 @@ enum Outer {
     Shipping(Shipping),
 }
 
-/// The type's own catalog lists both; a merged reference keeps one entry per code (the
-/// first), as documented for merging.
+/// The type's own catalog lists both, and so does its reference: one code under two
+/// statuses is two errors (merging drops an entry only for the same code and status).
 #[test]
 fn a_code_reused_by_two_inner_types() {
     let sent = Outer::Shipping(Shipping::Conflict);
     assert_eq!(sent.status(), 400);
     let statuses: Vec<u16> = Outer::catalog().iter().map(|e| e.status).collect();
     assert_eq!(statuses, [409, 400]);
-    assert_eq!(Catalog::of::<Outer>().get("conflict").unwrap().status, 409);
+    let reference = Catalog::of::<Outer>().with::<Billing>().with::<Shipping>();
+    let listed: Vec<(u16, &str)> = reference
+        .entries()
+        .iter()
+        .map(|e| (e.status, e.code))
+        .collect();
+    assert_eq!(listed, [(409, "conflict"), (400, "conflict")]);
+    assert_eq!(reference.get("conflict").unwrap().status, 409);
+    let markdown = reference.to_markdown();
+    assert!(markdown.contains("## 400 Bad Request"), "{markdown}");
+    assert!(markdown.contains("## 409 Conflict"), "{markdown}");
+    assert!(reference.to_json().contains(r#""status": 400"#));
+}
+
+/// The drift guard tells the two apart: a change to one is named with its status.
+#[test]
+fn a_code_under_two_statuses_is_diffed_by_status() {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let dir = std::env::temp_dir().join(format!("api-error-two-statuses-{}", std::process::id()));
+    let file = dir.join("outer.json");
+    std::fs::create_dir_all(&dir).unwrap();
+    let reference = Catalog::of::<Outer>();
+    std::fs::write(
+        &file,
+        reference.to_json().replace("Shipping conflict", "Old text"),
+    )
+    .unwrap();
+    let failure = catch_unwind(AssertUnwindSafe(|| reference.assert_matches(&file))).unwrap_err();
+    let message = failure.downcast_ref::<String>().unwrap();
+    assert!(
+        message.contains(r#"~ conflict (400): message "Old text" -> "Shipping conflict""#),
+        "{message}"
+    );
+    assert!(!message.contains("conflict (409)"), "{message}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// OpenAPI documents both statuses.

@@ -398,10 +398,10 @@ pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
     by_status_of(catalog.entries(), &[])
 }
 
-/// A type's entries as one response per status, ascending. Unlike a merged [`Catalog`]
-/// (one entry per code), a code may appear under two statuses here: inner types behind
-/// transparent variants can use one code for different errors, and each status a type can
-/// send is documented. Within one status, a code listed twice keeps its first entry.
+/// A type's entries as one response per status, ascending. As in a merged [`Catalog`], a
+/// code may appear under two statuses: inner types behind transparent variants can use one
+/// code for different errors, and each status a type can send is documented. Within one
+/// status, a code listed twice keeps its first entry.
 pub(crate) fn by_status_of(
     entries: &[CatalogEntry],
     hints: &FieldHints,

@@ -37,8 +37,10 @@ pub const DEFAULT_TITLE: &str = "Error reference";
 /// error-code reference.
 ///
 /// Entries keep the order in which they were added (declaration order within a type, types in
-/// the order of [`with`](Catalog::with)); an entry whose `code` is already present is skipped,
-/// so the first type to name a code describes it.
+/// the order of [`with`](Catalog::with)); an entry whose `code` is already present with its
+/// status is skipped, so the first type to name a code describes it. (One code under two
+/// statuses, which inner types behind `transparent` variants make possible, is two errors
+/// and has two entries.)
 ///
 /// ```
 /// use api_error_core::catalog::{Catalog, CatalogEntry, ErrorCatalog};
@@ -60,7 +62,7 @@ pub const DEFAULT_TITLE: &str = "Error reference";
 /// }
 ///
 /// let catalog = Catalog::of::<AuthError>().with::<AuthError>();
-/// assert_eq!(catalog.len(), 1); // de-duplicated by code
+/// assert_eq!(catalog.len(), 1); // de-duplicated by code and status
 /// assert!(catalog.to_markdown().contains("## 401 Unauthorized"));
 /// assert!(catalog.to_json().contains(r#""code": "invalid_api_key""#));
 /// ```
@@ -142,7 +144,7 @@ impl Catalog {
         Catalog::new().with::<T>()
     }
 
-    /// Adds the entries of `T` whose codes are not in the catalog yet.
+    /// Adds the entries of `T` whose codes are not in the catalog yet (with their status).
     ///
     /// ```
     /// use api_error_core::{catalog::Catalog, ApiError};
@@ -173,7 +175,7 @@ impl Catalog {
         self
     }
 
-    /// Adds the given entries whose codes are not in the catalog yet (for hand-made entries
+    /// Adds the given entries whose codes are not in the catalog yet, with their status (for hand-made entries
     /// or catalogs computed elsewhere).
     ///
     /// ```
@@ -613,11 +615,13 @@ impl Catalog {
 }
 
 impl Extend<CatalogEntry> for Catalog {
-    /// Adds the entries whose codes are not in the catalog yet.
+    /// Adds the entries whose codes are not in the catalog yet with their status (a code
+    /// under another status, which `transparent` variants make possible, is another error).
     fn extend<I: IntoIterator<Item = CatalogEntry>>(&mut self, iter: I) {
-        let mut seen: HashSet<&'static str> = self.entries.iter().map(|e| e.code).collect();
+        let mut seen: HashSet<(&'static str, u16)> =
+            self.entries.iter().map(|e| (e.code, e.status)).collect();
         for entry in iter {
-            if seen.insert(entry.code) {
+            if seen.insert((entry.code, entry.status)) {
                 self.entries.push(entry);
             }
         }
@@ -728,15 +732,25 @@ impl From<&CatalogEntry> for OwnedEntry {
     }
 }
 
-/// A readable diff of two catalogs, keyed by code.
+/// A readable diff of two catalogs, keyed by code (by code and status for a code that one
+/// of them lists under several statuses, which `transparent` variants make possible).
 fn diff(expected: &[OwnedEntry], actual: &[OwnedEntry]) -> String {
-    let old: HashMap<&str, &OwnedEntry> = expected.iter().map(|e| (e.code.as_str(), e)).collect();
-    let new: HashMap<&str, &OwnedEntry> = actual.iter().map(|e| (e.code.as_str(), e)).collect();
+    let mut several = codes_under_several_statuses(expected);
+    several.extend(codes_under_several_statuses(actual));
+    let key = |e: &OwnedEntry| -> String {
+        if several.contains(e.code.as_str()) {
+            format!("{} ({})", e.code, e.status)
+        } else {
+            e.code.clone()
+        }
+    };
+    let old: HashMap<String, &OwnedEntry> = expected.iter().map(|e| (key(e), e)).collect();
+    let new: HashMap<String, &OwnedEntry> = actual.iter().map(|e| (key(e), e)).collect();
     let mut out = String::new();
 
     let added: Vec<&OwnedEntry> = actual
         .iter()
-        .filter(|e| !old.contains_key(e.code.as_str()))
+        .filter(|e| !old.contains_key(&key(e)))
         .collect();
     if !added.is_empty() {
         out.push_str("codes added:\n");
@@ -751,7 +765,7 @@ fn diff(expected: &[OwnedEntry], actual: &[OwnedEntry]) -> String {
 
     let removed: Vec<&OwnedEntry> = expected
         .iter()
-        .filter(|e| !new.contains_key(e.code.as_str()))
+        .filter(|e| !new.contains_key(&key(e)))
         .collect();
     if !removed.is_empty() {
         out.push_str("codes removed:\n");
@@ -766,7 +780,7 @@ fn diff(expected: &[OwnedEntry], actual: &[OwnedEntry]) -> String {
 
     let mut changed = String::new();
     for e in actual {
-        let Some(o) = old.get(e.code.as_str()) else {
+        let Some(o) = old.get(&key(e)) else {
             continue;
         };
         let mut fields = Vec::new();
@@ -796,7 +810,7 @@ fn diff(expected: &[OwnedEntry], actual: &[OwnedEntry]) -> String {
             fields.push(format!("doc {:?} -> {:?}", o.doc, e.doc));
         }
         if !fields.is_empty() {
-            let _ = writeln!(changed, "  ~ {}: {}", e.code, fields.join("; "));
+            let _ = writeln!(changed, "  ~ {}: {}", key(e), fields.join("; "));
         }
     }
     if !changed.is_empty() {
@@ -808,6 +822,18 @@ fn diff(expected: &[OwnedEntry], actual: &[OwnedEntry]) -> String {
         out.push_str("the same entries, in a different order (or a code listed twice)\n");
     }
     out
+}
+
+/// The codes `entries` lists under more than one status.
+fn codes_under_several_statuses(entries: &[OwnedEntry]) -> HashSet<&str> {
+    let mut first: HashMap<&str, u16> = HashMap::new();
+    let mut several = HashSet::new();
+    for e in entries {
+        if *first.entry(e.code.as_str()).or_insert(e.status) != e.status {
+            several.insert(e.code.as_str());
+        }
+    }
+    several
 }
 
 fn show_param(p: Option<&str>) -> String {
