@@ -440,8 +440,9 @@ pub(crate) fn all_in_one_of(entries: &[CatalogEntry], hints: &FieldHints) -> Res
     response_doc("Error", &entries, true, hints)
 }
 
-/// `heading. Codes: `a`, `b`.` (with each code's status when `with_status`), the retry
-/// values, and the examples; a code listed twice keeps its first entry.
+/// `heading. Codes: `a`, `b`.` (with each code's status when `with_status`: then a code
+/// under two statuses is listed twice), the retry values, and the examples (named by code:
+/// a code listed twice keeps its first entry's).
 fn response_doc(
     heading: &str,
     entries: &[&CatalogEntry],
@@ -450,16 +451,21 @@ fn response_doc(
 ) -> ResponseDoc {
     let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
     let mut unique: Vec<&CatalogEntry> = Vec::with_capacity(entries.len());
+    let mut listed: Vec<&CatalogEntry> = Vec::with_capacity(entries.len());
     for e in entries {
         if !seen.contains(&e.code) {
             seen.push(e.code);
             unique.push(e);
         }
+        let again = |l: &&CatalogEntry| l.code == e.code && (!with_status || l.status == e.status);
+        if !listed.iter().any(again) {
+            listed.push(e);
+        }
     }
 
     let mut description = String::from(heading);
     description.push_str(". Codes: ");
-    for (i, e) in unique.iter().enumerate() {
+    for (i, e) in listed.iter().enumerate() {
         if i > 0 {
             description.push_str(", ");
         }
@@ -473,10 +479,10 @@ fn response_doc(
     description.push('.');
 
     let mut should_retry = Vec::new();
-    if unique.iter().any(|e| e.retryable) {
+    if listed.iter().any(|e| e.retryable) {
         should_retry.push("true");
     }
-    if unique.iter().any(|e| !e.retryable) {
+    if listed.iter().any(|e| !e.retryable) {
         should_retry.push("false");
     }
 
@@ -838,6 +844,30 @@ mod tests {
 
         let all = all_in_one(&catalog);
         assert_eq!(all.description, "Error. Codes: `a` (404), `b` (404).");
+    }
+
+    /// One code under two statuses (inner types behind transparent variants) is two errors:
+    /// the one response for them all names both; its examples stay one per code.
+    #[test]
+    fn all_in_one_names_a_code_under_each_of_its_statuses() {
+        let e = |status: u16, retryable: bool| CatalogEntry {
+            variant: "V",
+            status,
+            error_type: "card_error",
+            code: "card_declined",
+            message: "Declined",
+            param: None,
+            retryable,
+            doc: "",
+        };
+        let catalog = Catalog::new().with_entries([e(402, false), e(409, true), e(402, false)]);
+        let all = all_in_one(&catalog);
+        assert_eq!(
+            all.description,
+            "Error. Codes: `card_declined` (402), `card_declined` (409)."
+        );
+        assert_eq!(all.should_retry, ["true", "false"]);
+        assert_eq!(all.examples.len(), 1);
     }
 
     #[test]

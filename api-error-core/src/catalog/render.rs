@@ -305,7 +305,7 @@ impl Catalog {
         self.entries
     }
 
-    /// The entry with this code, if any.
+    /// The first entry with this code, if any (a code can be listed under two statuses).
     ///
     /// ```
     /// use api_error_core::{catalog::Catalog, ApiError};
@@ -334,7 +334,7 @@ impl Catalog {
         self.entries.iter().find(|e| e.code == code)
     }
 
-    /// The number of entries (distinct codes).
+    /// The number of entries (distinct codes, or codes with distinct statuses).
     ///
     /// ```
     /// use api_error_core::{catalog::Catalog, ApiError};
