@@ -783,14 +783,19 @@ fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
         i += 6;
         copied = i;
     }
-    if let Some(mut out) = out {
-        out.extend_from_slice(b.get(copied..).unwrap_or_default());
-        return Some(out);
-    }
-    match text {
-        Cow::Owned(text) => Some(text.into_bytes()),
-        Cow::Borrowed(_) => None,
-    }
+    let mut out = match out {
+        Some(mut out) => {
+            out.extend_from_slice(b.get(copied..).unwrap_or_default());
+            out
+        }
+        None => match text {
+            Cow::Owned(text) => text.into_bytes(),
+            Cow::Borrowed(_) => return None,
+        },
+    };
+    // A U+FFFD is three bytes where a Latin-1 byte was one: the parse bound holds.
+    out.truncate(MAX_JSON_BODY_LEN);
+    Some(out)
 }
 
 /// The string fields of one JSON object (the top level, or the `error` envelope).
