@@ -51,7 +51,7 @@ use crate::web::accept;
 use crate::web::context::RequestContext;
 use crate::web::guard::{Guarded, Panic, Unwinding};
 use crate::web::params;
-use crate::web::rejection::{self, Rejection};
+use crate::web::rejection::{self, Rejection, Unread};
 use crate::web::response::{self, Marked, Rendered, RenderedHere};
 use crate::{ApiError, ErrorFormat, WireFormat};
 
@@ -489,11 +489,25 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
     let status = res.status();
     let encoded = is_encoded(res.headers());
     let marked = judge(res.extensions().get(), status, encoded, res.body().size());
-    let ours = matches!(marked, Marked::Ours(_))
-        || (status.is_client_error()
-            && !marked.is_replaced()
-            && is_json(res.headers())
-            && res.body().size() != BodySize::Sized(0));
+    // An app's JSON 4xx is its own once it is seen to be JSON (when its body is in memory);
+    // text labelled JSON is text, as in `finish`.
+    let json_4xx = status.is_client_error()
+        && !marked.is_replaced()
+        && is_json(res.headers())
+        && res.body().size() != BodySize::Sized(0);
+    let (res, app_json) = if json_4xx && !encoded {
+        let (head, body) = res.into_parts();
+        match body.try_into_bytes() {
+            Ok(bytes) => {
+                let json = response::is_json_value(&bytes);
+                (head.set_body(BoxBody::new(bytes)), json)
+            }
+            Err(body) => (head.set_body(body), true),
+        }
+    } else {
+        (res, json_4xx)
+    };
+    let ours = matches!(marked, Marked::Ours(_)) || app_json;
     let mut res = if ours {
         res
     } else {
@@ -521,6 +535,8 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
             code,
             text: Some(text.as_str()),
             param: param.map(Into::into),
+            unread: (encoded && text.is_empty()).then_some(Unread::Compressed),
+            quiet: false,
         };
         with_rendered(
             head.drop_body(),
@@ -594,8 +610,8 @@ async fn finish<B: MessageBody + 'static>(
         let response = put_rendered(response, rendered, set_body_headers);
         return ServiceResponse::new(req, response);
     }
-    // A JSON 4xx the app built itself is its own business, once it is seen to be JSON: a
-    // JSON object, when its body is in memory (else it goes on as built). Text labelled
+    // A JSON 4xx the app built itself is its own business, once it is seen to be JSON (of
+    // any kind), when its body is in memory (else it goes on as built). Text labelled
     // JSON (`DefaultHeaders` adding a JSON `content-type` to every response) is text: its
     // message. Empty is no JSON at all; a 5xx never goes out as built. A body set on this
     // crate's JSON head is checked too: JSON (an inner middleware added a field) goes on,
@@ -610,11 +626,11 @@ async fn finish<B: MessageBody + 'static>(
         let (req, response) = res.into_parts();
         let (response, body) = response.into_parts();
         return match body.try_into_bytes() {
-            Ok(bytes) if !response::is_json_object(&bytes) => {
+            Ok(bytes) if !response::is_json_value(&bytes) => {
                 let shown = bytes.get(..rejection::MAX_REJECTION_BODY).unwrap_or(&bytes);
                 let text = String::from_utf8_lossy(shown).into_owned();
                 let described = describe_plain(&req, status, text, false);
-                replaced(req, response, described, ctx)
+                replaced(req, response, described, None, ctx)
             }
             Ok(bytes) => {
                 let response = response.set_body(EitherBody::right(BoxBody::new(bytes)));
@@ -648,6 +664,7 @@ async fn finish<B: MessageBody + 'static>(
         && matches!(response.body().size(), BodySize::Sized(n) if n > 0)
         && (status.is_client_error() || cfg!(feature = "tracing"));
     let (response, body) = response.into_parts();
+    let mut unread = None;
     let described = match described {
         Some(d) => {
             drop(body);
@@ -713,17 +730,28 @@ async fn finish<B: MessageBody + 'static>(
                     _ => String::new(),
                 }
             };
+            if text.is_empty() {
+                unread = if encoded {
+                    Some(Unread::Compressed)
+                } else if size == BodySize::Stream {
+                    Some(Unread::Streamed)
+                } else {
+                    None
+                };
+            }
             describe_plain(&req, status, text, encoded)
         }
     };
-    replaced(req, response, described, ctx)
+    replaced(req, response, described, unread, ctx)
 }
 
-/// The standard body of a rejection, in place of `response`'s.
+/// The standard body of a rejection, in place of `response`'s (`unread`: why its text was
+/// not read, for the log).
 fn replaced<B>(
     req: HttpRequest,
     response: HttpResponse<()>,
     (status, code, text, param): Described,
+    unread: Option<Unread>,
     ctx: &RequestContext,
 ) -> ServiceResponse<EitherBody<B>> {
     let rejection = Rejection {
@@ -731,6 +759,8 @@ fn replaced<B>(
         code,
         text: Some(text.as_str()),
         param: param.map(Into::into),
+        unread,
+        quiet: false,
     };
     let rendered = ctx.scope(|| rejection::render_rejection(&rejection));
     ServiceResponse::new(req, put_rendered(response, rendered, set_error_headers))
@@ -924,8 +954,9 @@ fn describe(
 /// methods, bare statuses and plain-text bodies.
 fn describe_plain(req: &HttpRequest, status: StatusCode, text: String, encoded: bool) -> Described {
     let text = text.trim();
-    // A compressed body had text (nothing compresses an empty one), unread: not a framework
-    // answer without any, so the code does not depend on the client's `Accept-Encoding`.
+    // A compressed body had text (actix-web's `Compress` leaves an empty one alone), unread:
+    // not a framework answer without any, so the code does not depend on the client's
+    // `Accept-Encoding`.
     let no_text = text.is_empty() && !encoded;
     let path = req.path();
     match status.as_u16() {

@@ -37,13 +37,14 @@
 //!     .layer(ApiErrorLayer::new());
 //! ```
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
-use axum::body::{Body, HttpBody};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{
     FromRequestParts, MatchedPath, NestedPath, OptionalFromRequestParts, OriginalUri,
 };
@@ -64,7 +65,7 @@ use crate::web::accept;
 use crate::web::context::{self, RequestContext};
 use crate::web::guard::{Guarded, Panic};
 use crate::web::params;
-use crate::web::rejection::{self, Rejection};
+use crate::web::rejection::{self, Rejection, Unread};
 use crate::web::response::{self, Marked, Rendered, RenderedHere};
 use crate::{ApiError, ErrorFormat, WireFormat};
 
@@ -638,8 +639,8 @@ fn finish_error(
             })
         }));
     }
-    // A JSON 4xx the app built itself is its own business, once it is seen to be JSON: a
-    // JSON object, read whole when its length is known, it is plain and all there (else it
+    // A JSON 4xx the app built itself is its own business, once it is seen to be JSON (of
+    // any kind), read whole when its length is known, it is plain and all there (else it
     // goes on as built, nothing lost). Text labelled JSON (a default `content-type` put on
     // every response) is text: its message. Empty is no JSON at all; a 5xx never goes out
     // as built. A body set on this crate's JSON head is checked the same way (JSON: an inner
@@ -674,9 +675,14 @@ fn finish_error(
     let (parts, body) = res.into_parts();
     if !readable {
         drop(body);
-        // A compressed text is not read, but there was one.
-        let text = if encoded { None } else { Some("") };
-        let mut res = in_context(ctx.as_ref(), || replace(parts, text, &info));
+        let unread = if encoded {
+            Some(Unread::Compressed)
+        } else if size.is_none() {
+            Some(Unread::Streamed)
+        } else {
+            None
+        };
+        let mut res = in_context(ctx.as_ref(), || replace(parts, "", unread, &info));
         if text_lost {
             // No length rather than a wrong one (RFC 9110 §8.6 lets a HEAD leave it out).
             res = res.map(|body| Body::new(Unannounced(body)));
@@ -685,7 +691,7 @@ fn finish_error(
     }
     Finish::Read(Box::pin(async move {
         let bytes = if check_json {
-            match ready_whole(body).await {
+            match ready_whole(body, limit).await {
                 Ok(bytes) => bytes,
                 // Not all there yet: the app's JSON goes on as it came, every byte of it.
                 Err(body) if app_json => return Response::from_parts(parts, body),
@@ -694,7 +700,14 @@ fn finish_error(
         } else {
             body_prefix(body, limit).await
         };
-        if check_json && size == Some(bytes.len() as u64) && response::is_json_object(&bytes) {
+        // The app's own: JSON of any kind (an array too); on this crate's head, an object
+        // (an inner layer added a field to the error).
+        let json = if app_json {
+            response::is_json_value(&bytes)
+        } else {
+            response::is_json_object(&bytes)
+        };
+        if check_json && size == Some(bytes.len() as u64) && json {
             // Still JSON: the app's own 4xx, as sent; or, if the error was rendered outside
             // any request (its `request_id` null), rendered again from it in this one.
             match marked {
@@ -712,7 +725,7 @@ fn finish_error(
             }
         }
         in_context(ctx.as_ref(), || {
-            replace(parts, Some(&String::from_utf8_lossy(&bytes)), &info)
+            replace(parts, &String::from_utf8_lossy(&bytes), None, &info)
         })
     }))
 }
@@ -730,7 +743,7 @@ fn announces_content(res: &Response) -> bool {
 struct Unannounced(Body);
 
 impl HttpBody for Unannounced {
-    type Data = bytes::Bytes;
+    type Data = Bytes;
     type Error = axum::Error;
 
     fn poll_frame(
@@ -741,46 +754,60 @@ impl HttpBody for Unannounced {
     }
 }
 
-/// A body's bytes, if all of them are there without waiting (the caller bounds its known
-/// length); else the body back, with what was read of it still in front: nothing is lost.
-async fn ready_whole(body: Body) -> Result<Vec<u8>, Body> {
+/// A body's bytes, if all of them are there without waiting, at most `limit` of them, and
+/// it has nothing but data; else the body back as it was, with what was read of it in front:
+/// nothing is lost (not its trailers, not a read error).
+async fn ready_whole(body: Body, limit: usize) -> Result<Vec<u8>, Body> {
     let mut body = Some(body);
-    let mut chunks = std::collections::VecDeque::new();
+    let mut read: VecDeque<Result<http_body::Frame<Bytes>, axum::Error>> = VecDeque::new();
+    let mut len = 0;
     std::future::poll_fn(|cx| {
         let Some(reading) = body.as_mut() else {
             return Poll::Ready(Ok(Vec::new()));
         };
+        let mut ended = false;
         loop {
             match Pin::new(&mut *reading).poll_frame(cx) {
-                Poll::Ready(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data() {
-                        chunks.push_back(data);
+                Poll::Ready(None) => {
+                    ended = true;
+                    break;
+                }
+                Poll::Pending => break,
+                Poll::Ready(Some(frame)) => {
+                    let data = frame.as_ref().ok().and_then(http_body::Frame::data_ref);
+                    len += data.map_or(0, Bytes::len);
+                    let more = data.is_some() && len <= limit;
+                    read.push_back(frame);
+                    if !more {
+                        break;
                     }
-                }
-                // Its end, or a read error that ends it early: what was read is the body.
-                Poll::Ready(_) => {
-                    let whole = chunks.iter().flat_map(|c: &bytes::Bytes| c.iter().copied());
-                    return Poll::Ready(Ok(whole.collect()));
-                }
-                Poll::Pending => {
-                    let rest = body.take().unwrap_or_default();
-                    let read = std::mem::take(&mut chunks);
-                    return Poll::Ready(Err(Body::new(Prefixed { read, rest })));
                 }
             }
         }
+        // All there, data only, within `limit`: the bytes. Else (a chunk not there yet, a
+        // trailer, a read error, too long) the body as it came.
+        let data_only = read
+            .iter()
+            .all(|f| f.as_ref().is_ok_and(http_body::Frame::is_data));
+        if ended && data_only {
+            let chunks = read.iter().flatten().filter_map(http_body::Frame::data_ref);
+            return Poll::Ready(Ok(chunks.flat_map(|d| d.iter().copied()).collect()));
+        }
+        let rest = body.take().unwrap_or_default();
+        let read = std::mem::take(&mut read);
+        Poll::Ready(Err(Body::new(Prefixed { read, rest })))
     })
     .await
 }
 
-/// A body of which the chunks `read` were read already, and `rest` is what follows.
+/// A body of which the frames `read` were read already, and `rest` is what follows.
 struct Prefixed {
-    read: std::collections::VecDeque<bytes::Bytes>,
+    read: VecDeque<Result<http_body::Frame<Bytes>, axum::Error>>,
     rest: Body,
 }
 
 impl HttpBody for Prefixed {
-    type Data = bytes::Bytes;
+    type Data = Bytes;
     type Error = axum::Error;
 
     fn poll_frame(
@@ -788,7 +815,7 @@ impl HttpBody for Prefixed {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
         match self.read.pop_front() {
-            Some(chunk) => Poll::Ready(Some(Ok(http_body::Frame::data(chunk)))),
+            Some(frame) => Poll::Ready(Some(frame)),
             None => Pin::new(&mut self.rest).poll_frame(cx),
         }
     }
@@ -798,7 +825,13 @@ impl HttpBody for Prefixed {
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        let read: u64 = self.read.iter().map(|c| c.len() as u64).sum();
+        let read: u64 = self
+            .read
+            .iter()
+            .flatten()
+            .filter_map(|f| f.data_ref())
+            .map(|d| d.len() as u64)
+            .sum();
         let rest = self.rest.size_hint();
         let mut hint = http_body::SizeHint::new();
         hint.set_lower(rest.lower().saturating_add(read));
@@ -862,10 +895,20 @@ fn generate_id(headers: &mut http::HeaderMap, header: &HeaderName) -> RequestId 
 }
 
 /// The standard body for a framework's (or a handler's bare) error response.
-/// `text` is the old body's (`None`: it had one, compressed, unread).
-fn replace(parts: http::response::Parts, text: Option<&str>, info: &Described) -> Response {
+/// `text` is what was read of the old body (`unread`: why nothing was).
+fn replace(
+    parts: http::response::Parts,
+    text: &str,
+    unread: Option<Unread>,
+    info: &Described,
+) -> Response {
     let owned_message;
-    let (status, code, text, param) = classify(parts.status, text, info);
+    // A compressed body had text (tower-http's default predicate leaves bodies under 32
+    // bytes alone): not a framework answer without any, so the code does not depend on the
+    // client's `Accept-Encoding`. (A predicate that compresses empty bodies makes axum's
+    // bare 404 a `not_found` for clients that take gzip.)
+    let no_text = text.is_empty() && unread != Some(Unread::Compressed);
+    let (status, code, text, param) = classify(parts.status, text, no_text, info);
     let text = match text {
         Text::Framework(t) => Some(t),
         Text::Owned(m) => {
@@ -878,6 +921,8 @@ fn replace(parts: http::response::Parts, text: Option<&str>, info: &Described) -
         code,
         text,
         param: param.map(Into::into),
+        unread,
+        quiet: false,
     };
     build(rejection::render_rejection(&rejection), Some(parts))
 }
@@ -887,16 +932,14 @@ enum Text<'a> {
     Owned(String),
 }
 
-/// The code (and param) of an axum rejection, recognized by status and text (`None`: a
-/// compressed one, unread; nothing compresses an empty body, so not a framework answer
-/// without text, and the code does not depend on the client's `Accept-Encoding`).
+/// The code (and param) of an axum rejection, recognized by status and text (`no_text`: the
+/// response had none, as axum's 404 and 405 have none).
 fn classify<'a>(
     status: StatusCode,
-    text: Option<&'a str>,
+    text: &'a str,
+    no_text: bool,
     info: &Described,
 ) -> (StatusCode, &'static str, Text<'a>, Option<String>) {
-    let no_text = text == Some("");
-    let text = text.unwrap_or("");
     const JSON_SYNTAX: &str = "Failed to parse the request body as JSON";
     const JSON_DATA: &str = "Failed to deserialize the JSON body into the target type";
     const QUERY: &str = "Failed to deserialize query string";
@@ -993,6 +1036,121 @@ impl IntoResponse for Box<dyn ApiError + Send + Sync> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A test body: its frames, each ready or not (`None`: pending once, then the next).
+    struct Frames {
+        frames: VecDeque<Option<Result<http_body::Frame<Bytes>, axum::Error>>>,
+        hint: u64,
+    }
+
+    impl HttpBody for Frames {
+        type Data = Bytes;
+        type Error = axum::Error;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+            match self.frames.pop_front() {
+                Some(Some(frame)) => Poll::Ready(Some(frame)),
+                Some(None) => {
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+                None => Poll::Ready(None),
+            }
+        }
+
+        fn size_hint(&self) -> http_body::SizeHint {
+            http_body::SizeHint::with_exact(self.hint)
+        }
+    }
+
+    fn data(text: &'static str) -> Option<Result<http_body::Frame<Bytes>, axum::Error>> {
+        Some(Ok(http_body::Frame::data(Bytes::from_static(
+            text.as_bytes(),
+        ))))
+    }
+
+    /// Polls a future that never waits for long (the test bodies wake at once).
+    fn run<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+    }
+
+    /// Every frame of a body, in order: data as text, trailers as `<trailers>`, an error as
+    /// `<error>`.
+    fn frames_of(body: Body) -> Vec<String> {
+        let mut body = body;
+        let mut out = Vec::new();
+        run(std::future::poll_fn(|cx| loop {
+            match Pin::new(&mut body).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => out.push(match frame.into_data() {
+                    Ok(data) => String::from_utf8_lossy(&data).into_owned(),
+                    Err(_) => "<trailers>".to_owned(),
+                }),
+                Poll::Ready(Some(Err(_))) => out.push("<error>".to_owned()),
+                Poll::Ready(None) => return Poll::Ready(()),
+                Poll::Pending => return Poll::Pending,
+            }
+        }));
+        out
+    }
+
+    fn body(frames: Vec<Option<Result<http_body::Frame<Bytes>, axum::Error>>>, hint: u64) -> Body {
+        Body::new(Frames {
+            frames: frames.into(),
+            hint,
+        })
+    }
+
+    #[test]
+    fn ready_whole_reads_a_plain_body_that_is_all_there() {
+        let got = run(ready_whole(body(vec![data("{\"a\""), data(":1}")], 7), 100));
+        assert_eq!(got.ok(), Some(b"{\"a\":1}".to_vec()));
+    }
+
+    /// Not all there, a trailer, a read error, more than the limit (a body whose length hint
+    /// lied): the body goes on as it came, every frame in order, nothing read twice.
+    #[test]
+    fn ready_whole_gives_back_whatever_it_cannot_take_whole() {
+        let mut trailers = http::HeaderMap::new();
+        trailers.insert("x-checksum", HeaderValue::from_static("1"));
+        let cases: Vec<(Vec<Option<_>>, Vec<&str>)> = vec![
+            (
+                vec![data("{\"a\""), None, data(":1}")],
+                vec!["{\"a\"", ":1}"],
+            ),
+            (
+                vec![data("{}"), Some(Ok(http_body::Frame::trailers(trailers)))],
+                vec!["{}", "<trailers>"],
+            ),
+            (
+                vec![
+                    data("{\"card_"),
+                    Some(Err(axum::Error::new("reset"))),
+                    data("x"),
+                ],
+                vec!["{\"card_", "<error>", "x"],
+            ),
+            (
+                vec![data("0123456789"), data("abcdef")],
+                vec!["0123456789", "abcdef"],
+            ),
+        ];
+        for (frames, expected) in cases {
+            let given = run(ready_whole(body(frames, 4), 8));
+            let Err(back) = given else {
+                panic!("taken whole: {expected:?}");
+            };
+            assert_eq!(frames_of(back), expected);
+        }
+    }
 
     fn headers(n_other: usize, extra: &[(&str, &str)]) -> http::HeaderMap {
         let mut map = http::HeaderMap::new();

@@ -37,48 +37,84 @@ impl fmt::Display for Sources<'_> {
     }
 }
 
+/// The most of an error's `Display` (and of its `source()` chain) a log line holds, in
+/// characters: an error that echoes a client's input (a 2 MiB body) stays a line.
+const MAX_LOGGED_CHARS: usize = 4096;
+
+/// What `value` displays, bounded, recorded as a quoted string with its control characters
+/// escaped: a newline a client put in an error's text cannot start a forged log line.
+/// Formatted only when a subscriber records the event.
+struct Shown<T>(T);
+
+impl<T: fmt::Display> fmt::Debug for Shown<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&crate::text::display_bounded(&self.0, MAX_LOGGED_CHARS), f)
+    }
+}
+
 /// The span the integrations run each request in; `error_span` so the request id is there
 /// whenever an `error` event is enabled.
 pub(crate) fn request_span(request_id: &str) -> tracing::Span {
     tracing::error_span!("request", request_id = %request_id)
 }
 
-/// Logs an error that is being rendered.
+/// Logs an error that is being rendered in a request (outside any, see [`cause`]).
 pub(crate) fn rendered(err: &dyn ApiError, status: StatusCode) {
     let error: &dyn Error = &err;
     if status.is_server_error() {
         tracing::error!(
             status = status.as_u16(),
             code = err.code(),
-            error = %error,
-            sources = %Sources(error),
+            error = ?Shown(error),
+            sources = ?Shown(Sources(error)),
             "api error response"
         );
     } else {
         tracing::debug!(
             status = status.as_u16(),
             code = err.code(),
-            error = %error,
-            sources = %Sources(error),
+            error = ?Shown(error),
+            sources = ?Shown(Sources(error)),
             "api error response"
         );
     }
 }
 
-/// What the log says of `err` (its `Display` and `source()` chain), kept for a response
-/// rendered outside any request.
-pub(crate) fn cause(err: &dyn ApiError) -> Cause {
+/// What the log says of `err`, rendered outside any request: logged once, by the request
+/// that sends the response (with its id, [`rendered_again`]), or, if none does, when the
+/// last copy of the response goes.
+pub(crate) fn cause(err: &dyn ApiError, status: StatusCode) -> Cause {
     let error: &dyn Error = &err;
     Cause {
-        error: crate::__private::format(format_args!("{error}")),
-        sources: crate::__private::format(format_args!("{}", Sources(error))),
+        status,
+        code: err.code().to_owned(),
+        error: crate::text::display_bounded(&error, MAX_LOGGED_CHARS),
+        sources: crate::text::display_bounded(&Sources(error), MAX_LOGGED_CHARS),
+        logged: std::sync::atomic::AtomicBool::new(false),
     }
 }
 
-/// Logs an error response that was rendered outside any request (its own log line then had
-/// no request id) as a request sends it, in that request's span: a 5xx at `error` with the
-/// cause kept from the first rendering, a 4xx at `debug`.
+impl Drop for Cause {
+    fn drop(&mut self) {
+        if !self.logged.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            // No request sent it: logged without a parent span, not in whichever request's
+            // span happens to drop the response.
+            let (status, code) = (self.status.as_u16(), self.code.as_str());
+            let (error, sources) = (self.error.as_str(), self.sources.as_str());
+            if self.status.is_server_error() {
+                tracing::error!(parent: None, status, code, error, sources, "api error response");
+            } else {
+                tracing::debug!(parent: None, status, code, error, sources, "api error response");
+            }
+        }
+    }
+}
+
+/// Logs an error response that was rendered outside any request as a request sends it, in
+/// that request's span: a 5xx at `error`, a 4xx at `debug`, with the cause kept from the
+/// first rendering (logged this once, not again when the response goes).
 pub(crate) fn rendered_again(status: StatusCode, code: &str, cause: Option<&Cause>) {
+    let cause = cause.filter(|c| !c.logged.swap(true, std::sync::atomic::Ordering::Relaxed));
     let (error, sources) = cause.map_or(("", ""), |c| (c.error.as_str(), c.sources.as_str()));
     if status.is_server_error() {
         tracing::error!(
@@ -92,6 +128,8 @@ pub(crate) fn rendered_again(status: StatusCode, code: &str, cause: Option<&Caus
         tracing::debug!(
             status = status.as_u16(),
             code,
+            error,
+            sources,
             "api error response (rendered outside the request)"
         );
     }
@@ -99,13 +137,16 @@ pub(crate) fn rendered_again(status: StatusCode, code: &str, cause: Option<&Caus
 
 /// Logs a framework rejection that was replaced by the standard body, with the framework's
 /// text as `text` (not `message`: that is the event's own field, which formatters print
-/// without a name and map-based ones would overwrite).
-pub(crate) fn rejection(status: StatusCode, code: &str, text: &str) {
+/// without a name and map-based ones would overwrite), or, when its text was not read,
+/// why not as `unread`.
+pub(crate) fn rejection(status: StatusCode, code: &str, text: Option<&str>, unread: Option<&str>) {
+    let text = text.unwrap_or("");
     if status.is_server_error() {
         tracing::error!(
             status = status.as_u16(),
             code,
             text,
+            unread,
             "framework error response"
         );
     } else {
@@ -113,6 +154,7 @@ pub(crate) fn rejection(status: StatusCode, code: &str, text: &str) {
             status = status.as_u16(),
             code,
             text,
+            unread,
             "framework error response"
         );
     }

@@ -231,6 +231,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/array-json",
+            web::get().to(|| async { HttpResponse::BadRequest().json(vec!["amount", "currency"]) }),
+        )
+        .route(
             "/v1/late-json",
             // The app's JSON with its length known, whose second half is not there yet.
             web::get().to(|| async {

@@ -211,6 +211,10 @@ fn routes() -> Router {
             }),
         )
         .route(
+            "/v1/array-json",
+            get(|| async { (StatusCode::BAD_REQUEST, Json(vec!["amount", "currency"])) }),
+        )
+        .route(
             "/v1/late-json",
             // The app's JSON with its length known, whose second half is not there yet.
             get(|| async { (StatusCode::BAD_REQUEST, LateJson(0)) }),

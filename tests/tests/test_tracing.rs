@@ -25,6 +25,10 @@ enum AppError {
     #[error("No such customer: {0}")]
     #[api_error(status = 404, code = "resource_missing")]
     NotFound(String),
+
+    #[error("queue unavailable: {0}")]
+    #[api_error(status = 503, code = "queue_unavailable")]
+    Queue(String),
 }
 
 /// Everything the subscriber writes.
@@ -114,6 +118,23 @@ fn axum_app() -> SocketAddr {
                     ()
                 }),
             )
+            .route(
+                "/queue-spawned",
+                get(|| async {
+                    use axum::response::IntoResponse;
+                    tokio::spawn(async { AppError::Queue("marker_q_axum".into()).into_response() })
+                        .await
+                        .unwrap()
+                }),
+            )
+            .route(
+                "/customers/{id}",
+                get(
+                    |axum::extract::Path(id): axum::extract::Path<String>| async move {
+                        Err::<(), _>(AppError::NotFound(id))
+                    },
+                ),
+            )
             .layer(api_error_core::axum::ApiErrorLayer::new());
         serve_axum(app)
     })
@@ -180,6 +201,26 @@ fn actix_app() -> SocketAddr {
                 "/missing",
                 web::get()
                     .to(|| async { Err::<HttpResponse, _>(AppError::NotFound("cus_9".into())) }),
+            )
+            .route(
+                "/queue-spawned",
+                web::get().to(|| async {
+                    actix_web::rt::spawn(async {
+                        actix_web::ResponseError::error_response(&AppError::Queue(
+                            "marker_q_actix".into(),
+                        ))
+                    })
+                    .await
+                    .unwrap()
+                }),
+            )
+            .route(
+                "/panic",
+                web::get().to(|| async {
+                    panic!("panic with secret token tok_live_actix");
+                    #[allow(unreachable_code)]
+                    HttpResponse::Ok().finish()
+                }),
             );
         };
         serve_actix(
@@ -255,17 +296,158 @@ fn axum_4xx_logged_at_debug() {
     assert!(!lines.iter().any(|l| l.contains("ERROR")), "{lines:#?}");
 }
 
-#[test]
-fn axum_panic_message_logged_not_sent() {
-    let resp = fetch_with(axum_app(), "/panic", &[(RID, b"req_trace_panic")]);
+/// A panic is one failure: one `error` line (the panic's), not a second for its 500.
+fn check_panic_logged_once(addr: SocketAddr, id: &str, secret: &str) {
+    let resp = fetch_with(addr, "/panic", &[(RID, id.as_bytes())]);
     check_error(&resp, 500, "api_error", "internal_error", Some(RID));
-    assert!(!resp.text().contains("tok_live_123"));
-    let lines = lines_with("req_trace_panic");
+    assert!(!resp.text().contains(secret));
+    let errors: Vec<String> = lines_with(id)
+        .into_iter()
+        .filter(|l| l.contains("ERROR"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains(secret), "{errors:#?}");
+}
+
+#[test]
+fn axum_panic_message_logged_once_not_sent() {
+    check_panic_logged_once(axum_app(), "req_trace_panic", "tok_live_123");
+}
+
+#[test]
+fn actix_panic_message_logged_once_not_sent() {
+    check_panic_logged_once(actix_app(), "req_trace_actix_panic", "tok_live_actix");
+}
+
+/// An error rendered in a spawned task is logged once, when the request sends it: with the
+/// request's id, not first without it.
+fn check_spawned_logged_once(addr: SocketAddr, id: &str, marker: &str) {
+    let resp = fetch_with(addr, "/queue-spawned", &[(RID, id.as_bytes())]);
+    let body = check_error(&resp, 503, "api_error", "queue_unavailable", Some(RID));
+    assert_eq!(body["request_id"], id);
+    let lines = lines_with(marker);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
     assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("ERROR") && l.contains("tok_live_123")),
+        lines[0].contains("ERROR") && lines[0].contains(id),
         "{lines:#?}"
+    );
+}
+
+#[test]
+fn axum_error_rendered_in_a_task_is_logged_once_with_the_id() {
+    check_spawned_logged_once(axum_app(), "req_trace_axum_q", "marker_q_axum");
+}
+
+#[test]
+fn actix_error_rendered_in_a_task_is_logged_once_with_the_id() {
+    check_spawned_logged_once(actix_app(), "req_trace_actix_q", "marker_q_actix");
+}
+
+/// An error rendered with no request at all (a test, a background job) is logged when the
+/// response goes, outside any request's span.
+#[test]
+fn an_error_rendered_outside_any_request_is_logged_when_it_goes() {
+    use axum::response::IntoResponse;
+    log();
+    let response = AppError::Queue("marker_q_alone".into()).into_response();
+    assert!(lines_with("marker_q_alone").is_empty());
+    drop(response);
+    let lines = lines_with("marker_q_alone");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].contains("ERROR") && !lines[0].contains("request{"),
+        "{lines:#?}"
+    );
+}
+
+/// A client's text in an error's `Display` is logged quoted, its newlines escaped: it cannot
+/// start a forged log line.
+#[test]
+fn a_newline_in_an_errors_text_cannot_forge_a_log_line() {
+    let resp = fetch_with(
+        axum_app(),
+        "/customers/cus_1%0AERROR%20forged_line",
+        &[(RID, b"req_trace_nl")],
+    );
+    check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
+    let lines = lines_with("forged_line");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].contains(r#"error="No such customer: cus_1\nERROR forged_line""#),
+        "{lines:#?}"
+    );
+}
+
+/// tower-http's `TraceLayer` inside the layer in one `ServiceBuilder` opens its span in
+/// `call`: that span is the request span's child, so its events have the request id.
+#[test]
+fn a_span_an_inner_layer_opens_in_call_has_the_request_id() {
+    use axum::routing::get;
+    log();
+    let stack = tower::ServiceBuilder::new()
+        .layer(api_error_core::axum::ApiErrorLayer::new())
+        .map_response(|r: axum::response::Response<_>| r.map(axum::body::Body::new))
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    let app = axum::Router::new()
+        .route(
+            "/hello",
+            get(|| async {
+                tracing::info!("handler says marker_inner_span");
+                "hi"
+            }),
+        )
+        .layer(stack);
+    let addr = serve_axum(app);
+    let resp = fetch_with(addr, "/hello", &[(RID, b"req_trace_inner_span")]);
+    assert_eq!(resp.status, 200);
+    let lines = lines_with("marker_inner_span");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].contains("request_id=req_trace_inner_span"),
+        "{lines:#?}"
+    );
+}
+
+/// With a layer compressing inside, a framework 5xx's text cannot be read: the log says so
+/// rather than giving the public message as its text; without gzip the text is logged.
+#[test]
+fn a_compressed_5xx_text_is_said_unread_in_the_log() {
+    use axum::routing::get;
+    log();
+    let app = axum::Router::new()
+        .route(
+            "/user-500",
+            get(|| async {
+                (
+                    http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "upstream token sk_live_gz rejected; padding padding padding padding",
+                )
+            }),
+        )
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    let addr = serve_axum(app);
+    let resp = fetch_with(addr, "/user-500", &[(RID, b"req_trace_gz"), GZIP]);
+    assert_eq!(resp.status, 500);
+    let errors: Vec<String> = lines_with("req_trace_gz")
+        .into_iter()
+        .filter(|l| l.contains("ERROR"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("unread=") && errors[0].contains("compressed"),
+        "{errors:#?}"
+    );
+    assert!(
+        !errors[0].contains("An internal error occurred"),
+        "{errors:#?}"
+    );
+    let resp = fetch_with(addr, "/user-500", &[(RID, b"req_trace_plain")]);
+    assert_eq!(resp.status, 500);
+    let errors = lines_with("req_trace_plain");
+    assert!(
+        errors.iter().any(|l| l.contains("sk_live_gz")),
+        "{errors:#?}"
     );
 }
 
@@ -398,4 +580,6 @@ fn nested_layers_log_a_framework_5xx_once() {
         .collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].contains("sk_live_nested"), "{errors:#?}");
+    // One `request` span: the inner layer runs in the outer one's.
+    assert_eq!(errors[0].matches("request{").count(), 1, "{errors:#?}");
 }

@@ -31,8 +31,11 @@ impl RequestContext {
     /// The context of the request with this id; with `tracing`, a `request` span carrying it.
     pub fn new(id: RequestId, format: ErrorFormat) -> RequestContext {
         RequestContext {
+            // Inside another layer's request with this id (nested layers): its span, not a
+            // second `request` span with the same id.
             #[cfg(feature = "tracing")]
-            span: crate::log::request_span(id.as_str()),
+            span: with_current(|ctx| ctx.filter(|c| c.id == id).map(|c| c.span.clone()))
+                .unwrap_or_else(|| crate::log::request_span(id.as_str())),
             id,
             format,
         }

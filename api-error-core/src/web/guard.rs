@@ -46,11 +46,21 @@ impl<F: Future> Guarded<F> {
     /// Calls the inner service (`call`), catching a panic. The context is set for every
     /// poll, not for the call: for axum's routes the call only builds the future (a route
     /// calls its service when first polled), and a scope around it costs about 80 ns a
-    /// request.
+    /// request. (With `tracing`, the request's span is entered for the call.)
     #[inline]
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub fn call(ctx: RequestContext, call: impl FnOnce() -> F) -> Guarded<F> {
-        Self::from_call(Some(ctx), catch_unwind(AssertUnwindSafe(call)))
+        // The request's span is entered for the call too (not held past it): a span an inner
+        // layer opens in its `call` (tower-http's `TraceLayer` under one `ServiceBuilder`)
+        // is then the request span's child, and events in it have the request id.
+        #[cfg(feature = "tracing")]
+        let called = {
+            let _entered = ctx.span.enter();
+            catch_unwind(AssertUnwindSafe(call))
+        };
+        #[cfg(not(feature = "tracing"))]
+        let called = catch_unwind(AssertUnwindSafe(call));
+        Self::from_call(Some(ctx), called)
     }
 
     /// [`call`](Self::call) in the request's context: for actix-web, whose middleware often

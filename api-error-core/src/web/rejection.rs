@@ -25,6 +25,35 @@ pub(crate) struct Rejection<'a> {
     /// logged (with `tracing`), never sent.
     pub text: Option<&'a str>,
     pub param: Option<Cow<'a, str>>,
+    /// Why the framework's text was not read, when it was not (only the log says it).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub unread: Option<Unread>,
+    /// Not logged: what it answers was logged already (a panic).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub quiet: bool,
+}
+
+/// Why the text of a replaced response was not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unread {
+    /// A layer or middleware inside compressed it (there was a text: tower-http's default
+    /// predicate and actix-web's `Compress` never compress an empty body).
+    Compressed,
+    /// Its length was not known up front (a stream): a body is never waited on.
+    Streamed,
+}
+
+impl Unread {
+    /// What the log says of it.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub fn reason(self) -> &'static str {
+        match self {
+            Unread::Compressed => {
+                "compressed inside the layer or middleware (put compression outside it to log this text)"
+            }
+            Unread::Streamed => "a stream of unknown length, never waited on",
+        }
+    }
 }
 
 /// The standard body for a rejection, with the current request's id; 5xx always get the
@@ -41,7 +70,10 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
         }
     };
     #[cfg(feature = "tracing")]
-    crate::log::rejection(status, rejection.code, text.unwrap_or(&message));
+    if !rejection.quiet {
+        let unread = rejection.unread.map(Unread::reason);
+        crate::log::rejection(status, rejection.code, text, unread);
+    }
     let (id, format) = context::current();
     let param = match rejection.param.as_deref() {
         Some(p) => Param::Text(Text::Raw(p)),
@@ -82,6 +114,9 @@ pub(crate) fn render_panic(payload: &(dyn std::any::Any + Send)) -> Rendered {
         code: "internal_error",
         text: None,
         param: None,
+        unread: None,
+        // The panic's own line says it: one failure, one `error` event.
+        quiet: true,
     })
 }
 
@@ -207,6 +242,8 @@ mod tests {
             code: "internal_error",
             text: Some("upstream token sk_live_123 rejected"),
             param: None,
+            unread: None,
+            quiet: false,
         });
         let body = String::from_utf8(rendered.body).unwrap_or_default();
         assert!(!body.contains("sk_live"), "{body}");

@@ -29,12 +29,17 @@ pub(crate) struct Rendered {
     pub replacing: bool,
 }
 
-/// What only the log may see of an error (its `Display` and `source()` chain).
+/// What only the log may see of an error rendered outside any request (its `Display` and
+/// `source()` chain, bounded), logged once: by the request that sends it, else when it goes
+/// (see `log::cause`).
 #[derive(Debug)]
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 pub(crate) struct Cause {
+    pub status: StatusCode,
+    pub code: String,
     pub error: String,
     pub sources: String,
+    pub logged: std::sync::atomic::AtomicBool,
 }
 
 /// A header value the integrations send.
@@ -212,8 +217,13 @@ pub(crate) async fn ready_prefix<D: AsRef<[u8]>>(
 /// layer that added a field to the error) rather than text: one JSON object (the caller
 /// bounds the bytes).
 pub(crate) fn is_json_object(body: &[u8]) -> bool {
-    body.trim_ascii_start().first() == Some(&b'{')
-        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+    body.trim_ascii_start().first() == Some(&b'{') && is_json_value(body)
+}
+
+/// Whether a body labelled JSON is JSON, of any kind (an app's 4xx may be an array): not
+/// text under a JSON label. The caller bounds the bytes.
+pub(crate) fn is_json_value(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 /// The most of a body rendered outside any request that is read back to render it again
@@ -295,16 +305,20 @@ fn ceil_millis(d: Duration) -> u64 {
 /// request), and logs it when the `tracing` feature is on.
 pub(crate) fn render(err: &dyn ApiError) -> Rendered {
     let status = err.status();
-    #[cfg(feature = "tracing")]
-    crate::log::rendered(err, status);
     let (id, format) = context::current();
     let mut body = Vec::with_capacity(192);
     err.write_body(&format, id.as_ref().map(|id| id.as_str()), &mut body);
-    // Outside any request the log line has no request id: keep what it said, so a request
-    // that sends this response says it again with its id.
+    // Outside any request a log line would have no request id: what it says is kept and
+    // logged once, by the request that sends this response (with its id), else when the
+    // response goes.
     #[cfg(feature = "tracing")]
-    let cause =
-        (id.is_none() && status.is_server_error()).then(|| Arc::new(crate::log::cause(err)));
+    let cause = match id {
+        Some(_) => {
+            crate::log::rendered(err, status);
+            None
+        }
+        None => Some(Arc::new(crate::log::cause(err, status))),
+    };
     #[cfg(not(feature = "tracing"))]
     let cause = None;
     Rendered {

@@ -860,6 +860,10 @@ pub mod checks {
         let resp = fetch(addr, "/v1/own-json");
         assert_eq!(resp.status, 400);
         assert_eq!(resp.text(), r#"{"custom":1}"#);
+        // JSON of any kind: an array too.
+        let resp = fetch(addr, "/v1/array-json");
+        assert_eq!(resp.status, 400);
+        assert_eq!(resp.text(), r#"["amount","currency"]"#);
         // So is one whose body is not all there yet: it goes on whole, unread.
         let resp = fetch(addr, "/v1/late-json");
         assert_eq!(resp.status, 400);
