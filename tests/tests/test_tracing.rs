@@ -58,6 +58,13 @@ impl Write for Capture {
     }
 }
 
+/// The `error` lines that mention `needle`.
+fn error_lines(needle: &str) -> Vec<String> {
+    let mut lines = lines_with(needle);
+    lines.retain(|l| l.contains("ERROR"));
+    lines
+}
+
 /// The log lines that mention `needle`.
 fn lines_with(needle: &str) -> Vec<String> {
     let log = log().lock().unwrap();
@@ -301,10 +308,7 @@ fn check_panic_logged_once(addr: SocketAddr, id: &str, secret: &str) {
     let resp = fetch_with(addr, "/panic", &[(RID, id.as_bytes())]);
     check_error(&resp, 500, "api_error", "internal_error", Some(RID));
     assert!(!resp.text().contains(secret));
-    let errors: Vec<String> = lines_with(id)
-        .into_iter()
-        .filter(|l| l.contains("ERROR"))
-        .collect();
+    let errors = error_lines(id);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].contains(secret), "{errors:#?}");
 }
@@ -429,10 +433,7 @@ fn a_compressed_5xx_text_is_said_unread_in_the_log() {
     let addr = serve_axum(app);
     let resp = fetch_with(addr, "/user-500", &[(RID, b"req_trace_gz"), GZIP]);
     assert_eq!(resp.status, 500);
-    let errors: Vec<String> = lines_with("req_trace_gz")
-        .into_iter()
-        .filter(|l| l.contains("ERROR"))
-        .collect();
+    let errors = error_lines("req_trace_gz");
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
         errors[0].contains("unread=") && errors[0].contains("compressed"),
@@ -574,10 +575,7 @@ fn nested_layers_log_a_framework_5xx_once() {
     let resp = fetch_with(addr, "/user-500", &[(RID, id.as_bytes())]);
     let body = check_error(&resp, 500, "api_error", "internal_error", Some(RID));
     assert_eq!(body["request_id"], id);
-    let errors: Vec<_> = lines_with(id)
-        .into_iter()
-        .filter(|l| l.contains("ERROR"))
-        .collect();
+    let errors = error_lines(id);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].contains("sk_live_nested"), "{errors:#?}");
     // One `request` span: the inner layer runs in the outer one's.
