@@ -243,7 +243,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     Bytes::from_static(b"{\"cus"),
                 )]);
                 let second = futures_util::stream::once(async {
-                    actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+                    actix_web::rt::time::sleep(Duration::from_millis(20)).await;
                     Ok(Bytes::from_static(b"tom\":2}"))
                 });
                 HttpResponse::BadRequest()

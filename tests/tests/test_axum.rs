@@ -322,7 +322,7 @@ impl http_body::Body for LateJson {
     }
 }
 
-impl axum::response::IntoResponse for LateJson {
+impl IntoResponse for LateJson {
     fn into_response(self) -> axum::response::Response {
         let mut res = Body::new(self).into_response();
         res.headers_mut().insert(
