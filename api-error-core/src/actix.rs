@@ -281,7 +281,7 @@ where
 }
 
 /// The service made by [`ApiErrorMiddleware`] around the service `S` (its
-/// [`Transform`](actix_web::dev::Transform)), as `App::wrap` builds it.
+/// [`Transform`]), as `App::wrap` builds it.
 ///
 /// ```
 /// use actix_web::dev::{fn_service, Service, ServiceFactory, ServiceRequest, Transform};
