@@ -48,7 +48,7 @@ pub use crate::valid::Valid;
 #[cfg(any(feature = "validator", feature = "garde"))]
 pub use crate::valid::{actix::ValidFuture, Extracted};
 use crate::web::accept;
-use crate::web::context::RequestContext;
+use crate::web::context::{self, RequestContext};
 use crate::web::guard::{Guarded, Panic, Unwinding};
 use crate::web::params;
 use crate::web::rejection::{self, Rejection, Unread};
@@ -489,6 +489,28 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
     let status = res.status();
     let encoded = is_encoded(res.headers());
     let marked = judge(res.extensions().get(), status, encoded, res.body().size());
+    // Rendered outside any request (in a spawned task): logged now with this request's id
+    // (this runs in its context), and rendered again with it, when it is in memory.
+    if let Marked::Ours(here) = &marked {
+        if !here.in_request() {
+            here.log_sent();
+            if !encoded {
+                let cause = here.cause();
+                let (head, body) = res.into_parts();
+                let res = match body.try_into_bytes() {
+                    Ok(bytes) => {
+                        let rendered =
+                            response::render_again(back_status(status), &bytes, cause.as_deref());
+                        with_rendered(head.drop_body(), rendered, set_body_headers)
+                    }
+                    Err(body) => head.set_body(body),
+                };
+                let mut res = res;
+                info.set_request_id(res.headers_mut());
+                return Answered::into_error(res, rejection::display_bounded(&err, 1000));
+            }
+        }
+    }
     // An app's JSON 4xx is its own once it is seen to be JSON (when its body is in memory);
     // text labelled JSON is text, as in `finish`.
     let json_4xx = status.is_client_error()
@@ -512,6 +534,7 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
         res
     } else {
         let described = describe(&err, None, status);
+        let streamed = res.body().size() == BodySize::Stream;
         let (head, old) = res.into_parts();
         let (status, code, text, param) = match described {
             Some(described) => described,
@@ -535,7 +558,11 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
             code,
             text: Some(text.as_str()),
             param: param.map(Into::into),
-            unread: (encoded && text.is_empty()).then_some(Unread::Compressed),
+            unread: match (encoded, text.is_empty(), streamed) {
+                (true, true, _) => Some(Unread::Compressed),
+                (false, true, true) => Some(Unread::Streamed),
+                _ => None,
+            },
             quiet: false,
         };
         with_rendered(
@@ -560,6 +587,12 @@ async fn finish<B: MessageBody + 'static>(
     let error = status.is_client_error() || status.is_server_error();
     if !error {
         return res.map_into_left_body();
+    }
+    // An error rendered outside any request: logged now, with this request's id.
+    if let Some(here) = res.response().extensions().get::<RenderedHere>() {
+        if !here.in_request() {
+            ctx.scope(|| here.log_sent());
+        }
     }
     // (A response to HEAD still has its body here: actix-web leaves it out when it writes
     // the response, after every middleware.)
@@ -706,10 +739,11 @@ async fn finish<B: MessageBody + 'static>(
                 // An actix error's own response once more (a middleware inside may have
                 // compressed the first): what it says, if it is the same and in memory.
                 let wanted = status.is_client_error() || cfg!(feature = "tracing");
+                // Made again only to be read: its first rendering was logged.
                 match response
                     .error()
                     .filter(|_| wanted)
-                    .map(|e| e.error_response())
+                    .map(|e| context::quietly(|| e.error_response()))
                 {
                     Some(again) if again.status() == status && !is_encoded(again.headers()) => {
                         let ours = again.extensions().get::<RenderedHere>().cloned();
@@ -733,7 +767,8 @@ async fn finish<B: MessageBody + 'static>(
             if text.is_empty() {
                 unread = if encoded {
                     Some(Unread::Compressed)
-                } else if size == BodySize::Stream {
+                } else if matches!(size, BodySize::Stream | BodySize::Sized(1..)) {
+                    // A stream, or a length whose bytes were not there without waiting.
                     Some(Unread::Streamed)
                 } else {
                     None

@@ -581,6 +581,12 @@ fn finish_error(
 ) -> Finish {
     if let Some(ctx) = &ctx {
         set_request_id(res.headers_mut(), header, ctx.id.clone());
+        // An error rendered outside any request: logged now, with this request's id.
+        if let Some(here) = res.extensions().get::<RenderedHere>() {
+            if !here.in_request() {
+                ctx.scope(|| here.log_sent());
+            }
+        }
     }
     let status = res.status();
     // A response to HEAD may have lost its body inside the layer already (axum empties it
@@ -724,8 +730,10 @@ fn finish_error(
                 }
             }
         }
+        // Nothing read of a body that has some: not there without waiting.
+        let unread = (bytes.is_empty() && size.is_some_and(|n| n > 0)).then_some(Unread::Streamed);
         in_context(ctx.as_ref(), || {
-            replace(parts, &String::from_utf8_lossy(&bytes), None, &info)
+            replace(parts, &String::from_utf8_lossy(&bytes), unread, &info)
         })
     }))
 }

@@ -81,7 +81,7 @@ pub(crate) fn rendered(err: &dyn ApiError, status: StatusCode) {
 }
 
 /// What the log says of `err`, rendered outside any request: logged once, by the request
-/// that sends the response (with its id, [`rendered_again`]), or, if none does, when the
+/// that sends the response (with its id, [`Cause::log_sent`]), or, if none does, when the
 /// last copy of the response goes.
 pub(crate) fn cause(err: &dyn ApiError, status: StatusCode) -> Cause {
     let error: &dyn Error = &err;
@@ -94,44 +94,60 @@ pub(crate) fn cause(err: &dyn ApiError, status: StatusCode) -> Cause {
     }
 }
 
-impl Drop for Cause {
-    fn drop(&mut self) {
+impl Cause {
+    /// Logs it, once, in the current span: a request sends the response (5xx at `error`, 4xx
+    /// at `debug`).
+    pub(crate) fn log_sent(&self) {
         if !self.logged.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            // No request sent it: logged without a parent span, not in whichever request's
-            // span happens to drop the response.
-            let (status, code) = (self.status.as_u16(), self.code.as_str());
-            let (error, sources) = (self.error.as_str(), self.sources.as_str());
-            if self.status.is_server_error() {
-                tracing::error!(parent: None, status, code, error, sources, "api error response");
-            } else {
-                tracing::debug!(parent: None, status, code, error, sources, "api error response");
-            }
+            self.log(false);
+        }
+    }
+
+    fn log(&self, alone: bool) {
+        let (status, code) = (self.status.as_u16(), self.code.as_str());
+        let (error, sources) = (Shown(&self.error), Shown(&self.sources));
+        // Alone (no request sent it): without a parent span, not in whichever request's
+        // span happens to drop the response.
+        match (self.status.is_server_error(), alone) {
+            (true, false) => tracing::error!(
+                status,
+                code,
+                error = ?error,
+                sources = ?sources,
+                "api error response (rendered outside the request)"
+            ),
+            (false, false) => tracing::debug!(
+                status,
+                code,
+                error = ?error,
+                sources = ?sources,
+                "api error response (rendered outside the request)"
+            ),
+            (true, true) => tracing::error!(
+                parent: None,
+                status,
+                code,
+                error = ?error,
+                sources = ?sources,
+                "api error response"
+            ),
+            (false, true) => tracing::debug!(
+                parent: None,
+                status,
+                code,
+                error = ?error,
+                sources = ?sources,
+                "api error response"
+            ),
         }
     }
 }
 
-/// Logs an error response that was rendered outside any request as a request sends it, in
-/// that request's span: a 5xx at `error`, a 4xx at `debug`, with the cause kept from the
-/// first rendering (logged this once, not again when the response goes).
-pub(crate) fn rendered_again(status: StatusCode, code: &str, cause: Option<&Cause>) {
-    let cause = cause.filter(|c| !c.logged.swap(true, std::sync::atomic::Ordering::Relaxed));
-    let (error, sources) = cause.map_or(("", ""), |c| (c.error.as_str(), c.sources.as_str()));
-    if status.is_server_error() {
-        tracing::error!(
-            status = status.as_u16(),
-            code,
-            error,
-            sources,
-            "api error response (rendered outside the request)"
-        );
-    } else {
-        tracing::debug!(
-            status = status.as_u16(),
-            code,
-            error,
-            sources,
-            "api error response (rendered outside the request)"
-        );
+impl Drop for Cause {
+    fn drop(&mut self) {
+        if !self.logged.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            self.log(true);
+        }
     }
 }
 
@@ -140,12 +156,12 @@ pub(crate) fn rendered_again(status: StatusCode, code: &str, cause: Option<&Caus
 /// without a name and map-based ones would overwrite), or, when its text was not read,
 /// why not as `unread`.
 pub(crate) fn rejection(status: StatusCode, code: &str, text: Option<&str>, unread: Option<&str>) {
-    let text = text.unwrap_or("");
+    let text = Shown(text.unwrap_or(""));
     if status.is_server_error() {
         tracing::error!(
             status = status.as_u16(),
             code,
-            text,
+            text = ?text,
             unread,
             "framework error response"
         );
@@ -153,7 +169,7 @@ pub(crate) fn rejection(status: StatusCode, code: &str, text: Option<&str>, unre
         tracing::debug!(
             status = status.as_u16(),
             code,
-            text,
+            text = ?text,
             unread,
             "framework error response"
         );
@@ -167,5 +183,5 @@ pub(crate) fn panicked(payload: &(dyn Any + Send)) {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(non-string panic payload)");
-    tracing::error!(panic = message, "handler panicked");
+    tracing::error!(panic = ?Shown(message), "handler panicked");
 }

@@ -581,3 +581,217 @@ fn nested_layers_log_a_framework_5xx_once() {
     // One `request` span: the inner layer runs in the outer one's.
     assert_eq!(errors[0].matches("request{").count(), 1, "{errors:#?}");
 }
+
+/// An actix-web server on 127.0.0.1 for the app `$app` builds.
+macro_rules! serve_actix_app {
+    ($app:expr) => {{
+        log();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                actix_web::HttpServer::new(|| $app)
+                    .workers(1)
+                    .disable_signals()
+                    .listen(listener)
+                    .unwrap()
+                    .run()
+                    .await
+                    .unwrap();
+            });
+        });
+        addr
+    }};
+}
+
+/// One line mentions `marker`, at `level`, in the request's span.
+fn check_one_line(marker: &str, level: &str, id: &str) {
+    let lines = lines_with(marker);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains(level), "{lines:#?}");
+    assert!(
+        lines[0].contains(&format!("request{{request_id={id}}}")),
+        "{lines:#?}"
+    );
+}
+
+/// An error rendered in a spawned task that a layer inside compressed is passed on as it is,
+/// and still logged once with the request's id.
+#[test]
+fn a_spawned_error_compressed_inside_is_logged_once_with_the_id() {
+    use axum::routing::get;
+    log();
+    let app = axum::Router::new()
+        .route(
+            "/q404",
+            get(|| async {
+                use axum::response::IntoResponse;
+                tokio::spawn(async { AppError::NotFound("marker_gz_axum".into()).into_response() })
+                    .await
+                    .unwrap()
+            }),
+        )
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    let addr = serve_axum(app);
+    let resp = fetch_with(addr, "/q404", &[(RID, b"req_gz_axum"), GZIP]);
+    assert_eq!(resp.status, 404);
+    assert!(is_gzip(&resp), "{resp:?}");
+    check_one_line("marker_gz_axum", "DEBUG", "req_gz_axum");
+
+    use actix_web::{web, App, HttpResponse};
+    let addr = serve_actix_app!(App::new()
+        .route(
+            "/q404",
+            web::get().to(|| async {
+                actix_web::rt::spawn(async {
+                    actix_web::ResponseError::error_response(&AppError::NotFound(
+                        "marker_gz_actix".into(),
+                    ))
+                })
+                .await
+                .unwrap_or_else(|_| HttpResponse::InternalServerError().finish())
+            }),
+        )
+        .wrap(actix_web::middleware::Compress::default())
+        .wrap(api_error_core::actix::ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/q404", &[(RID, b"req_gz_actix"), GZIP]);
+    assert_eq!(resp.status, 404);
+    check_one_line("marker_gz_actix", "DEBUG", "req_gz_actix");
+}
+
+/// An inner actix-web middleware that answers with an `Err` carrying a response rendered
+/// outside any request: rendered again with the request's id, logged once with it.
+#[test]
+fn actix_an_inner_err_rendered_outside_is_rendered_again_and_logged_once() {
+    use actix_web::dev::{Service as _, ServiceRequest};
+    use actix_web::App;
+    let addr = serve_actix_app!(App::new()
+        .wrap_fn(|req: ServiceRequest, srv| {
+            let escaped = req.path() == "/escaped";
+            let call = srv.call(req);
+            async move {
+                if !escaped {
+                    return call.await;
+                }
+                // Rendered in a spawned task: outside the request's context.
+                let res = actix_web::rt::spawn(async {
+                    actix_web::ResponseError::error_response(&AppError::Queue(
+                        "marker_escaped".into(),
+                    ))
+                })
+                .await
+                .unwrap();
+                Err(actix_web::error::InternalError::from_response("spawned", res).into())
+            }
+        })
+        .wrap(api_error_core::actix::ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/escaped", &[(RID, b"req_escaped")]);
+    let body = check_error(&resp, 503, "api_error", "queue_unavailable", Some(RID));
+    assert_eq!(body["request_id"], "req_escaped");
+    check_one_line("marker_escaped", "ERROR", "req_escaped");
+}
+
+/// A derived 4xx whose body an inner actix-web middleware emptied is rendered again to be
+/// read: logged once all the same.
+#[test]
+fn actix_a_4xx_emptied_inside_is_logged_once() {
+    use actix_web::body::{BoxBody, MessageBody as _};
+    use actix_web::{web, App, HttpResponse};
+    let addr =
+        serve_actix_app!(App::new()
+            .route(
+                "/missing",
+                web::get().to(|| async {
+                    Err::<HttpResponse, _>(AppError::NotFound("marker_emptied".into()))
+                }),
+            )
+            .wrap(actix_web::middleware::from_fn(
+                |req: actix_web::dev::ServiceRequest,
+                 next: actix_web::middleware::Next<BoxBody>| async move {
+                    let res = next.call(req).await?;
+                    Ok::<_, actix_web::Error>(res.map_body(|_, _| ().boxed()))
+                }
+            ))
+            .wrap(api_error_core::actix::ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/missing", &[(RID, b"req_emptied")]);
+    check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
+    check_one_line("marker_emptied", "DEBUG", "req_emptied");
+}
+
+/// Two `ApiErrorLayer`s in one `ServiceBuilder` (the inner one reached from the outer one's
+/// `call`): one `request` span.
+#[test]
+fn two_layers_in_one_service_builder_share_one_span() {
+    use axum::routing::get;
+    log();
+    let router = axum::Router::new().route(
+        "/hello",
+        get(|| async {
+            tracing::info!("handler says marker_sb_nested");
+            "hi"
+        }),
+    );
+    let service = tower::ServiceBuilder::new()
+        .layer(api_error_core::axum::ApiErrorLayer::new())
+        .layer(api_error_core::axum::ApiErrorLayer::new())
+        .service(router);
+    let addr = serve_axum_service(service);
+    let resp = fetch_with(addr, "/hello", &[(RID, b"req_sb_nested")]);
+    assert_eq!(resp.status, 200);
+    check_one_line("marker_sb_nested", "INFO", "req_sb_nested");
+    let lines = lines_with("marker_sb_nested");
+    assert_eq!(lines[0].matches("request{").count(), 1, "{lines:#?}");
+}
+
+/// A framework 5xx of a known length whose bytes are not there without waiting: its text
+/// is not waited for, and the log says so.
+#[test]
+fn a_5xx_not_all_there_is_said_unread() {
+    use axum::routing::get;
+    log();
+    let app = axum::Router::new()
+        .route(
+            "/stalled",
+            get(|| async {
+                (
+                    http::StatusCode::BAD_GATEWAY,
+                    axum::body::Body::new(Stalled(false)),
+                )
+            }),
+        )
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    let addr = serve_axum(app);
+    let resp = fetch_with(addr, "/stalled", &[(RID, b"req_stalled")]);
+    assert_eq!(resp.status, 502);
+    let errors = error_lines("req_stalled");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("unread=") && errors[0].contains("never waited on"),
+        "{errors:#?}"
+    );
+}
+
+/// 100 bytes announced; 7 sent, then nothing, ever.
+struct Stalled(bool);
+
+impl http_body::Body for Stalled {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if std::mem::replace(&mut self.0, true) {
+            std::task::Poll::Pending
+        } else {
+            let data = axum::body::Bytes::from_static(b"partial");
+            std::task::Poll::Ready(Some(Ok(http_body::Frame::data(data))))
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(100)
+    }
+}

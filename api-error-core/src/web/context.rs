@@ -87,6 +87,35 @@ thread_local! {
     // A `Cell`, not a `RefCell`: no borrow is ever held, so nothing here can panic, even if
     // rendering runs user code that polls another request's future.
     static CURRENT: Cell<Option<RequestContext>> = const { Cell::new(None) };
+    // Set while an error is rendered again only to read its text (its first rendering was
+    // logged): rendering logs nothing then.
+    #[cfg(feature = "tracing")]
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with rendering not logging (with `tracing`): for an error's response made again
+/// only to read it, whose first rendering was logged.
+#[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
+pub(crate) fn quietly<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(feature = "tracing")]
+    {
+        struct Reset(bool);
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                let _ = QUIET.try_with(|q| q.set(self.0));
+            }
+        }
+        let _reset = Reset(QUIET.try_with(|q| q.replace(true)).unwrap_or(false));
+        f()
+    }
+    #[cfg(not(feature = "tracing"))]
+    f()
+}
+
+/// Whether rendering is not to log (see [`quietly`]).
+#[cfg(feature = "tracing")]
+pub(crate) fn is_quiet() -> bool {
+    QUIET.try_with(Cell::get).unwrap_or(false)
 }
 
 /// Puts the previous context back when a scope ends, also when it unwinds.

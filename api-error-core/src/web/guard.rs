@@ -46,27 +46,25 @@ impl<F: Future> Guarded<F> {
     /// Calls the inner service (`call`), catching a panic. The context is set for every
     /// poll, not for the call: for axum's routes the call only builds the future (a route
     /// calls its service when first polled), and a scope around it costs about 80 ns a
-    /// request. (With `tracing`, the request's span is entered for the call.)
+    /// request. (With `tracing`, the call runs in the request's context and span too.)
     #[inline]
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub fn call(ctx: RequestContext, call: impl FnOnce() -> F) -> Guarded<F> {
         // The request's span is entered for the call too (not held past it): a span an inner
         // layer opens in its `call` (tower-http's `TraceLayer` under one `ServiceBuilder`)
         // is then the request span's child, and events in it have the request id.
+        // The whole context, not only the span: a second `ApiErrorLayer` reached from this
+        // call (one `ServiceBuilder`) then runs in this request's span, not a second one.
         #[cfg(feature = "tracing")]
-        let called = {
-            let _entered = ctx.span.enter();
-            catch_unwind(AssertUnwindSafe(call))
-        };
+        return Self::call_in_context(ctx, call);
         #[cfg(not(feature = "tracing"))]
-        let called = catch_unwind(AssertUnwindSafe(call));
-        Self::from_call(Some(ctx), called)
+        Self::from_call(Some(ctx), catch_unwind(AssertUnwindSafe(call)))
     }
 
     /// [`call`](Self::call) in the request's context: for actix-web, whose middleware often
     /// answer from `call` itself (`req.error_response(..)` in a ready future), so an error
     /// rendered there has the request's id and format too.
-    #[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "actix-web", feature = "tracing")), allow(dead_code))]
     pub fn call_in_context(ctx: RequestContext, call: impl FnOnce() -> F) -> Guarded<F> {
         let mut ctx = Some(ctx);
         let called = RequestContext::run_in(&mut ctx, call);

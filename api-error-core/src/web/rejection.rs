@@ -39,7 +39,8 @@ pub(crate) enum Unread {
     /// A layer or middleware inside compressed it (there was a text: tower-http's default
     /// predicate and actix-web's `Compress` never compress an empty body).
     Compressed,
-    /// Its length was not known up front (a stream): a body is never waited on.
+    /// Not all there without waiting (a stream, or a chunk not in yet): a body is never
+    /// waited on.
     Streamed,
 }
 
@@ -51,7 +52,7 @@ impl Unread {
             Unread::Compressed => {
                 "compressed inside the layer or middleware (put compression outside it to log this text)"
             }
-            Unread::Streamed => "a stream of unknown length, never waited on",
+            Unread::Streamed => "not all there without waiting (a stream), never waited on",
         }
     }
 }

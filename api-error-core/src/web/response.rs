@@ -138,9 +138,19 @@ impl RenderedHere {
         self.in_request
     }
 
-    /// What the log said of a 5xx rendered outside any request (with `tracing`).
+    /// What the log is to say of an error rendered outside any request (with `tracing`).
     pub fn cause(&self) -> Option<Arc<Cause>> {
         self.cause.clone()
+    }
+
+    /// Logs, once, in the current span (the request's that sends it), what an error rendered
+    /// outside any request is: whatever the layer or middleware then does with it (passes it
+    /// on compressed, renders it again, replaces its body), it is logged with the id.
+    pub fn log_sent(&self) {
+        #[cfg(feature = "tracing")]
+        if let Some(cause) = &self.cause {
+            cause.log_sent();
+        }
     }
 }
 
@@ -313,6 +323,7 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
     // response goes.
     #[cfg(feature = "tracing")]
     let cause = match id {
+        _ if context::is_quiet() => None,
         Some(_) => {
             crate::log::rendered(err, status);
             None
@@ -348,8 +359,12 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Caus
         Err(_) => crate::client::ErrorResponse::from_parts(status, &http::HeaderMap::new(), bytes)
             .into_body(),
     };
+    // Logged once, with this request's id (the layer or middleware logged it already when
+    // it took the response).
     #[cfg(feature = "tracing")]
-    crate::log::rendered_again(status, &body.code, cause);
+    if let Some(cause) = cause {
+        cause.log_sent();
+    }
     #[cfg(not(feature = "tracing"))]
     let _ = cause;
     let (id, format) = context::current();
