@@ -795,3 +795,17 @@ impl http_body::Body for Stalled {
         http_body::SizeHint::with_exact(100)
     }
 }
+
+/// An error's `Display` in the log is bounded (4,096 characters): a client's 2 MiB input in
+/// it stays one line of bounded length.
+#[test]
+fn a_huge_error_text_is_logged_bounded() {
+    use axum::response::IntoResponse;
+    log();
+    let huge = format!("marker_huge {}", "x".repeat(10_000));
+    drop(AppError::Queue(huge).into_response());
+    let lines = lines_with("marker_huge");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains(&"x".repeat(4_000)), "bounded too soon");
+    assert!(!lines[0].contains(&"x".repeat(4_096)), "not bounded");
+}

@@ -231,7 +231,7 @@ pub(crate) fn is_json_object(body: &[u8]) -> bool {
 }
 
 /// Whether a body labelled JSON is JSON, of any kind (an app's 4xx may be an array): not
-/// text under a JSON label. The caller bounds the bytes.
+/// text under a JSON label. Linear in the bytes (which the caller holds already).
 pub(crate) fn is_json_value(body: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
