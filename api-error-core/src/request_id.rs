@@ -33,8 +33,9 @@ const GENERATED_LEN: usize = 26;
 ///
 /// `ApiErrorLayer` (axum) and `ApiErrorMiddleware` (actix-web) make it available while the
 /// request runs: handlers read it with the `RequestId` extractor (actix-web also keeps it in
-/// the request's extensions). It is sent back in the request-id response header and in the
-/// error body's `request_id`.
+/// the request's extensions; with axum, a handler that a middleware inside the layer runs
+/// in a spawned task finds it in the request's id header, which the layer sets). It is sent
+/// back in the request-id response header and in the error body's `request_id`.
 ///
 /// ```
 /// use api_error_core::RequestId;
