@@ -358,9 +358,11 @@ impl Described {
     }
 }
 
-impl<S, B> tower_service::Service<Request<B>> for ApiErrorService<S>
+impl<S, B, ResBody> tower_service::Service<Request<B>> for ApiErrorService<S>
 where
-    S: tower_service::Service<Request<B>, Response = Response>,
+    S: tower_service::Service<Request<B>, Response = http::Response<ResBody>>,
+    ResBody: HttpBody<Data = Bytes> + Send + 'static,
+    ResBody::Error: Into<axum::BoxError>,
 {
     type Response = Response;
     type Error = S::Error;
@@ -501,9 +503,11 @@ impl<F> std::fmt::Debug for ResponseFuture<F> {
     }
 }
 
-impl<F, E> Future for ResponseFuture<F>
+impl<F, E, ResBody> Future for ResponseFuture<F>
 where
-    F: Future<Output = Result<Response, E>>,
+    F: Future<Output = Result<http::Response<ResBody>, E>>,
+    ResBody: HttpBody<Data = Bytes> + Send + 'static,
+    ResBody::Error: Into<axum::BoxError>,
 {
     type Output = Result<Response, E>;
 
@@ -512,7 +516,10 @@ where
         if let Some(reading) = this.reading.as_mut() {
             return reading.as_mut().poll(cx).map(Ok);
         }
-        let outcome = ready!(this.inner.as_mut().poll(cx));
+        // An inner tower-http layer's body (compression's, a body limit's) as axum's: the
+        // layer also goes around a whole stack. (axum's own body stays as it is.)
+        let outcome =
+            ready!(this.inner.as_mut().poll(cx)).map(|called| called.map(|res| res.map(Body::new)));
         let ctx = this.inner.as_mut().take_context();
         let header = this.header.take();
         match outcome {

@@ -700,3 +700,21 @@ fn the_request_id_extractor_works_in_a_spawned_handler() {
         (200, "req_custom_who".to_owned())
     );
 }
+
+/// The layer around a whole tower-http stack (`ServiceBuilder` style), whose responses have
+/// tower-http's body types, not axum's: it compiles and answers as on the router.
+#[test]
+fn the_layer_goes_around_a_tower_http_stack() {
+    use tower::Layer as _;
+    let stack = RequestBodyLimitLayer::new(64).layer(CompressionLayer::new().layer(routes()));
+    let addr = serve_axum_service(ApiErrorLayer::new().layer(stack));
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[GZIP, (RID, b"req_around")]);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_around");
+    let big = format!(r#"{{"amount":1,"currency":"{}"}}"#, "x".repeat(100));
+    let resp = post_json(addr, "/v1/charges", &big);
+    check_stacked(&resp, 413, "invalid_request_error", "payload_too_large");
+    let resp = fetch_with(addr, "/v1/customers/cus_ok", &[GZIP]);
+    assert_eq!(resp.status, 200);
+    assert!(is_gzip(&resp), "{resp:?}");
+}
