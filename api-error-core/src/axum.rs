@@ -999,11 +999,10 @@ fn classify<'a>(
         400 if text.starts_with(JSON_SYNTAX) => (status, "invalid_json", framework, None),
         400 if text.starts_with(QUERY) => (status, "invalid_query", framework, detail(QUERY)),
         400 if text.starts_with(PATH) || text.starts_with("Wrong number of path arguments") => {
-            let param = detail(PATH).or_else(|| {
-                info.matched
-                    .as_ref()
-                    .and_then(|m| params::single_path_param(m.as_str()))
-            });
+            let pattern = info.matched.as_ref().map(MatchedPath::as_str);
+            let param = detail(PATH)
+                .or_else(|| pattern.and_then(|p| params::indexed_path_param(text, p)))
+                .or_else(|| pattern.and_then(params::single_path_param));
             (status, "invalid_path", framework, param)
         }
         400 if text.starts_with(FORM) => (status, "invalid_form", framework, detail(FORM)),

@@ -59,6 +59,10 @@ fn routes() -> Router {
         .route("/v1/search", get(search))
         .route("/v1/items/{n}", get(item))
         .route(
+            "/v1/orgs/{org}/items/{n}",
+            get(|Path((org, n)): Path<(String, u32)>| async move { format!("{org} {n}") }),
+        )
+        .route(
             "/v1/conflict",
             get(|| async { Err::<(), _>(ShopError::IdempotencyConflict { key: "k1".into() }) }),
         )
@@ -249,6 +253,21 @@ web_support::web_tests!(APP);
 fn rejection_wrong_shape_json() {
     let body = checks::wrong_shape_json(APP);
     assert_eq!(body["param"], "amount", "{body}");
+}
+
+/// A tuple `Path` names the failing value by index: the route's parameter at that index is
+/// the `param`.
+#[test]
+fn rejection_tuple_path_names_the_parameter() {
+    let resp = fetch(APP.with_layer(), "/v1/orgs/acme/items/abc");
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_path",
+        Some(RID),
+    );
+    assert_eq!(body["param"], "n", "{body}");
 }
 
 /// axum names the form field that failed (serde's path): it becomes the `param`.

@@ -36,17 +36,33 @@ pub(crate) fn param_from_serde_message(text: &str) -> Option<String> {
     path.map(str::to_owned)
 }
 
-/// The name of the only `{param}` of a route pattern, if it has exactly one.
-pub(crate) fn single_path_param(pattern: &str) -> Option<String> {
-    let mut names = pattern.split('/').filter_map(|seg| {
+/// The names of a route pattern's `{param}`s, in order.
+fn path_params(pattern: &str) -> impl Iterator<Item = &str> {
+    pattern.split('/').filter_map(|seg| {
         seg.strip_prefix('{')
             .and_then(|s| s.strip_suffix('}'))
             .map(|s| s.trim_start_matches('*'))
-    });
+    })
+}
+
+/// The name of the only `{param}` of a route pattern, if it has exactly one.
+pub(crate) fn single_path_param(pattern: &str) -> Option<String> {
+    let mut names = path_params(pattern);
     match (names.next(), names.next()) {
         (Some(name), None) if !name.is_empty() => Some(name.to_owned()),
         _ => None,
     }
+}
+
+/// The `{param}` a tuple extractor's message is about (``Cannot parse value at index 1
+/// with value `abc` to a `u32` ``): the pattern's parameter at that index.
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
+pub(crate) fn indexed_path_param(text: &str, pattern: &str) -> Option<String> {
+    let (_, after) = text.split_once("Cannot parse value at index ")?;
+    let digits = after.split(|c: char| !c.is_ascii_digit()).next()?;
+    let index: usize = digits.parse().ok()?;
+    let name = path_params(pattern).nth(index)?;
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 #[cfg(test)]
@@ -70,6 +86,16 @@ mod tests {
             Some("id")
         );
         assert_eq!(p("invalid type: string \"x\", expected u64"), None);
+        let text = "Cannot parse value at index 1 with value `abc` to a `u32`";
+        assert_eq!(
+            indexed_path_param(text, "/p/{org}/{n}").as_deref(),
+            Some("n")
+        );
+        assert_eq!(indexed_path_param(text, "/p/{org}"), None);
+        assert_eq!(
+            indexed_path_param("Cannot parse value at index x", "/{a}"),
+            None
+        );
         assert_eq!(p("expected value at line 1 column 1"), None);
     }
 }
