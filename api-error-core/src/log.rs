@@ -108,37 +108,16 @@ impl Cause {
         let (error, sources) = (Shown(&self.error), Shown(&self.sources));
         // Alone (no request sent it): without a parent span, not in whichever request's
         // span happens to drop the response.
-        match (self.status.is_server_error(), alone) {
-            (true, false) => tracing::error!(
-                status,
-                code,
-                error = ?error,
-                sources = ?sources,
-                "api error response (rendered outside the request)"
-            ),
-            (false, false) => tracing::debug!(
-                status,
-                code,
-                error = ?error,
-                sources = ?sources,
-                "api error response (rendered outside the request)"
-            ),
-            (true, true) => tracing::error!(
-                parent: None,
-                status,
-                code,
-                error = ?error,
-                sources = ?sources,
-                "api error response"
-            ),
-            (false, true) => tracing::debug!(
-                parent: None,
-                status,
-                code,
-                error = ?error,
-                sources = ?sources,
-                "api error response"
-            ),
+        let (parent, what) = if alone {
+            (None, "api error response")
+        } else {
+            let current = tracing::Span::current().id();
+            (current, "api error response (rendered outside the request)")
+        };
+        if self.status.is_server_error() {
+            tracing::error!(parent: parent, status, code, error = ?error, sources = ?sources, "{what}");
+        } else {
+            tracing::debug!(parent: parent, status, code, error = ?error, sources = ?sources, "{what}");
         }
     }
 }

@@ -351,26 +351,3 @@ impl IntoResponse for LateJson {
         res
     }
 }
-
-struct StalledSized(bool);
-
-impl http_body::Body for StalledSized {
-    type Data = axum::body::Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        if std::mem::replace(&mut self.0, true) {
-            std::task::Poll::Pending
-        } else {
-            let data = axum::body::Bytes::from_static(b"partial");
-            std::task::Poll::Ready(Some(Ok(http_body::Frame::data(data))))
-        }
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact(100)
-    }
-}

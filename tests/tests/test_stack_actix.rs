@@ -186,26 +186,12 @@ async fn spawned() -> HttpResponse {
 
 /// Serves `App::new()` with `wrap` applied (the last `.wrap` is the outermost).
 macro_rules! serve {
-    (|$app:ident| $wrap:expr) => {{
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                actix_web::HttpServer::new(|| {
-                    let $app = App::new().configure(routes);
-                    $wrap
-                })
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .unwrap()
-                .run()
-                .await
-                .unwrap();
-            });
-        });
-        addr
-    }};
+    (|$app:ident| $wrap:expr) => {
+        serve_actix_app!({
+            let $app = App::new().configure(routes);
+            $wrap
+        })
+    };
 }
 
 /// The errors every stack must answer in the standard format (with the request `headers`).

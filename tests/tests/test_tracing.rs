@@ -582,28 +582,6 @@ fn nested_layers_log_a_framework_5xx_once() {
     assert_eq!(errors[0].matches("request{").count(), 1, "{errors:#?}");
 }
 
-/// An actix-web server on 127.0.0.1 for the app `$app` builds.
-macro_rules! serve_actix_app {
-    ($app:expr) => {{
-        log();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                actix_web::HttpServer::new(|| $app)
-                    .workers(1)
-                    .disable_signals()
-                    .listen(listener)
-                    .unwrap()
-                    .run()
-                    .await
-                    .unwrap();
-            });
-        });
-        addr
-    }};
-}
-
 /// One line mentions `marker`, at `level`, in the request's span.
 fn check_one_line(marker: &str, level: &str, id: &str) {
     let lines = lines_with(marker);
@@ -640,6 +618,7 @@ fn a_spawned_error_compressed_inside_is_logged_once_with_the_id() {
     check_one_line("marker_gz_axum", "DEBUG", "req_gz_axum");
 
     use actix_web::{web, App, HttpResponse};
+    log();
     let addr = serve_actix_app!(App::new()
         .route(
             "/q404",
@@ -666,6 +645,7 @@ fn a_spawned_error_compressed_inside_is_logged_once_with_the_id() {
 fn actix_an_inner_err_rendered_outside_is_rendered_again_and_logged_once() {
     use actix_web::dev::{Service as _, ServiceRequest};
     use actix_web::App;
+    log();
     let addr = serve_actix_app!(App::new()
         .wrap_fn(|req: ServiceRequest, srv| {
             let escaped = req.path() == "/escaped";
@@ -756,7 +736,7 @@ fn a_5xx_not_all_there_is_said_unread() {
             get(|| async {
                 (
                     http::StatusCode::BAD_GATEWAY,
-                    axum::body::Body::new(Stalled(false)),
+                    axum::body::Body::new(StalledSized(false)),
                 )
             }),
         )
@@ -770,30 +750,6 @@ fn a_5xx_not_all_there_is_said_unread() {
         errors[0].contains("unread=") && errors[0].contains("never waited on"),
         "{errors:#?}"
     );
-}
-
-/// 100 bytes announced; 7 sent, then nothing, ever.
-struct Stalled(bool);
-
-impl http_body::Body for Stalled {
-    type Data = axum::body::Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        if std::mem::replace(&mut self.0, true) {
-            std::task::Poll::Pending
-        } else {
-            let data = axum::body::Bytes::from_static(b"partial");
-            std::task::Poll::Ready(Some(Ok(http_body::Frame::data(data))))
-        }
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact(100)
-    }
 }
 
 /// An error's `Display` in the log is bounded (4,096 characters): a client's 2 MiB input in

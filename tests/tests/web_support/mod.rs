@@ -375,34 +375,43 @@ where
     addr
 }
 
+/// Serves on 127.0.0.1 (one actix-web worker) the `App` that `$app` builds (evaluated once
+/// per worker): for apps whose middleware differs from test to test.
+#[allow(unused_macros)]
+macro_rules! serve_actix_app {
+    ($app:expr) => {{
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                actix_web::HttpServer::new(move || $app)
+                    .workers(1)
+                    .disable_signals()
+                    .listen(listener)
+                    .unwrap()
+                    .run()
+                    .await
+                    .unwrap();
+            });
+        });
+        addr
+    }};
+}
+#[allow(unused_imports)]
+pub(crate) use serve_actix_app;
+
 /// Serves an actix-web app with the routes of `routes` (one worker) on a free port of
 /// 127.0.0.1, in a thread of its own; with `middleware` unless it is `None`.
 pub fn serve_actix(
     routes: fn(&mut actix_web::web::ServiceConfig),
     middleware: Option<api_error_core::actix::ApiErrorMiddleware>,
 ) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            actix_web::HttpServer::new(move || {
-                actix_web::App::new()
-                    .wrap(actix_web::middleware::Condition::new(
-                        middleware.is_some(),
-                        middleware.clone().unwrap_or_default(),
-                    ))
-                    .configure(routes)
-            })
-            .workers(1)
-            .disable_signals()
-            .listen(listener)
-            .unwrap()
-            .run()
-            .await
-            .unwrap();
-        });
-    });
-    addr
+    serve_actix_app!(actix_web::App::new()
+        .wrap(actix_web::middleware::Condition::new(
+            middleware.is_some(),
+            middleware.clone().unwrap_or_default(),
+        ))
+        .configure(routes))
 }
 
 /// How a test app is set up.
@@ -1237,3 +1246,28 @@ pub fn long_ok_body() -> String {
 
 /// `Accept-Encoding: gzip`, as browsers and `curl --compressed` send it.
 pub const GZIP: (&str, &[u8]) = ("accept-encoding", b"gzip");
+
+/// A body that announces 100 bytes, sends 7 (`partial`), then nothing, ever (a proxied
+/// upstream's that stalled). `StalledSized(false)` to start.
+pub struct StalledSized(pub bool);
+
+impl http_body::Body for StalledSized {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if std::mem::replace(&mut self.0, true) {
+            std::task::Poll::Pending
+        } else {
+            let data = axum::body::Bytes::from_static(b"partial");
+            std::task::Poll::Ready(Some(Ok(http_body::Frame::data(data))))
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(100)
+    }
+}
