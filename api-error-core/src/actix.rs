@@ -623,6 +623,28 @@ async fn finish<B: MessageBody + 'static>(
             return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
         }
     }
+    // A derived 4xx whose body became a stream inside (a hook set a streamed body on its
+    // head): its bytes cannot be checked without waiting, so the error is rendered again
+    // from itself, as it was (not logged again), and no text a middleware set goes out.
+    if status.is_client_error()
+        && !encoded
+        && matches!(marked, Marked::Ours(_))
+        && res.response().body().size() == BodySize::Stream
+    {
+        let again = res
+            .response()
+            .error()
+            .map(|e| ctx.scope(|| context::quietly(|| e.error_response())))
+            .filter(|again| again.status() == status)
+            .filter(|again| again.extensions().get::<RenderedHere>().is_some())
+            .and_then(|again| again.into_body().try_into_bytes().ok());
+        if let Some(bytes) = again {
+            let rendered = ctx.scope(|| response::render_again(back_status(status), &bytes, None));
+            let (req, response) = res.into_parts();
+            let (response, _) = response.into_parts();
+            return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
+        }
+    }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id, unless an inner middleware compressed it.

@@ -452,6 +452,40 @@ fn same_head_text<B: MessageBody>(
     ))
 }
 
+/// A hook that sets a streamed text on the error's head (its extensions, and so the derived
+/// error's mark, kept).
+fn streamed_text<B: MessageBody>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let chunks = [Ok::<_, actix_web::Error>(
+        actix_web::web::Bytes::from_static(b"Oops: internal tenant 42 lookup failed"),
+    )];
+    let res = res.set_body(actix_web::body::BodyStream::new(
+        futures_util::stream::iter(chunks),
+    ));
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, res)
+            .map_into_boxed_body()
+            .map_into_right_body(),
+    ))
+}
+
+/// A derived 4xx whose body a hook inside replaced with a stream (which cannot be checked
+/// without waiting): the error goes out as it was rendered, never the hook's text under its
+/// JSON label.
+#[test]
+fn a_derived_4xx_streamed_over_inside_goes_out_as_rendered() {
+    let addr = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, streamed_text))
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_streamed_over")]);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["message"], "No such customer: cus_x");
+    assert_eq!(body["request_id"], "req_streamed_over");
+    assert!(!resp.text().contains("tenant 42"), "{resp:?}");
+}
+
 #[test]
 fn error_handlers_either_side() {
     let outside = serve!(|app| app
