@@ -458,9 +458,9 @@ fn streamed_text<B: MessageBody>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let (req, res) = res.into_parts();
-    let chunks = [Ok::<_, actix_web::Error>(
-        actix_web::web::Bytes::from_static(b"Oops: internal tenant 42 lookup failed"),
-    )];
+    let chunks = [Ok::<_, actix_web::Error>(web::Bytes::from_static(
+        b"Oops: internal tenant 42 lookup failed",
+    ))];
     let res = res.set_body(actix_web::body::BodyStream::new(
         futures_util::stream::iter(chunks),
     ));
