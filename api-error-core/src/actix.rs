@@ -636,13 +636,30 @@ async fn finish<B: MessageBody + 'static>(
             .error()
             .map(|e| ctx.scope(|| context::quietly(|| e.error_response())))
             .filter(|again| again.status() == status)
-            .filter(|again| again.extensions().get::<RenderedHere>().is_some())
-            .and_then(|again| again.into_body().try_into_bytes().ok());
-        if let Some(bytes) = again {
-            let rendered = ctx.scope(|| response::render_again(back_status(status), &bytes, None));
-            let (req, response) = res.into_parts();
-            let (response, _) = response.into_parts();
-            return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
+            .filter(|again| again.extensions().get::<RenderedHere>().is_some());
+        if let Some(again) = again {
+            // The error's own name, language and location, not those of the hook's body.
+            let meaning: Vec<(HeaderName, HeaderValue)> = response::MEANING_HEADERS
+                .iter()
+                .filter_map(|name| {
+                    let value = again.headers().get(*name)?.clone();
+                    Some((HeaderName::from_static(name), value))
+                })
+                .collect();
+            if let Ok(bytes) = again.into_body().try_into_bytes() {
+                let rendered =
+                    ctx.scope(|| response::render_again(back_status(status), &bytes, None));
+                let (req, response) = res.into_parts();
+                let (response, _) = response.into_parts();
+                let mut response = put_rendered(response, rendered, set_body_headers);
+                for name in response::MEANING_HEADERS {
+                    response.headers_mut().remove(name);
+                }
+                for (name, value) in meaning {
+                    response.headers_mut().insert(name, value);
+                }
+                return ServiceResponse::new(req, response);
+            }
         }
     }
     if let Marked::Ours(here) = marked {

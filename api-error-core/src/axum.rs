@@ -266,37 +266,10 @@ impl Default for ApiErrorLayer {
     }
 }
 
-/// The request-id header names of the layers made in this process (usually one): where the
-/// [`RequestId`] extractor finds the id of a request whose handler runs outside the layer's
-/// poll (a middleware inside it that spawns the rest of the chain). The layer always puts
-/// the request's id in that header, so the header is the id.
-static ID_HEADERS: std::sync::Mutex<Vec<HeaderName>> = std::sync::Mutex::new(Vec::new());
-
-/// Notes `name` in [`ID_HEADERS`] (once).
-fn register_id_header(name: &HeaderName) {
-    let mut names = ID_HEADERS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !names.contains(name) {
-        names.push(name.clone());
-    }
-}
-
-/// The id in a header of [`ID_HEADERS`], if a request has one (and it is a valid id).
-fn id_from_headers(headers: &http::HeaderMap) -> Option<RequestId> {
-    let names = ID_HEADERS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    names
-        .iter()
-        .find_map(|name| headers.get(name).and_then(RequestId::from_header))
-}
-
 impl<S> tower_layer::Layer<S> for ApiErrorLayer {
     type Service = ApiErrorService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        register_id_header(&self.config.header);
         ApiErrorService {
             inner,
             // A plain copy, not the `Arc`: the service is cloned for every request (axum
@@ -1062,13 +1035,10 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for RequestId {
 }
 
 /// The id of the request being handled: from the context `ApiErrorLayer` sets while the
-/// request runs, else from the request's extensions (where an app may have put one), else,
-/// for a handler run outside the layer's poll (spawned by a middleware inside it), from the
-/// request's id header, which the layer set.
+/// request runs, else from the request's extensions (where a middleware that runs the rest
+/// of the request in a spawned task puts it, see [`RequestId`]).
 fn current(parts: &Parts) -> Option<RequestId> {
-    context::current_request_id()
-        .or_else(|| parts.extensions.get::<RequestId>().cloned())
-        .or_else(|| id_from_headers(&parts.headers))
+    context::current_request_id().or_else(|| parts.extensions.get::<RequestId>().cloned())
 }
 
 /// Boxed errors render like any other [`ApiError`].

@@ -457,7 +457,14 @@ fn same_head_text<B: MessageBody>(
 fn streamed_text<B: MessageBody>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let (req, res) = res.into_parts();
+    let (req, mut res) = res.into_parts();
+    // With headers about its own bytes, which must not describe the error sent instead.
+    for (name, value) in STALE_HEADERS {
+        res.headers_mut().insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
     let chunks = [Ok::<_, actix_web::Error>(web::Bytes::from_static(
         b"Oops: internal tenant 42 lookup failed",
     ))];
@@ -484,6 +491,9 @@ fn a_derived_4xx_streamed_over_inside_goes_out_as_rendered() {
     assert_eq!(body["message"], "No such customer: cus_x");
     assert_eq!(body["request_id"], "req_streamed_over");
     assert!(!resp.text().contains("tenant 42"), "{resp:?}");
+    for (name, _) in STALE_HEADERS {
+        assert_eq!(resp.header(name), None, "{name} describes the hook's body");
+    }
 }
 
 #[test]
