@@ -639,6 +639,16 @@ fn finish_error(
             let (mut parts, body) = res.into_parts();
             parts.headers.remove(http::header::CONTENT_LENGTH);
             parts.extensions.remove::<RenderedHere>();
+            // As the GET's, rendered again in this request, says: its format followed the
+            // request's `Accept`.
+            let vary = parts.headers.get_all(http::header::VARY);
+            if !vary
+                .iter()
+                .any(|v| response::vary_lists_accept(v.as_bytes()))
+            {
+                let accept = HeaderValue::from_static("accept");
+                parts.headers.append(http::header::VARY, accept);
+            }
             return Finish::Done(Response::from_parts(parts, Body::new(Unannounced(body))));
         }
         let cause = here.cause();

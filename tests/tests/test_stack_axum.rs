@@ -468,6 +468,27 @@ fn head_of_an_error_rendered_outside_the_request_gets_the_get_headers() {
     check_head_gets_the_get_headers(addr, "/v1/spawned");
 }
 
+/// The same with the layer around the whole router, where axum empties a HEAD's body
+/// before the layer sees it: the HEAD still says `Vary: accept`, as the GET does (its
+/// length is left out rather than wrong).
+#[test]
+fn head_of_an_error_rendered_outside_the_request_varies_on_accept_around_the_router() {
+    use tower::Layer as _;
+    let addr = serve_axum_service(ApiErrorLayer::new().layer(routes().with_state(())));
+    let get = request(addr, "GET", "/v1/spawned", &[(RID, b"req_head_vary")], None);
+    let head = request(
+        addr,
+        "HEAD",
+        "/v1/spawned",
+        &[(RID, b"req_head_vary")],
+        None,
+    );
+    assert_eq!((get.status, head.status), (404, 404));
+    assert!(varies_on_accept(&get), "{get:?}");
+    assert!(varies_on_accept(&head), "{head:?}");
+    assert_eq!(head.header(RID), Some("req_head_vary"));
+}
+
 /// A layer inside that sets another body on an error's head (its extensions, and so the
 /// derived error's mark, kept): the new body is not taken for the derived one, and a 5xx's
 /// text never goes out.
