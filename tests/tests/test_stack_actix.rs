@@ -95,6 +95,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/v1/charges").route(web::post().to(charge)))
         .route("/v1/panic", web::get().to(panics))
+        .route(
+            "/v1/text-json",
+            web::get().to(|| async {
+                HttpResponse::BadRequest()
+                    .content_type("application/json")
+                    .body(TEXT_UNDER_JSON)
+            }),
+        )
         .service(
             // No resource: its default service answers, a 404 with text of its own.
             web::scope("/v1/archived").default_service(web::to(|| async {
@@ -275,6 +283,7 @@ fn compress_outside_the_middleware() {
         .wrap(Compress::default()));
     check_every_error(addr, &[GZIP]);
     check_every_error(addr, &[]);
+    check_text_labelled_json_replaced_then_compressed(addr);
     let resp = request(
         addr,
         "POST",

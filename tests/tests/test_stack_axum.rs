@@ -64,6 +64,16 @@ fn routes() -> Router {
         .route("/v1/customers/{id}", get(customer))
         .route("/v1/charges", post(charge))
         .route("/v1/panic", get(panics))
+        .route(
+            "/v1/text-json",
+            get(|| async {
+                (
+                    StatusCode::BAD_REQUEST,
+                    [(http::header::CONTENT_TYPE, "application/json")],
+                    TEXT_UNDER_JSON,
+                )
+            }),
+        )
         .route("/v1/slow", get(slow))
         .route("/v1/user-500", get(user_500_text))
         .route("/v1/user-502-json", get(user_500_json))
@@ -236,6 +246,7 @@ fn compression_outside_the_layer() {
     );
     check_every_error(addr, &[GZIP], false);
     check_every_error(addr, &[], false);
+    check_text_labelled_json_replaced_then_compressed(addr);
     let resp = request(
         addr,
         "POST",

@@ -750,7 +750,16 @@ fn read_json(bytes: &[u8], parsed: &mut Parsed) -> Result<(), serde_json::Error>
 /// `bytes` with invalid UTF-8 and lone surrogate escapes (`\ud83d` not followed by a low
 /// surrogate's escape, or a low one alone) replaced by U+FFFD; `None` if it has neither.
 fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
-    let text = String::from_utf8_lossy(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        // Only a character cut by the parse bound at the end: nothing to repair there (the
+        // parse stopped at the cut either way), and no second parse for it.
+        Err(cut) if cut.error_len().is_none() => {
+            let whole = bytes.get(..cut.valid_up_to()).unwrap_or_default();
+            Cow::Borrowed(std::str::from_utf8(whole).unwrap_or_default())
+        }
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     let b = text.as_bytes();
     let hex = |at: usize| -> Option<u16> {
         let digits = std::str::from_utf8(b.get(at..at + 4)?).ok()?;
@@ -1270,5 +1279,28 @@ fn bounded_secs(secs: f64) -> Duration {
         Duration::try_from_secs_f64(secs).unwrap_or(REQUESTED_BOUND)
     } else {
         Duration::ZERO
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repaired;
+
+    #[test]
+    fn repaired_only_when_there_is_something_to_repair() {
+        // Valid, or only cut inside a character at the end (the parse bound): nothing.
+        assert_eq!(repaired(br#"{"message":"caf"#), None);
+        assert_eq!(repaired(b"{\"message\":\"caf\xc3"), None);
+        // Bytes that are not UTF-8 inside, a lone surrogate escape: U+FFFD.
+        assert_eq!(
+            repaired(b"{\"m\":\"caf\xe9\"}").as_deref(),
+            Some("{\"m\":\"caf\u{fffd}\"}".as_bytes())
+        );
+        assert_eq!(
+            repaired(b"{\"m\":\"\\ud83d x\"}\xc3").as_deref(),
+            Some(&b"{\"m\":\"\\ufffd x\"}"[..])
+        );
+        // A pair, and an escaped backslash before a `u`, stay.
+        assert_eq!(repaired(br#"{"m":"\ud83d\ude00 \\ud800"}"#), None);
     }
 }

@@ -1135,6 +1135,20 @@ pub fn check_stacked(resp: &Resp, status: u16, r#type: &str, code: &str) -> serd
     check_error(&decoded(resp), status, r#type, code, Some(RID))
 }
 
+/// `GET /v1/text-json` (the app's 400 with text under a JSON `content-type`), with a
+/// compression layer or middleware outside: replaced by the standard body, its text the
+/// message, and compressed after that.
+pub fn check_text_labelled_json_replaced_then_compressed(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/text-json", &[GZIP, (RID, b"req_text_json")]);
+    assert!(is_gzip(&resp), "{resp:?}");
+    let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
+    assert_eq!(body["message"], format!("{TEXT_UNDER_JSON}."));
+    assert_eq!(body["request_id"], "req_text_json");
+}
+
+/// The text `/v1/text-json` sends under a JSON label.
+pub const TEXT_UNDER_JSON: &str = "amount must be positive and below the account's limit";
+
 /// The text an app's own 429 carries at `/v1/quota-spent`, long enough to be compressed.
 pub const QUOTA_SPENT: &str = "The monthly quota is spent; it renews on the first of the month.";
 
