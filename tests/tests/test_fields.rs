@@ -159,6 +159,24 @@ fn a_first_error_about_the_whole_request_has_no_param() {
     assert!(render(&e, None).contains(r#""param":null,"request_id":null,"errors":[{"param":"","#));
 }
 
+/// A first error about the whole request with only the default message (a `schema` rule
+/// that gave none) does not read `The request is invalid: is invalid`.
+#[test]
+fn a_whole_request_error_with_the_default_message_reads_as_one_sentence() {
+    let whole = || FieldError::new("", "totals_mismatch", "");
+    let e: FieldErrors = vec![whole()].into();
+    assert_eq!(e.message(), "The request is invalid.");
+    let e: FieldErrors = vec![whole(), FieldError::new("a", "length", "is too short")].into();
+    assert_eq!(e.message(), "The request is invalid (and 1 more error).");
+    let e: FieldErrors = vec![whole(), whole(), whole()].into();
+    assert_eq!(e.message(), "The request is invalid (and 2 more errors).");
+    let body = render(&e, None);
+    assert!(
+        body.starts_with(r#"{"message":"The request is invalid (and 2 more errors).","#),
+        "{body}"
+    );
+}
+
 #[test]
 fn without_field_errors_the_body_keeps_five_keys() {
     let empty = FieldErrors::new();
@@ -445,6 +463,52 @@ fn blank_message_and_code_get_defaults() {
     let received =
         ErrorResponse::from_parts(StatusCode::UNPROCESSABLE_ENTITY, &HeaderMap::new(), &body);
     assert_eq!(received.field_errors(), errors.as_slice());
+}
+
+/// `push` gives a struct literal's blank code and message the defaults `FieldError::new`
+/// gives: a client always has a code to match and a message to show.
+#[test]
+fn push_fills_a_struct_literals_blank_code_and_message() {
+    let mut errors = FieldErrors::new();
+    errors.push(FieldError {
+        param: "x".into(),
+        code: "".into(),
+        message: " ".into(),
+    });
+    errors.push(FieldError {
+        param: "y".into(),
+        code: "length".into(),
+        message: "is too short".into(),
+    });
+    let e = &errors.as_slice()[0];
+    assert_eq!(
+        (&*e.param, &*e.code, &*e.message),
+        ("x", "invalid", "is invalid")
+    );
+    let e = &errors.as_slice()[1];
+    assert_eq!(
+        (&*e.param, &*e.code, &*e.message),
+        ("y", "length", "is too short")
+    );
+    assert_eq!(
+        errors.message(),
+        "Invalid value for x: is invalid (and 1 more error)"
+    );
+    let blank = || FieldError {
+        param: "z".into(),
+        code: "\t".into(),
+        message: "".into(),
+    };
+    let filled = |errors: &FieldErrors| {
+        errors
+            .iter()
+            .all(|e| (&*e.code, &*e.message) == ("invalid", "is invalid"))
+    };
+    assert!(filled(&FieldErrors::from(vec![blank()])));
+    assert!(filled(&std::iter::once(blank()).collect::<FieldErrors>()));
+    let mut extended = FieldErrors::new();
+    extended.extend([blank(), blank()]);
+    assert!(filled(&extended) && extended.len() == 2);
 }
 
 /// A hand-written 5xx whose `field_errors` says something: a 5xx sends no details, so its

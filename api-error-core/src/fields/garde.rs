@@ -1,7 +1,10 @@
 //! `garde` 0.23 reports as [`FieldErrors`] (feature `garde`).
 //!
 //! Every error is kept, in the report's order, its path as garde writes it (`address.city`,
-//! `items[1].amount`; empty for an error about the whole value). garde's errors carry only
+//! `items[1].amount`; empty for an error about the whole value). The report's order is the
+//! fields' declaration order, and a `HashMap`'s iteration order for its entries: that one
+//! changes from run to run (garde cannot tell a map's key from a field's name in a path, so
+//! it is not sorted here). garde's errors carry only
 //! a message, which is kept as the field error's message (garde's built-in messages name
 //! the rule's parameters, never the submitted value). The code is the rule's name when the
 //! message is one of garde's built-in English messages (`length`, `range`, `email`,
@@ -120,11 +123,19 @@ fn code(message: &str) -> &'static str {
     };
     let after = |prefix: &str| message.strip_prefix(prefix).filter(|rest| !rest.is_empty());
     let digits = |rest: &str| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+    // A range's bound as garde writes it: a number (`18`, `-3`, `1.5`) or a date
+    // (`2024-01-01`), one word that starts with a digit (after a sign).
+    let bound = |rest: &str| {
+        word(rest)
+            && rest
+                .trim_start_matches(['-', '+'])
+                .starts_with(|c: char| c.is_ascii_digit())
+    };
     if after("length is lower than ").is_some_and(digits)
         || after("length is greater than ").is_some_and(digits)
     {
         "length"
-    } else if after("lower than ").is_some_and(word) || after("greater than ").is_some_and(word) {
+    } else if after("lower than ").is_some_and(bound) || after("greater than ").is_some_and(bound) {
         "range"
     } else if after("not a valid credit card number: ").is_some() {
         "credit_card"
@@ -227,6 +238,8 @@ mod tests {
             (i.length_greater_than(9), "length"),
             (i.range_lower_than(&1), "range"),
             (i.range_greater_than(&1.5), "range"),
+            (i.range_lower_than(&-3), "range"),
+            (i.range_greater_than(&"2024-01-01"), "range"),
             (
                 i.credit_card_invalid(InvalidCreditCard::InvalidLuhn),
                 "credit_card",
@@ -266,6 +279,9 @@ mod tests {
             "not a valid email domain for this tenant",
             "lower than the account balance",
             "greater than your plan allows",
+            "lower than expected",
+            "greater than allowed",
+            "lower than -",
             "length is lower than expected",
             "not a valid url for webhooks",
             "does not match the other password field",

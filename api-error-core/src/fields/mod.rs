@@ -45,11 +45,22 @@ pub struct FieldError {
     /// The rule it broke, snake_case: `required`, `range`, `email`, `length`, ...
     pub code: Cow<'static, str>,
     /// What is wrong, safe to show to the API's user; never empty ([`FieldError::new`] sees to
-    /// it; a struct literal must too).
+    /// it, and a struct literal's blank one becomes `is invalid` in [`FieldErrors`]).
     pub message: Cow<'static, str>,
 }
 
 impl FieldError {
+    /// The error with the defaults of [`FieldError::new`] for a blank code or message (a
+    /// struct literal's), as it goes into [`FieldErrors`].
+    fn filled(self) -> FieldError {
+        let FieldError {
+            param,
+            code,
+            message,
+        } = self;
+        FieldError::new(param, code, message)
+    }
+
     /// A field error from anything string-like (`&'static str` and `String` alike). A blank
     /// message becomes `is invalid` and a blank code `invalid`: a client always has
     /// something to show and to match.
@@ -237,7 +248,7 @@ impl FieldErrors {
     /// assert_eq!(errors.len(), 2);
     /// ```
     pub fn push(&mut self, error: FieldError) {
-        self.errors.push(error);
+        self.errors.push(error.filled());
     }
 
     /// How many field errors there are.
@@ -320,6 +331,15 @@ impl FieldErrors {
         let Some(first) = errors.first() else {
             return f.write_str("The request is invalid.");
         };
+        if first.param.is_empty() && first.message == INVALID_MESSAGE {
+            // About the whole request, with nothing more to say than that it is invalid
+            // (a `schema` rule with no message): not `The request is invalid: is invalid`.
+            return match errors.len() - 1 {
+                0 => f.write_str("The request is invalid."),
+                1 => f.write_str("The request is invalid (and 1 more error)."),
+                n => write!(f, "The request is invalid (and {n} more errors)."),
+            };
+        }
         if first.param.is_empty() {
             f.write_str("The request is invalid: ")?;
         } else {
@@ -462,7 +482,7 @@ impl From<FieldError> for FieldErrors {
 
 impl From<Vec<FieldError>> for FieldErrors {
     fn from(errors: Vec<FieldError>) -> Self {
-        FieldErrors { errors }
+        errors.into_iter().collect()
     }
 }
 
@@ -475,14 +495,14 @@ impl From<FieldErrors> for Vec<FieldError> {
 impl FromIterator<FieldError> for FieldErrors {
     fn from_iter<I: IntoIterator<Item = FieldError>>(iter: I) -> Self {
         FieldErrors {
-            errors: iter.into_iter().collect(),
+            errors: iter.into_iter().map(FieldError::filled).collect(),
         }
     }
 }
 
 impl Extend<FieldError> for FieldErrors {
     fn extend<I: IntoIterator<Item = FieldError>>(&mut self, iter: I) {
-        self.errors.extend(iter);
+        self.errors.extend(iter.into_iter().map(FieldError::filled));
     }
 }
 

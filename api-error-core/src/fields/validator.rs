@@ -103,6 +103,11 @@ fn walk_kind(kind: &ValidationErrorsKind, path: &mut String, out: &mut FieldErro
 /// validator's (`ValidationError::new("NotAllowed-Here")`) is converted
 /// (`not_allowed_here`), and one with no letter to start with (`""`, `"42"`) is `invalid`.
 fn snake_case_code(code: Cow<'static, str>) -> Cow<'static, str> {
+    // A letter outside ASCII has no snake_case spelling: dropping it would make another,
+    // plausible code (`café_fermé` as `caf_ferm`).
+    if !code.is_ascii() {
+        return Cow::Borrowed(INVALID);
+    }
     let is_snake = code.starts_with(|c: char| c.is_ascii_lowercase())
         && code
             .bytes()
@@ -295,6 +300,9 @@ mod tests {
             ("42", "invalid"),
             ("_", "invalid"),
             ("é", "invalid"),
+            ("café_fermé", "invalid"),
+            ("Ünknown", "invalid"),
+            ("2fa_required", "invalid"),
         ] {
             assert_eq!(snake_case_code(Cow::Borrowed(code)), expected, "{code:?}");
         }
