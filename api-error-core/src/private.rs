@@ -408,6 +408,69 @@ pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to
     }
 }
 
+/// Runs `f` for the type `T` (its catalog, its field hints, its typed parsing through its
+/// transparent variants), unless `T` is already being walked on this thread: then `skipped`.
+/// A transparent variant whose inner type is, or holds, the type itself
+/// (`Nested(Box<Self>)`, or two types that wrap each other) would otherwise recurse until
+/// the stack overflows, in the catalog, in OpenAPI generation and in a client parsing a
+/// code it does not know. Keyed by the type's name, which needs no `'static`.
+pub fn walk<T: ?Sized, R>(skipped: R, f: impl FnOnce() -> R) -> R {
+    use std::cell::Cell;
+    thread_local! {
+        static WALKING: Cell<Vec<&'static str>> = const { Cell::new(Vec::new()) };
+    }
+    /// Takes the type off the list when its walk ends, also when it unwinds.
+    struct Leave(&'static str);
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            let _ = WALKING.try_with(|w| {
+                let mut walking = w.take();
+                if let Some(at) = walking.iter().rposition(|name| *name == self.0) {
+                    walking.remove(at);
+                }
+                w.set(walking);
+            });
+        }
+    }
+    let name = core::any::type_name::<T>();
+    // `Cell::take`/`set`, never a borrow held across `f`: `f` walks other types.
+    let entered = WALKING.try_with(|w| {
+        let mut walking = w.take();
+        let entered = !walking.contains(&name);
+        if entered {
+            walking.push(name);
+        }
+        w.set(walking);
+        entered
+    });
+    match entered {
+        Ok(true) => {
+            let _leave = Leave(name);
+            f()
+        }
+        // Already walked, or the thread's locals are being destroyed (no record can be
+        // kept, and a type that wraps itself must not recurse unguarded).
+        Ok(false) | Err(_) => skipped,
+    }
+}
+
+/// A catalog with its transparent parts spliced in, without the entries it already has (two
+/// transparent variants over one inner type list its errors once).
+pub fn dedup_entries(mut entries: Vec<CatalogEntry>) -> Vec<CatalogEntry> {
+    let mut seen = 0;
+    for at in 0..entries.len() {
+        let is_new = entries
+            .get(at)
+            .is_some_and(|entry| !entries.get(..seen).is_some_and(|kept| kept.contains(entry)));
+        if is_new {
+            entries.swap(seen, at);
+            seen += 1;
+        }
+    }
+    entries.truncate(seen);
+    entries
+}
+
 /// Asks a transparent variant's inner type for what it optionally provides (its catalog,
 /// its typed client parsing) by autoref specialization: `(&Probe::<T>::new()).method()`
 /// resolves to the `Has*` impl when `T` implements the trait and to the `No*` fallback

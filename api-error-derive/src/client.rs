@@ -272,13 +272,24 @@ pub fn derive(
             }
         }
     };
+    // The inner types, once per type: through them a type may reach itself
+    // (`Nested(Box<Self>)`), and a code none of them knows would recurse forever.
+    let inner = if inner.is_empty() {
+        quote!(::core::option::Option::None)
+    } else {
+        quote! {
+            ::api_error_core::__private::walk::<Self, _>(::core::option::Option::None, || {
+                #(#inner)*
+                ::core::option::Option::None
+            })
+        }
+    };
     quote! {
         #[automatically_derived]
         impl #impl_generics ::api_error_core::client::FromErrorResponse for #ident #ty_generics #where_clause {
             fn from_error_response(response: &::api_error_core::client::ErrorResponse) -> ::core::option::Option<Self> {
                 #direct
-                #(#inner)*
-                ::core::option::Option::None
+                #inner
             }
         }
     }

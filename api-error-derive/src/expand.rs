@@ -465,13 +465,37 @@ pub fn derive(input: &Input) -> TokenStream {
             hint_parts.push(quote!(__out.push((#code, ::api_error_core::__private::FieldHint::Header(#name, #value)));));
         }
     }
+    // Through transparent variants, a type may reach itself (`Nested(Box<Self>)`): its
+    // catalog and hints are then walked once (`__private::walk`), and the catalog keeps
+    // one copy of each entry.
+    let has_transparent = plans.iter().any(|p| p.transparent.is_some());
+    let hints = quote!(#(#hint_parts)*);
+    let hints = if has_transparent {
+        quote!(::api_error_core::__private::walk::<Self, _>((), || { #hints });)
+    } else {
+        hints
+    };
     let param_fields = (!hint_parts.is_empty()).then(|| {
         quote! {
-            fn __api_error_field_hints(__out: &mut ::std::vec::Vec<(&'static str, ::api_error_core::__private::FieldHint)>) {
-                #(#hint_parts)*
+            fn __api_error_field_hints(__out: &mut ::api_error_core::__private::std::vec::Vec<(&'static str, ::api_error_core::__private::FieldHint)>) {
+                #hints
             }
         }
     });
+    let catalog_body = quote! {
+        let mut __entries = ::api_error_core::__private::std::vec::Vec::with_capacity(#meta_len);
+        #(#catalog_parts)*
+    };
+    let catalog_body = if has_transparent {
+        quote! {
+            ::api_error_core::__private::walk::<Self, _>(::api_error_core::__private::std::vec::Vec::new(), || {
+                #catalog_body
+                ::api_error_core::__private::dedup_entries(__entries)
+            })
+        }
+    } else {
+        quote!(#catalog_body __entries)
+    };
 
     // #[api_error(no_integrations)]: the type writes its own integration impls.
     let opted_out = input.defaults.no_integrations.is_some()
@@ -524,10 +548,8 @@ pub fn derive(input: &Input) -> TokenStream {
 
             #[automatically_derived]
             impl #impl_generics ::api_error_core::ErrorCatalog for #ident #ty_generics #catalog_where {
-                fn catalog() -> ::std::vec::Vec<::api_error_core::CatalogEntry> {
-                    let mut __entries = ::std::vec::Vec::with_capacity(#meta_len);
-                    #(#catalog_parts)*
-                    __entries
+                fn catalog() -> ::api_error_core::__private::std::vec::Vec<::api_error_core::CatalogEntry> {
+                    #catalog_body
                 }
                 #param_fields
             }

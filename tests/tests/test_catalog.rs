@@ -669,3 +669,86 @@ fn docs_from_macros() {
         ]
     );
 }
+
+/// A transparent variant over the type itself (or over a type that wraps it back): its
+/// catalog, its field hints and the typed client walk each type once instead of recursing
+/// until the stack overflows.
+mod wraps_itself {
+    use api_error_core::catalog::ErrorCatalog;
+    use api_error_core::client::{ErrorResponse, FromErrorResponse};
+    use api_error_core::ApiError;
+    use http::{HeaderMap, StatusCode};
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    pub enum Nested {
+        #[error("not found")]
+        #[api_error(status = 404, code = "thing_missing")]
+        NotFound,
+        #[error(transparent)]
+        #[api_error(transparent)]
+        Again(Box<Nested>),
+        #[error(transparent)]
+        #[api_error(transparent)]
+        Other(Box<Outer>),
+    }
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    pub enum Outer {
+        #[error("locked")]
+        #[api_error(status = 423, code = "thing_locked", param = "thing")]
+        Locked,
+        #[error(transparent)]
+        #[api_error(transparent)]
+        Inner(Nested),
+        #[error(transparent)]
+        #[api_error(transparent)]
+        Twice(Box<Nested>),
+    }
+
+    fn codes<T: ErrorCatalog>() -> Vec<(&'static str, u16)> {
+        T::catalog().iter().map(|e| (e.code, e.status)).collect()
+    }
+
+    #[test]
+    fn catalogs_list_each_error_once() {
+        assert_eq!(
+            codes::<Nested>(),
+            [("thing_missing", 404), ("thing_locked", 423)]
+        );
+        assert_eq!(
+            codes::<Outer>(),
+            [("thing_locked", 423), ("thing_missing", 404)]
+        );
+        // And again: nothing is left marked as walked.
+        assert_eq!(codes::<Nested>().len(), 2);
+        // What OpenAPI documents are built from, walked the same way.
+        let mut hints = Vec::new();
+        <Outer as ErrorCatalog>::__api_error_field_hints(&mut hints);
+        assert!(hints.is_empty());
+    }
+
+    #[test]
+    fn values_delegate_through_every_level() {
+        let e = Nested::Again(Box::new(Nested::Other(Box::new(Outer::Locked))));
+        assert_eq!((e.status().as_u16(), e.code()), (423, "thing_locked"));
+    }
+
+    #[test]
+    fn the_typed_client_recognises_known_codes_and_gives_up_on_others() {
+        let parse = |status: u16, code: &str| {
+            let body = format!(r#"{{"message":"m","type":"t","code":"{code}"}}"#);
+            let status = StatusCode::from_u16(status).unwrap();
+            ErrorResponse::from_parts(status, &HeaderMap::new(), body.as_bytes())
+        };
+        assert!(matches!(
+            Nested::from_error_response(&parse(404, "thing_missing")),
+            Some(Nested::NotFound)
+        ));
+        assert!(matches!(
+            Nested::from_error_response(&parse(423, "thing_locked")),
+            Some(Nested::Other(o)) if matches!(*o, Outer::Locked)
+        ));
+        assert!(Nested::from_error_response(&parse(400, "something_else")).is_none());
+        assert!(Outer::from_error_response(&parse(400, "something_else")).is_none());
+    }
+}
