@@ -22,7 +22,7 @@ pub fn check(cx: &Ctxt, input: &Input) {
         check_snake_case(cx, &v.attrs);
         check_default_code(cx, input, v);
         check_transparent(cx, v);
-        check_param(cx, v);
+        check_param(cx, input, v);
         check_retry_after(cx, v);
         check_field_errors(cx, input, v);
         check_field_attrs_in_transparent(cx, v);
@@ -197,10 +197,20 @@ fn check_field_attrs_in_transparent(cx: &Ctxt, v: &Variant) {
 }
 
 // The param is given once: `param = "..."` on the variant or `#[api_error(param)]` on one field.
-fn check_param(cx: &Ctxt, v: &Variant) {
+//
+// A param field is a value known only at run time: a 5xx sends no details (unless `expose`),
+// so it takes none from its fields (a static `param = "..."` is the developer's own text).
+fn check_param(cx: &Ctxt, input: &Input, v: &Variant) {
     let mut first = v.attrs.param.as_ref().map(|lit| lit.span());
+    let status = known_status(input, v).unwrap_or(0);
     for f in &v.fields {
         if let Some(span) = f.attrs.param_field {
+            if status >= 500 && v.attrs.expose.is_none() {
+                cx.error_at(
+                    span,
+                    format!("this variant answers {status}, and a 5xx sends no details, but a param field would send its value; name the parameter with `param = \"...\"` on the variant, give it a 4xx status, or add `expose` if the value is safe to show"),
+                );
+            }
             if first.is_some() {
                 cx.error_at(
                     span,
