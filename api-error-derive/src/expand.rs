@@ -231,6 +231,10 @@ pub fn derive(input: &Input) -> TokenStream {
         ))),
     );
     let (resolve_impl_generics, _, _) = resolve_generics.split_for_impl();
+    // `__resolve` is a free function: the user's `Self` (`where Self: Send`) is the type.
+    let self_ty = quote!(#ident #ty_generics);
+    let resolve_impl_generics = replace_self(quote!(#resolve_impl_generics), &self_ty);
+    let resolve_where = replace_self(api_where.clone(), &self_ty);
 
     let metas: Vec<TokenStream> = plans
         .iter()
@@ -524,7 +528,7 @@ pub fn derive(input: &Input) -> TokenStream {
             static __API_ERROR_META: [__ApiErrorMeta; #meta_len] = [#(#metas),*];
 
             #[inline]
-            fn __resolve #resolve_impl_generics (this: &'__api_error #ident #ty_generics) -> ::api_error_core::__private::Resolved<'__api_error> #api_where {
+            fn __resolve #resolve_impl_generics (this: &'__api_error #ident #ty_generics) -> ::api_error_core::__private::Resolved<'__api_error> #resolve_where {
                 #resolve_body
             }
 
@@ -747,6 +751,28 @@ fn json_escape(s: &str) -> String {
 }
 
 /// The input's where clause plus `extra` predicates.
+/// `tokens` with every `Self` replaced by the type `ty` (in an invisible group, so it stays
+/// one type wherever it goes): for the user's bounds copied onto a free function.
+fn replace_self(tokens: TokenStream, ty: &TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    tokens
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Ident(ident) if ident == "Self" => {
+                let mut group = Group::new(Delimiter::None, ty.clone());
+                group.set_span(ident.span());
+                TokenTree::Group(group)
+            }
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), replace_self(g.stream(), ty));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 pub fn where_clause(generics: &syn::Generics, extra: &[TokenStream]) -> TokenStream {
     let existing = generics.where_clause.as_ref().map(|w| {
         let preds = w.predicates.iter();

@@ -78,3 +78,34 @@ fn parameters_without_bounds() {
     let res = actix_web::ResponseError::error_response(&Wrapped("x"));
     assert_eq!(res.status(), 400);
 }
+
+/// `Self` in the type's own where clause (thiserror accepts it): the derive's impls and its
+/// free helper function take it as the type.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum SelfBound<T>
+where
+    Self: Send,
+    T: Debug + PartialEq<T>,
+{
+    #[error("bad {0:?}")]
+    #[api_error(status = 400, code = "bad_value")]
+    Bad(T),
+}
+
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error("gone")]
+#[api_error(status = 410)]
+struct SelfSized<T: Debug>(T)
+where
+    Self: Sized;
+
+#[test]
+fn self_in_the_where_clause() {
+    let e = SelfBound::Bad(3u8);
+    assert_eq!(
+        (e.status().as_u16(), e.code(), &*e.message()),
+        (400, "bad_value", "bad 3")
+    );
+    assert_eq!(SelfBound::<u8>::catalog().len(), 1);
+    assert_eq!(SelfSized(1).code(), "self_sized");
+}
