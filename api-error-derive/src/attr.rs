@@ -68,6 +68,16 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
             );
             continue;
         }
+        if matches!(&attr.meta, syn::Meta::List(list) if list.tokens.is_empty()) {
+            cx.error_spanned_by(
+                attr,
+                format!(
+                    "empty #[api_error()]; remove it, or give it one of: {}",
+                    pos.keys().join(", ")
+                ),
+            );
+            continue;
+        }
         let result = attr.parse_nested_meta(|meta| {
             let Some(ident) = meta.path.get_ident() else {
                 out.status_invalid = true;
@@ -77,7 +87,12 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
             let name = ident.to_string();
             let span = ident.span();
             let Some(key) = pos.keys().iter().copied().find(|k| *k == name) else {
-                out.status_invalid = true;
+                // A misspelt `status` (`stauts = 404`) is a status the user wrote: no
+                // "missing status" on top. Any other unknown key leaves the status rules
+                // to report what else is wrong, in the same run.
+                if crate::case::distance(&name, STATUS) <= 2 {
+                    out.status_invalid = true;
+                }
                 cx.error_at(span, unknown_key_message(&name, pos));
                 return skip_value(meta.input);
             };
@@ -135,6 +150,12 @@ fn parse_value(
         // #[api_error(message = "No such customer: {id}")]
         MESSAGE => {
             out.message = parse_str(cx, input, key, key_span, "\"No such customer: {id}\"")?;
+            if let Some(lit) = out.message.as_ref().filter(|m| m.value().trim().is_empty()) {
+                cx.error_spanned_by(
+                    lit,
+                    "message must say what went wrong, e.g. `message = \"No such customer: {id}\"`; remove it to use the error's Display",
+                );
+            }
             Ok(())
         }
         // #[api_error(param = "customer")] on a variant, #[api_error(param)] on a field
@@ -341,6 +362,31 @@ fn parse_header(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
         cx.error_spanned_by(
             &name,
             format!("`{n}` is set by the integrations from the error itself; remove it (use `retry_after` on a field for a delay)"),
+        );
+        return Ok(());
+    }
+    if matches!(
+        lower.as_str(),
+        "connection"
+            | "keep-alive"
+            | "proxy-connection"
+            | "upgrade"
+            | "te"
+            | "trailer"
+            | "host"
+            | "date"
+            | "server"
+    ) {
+        cx.error_spanned_by(
+            &name,
+            format!("`{n}` belongs to the connection and the server, not to an error; remove it"),
+        );
+        return Ok(());
+    }
+    if out.headers.iter().any(|(seen, _)| *seen == lower) {
+        cx.error_spanned_by(
+            &name,
+            format!("header `{n}` is given twice (names are case-insensitive); keep one, with the value to send"),
         );
         return Ok(());
     }

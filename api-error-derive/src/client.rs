@@ -164,7 +164,7 @@ fn construct(input: &Input, v: &Variant, message: &Message) -> Option<Candidate>
         };
         if is_option(f.ty) {
             inits.push(
-                quote!(#m: ::core::option::Option::map(#getter, ::std::borrow::ToOwned::to_owned),),
+                quote!(#m: ::core::option::Option::map(#getter, ::api_error_core::__private::std::borrow::ToOwned::to_owned),),
             );
         } else {
             let var = quote::format_ident!("__api_error_field_{}", i);
@@ -173,7 +173,9 @@ fn construct(input: &Input, v: &Variant, message: &Message) -> Option<Candidate>
                     break '__api_error_candidate;
                 };
             });
-            inits.push(quote!(#m: ::std::borrow::ToOwned::to_owned(#var),));
+            inits.push(
+                quote!(#m: ::api_error_core::__private::std::borrow::ToOwned::to_owned(#var),),
+            );
         }
     }
     let ret = quote!(return ::core::option::Option::Some(#path { #(#inits)* }););

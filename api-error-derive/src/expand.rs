@@ -196,7 +196,7 @@ pub fn derive(input: &Input) -> TokenStream {
     // `where Self: Debug`, so `enum E<T> { A(T) }` is one only for `T: Debug`): the impls
     // hold exactly there, instead of demanding it for every `T`.
     if !type_params.is_empty() {
-        api_bounds.insert(0, quote!(#ident #ty_generics: ::std::error::Error));
+        api_bounds.insert(0, quote!(#ident #ty_generics: ::core::error::Error));
     }
     let api_where = where_clause(input.generics, &api_bounds);
     let catalog_where = where_clause(input.generics, &catalog_bounds);
@@ -274,7 +274,7 @@ pub fn derive(input: &Input) -> TokenStream {
                 let pat = pattern(input, p.v, &format_fields(p, m));
                 let args = format_args(m, *span);
                 Some(
-                    quote!(#pat => ::std::borrow::Cow::Owned(::api_error_core::__private::format(#args)),),
+                    quote!(#pat => ::api_error_core::__private::std::borrow::Cow::Owned(::api_error_core::__private::format(#args)),),
                 )
             }
             _ => None,
@@ -360,7 +360,7 @@ pub fn derive(input: &Input) -> TokenStream {
         );
         quote! {
             #[inline]
-            fn retry_after(&self) -> ::core::option::Option<::std::time::Duration> { #body }
+            fn retry_after(&self) -> ::core::option::Option<::api_error_core::__private::std::time::Duration> { #body }
         }
     });
 
@@ -540,14 +540,14 @@ pub fn derive(input: &Input) -> TokenStream {
                 fn error_type(&self) -> &'static str { __resolve(self).error_type() }
                 #[inline]
                 fn code(&self) -> &'static str { __resolve(self).code() }
-                fn message(&self) -> ::std::borrow::Cow<'_, str> { #message }
-                fn param(&self) -> ::core::option::Option<::std::borrow::Cow<'_, str>> { #param }
+                fn message(&self) -> ::api_error_core::__private::std::borrow::Cow<'_, str> { #message }
+                fn param(&self) -> ::core::option::Option<::api_error_core::__private::std::borrow::Cow<'_, str>> { #param }
                 #retry_after
                 #headers
                 #[inline]
                 fn is_retryable(&self) -> bool { __resolve(self).is_retryable() }
                 #field_errors
-                fn write_body(&self, format: &::api_error_core::__private::ErrorFormat, request_id: ::core::option::Option<&str>, out: &mut ::std::vec::Vec<u8>) { #write_json }
+                fn write_body(&self, format: &::api_error_core::__private::ErrorFormat, request_id: ::core::option::Option<&str>, out: &mut ::api_error_core::__private::std::vec::Vec<u8>) { #write_json }
             }
 
             #[automatically_derived]

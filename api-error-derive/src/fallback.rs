@@ -15,7 +15,7 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
     // The bound is higher-ranked so that rustc defers it even for a type without generics:
     // a type that is no `Error` yet (a union, a type whose `Error` derive is being fixed)
     // gets no error from the stand-ins on top of the one reported.
-    let bounds = [quote!(for<'__api_error> #ident #ty_generics: ::std::error::Error)];
+    let bounds = [quote!(for<'__api_error> #ident #ty_generics: ::core::error::Error)];
     let api_where = crate::expand::where_clause(&input.generics, &bounds);
     let integrations = (!opts_out(input)).then(|| {
         quote! {
@@ -33,15 +33,15 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
                 }
                 fn error_type(&self) -> &'static str { "" }
                 fn code(&self) -> &'static str { "" }
-                fn message(&self) -> ::std::borrow::Cow<'_, str> { ::std::borrow::Cow::Borrowed("") }
-                fn param(&self) -> ::core::option::Option<::std::borrow::Cow<'_, str>> {
+                fn message(&self) -> ::api_error_core::__private::std::borrow::Cow<'_, str> { ::api_error_core::__private::std::borrow::Cow::Borrowed("") }
+                fn param(&self) -> ::core::option::Option<::api_error_core::__private::std::borrow::Cow<'_, str>> {
                     ::core::option::Option::None
                 }
             }
             #[automatically_derived]
             impl #impl_generics ::api_error_core::ErrorCatalog for #ident #ty_generics #plain_where {
-                fn catalog() -> ::std::vec::Vec<::api_error_core::CatalogEntry> {
-                    ::std::vec::Vec::new()
+                fn catalog() -> ::api_error_core::__private::std::vec::Vec<::api_error_core::CatalogEntry> {
+                    ::api_error_core::__private::std::vec::Vec::new()
                 }
             }
             #[automatically_derived]

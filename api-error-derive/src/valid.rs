@@ -100,7 +100,7 @@ fn check_snake_case(cx: &Ctxt, attrs: &crate::attr::Attrs) {
     }
     if let Some(lit) = &attrs.param {
         let value = lit.value();
-        if value.is_empty() || value.chars().any(char::is_control) {
+        if value.trim().is_empty() || value.chars().any(char::is_control) {
             cx.error_spanned_by(
                 lit,
                 "param must name a request parameter, e.g. `param = \"customer\"`",
@@ -163,7 +163,9 @@ fn check_transparent(cx: &Ctxt, v: &Variant) {
         return;
     };
     for (key, key_span) in &v.attrs.keys {
-        if *key != TRANSPARENT {
+        // `no_integrations` is about the type's impls, not its body: a transparent struct
+        // with an `IntoResponse` of its own needs it as much as any type.
+        if *key != TRANSPARENT && *key != NO_INTEGRATIONS {
             cx.error_at(
                 *key_span,
                 format!("`{key}` cannot be combined with `transparent`, which takes everything from the inner error; remove `{key}`"),

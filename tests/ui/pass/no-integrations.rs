@@ -31,6 +31,18 @@ impl axum::response::IntoResponse for Gone {
     }
 }
 
+/// A transparent newtype with its own `IntoResponse`.
+#[derive(Debug, thiserror::Error, ApiError)]
+#[error(transparent)]
+#[api_error(transparent, no_integrations)]
+struct Wrapped(Gone);
+
+impl axum::response::IntoResponse for Wrapped {
+    fn into_response(self) -> axum::response::Response {
+        self.0.into_response()
+    }
+}
+
 #[derive(Debug, thiserror::Error, ApiError)]
 #[error("back in")]
 #[api_error(status = 409, no_integrations)]
@@ -75,6 +87,9 @@ fn main() {
     let res = axum::response::IntoResponse::into_response(OptedBackIn);
     assert_eq!(res.status(), 409);
     assert_eq!(res.headers()["content-type"], "application/json");
+    let res = axum::response::IntoResponse::into_response(Wrapped(Gone));
+    assert_eq!(res.status(), 410);
+    assert_eq!(api_error_core::ApiError::code(&Wrapped(Gone)), "gone");
     let res = axum::response::IntoResponse::into_response(Custom::Teapot);
     assert_eq!(res.status(), 418);
     assert_eq!(Custom::Teapot.code(), "teapot");
