@@ -535,6 +535,29 @@ impl<T: crate::client::FromErrorResponse> HasFromResponse<T> for Probe<T> {
     }
 }
 
+/// Rebuilds a typed client's `String` field from received text: only std's `String` (a
+/// field whose type is written `String` may be another type of that name, which the
+/// received text then does not give back).
+pub trait HasOwnedStr<T> {
+    fn __api_error_owned(&self, text: &str) -> Option<T>;
+}
+
+impl HasOwnedStr<String> for Probe<String> {
+    fn __api_error_owned(&self, text: &str) -> Option<String> {
+        Some(text.to_owned())
+    }
+}
+
+pub trait NoOwnedStr<T> {
+    fn __api_error_owned(&self, text: &str) -> Option<T>;
+}
+
+impl<T> NoOwnedStr<T> for &Probe<T> {
+    fn __api_error_owned(&self, _: &str) -> Option<T> {
+        None
+    }
+}
+
 pub trait NoFromResponse<T> {
     fn __api_error_from_response(&self, response: &crate::client::ErrorResponse) -> Option<T>;
 }

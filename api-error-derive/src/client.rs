@@ -45,19 +45,25 @@ fn is_string_or_option(ty: &Type) -> bool {
         Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     };
-    if is_option(ty) {
-        if let Type::Path(p) = ty {
-            if let Some(syn::PathArguments::AngleBracketed(a)) =
-                p.path.segments.last().map(|s| &s.arguments)
-            {
-                if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
-                    return last(inner).as_deref() == Some("String");
-                }
-            }
-        }
-        return false;
+    match option_inner(ty) {
+        Some(inner) => last(inner).as_deref() == Some("String"),
+        None => !is_option(ty) && last(ty).as_deref() == Some("String"),
     }
-    last(ty).as_deref() == Some("String")
+}
+
+/// `T` of an `Option<T>`, as written.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    if !is_option(ty) {
+        return None;
+    }
+    let Type::Path(p) = ty else { return None };
+    match p.path.segments.last().map(|s| &s.arguments) {
+        Some(syn::PathArguments::AngleBracketed(a)) => match a.args.first() {
+            Some(syn::GenericArgument::Type(inner)) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The literal text around a lone `{message}` in a variant's message template (its
@@ -162,20 +168,30 @@ fn construct(input: &Input, v: &Variant, message: &Message) -> Option<Candidate>
                 }
             }
         };
-        if is_option(f.ty) {
-            inits.push(
-                quote!(#m: ::core::option::Option::map(#getter, ::api_error_core::__private::std::borrow::ToOwned::to_owned),),
-            );
+        // The text as the field's `String`: std's only (`owned`), not another type of that
+        // name, which then leaves an `Option` field empty and the variant unrecognised.
+        let owned = |ty: &Type, text: TokenStream| {
+            quote! {{
+                use ::api_error_core::__private::{HasOwnedStr as _, NoOwnedStr as _};
+                (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_owned(#text)
+            }}
+        };
+        if let Some(inner) = option_inner(f.ty) {
+            let text = quote!(__api_error_text);
+            let owned = owned(inner, text.clone());
+            inits.push(quote!(#m: ::core::option::Option::and_then(#getter, |#text| #owned),));
         } else {
             let var = quote::format_ident!("__api_error_field_{}", i);
+            let owned = owned(f.ty, quote!(#var));
             lets.push(quote! {
                 let ::core::option::Option::Some(#var) = #getter else {
                     break '__api_error_candidate;
                 };
+                let ::core::option::Option::Some(#var) = (#owned) else {
+                    break '__api_error_candidate;
+                };
             });
-            inits.push(
-                quote!(#m: ::api_error_core::__private::std::borrow::ToOwned::to_owned(#var),),
-            );
+            inits.push(quote!(#m: #var,));
         }
     }
     let ret = quote!(return ::core::option::Option::Some(#path { #(#inits)* }););

@@ -257,3 +257,48 @@ fn a_variant_that_does_not_fit_moves_on_to_the_next_with_its_code() {
         Some(Payment::BadInput)
     );
 }
+
+/// A field type written `String` that is not std's: the impl compiles, and the text is not
+/// taken for it (the variant is not recognised; an `Option` of it stays empty).
+mod own_string_type {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    pub struct String(pub u8);
+
+    impl std::fmt::Display for String {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "#{}", self.0)
+        }
+    }
+
+    #[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+    pub enum Own {
+        #[error("bad slot")]
+        #[api_error(status = 400, code = "bad_slot")]
+        BadSlot {
+            #[api_error(param)]
+            slot: String,
+        },
+        #[error("maybe")]
+        #[api_error(status = 409, code = "maybe_slot")]
+        Maybe {
+            #[api_error(param)]
+            slot: Option<String>,
+        },
+    }
+
+    #[test]
+    fn is_not_taken_for_std_string() {
+        let bad = received(&Own::BadSlot { slot: String(3) });
+        assert_eq!(bad.param(), Some("#3"));
+        assert_eq!(Own::from_error_response(&bad), None);
+        let maybe = received(&Own::Maybe {
+            slot: Some(String(4)),
+        });
+        assert_eq!(
+            Own::from_error_response(&maybe),
+            Some(Own::Maybe { slot: None })
+        );
+    }
+}
