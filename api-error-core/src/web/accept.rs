@@ -160,14 +160,15 @@ fn parse_q(v: &[u8]) -> u16 {
     let mut parts = v.splitn(2, |&b| b == b'.');
     let int = parts.next().unwrap_or_default();
     let frac = parts.next().unwrap_or_default();
-    let whole = match int {
-        b"1" => return 1000,
-        b"0" | b"" => 0,
-        _ => return 0,
-    };
     if frac.len() > 3 || !frac.iter().all(u8::is_ascii_digit) {
         return 0;
     }
+    let whole = match int {
+        // `1`, `1.`, `1.0`, `1.000` (RFC 9110 §12.4.2); `1.5` is malformed.
+        b"1" if frac.iter().all(|&d| d == b'0') => return 1000,
+        b"0" | b"" => 0,
+        _ => return 0,
+    };
     let mut thousandths = 0u16;
     for i in 0..3 {
         thousandths = thousandths * 10 + frac.get(i).map_or(0, |d| u16::from(d - b'0'));
@@ -299,5 +300,11 @@ mod tests {
         assert_eq!(parse_q(b"0"), 0);
         assert_eq!(parse_q(b"0.1234"), 0);
         assert_eq!(parse_q(b"x"), 0);
+        // Above 1, or malformed after a 1: malformed, so 0 (not 1).
+        assert_eq!(parse_q(b"1."), 1000);
+        assert_eq!(parse_q(b"1.5"), 0);
+        assert_eq!(parse_q(b"1.x"), 0);
+        assert_eq!(parse_q(b"1.0000"), 0);
+        assert_eq!(parse_q(b"1.001"), 0);
     }
 }
