@@ -113,10 +113,10 @@ fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
                     .as_ref()
                     .or(d.r#type.as_ref())
                     .map_or_else(|| default_type(status).to_owned(), LitStr::value),
-                code: a
-                    .code
-                    .as_ref()
-                    .map_or_else(|| to_snake_case(&v.ident.to_string()), LitStr::value),
+                code: a.code.as_ref().map_or_else(
+                    || to_snake_case(&syn::ext::IdentExt::unraw(v.ident).to_string()),
+                    LitStr::value,
+                ),
                 msg,
                 template,
                 param: a.param.as_ref().map(LitStr::value),
@@ -683,7 +683,8 @@ fn errors_param(f: &Field) -> TokenStream {
 
 /// One descriptor: a `Meta` literal with every string pre-rendered.
 fn meta(p: &Plan) -> TokenStream {
-    let variant = p.v.ident.to_string();
+    // `r#loop` is the variant `loop`.
+    let variant = syn::ext::IdentExt::unraw(p.v.ident).to_string();
     let status = p.status;
     let (ty, code) = (&p.ty, &p.code);
     let (literal, head) = match &p.msg {

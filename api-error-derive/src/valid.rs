@@ -143,7 +143,7 @@ fn check_default_code(cx: &Ctxt, input: &Input, v: &Variant) {
     if v.attrs.code.is_some() || v.attrs.transparent.is_some() {
         return;
     }
-    let code = to_snake_case(&v.ident.to_string());
+    let code = to_snake_case(&syn::ext::IdentExt::unraw(v.ident).to_string());
     if !is_snake_case(&code) {
         let what = if input.kind == Kind::Enum {
             "variant"
@@ -421,11 +421,10 @@ fn check_unique_codes(cx: &Ctxt, input: &Input) {
         let Some(status) = known_status(input, v) else {
             continue;
         };
-        let code = v
-            .attrs
-            .code
-            .as_ref()
-            .map_or_else(|| to_snake_case(&v.ident.to_string()), syn::LitStr::value);
+        let code = v.attrs.code.as_ref().map_or_else(
+            || to_snake_case(&syn::ext::IdentExt::unraw(v.ident).to_string()),
+            syn::LitStr::value,
+        );
         let ty = v
             .attrs
             .r#type

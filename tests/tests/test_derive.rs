@@ -692,3 +692,22 @@ fn raw_identifier_fields() {
         r#"{"message":"Unknown type: pix","type":"invalid_request_error","code":"unknown_type","param":"pix","request_id":null}"#
     );
 }
+
+/// A raw identifier is its name without `r#`: in the default code and in the catalog.
+#[test]
+fn raw_identifier_variants_are_named_without_r_hash() {
+    use api_error_core::ErrorCatalog;
+    #[derive(Debug, thiserror::Error, ApiError)]
+    enum Keyword {
+        #[error("loop")]
+        #[api_error(status = 508)]
+        r#Loop,
+        #[error("match")]
+        #[api_error(status = 409)]
+        r#match,
+    }
+    assert_eq!(Keyword::r#Loop.code(), "loop");
+    assert_eq!(Keyword::r#match.code(), "match");
+    let names: Vec<&str> = Keyword::catalog().iter().map(|e| e.variant).collect();
+    assert_eq!(names, ["Loop", "match"]);
+}
