@@ -186,6 +186,12 @@ fn real_world_body_shapes() {
             expect("caf\u{fffd} closed", "invalid_request_error", "closed").request_id("req_3"),
         ),
         (
+            "a raw line break or control character inside a string (a template's) is read as escaped",
+            400,
+            b"{\n  \"message\": \"Line one\nline\ttwo\x01\",\n  \"code\": \"bad_lines\",\n  \"request_id\": \"req_4\"\n}",
+            expect("Line one\nline\ttwo\u{1}", "invalid_request_error", "bad_lines").request_id("req_4"),
+        ),
+        (
             "a param is trimmed, and an empty one is what a param field holding \"\" sent",
             400,
             br#"{"message":"Bad","type":"invalid_request_error","code":"bad","param":"  "}"#,

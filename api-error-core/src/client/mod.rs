@@ -732,9 +732,10 @@ fn parse_json(bytes: &[u8]) -> Option<Parsed> {
     // field completed before them.
     if read_json(bytes, &mut parsed).is_err() {
         // What other encoders send and serde_json refuses: a lone UTF-16 surrogate escape
-        // (a string that JavaScript or Python cut inside an emoji) or bytes that are not
-        // UTF-8 (a Latin-1 server). Read again with them as U+FFFD, rather than keep only
-        // the fields before them.
+        // (a string that JavaScript or Python cut inside an emoji), bytes that are not
+        // UTF-8 (a Latin-1 server), a raw line break or other control character inside a
+        // string (a template that pasted text in). Read again with those repaired, rather
+        // than keep only the fields before them.
         if let Some(repaired) = repaired(bytes) {
             parsed = Parsed::default();
             let _ = read_json(&repaired, &mut parsed);
@@ -748,7 +749,8 @@ fn read_json(bytes: &[u8], parsed: &mut Parsed) -> Result<(), serde_json::Error>
 }
 
 /// `bytes` with invalid UTF-8 and lone surrogate escapes (`\ud83d` not followed by a low
-/// surrogate's escape, or a low one alone) replaced by U+FFFD; `None` if it has neither.
+/// surrogate's escape, or a low one alone) replaced by U+FFFD, and control characters inside
+/// strings escaped (`\n`, `\u0001`); `None` if it has none of them.
 fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
@@ -769,8 +771,34 @@ fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
     let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
     let mut out: Option<Vec<u8>> = None;
     let (mut i, mut copied) = (0, 0);
+    // Inside a string (escaped quotes are skipped with their escape, below).
+    let mut in_string = false;
     while i < b.len() {
-        if b[i] != b'\\' {
+        let byte = b[i];
+        if byte == b'"' {
+            in_string = !in_string;
+            i += 1;
+            continue;
+        }
+        if byte < 0x20 && in_string {
+            let out = out.get_or_insert_with(|| Vec::with_capacity(b.len() + 16));
+            out.extend_from_slice(&b[copied..i]);
+            match byte {
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(b"\\u00");
+                    out.push(HEX[usize::from(byte >> 4)]);
+                    out.push(HEX[usize::from(byte & 0xf)]);
+                }
+            }
+            i += 1;
+            copied = i;
+            continue;
+        }
+        if byte != b'\\' {
             i += 1;
             continue;
         }
@@ -1302,5 +1330,11 @@ mod tests {
         );
         // A pair, and an escaped backslash before a `u`, stay.
         assert_eq!(repaired(br#"{"m":"\ud83d\ude00 \\ud800"}"#), None);
+        // Control characters inside strings are escaped; between tokens, whitespace stays.
+        assert_eq!(
+            repaired(b"{\n\t\"m\":\"a\nb\tc\x01\\\"\r\"}").as_deref(),
+            Some(&b"{\n\t\"m\":\"a\\nb\\tc\\u0001\\\"\\r\"}"[..])
+        );
+        assert_eq!(repaired(b"{\n  \"m\": \"ok\"\n}"), None);
     }
 }
