@@ -514,11 +514,12 @@ pub fn derive(input: &Input) -> TokenStream {
     });
 
     quote! {
+        // Only lints the output may trip and no crate forbids in practice (an `allow` of a
+        // forbidden lint is an error): `unused_qualifications` for the absolute paths,
+        // `deprecated` for deprecated variants, clippy's own.
         #[allow(
-            non_upper_case_globals,
             unused_qualifications,
             deprecated,
-            single_use_lifetimes,
             clippy::all,
             clippy::pedantic,
             clippy::nursery

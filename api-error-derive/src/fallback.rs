@@ -24,7 +24,7 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
     });
     quote! {
         #errors
-        #[allow(unused_qualifications, deprecated, single_use_lifetimes, clippy::all, clippy::pedantic, clippy::nursery)]
+        #[allow(unused_qualifications, deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
         const _: () = {
             #[automatically_derived]
             impl #impl_generics ::api_error_core::ApiError for #ident #ty_generics #api_where {
