@@ -697,6 +697,7 @@ fn raw_identifier_fields() {
 #[test]
 fn raw_identifier_variants_are_named_without_r_hash() {
     use api_error_core::ErrorCatalog;
+    #[allow(non_camel_case_types)]
     #[derive(Debug, thiserror::Error, ApiError)]
     enum Keyword {
         #[error("loop")]
