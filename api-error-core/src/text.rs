@@ -12,6 +12,26 @@ pub(crate) fn bounded(text: &str, max: usize) -> &str {
     }
 }
 
+/// `text` with its control characters escaped (`\n`, `\u{1b}`): for a line that shows text
+/// another party chose (a server's message in a client's error), which then can neither
+/// start a forged line nor send terminal escapes.
+pub(crate) struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(char::is_control) {
+            f.write_str(&rest[..at])?;
+            let mut chars = rest[at..].chars();
+            if let Some(c) = chars.next() {
+                write!(f, "{}", c.escape_debug())?;
+            }
+            rest = chars.as_str();
+        }
+        f.write_str(rest)
+    }
+}
+
 /// What `value` displays, cut to at most `max` characters: formatting stops there, so a
 /// huge `Display` costs no more than `max`, and one that reports an error ends the text
 /// where it failed (`to_string` would panic).

@@ -810,6 +810,20 @@ fn display() {
         got.to_string(),
         "503 api_error (unknown): Service Unavailable [request_id: req_9]"
     );
+
+    // What a hostile server sends stays one line: control characters escaped, the rest kept.
+    let got = parse(
+        400,
+        br#"{"message":"bad\n2026-12-02 ERROR forged \u001b[31mred\u001b[0m","type":"x\ry","code":"c\u0000d"}"#,
+    );
+    assert_eq!(
+        got.message(),
+        "bad\n2026-12-02 ERROR forged \u{1b}[31mred\u{1b}[0m"
+    );
+    assert_eq!(
+        got.to_string(),
+        r"400 x\ry (c\0d): bad\n2026-12-02 ERROR forged \u{1b}[31mred\u{1b}[0m"
+    );
 }
 
 #[test]

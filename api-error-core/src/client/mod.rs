@@ -582,18 +582,21 @@ impl<B: AsRef<[u8]>> From<&http::Response<B>> for ErrorResponse {
 
 /// `404 not_found_error (resource_missing): No such customer [request_id: req_1]` — the
 /// request id part only when one is known.
+/// One line: the server's texts with their control characters escaped, so an SDK that logs
+/// the error logs one line whatever the server sent.
 impl fmt::Display for ErrorResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::text::Escaped;
         write!(
             f,
             "{} {} ({}): {}",
             self.status.as_u16(),
-            self.body.r#type,
-            self.body.code,
-            self.body.message
+            Escaped(&self.body.r#type),
+            Escaped(&self.body.code),
+            Escaped(&self.body.message)
         )?;
         if let Some(request_id) = self.request_id() {
-            write!(f, " [request_id: {request_id}]")?;
+            write!(f, " [request_id: {}]", Escaped(request_id))?;
         }
         Ok(())
     }
