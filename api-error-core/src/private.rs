@@ -413,46 +413,75 @@ pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to
 /// A transparent variant whose inner type is, or holds, the type itself
 /// (`Nested(Box<Self>)`, or two types that wrap each other) would otherwise recurse until
 /// the stack overflows, in the catalog, in OpenAPI generation and in a client parsing a
-/// code it does not know. Keyed by the type's name, which needs no `'static`.
-pub fn walk<T: ?Sized, R>(skipped: R, f: impl FnOnce() -> R) -> R {
+/// code it does not know.
+///
+/// A type is known by `site`, a static the derive emits once per type definition, with its
+/// `type_name` for the instantiation of a generic one: neither needs `'static`, and two types
+/// that share a name (two versions of one crate, two items named alike) stay apart.
+pub fn walk<T: ?Sized, R>(site: &'static WalkSite, skipped: R, f: impl FnOnce() -> R) -> R {
     use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    type Key = (&'static WalkSite, &'static str);
     thread_local! {
-        static WALKING: Cell<Vec<&'static str>> = const { Cell::new(Vec::new()) };
+        static WALKING: Cell<Vec<Key>> = const { Cell::new(Vec::new()) };
     }
+    let same = |a: &Key, b: &Key| core::ptr::eq(a.0, b.0) && a.1 == b.1;
     /// Takes the type off the list when its walk ends, also when it unwinds.
-    struct Leave(&'static str);
+    struct Leave(Key);
     impl Drop for Leave {
         fn drop(&mut self) {
             let _ = WALKING.try_with(|w| {
                 let mut walking = w.take();
-                if let Some(at) = walking.iter().rposition(|name| *name == self.0) {
+                let at = walking
+                    .iter()
+                    .rposition(|k| core::ptr::eq(k.0, self.0 .0) && k.1 == self.0 .1);
+                if let Some(at) = at {
                     walking.remove(at);
                 }
                 w.set(walking);
             });
         }
     }
-    let name = core::any::type_name::<T>();
+    let key: Key = (site, core::any::type_name::<T>());
     // `Cell::take`/`set`, never a borrow held across `f`: `f` walks other types.
     let entered = WALKING.try_with(|w| {
         let mut walking = w.take();
-        let entered = !walking.contains(&name);
+        let entered = !walking.iter().any(|k| same(k, &key));
         if entered {
-            walking.push(name);
+            walking.push(key);
         }
         w.set(walking);
         entered
     });
     match entered {
         Ok(true) => {
-            let _leave = Leave(name);
+            let _leave = Leave(key);
             f()
         }
-        // Already walked, or the thread's locals are being destroyed (no record can be
-        // kept, and a type that wraps itself must not recurse unguarded).
-        Ok(false) | Err(_) => skipped,
+        Ok(false) => skipped,
+        // The thread's locals are being destroyed (a catalog asked for from another
+        // thread-local's destructor): no list to keep, so only the depth is bounded, far
+        // above any real nesting of transparent types.
+        Err(_) => {
+            static DEPTH: AtomicUsize = AtomicUsize::new(0);
+            struct Up;
+            impl Drop for Up {
+                fn drop(&mut self) {
+                    DEPTH.fetch_sub(1, Ordering::Relaxed);
+                }
+            }
+            let _up = Up;
+            if DEPTH.fetch_add(1, Ordering::Relaxed) >= 64 {
+                return skipped;
+            }
+            f()
+        }
     }
 }
+
+/// What the derive emits once per type, for [`walk`] to know the type by its address (never
+/// zero-sized: distinct statics then have distinct addresses).
+pub struct WalkSite(pub u8);
 
 /// A catalog with its transparent parts spliced in, without the entries it already has (two
 /// transparent variants over one inner type list its errors once).

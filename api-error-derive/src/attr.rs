@@ -87,10 +87,20 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
             let name = ident.to_string();
             let span = ident.span();
             let Some(key) = pos.keys().iter().copied().find(|k| *k == name) else {
-                // A misspelt `status` (`stauts = 404`) is a status the user wrote: no
-                // "missing status" on top. Any other unknown key leaves the status rules
-                // to report what else is wrong, in the same run.
-                if crate::case::distance(&name, STATUS) <= 2 {
+                // A misspelt key whose absence other rules judge (`stauts = 404`: no
+                // "missing status"; `trasparent`: no "missing status"; `exose`: no "a 5xx
+                // param field needs expose") stands for that key: those rules skip the
+                // variant. Any other unknown key (`parm`, `retryabel`) leaves them to report
+                // what else is wrong in the same run. On a field, only `status` itself (the
+                // variant's status, put on the wrong item) stands for one.
+                const JUDGED: [&str; 6] = [STATUS, TRANSPARENT, EXPOSE, CODE, TYPE, MESSAGE];
+                let judged = match pos {
+                    Position::Field => name == STATUS,
+                    _ => JUDGED
+                        .iter()
+                        .any(|key| crate::case::distance(&name, key) <= 2),
+                };
+                if judged {
                     out.status_invalid = true;
                 }
                 cx.error_at(span, unknown_key_message(&name, pos));
@@ -150,10 +160,11 @@ fn parse_value(
         // #[api_error(message = "No such customer: {id}")]
         MESSAGE => {
             out.message = parse_str(cx, input, key, key_span, "\"No such customer: {id}\"")?;
-            if let Some(lit) = out.message.as_ref().filter(|m| m.value().trim().is_empty()) {
+            if let Some(lit) = out.message.take_if(|m| m.value().trim().is_empty()) {
+                // Reported once, and then as if not given (no "`expose` with `message`").
                 cx.error_spanned_by(
                     lit,
-                    "message must say what went wrong, e.g. `message = \"No such customer: {id}\"`; remove it to use the error's Display",
+                    "message must say what went wrong, e.g. `message = \"No such customer: {id}\"`; or remove it for the default message",
                 );
             }
             Ok(())

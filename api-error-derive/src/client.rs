@@ -296,7 +296,7 @@ pub fn derive(
         quote!(::core::option::Option::None)
     } else {
         quote! {
-            ::api_error_core::__private::walk::<Self, _>(::core::option::Option::None, || {
+            ::api_error_core::__private::walk::<Self, _>(&__API_ERROR_WALK, ::core::option::Option::None, || {
                 #(#inner)*
                 ::core::option::Option::None
             })

@@ -473,9 +473,15 @@ pub fn derive(input: &Input) -> TokenStream {
     // catalog and hints are then walked once (`__private::walk`), and the catalog keeps
     // one copy of each entry.
     let has_transparent = plans.iter().any(|p| p.transparent.is_some());
+    let walk_site = has_transparent.then(|| {
+        quote!(
+            static __API_ERROR_WALK: ::api_error_core::__private::WalkSite =
+                ::api_error_core::__private::WalkSite(0);
+        )
+    });
     let hints = quote!(#(#hint_parts)*);
     let hints = if has_transparent {
-        quote!(::api_error_core::__private::walk::<Self, _>((), || { #hints });)
+        quote!(::api_error_core::__private::walk::<Self, _>(&__API_ERROR_WALK, (), || { #hints });)
     } else {
         hints
     };
@@ -492,7 +498,7 @@ pub fn derive(input: &Input) -> TokenStream {
     };
     let catalog_body = if has_transparent {
         quote! {
-            ::api_error_core::__private::walk::<Self, _>(::api_error_core::__private::std::vec::Vec::new(), || {
+            ::api_error_core::__private::walk::<Self, _>(&__API_ERROR_WALK, ::api_error_core::__private::std::vec::Vec::new(), || {
                 #catalog_body
                 ::api_error_core::__private::dedup_entries(__entries)
             })
@@ -527,6 +533,7 @@ pub fn derive(input: &Input) -> TokenStream {
         const _: () = {
             use ::api_error_core::__private::Meta as __ApiErrorMeta;
             static __API_ERROR_META: [__ApiErrorMeta; #meta_len] = [#(#metas),*];
+            #walk_site
 
             #[inline]
             fn __resolve #resolve_impl_generics (this: &'__api_error #ident #ty_generics) -> ::api_error_core::__private::Resolved<'__api_error> #resolve_where {

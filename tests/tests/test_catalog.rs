@@ -752,3 +752,43 @@ mod wraps_itself {
         assert!(Outer::from_error_response(&parse(400, "something_else")).is_none());
     }
 }
+
+/// Two types with one name (`type_name` gives both as `…::are_walked_apart::E`): each is
+/// walked as itself, not skipped as the other.
+mod same_name {
+    use api_error_core::catalog::ErrorCatalog;
+    use api_error_core::ApiError;
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[error("teapot")]
+    #[api_error(status = 418, code = "leaf_teapot")]
+    pub struct Leaf;
+
+    #[test]
+    fn are_walked_apart() {
+        #[derive(Debug, thiserror::Error, ApiError)]
+        pub enum E {
+            #[error("gone")]
+            #[api_error(status = 410, code = "inner_gone")]
+            Gone,
+            #[error(transparent)]
+            #[api_error(transparent)]
+            Leaf(Leaf),
+        }
+        type InnerE = E;
+        {
+            #[derive(Debug, thiserror::Error, ApiError)]
+            pub enum E {
+                #[error("conflict")]
+                #[api_error(status = 409, code = "outer_conflict")]
+                Conflict,
+                #[error(transparent)]
+                #[api_error(transparent)]
+                Inner(InnerE),
+            }
+            assert_eq!(std::any::type_name::<E>(), std::any::type_name::<InnerE>());
+            let codes: Vec<&str> = E::catalog().iter().map(|e| e.code).collect();
+            assert_eq!(codes, ["outer_conflict", "inner_gone", "leaf_teapot"]);
+        }
+    }
+}

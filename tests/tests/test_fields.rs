@@ -505,6 +505,9 @@ fn push_fills_a_struct_literals_blank_code_and_message() {
             .all(|e| (&*e.code, &*e.message) == ("invalid", "is invalid"))
     };
     assert!(filled(&FieldErrors::from(vec![blank()])));
+    let one: FieldErrors = blank().into();
+    assert!(filled(&one));
+    assert_eq!(one.message(), "Invalid value for z: is invalid");
     assert!(filled(&std::iter::once(blank()).collect::<FieldErrors>()));
     let mut extended = FieldErrors::new();
     extended.extend([blank(), blank()]);

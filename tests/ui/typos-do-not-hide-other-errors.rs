@@ -1,7 +1,8 @@
 use api_error_core::ApiError;
 
 // A misspelt key is one error; what else is wrong in the same input is reported with it,
-// not after the typo is fixed. (Only a misspelt `status` stands for a status.)
+// not after the typo is fixed. (Only a misspelt key that other rules judge by its absence,
+// like `status`, stands for that key.)
 #[derive(Debug, thiserror::Error, ApiError)]
 enum E {
     #[error("a")]

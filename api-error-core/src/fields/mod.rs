@@ -475,7 +475,7 @@ crate::__integrations! { [] [FieldErrors] [] }
 impl From<FieldError> for FieldErrors {
     fn from(error: FieldError) -> Self {
         FieldErrors {
-            errors: vec![error],
+            errors: vec![error.filled()],
         }
     }
 }
