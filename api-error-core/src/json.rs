@@ -112,8 +112,8 @@ fn write_field_error(out: &mut Vec<u8>, e: &FieldError) {
     out.extend_from_slice(b"{\"param\":");
     write_string(out, &e.param);
     out.extend_from_slice(b",\"code\":");
-    write_string(out, &e.code);
+    write_string(out, e.sent_code());
     out.extend_from_slice(b",\"message\":");
-    write_string(out, &e.message);
+    write_string(out, e.sent_message());
     out.push(b'}');
 }

@@ -569,3 +569,26 @@ fn a_5xx_sends_no_field_errors() {
         assert!(!text.contains("secret_table"), "{text}");
     }
 }
+
+/// A derived variant's `Vec<FieldError>` of struct literals with blank codes or messages is
+/// sent with the defaults, by `write_json` and by serde alike.
+#[test]
+fn blank_struct_literals_in_a_vec_field_are_sent_with_defaults() {
+    #[derive(Debug, thiserror::Error, ApiError)]
+    enum Form {
+        #[error("invalid form")]
+        #[api_error(status = 422, code = "form_invalid")]
+        Invalid(#[api_error(field_errors)] Vec<FieldError>),
+    }
+    let e = Form::Invalid(vec![FieldError {
+        param: "name".into(),
+        code: " ".into(),
+        message: "".into(),
+    }]);
+    let body = render(&e, Some("req_1"));
+    assert!(
+        body.ends_with(r#""errors":[{"param":"name","code":"invalid","message":"is invalid"}]}"#),
+        "{body}"
+    );
+    // (`render` compares with serde_json's output of `to_body()`.)
+}

@@ -37,7 +37,7 @@ mod validator;
 ///     r#"{"param":"address.city","code":"length","message":"must be at least 2 characters long"}"#
 /// );
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FieldError {
     /// The input's path: `amount`, `address.city`, `items[0].amount`; empty when the error
     /// is about the request as a whole (a rule across several fields).
@@ -45,11 +45,43 @@ pub struct FieldError {
     /// The rule it broke, snake_case: `required`, `range`, `email`, `length`, ...
     pub code: Cow<'static, str>,
     /// What is wrong, safe to show to the API's user; never empty ([`FieldError::new`] sees to
-    /// it, and a struct literal's blank one becomes `is invalid` in [`FieldErrors`]).
+    /// it, a struct literal's blank one becomes `is invalid` in [`FieldErrors`], and is sent so).
     pub message: Cow<'static, str>,
 }
 
+/// A blank code or message (a struct literal's, in a `Vec<FieldError>` field) is sent as
+/// [`FieldError::new`] would have it, `invalid` / `is invalid`: on the wire a field error
+/// always has a code to match and a message to show.
+impl Serialize for FieldError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FieldError", 3)?;
+        s.serialize_field("param", &*self.param)?;
+        s.serialize_field("code", self.sent_code())?;
+        s.serialize_field("message", self.sent_message())?;
+        s.end()
+    }
+}
+
 impl FieldError {
+    /// The code as sent: `invalid` for a blank one.
+    pub(crate) fn sent_code(&self) -> &str {
+        if self.code.trim().is_empty() {
+            INVALID
+        } else {
+            &self.code
+        }
+    }
+
+    /// The message as sent: `is invalid` for a blank one.
+    pub(crate) fn sent_message(&self) -> &str {
+        if self.message.trim().is_empty() {
+            INVALID_MESSAGE
+        } else {
+            &self.message
+        }
+    }
+
     /// The error with the defaults of [`FieldError::new`] for a blank code or message (a
     /// struct literal's), as it goes into [`FieldErrors`].
     fn filled(self) -> FieldError {
@@ -331,7 +363,7 @@ impl FieldErrors {
         let Some(first) = errors.first() else {
             return f.write_str("The request is invalid.");
         };
-        if first.param.is_empty() && first.message == INVALID_MESSAGE {
+        if first.param.is_empty() && first.sent_message() == INVALID_MESSAGE {
             // About the whole request, with nothing more to say than that it is invalid
             // (a `schema` rule with no message): not `The request is invalid: is invalid`.
             return match errors.len() - 1 {
@@ -351,7 +383,7 @@ impl FieldErrors {
             }
             f.write_str(": ")?;
         }
-        f.write_str(&first.message)?;
+        f.write_str(first.sent_message())?;
         match errors.len() - 1 {
             0 => Ok(()),
             1 => f.write_str(" (and 1 more error)"),
