@@ -8,7 +8,8 @@
 //! - `#[derive(ApiError)]` implements [`OperationOutput`] for every derived type, so a
 //!   handler of an aide `ApiRouter` returns `Result<Json<T>, MyError>` and its operation
 //!   documents the errors: one response per status (ascending), described by the status
-//!   reason and the codes it carries, with the headers `x-request-id` and `x-should-retry`,
+//!   reason and the codes it carries, with the headers `x-request-id`, `x-should-retry` and
+//!   `vary`,
 //!   an `application/json` `ErrorBody`, and one named example per code (name = code) whose
 //!   value is the body with the public message template — never a redacted 5xx's internal
 //!   text. Transparent variants contribute their inner type's codes; the example of
@@ -303,6 +304,10 @@ fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
                     string_schema(Some(&doc.should_retry)),
                 ),
             ),
+            (
+                openapi::VARY_HEADER.0.to_owned(),
+                header(openapi::VARY_HEADER.1, string_schema(None)),
+            ),
         ]
         .into_iter()
         .chain(doc.headers.iter().map(|h| {
@@ -408,7 +413,7 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
 /// Operations are those of every path of `paths` (webhooks are not served by the layer).
 /// Each response is like a
 /// derived one: the `ErrorBody` schema (a reference to `components.schemas.ErrorBody`,
-/// added when missing), the `x-request-id` and `x-should-retry` headers, one example named
+/// added when missing), the `x-request-id`, `x-should-retry` and `vary` headers, one example named
 /// after its code.
 ///
 /// Nothing an operation documents is overwritten: when it already has the status (or its

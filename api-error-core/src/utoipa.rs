@@ -6,8 +6,8 @@
 //!   `ErrorBody`; [`FieldError`] is `ToSchema` too (`FieldError`).
 //! - `#[derive(ApiError)]` implements [`IntoResponses`] for every derived type, so the type
 //!   goes straight into `#[utoipa::path(responses(...))]`: one response per status (ascending),
-//!   described by the status reason and the codes it carries, with the headers `x-request-id`
-//!   and `x-should-retry`, and an `application/json` body whose schema is the `ErrorBody`
+//!   described by the status reason and the codes it carries, with the headers `x-request-id`,
+//!   `x-should-retry` and `vary`, and an `application/json` body whose schema is the `ErrorBody`
 //!   schema **inlined** (titled `ErrorBody`), so the document is complete without any
 //!   `components(...)` registration, and one named example per code (name = code) whose value
 //!   is the body with the public message template — never a redacted 5xx's internal text.
@@ -304,6 +304,13 @@ fn response(doc: &ResponseDoc) -> Response {
                 .build(),
         )
         .header(should_retry, should_retry_header(&doc.should_retry))
+        .header(
+            openapi::VARY_HEADER.0,
+            HeaderBuilder::new()
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .description(Some(openapi::VARY_HEADER.1))
+                .build(),
+        )
         .content(
             openapi::JSON,
             ContentBuilder::new()
@@ -458,8 +465,8 @@ fn operations_mut(
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
 ///
-/// Each response is like a derived one: the `ErrorBody` schema, the `x-request-id` and
-/// `x-should-retry` headers, one example named after its code (the 400 has one per code).
+/// Each response is like a derived one: the `ErrorBody` schema, the `x-request-id`,
+/// `x-should-retry` and `vary` headers, one example named after its code (the 400 has one per code).
 ///
 /// Nothing an operation documents is overwritten: when it already has the status (or its
 /// range, `4XX`), that response is kept; if it is an `ErrorBody` response (a derived error's),

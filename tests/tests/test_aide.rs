@@ -237,6 +237,7 @@ fn check_documents<T: ErrorCatalog>(doc: &Value, operation: &Value, success: &st
             entry.code
         );
         assert!(response["headers"]["x-request-id"].is_object());
+        assert!(response["headers"]["vary"].is_object());
         let retry = &response["headers"]["x-should-retry"]["schema"]["enum"];
         let want = if entry.retryable { "true" } else { "false" };
         assert!(retry.as_array().unwrap().contains(&json!(want)), "{retry}");

@@ -612,7 +612,8 @@ fn merged_examples_widen_x_should_retry() {
 
 /// What a variant's delay and static headers add to its response is documented:
 /// `Retry-After` and `retry-after-ms` on the 429, `WWW-Authenticate` with both values on the
-/// 401; the other responses carry only the two standard headers.
+/// 401; the other responses carry only the three standard headers (`Vary`: the format
+/// follows `Accept`).
 #[test]
 fn retry_and_static_headers_are_documented() {
     let responses = responses_of::<GateError>();
@@ -629,6 +630,7 @@ fn retry_and_static_headers_are_documented() {
         [
             "retry-after",
             "retry-after-ms",
+            "vary",
             "x-request-id",
             "x-should-retry"
         ]
@@ -641,7 +643,7 @@ fn retry_and_static_headers_are_documented() {
     );
     assert_eq!(
         names("401"),
-        ["www-authenticate", "x-request-id", "x-should-retry"]
+        ["vary", "www-authenticate", "x-request-id", "x-should-retry"]
             .map(String::from)
             .into()
     );
@@ -654,6 +656,9 @@ fn retry_and_static_headers_are_documented() {
         www["description"],
         "Sent with `unauthenticated`, `token_expired`."
     );
+    assert!(responses["401"]["headers"]["vary"]["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("`accept`")));
 }
 
 /// The document follows the format the layer is configured with.

@@ -111,6 +111,12 @@ pub(crate) const REQUEST_ID_HEADER: (&str, &str) = (
     "x-request-id",
     "Identifies the request for support; the same value as the body's request_id.",
 );
+/// What the layer and the middleware add to every error they answer a request with: the
+/// body's format follows the request's `Accept` (RFC 9110 §12.5.5).
+pub(crate) const VARY_HEADER: (&str, &str) = (
+    "vary",
+    "Includes `accept`: the body is problem details when the request's Accept prefers them.",
+);
 pub(crate) const SHOULD_RETRY_HEADER: (&str, &str) = (
     "x-should-retry",
     "Whether the client may retry the request.",
