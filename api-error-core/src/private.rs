@@ -334,16 +334,18 @@ pub enum ParamValue<'a> {
     Display(&'a dyn Display),
 }
 
-/// Picks a param field's [`ParamValue`] by autoref specialization:
-/// `(&ParamRef(field)).__api_error_param()` resolves to [`ParamAsStr`] when the field is
-/// `AsRef<str>` and to [`ParamDisplay`] otherwise.
+/// Picks a param field's [`ParamValue`] by deref specialization:
+/// `param_of((&&&ParamRef(field)).__api_error_param())` resolves to [`ParamAsStr`] when the
+/// field is `AsRef<str>`, else to [`ParamDisplay`] when it is `Display`, else to
+/// [`ParamNeither`], whose [`NotAParam`] `param_of` refuses with a message that says what to
+/// write (not an unsatisfied method naming these types).
 pub struct ParamRef<'a, T: ?Sized>(pub &'a T);
 
 pub trait ParamAsStr<'a> {
     fn __api_error_param(&self) -> ParamValue<'a>;
 }
 
-impl<'a, T: AsRef<str> + ?Sized> ParamAsStr<'a> for ParamRef<'a, T> {
+impl<'a, T: AsRef<str> + ?Sized> ParamAsStr<'a> for &&ParamRef<'a, T> {
     #[inline]
     fn __api_error_param(&self) -> ParamValue<'a> {
         ParamValue::Str(self.0.as_ref())
@@ -359,6 +361,43 @@ impl<'a, T: Display> ParamDisplay<'a> for &ParamRef<'a, T> {
     fn __api_error_param(&self) -> ParamValue<'a> {
         ParamValue::Display(self.0)
     }
+}
+
+pub trait ParamNeither {
+    fn __api_error_param(&self) -> NotAParam;
+}
+
+impl<T: ?Sized> ParamNeither for ParamRef<'_, T> {
+    fn __api_error_param(&self) -> NotAParam {
+        NotAParam
+    }
+}
+
+/// What a param field of a type that is neither `AsRef<str>` nor `Display` gives: refused
+/// by [`param_of`].
+pub struct NotAParam;
+
+/// A param field's value, or the derive's error for a field that cannot be one.
+#[diagnostic::on_unimplemented(
+    message = "`#[api_error(param)]` needs a field that is `AsRef<str>` or `Display`, and this one is neither",
+    label = "this field's type is neither `AsRef<str>` nor `Display`",
+    note = "implement `Display` for the type, mark a field that holds the parameter's name, or name it with `param = \"...\"` on the variant"
+)]
+pub trait IntoParam<'a> {
+    fn into_param(self) -> ParamValue<'a>;
+}
+
+impl<'a> IntoParam<'a> for ParamValue<'a> {
+    #[inline]
+    fn into_param(self) -> ParamValue<'a> {
+        self
+    }
+}
+
+/// See [`IntoParam`].
+#[inline]
+pub fn param_of<'a, V: IntoParam<'a>>(value: V) -> ParamValue<'a> {
+    value.into_param()
 }
 
 /// `args` as a `String`, like `std::fmt::format`, but never panicking: a `Display` impl

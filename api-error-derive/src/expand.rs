@@ -655,7 +655,7 @@ fn display_target(f: &Field) -> TokenStream {
 fn param_value(f: &Field) -> TokenStream {
     let b = binding(f);
     let span = ty_span(f);
-    let value = |v: &TokenStream| quote_spanned!(span=> (&::api_error_core::__private::ParamRef(#v)).__api_error_param());
+    let value = |v: &TokenStream| quote_spanned!(span=> ::api_error_core::__private::param_of((&&&::api_error_core::__private::ParamRef(#v)).__api_error_param()));
     let expr = if is_option(f.ty) {
         let v = quote!(__api_error_v);
         let some = value(&v);
@@ -670,7 +670,7 @@ fn param_value(f: &Field) -> TokenStream {
         quote!(::core::option::Option::Some(#some))
     };
     quote! {{
-        use ::api_error_core::__private::{ParamAsStr as _, ParamDisplay as _};
+        use ::api_error_core::__private::{ParamAsStr as _, ParamDisplay as _, ParamNeither as _};
         #expr
     }}
 }
