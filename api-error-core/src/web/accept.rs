@@ -74,7 +74,10 @@ fn prefers_problem(accept: &[u8]) -> bool {
     // (specificity, q) of the best match for each type: 3 exact, 2 `application/*`, 1 `*/*`.
     let mut problem = (0u8, 0u16);
     let mut json = (0u8, 0u16);
-    for range in split_unquoted(accept, b',').take(32) {
+    // Empty elements (`a, , b`: RFC 9110 §5.6.1 lets a list have them) are not ranges and do
+    // not count toward the bound.
+    let ranges = split_unquoted(accept, b',').filter(|range| !range.trim_ascii().is_empty());
+    for range in ranges.take(32) {
         let mut parts = split_unquoted(range, b';');
         let media = parts.next().unwrap_or_default().trim_ascii();
         let mut q = 1000u16;
@@ -300,6 +303,9 @@ mod tests {
         assert_eq!(parse_q(b"0"), 0);
         assert_eq!(parse_q(b"0.1234"), 0);
         assert_eq!(parse_q(b"x"), 0);
+        // Empty list elements are no ranges: the one after forty of them still counts.
+        let sparse = format!("{}application/problem+json", ",".repeat(40));
+        assert!(prefers_problem(sparse.as_bytes()));
         // Above 1, or malformed after a 1: malformed, so 0 (not 1).
         assert_eq!(parse_q(b"1."), 1000);
         assert_eq!(parse_q(b"1.5"), 0);
