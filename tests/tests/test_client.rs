@@ -1257,3 +1257,41 @@ proptest! {
         }
     }
 }
+
+/// A first value that runs past the parse bound (a message echoing a 2 MiB input) is kept as
+/// far as the bound, and cut at its field bound, not shown as raw JSON; a cut escape or
+/// character is left out. A cut anywhere else keeps the raw text, as before.
+#[test]
+fn a_first_value_past_the_parse_bound_is_kept_as_far_as_it_was_read() {
+    let big = "x".repeat(2 * MAX_JSON_BODY_LEN);
+    for body in [
+        format!(r#"{{"message":"{big}","type":"invalid_request_error","code":"too_long"}}"#),
+        format!(r#"{{ "error" : {{ "message" : "{big}", "code": "too_long"}}}}"#),
+        format!(r#"{{"detail":"{big}","status":400}}"#),
+    ] {
+        let got = parse(400, body.as_bytes());
+        assert_eq!(got.message(), &big[..MAX_FIELD_LEN], "{}", &body[..30]);
+        assert_eq!(
+            (got.error_type(), got.code()),
+            ("invalid_request_error", UNKNOWN_CODE)
+        );
+    }
+    // Cut inside an escape (`\"` pairs, the bound falls between `\` and `"`), or inside a
+    // two-byte character: what is whole is kept.
+    let pairs = r#"\""#.repeat(MAX_JSON_BODY_LEN);
+    let body = format!(r#"{{"message":"{pairs}"}}"#);
+    let got = parse(400, body.as_bytes());
+    assert!(!got.message().is_empty() && got.message().chars().all(|c| c == '"'));
+    let accents = "é".repeat(MAX_JSON_BODY_LEN);
+    let body = format!(r#"{{"message":"a{accents}"}}"#);
+    let got = parse(400, body.as_bytes());
+    assert!(got.message().starts_with("aé") && got.message().chars().skip(1).all(|c| c == 'é'));
+    // A cut inside a key, or deeper than the envelope: the raw text, as before.
+    let body = format!(r#"{{"{big}":"x"}}"#);
+    assert!(parse(400, body.as_bytes())
+        .message()
+        .starts_with(r#"{"xxx"#));
+    let body = format!(r#"{{"errors":[{{"param":"{big}"}}]}}"#);
+    let got = parse(422, body.as_bytes());
+    assert!(got.message().starts_with(r#"{"errors""#) && got.field_errors().is_empty());
+}

@@ -120,7 +120,8 @@ pub const MAX_FIELD_LEN: usize = 64 * 1024;
 
 /// The most bytes of a body that [`ErrorResponse::from_parts`] parses as JSON: a larger
 /// JSON body is read as far as this, as a truncated one (the fields before the cut are
-/// kept), and never copied in full; what `from_reqwest` reads of any error body.
+/// kept, and a first value the cut runs through, as far as it goes), and never copied in
+/// full; what `from_reqwest` reads of any error body.
 ///
 /// ```
 /// use api_error_core::client::{ErrorResponse, MAX_JSON_BODY_LEN};
@@ -729,6 +730,7 @@ fn parse_json(bytes: &[u8]) -> Option<Parsed> {
     }
     // A larger object is read as far as the bound, as a truncated one: a 422 with tens of
     // thousands of field errors still gives its code, message and first field errors.
+    let cut = bytes.len() > MAX_JSON_BODY_LEN;
     let bytes = bytes.get(..MAX_JSON_BODY_LEN).unwrap_or(bytes);
     let mut parsed = Parsed::default();
     // Errors (truncation, trailing garbage, excessive nesting) are fine: `parsed` holds every
@@ -739,12 +741,96 @@ fn parse_json(bytes: &[u8]) -> Option<Parsed> {
         // UTF-8 (a Latin-1 server), a raw line break or other control character inside a
         // string (a template that pasted text in). Read again with those repaired, rather
         // than keep only the fields before them.
-        if let Some(repaired) = repaired(bytes) {
+        let repaired = repaired(bytes);
+        if let Some(repaired) = &repaired {
             parsed = Parsed::default();
-            let _ = read_json(&repaired, &mut parsed);
+            let _ = read_json(repaired, &mut parsed);
+        }
+        // Nothing read because the first value ran past the bound (a message echoing a
+        // 2 MiB input): that value as far as the bound, rather than the raw text.
+        if cut && parsed.is_empty() {
+            if let Some(done) = completed(repaired.as_deref().unwrap_or(bytes)) {
+                parsed = Parsed::default();
+                let _ = read_json(&done, &mut parsed);
+            }
         }
     }
     Some(parsed)
+}
+
+/// `bytes`, cut by the parse bound inside a string value of the body's object or of its
+/// `error` envelope, completed: the string closed where it was cut (before a cut escape or
+/// character) and the open objects closed. `None` when the cut is anywhere else: inside a
+/// key, between tokens, or deeper in the body (an item of a list is not made up from its
+/// start).
+fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
+    // Open objects (at most the body's and its envelope), whether a string is open and is
+    // a value (after `:`), where it opened, and the last byte outside strings.
+    let (mut depth, mut in_string, mut is_value, mut opened) = (0usize, false, false, 0);
+    let mut last = 0u8;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => {
+                    in_string = false;
+                    last = b;
+                }
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => {
+                    in_string = true;
+                    is_value = last == b':';
+                    opened = i;
+                }
+                b'{' if depth < 2 => depth += 1,
+                b'}' => depth = depth.checked_sub(1)?,
+                b'{' | b'[' | b']' => return None,
+                _ => {}
+            }
+            if !b.is_ascii_whitespace() && b != b'"' {
+                last = b;
+            }
+        }
+        i += 1;
+    }
+    if !in_string || !is_value || depth == 0 {
+        return None;
+    }
+    // The string's text as far as a whole character and a whole escape.
+    let text = bytes.get(opened + 1..)?;
+    let whole = match std::str::from_utf8(text) {
+        Ok(_) => text.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let mut text = text.get(..whole)?;
+    if let Some(escape) = text.iter().rposition(|&b| b == b'\\') {
+        // Only the last escape can be cut; count the backslashes before it, as `\\` is one.
+        let run = text[..=escape]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        let rest = text.get(escape + 1..).unwrap_or_default();
+        let cut = run % 2 == 1
+            && match rest.first() {
+                None => true,
+                Some(b'u') => rest.len() < 5,
+                Some(_) => false,
+            };
+        if cut {
+            text = text.get(..escape)?;
+        }
+    }
+    let mut out = Vec::with_capacity(opened + text.len() + 4);
+    out.extend_from_slice(bytes.get(..=opened)?);
+    out.extend_from_slice(text);
+    out.push(b'"');
+    out.extend(std::iter::repeat_n(b'}', depth));
+    Some(out)
 }
 
 fn read_json(bytes: &[u8], parsed: &mut Parsed) -> Result<(), serde_json::Error> {
@@ -898,9 +984,14 @@ struct Parsed {
 }
 
 impl Parsed {
+    /// Whether nothing we recognise was read.
+    fn is_empty(&self) -> bool {
+        self.outer.is_empty() && self.inner.is_empty() && self.error_code.is_none()
+    }
+
     /// The body, or `None` if the object had nothing we recognise.
     fn into_body(self, status: StatusCode) -> Option<ErrorBody<'static>> {
-        if self.outer.is_empty() && self.inner.is_empty() && self.error_code.is_none() {
+        if self.is_empty() {
             return None;
         }
         let f = self.inner.or(self.outer);
