@@ -1406,7 +1406,41 @@ fn bounded_secs(secs: f64) -> Duration {
 
 #[cfg(test)]
 mod tests {
-    use super::repaired;
+    use super::{completed, repaired};
+
+    /// Any bytes: no panic, and a completion only ever adds a closing quote and braces to a
+    /// prefix of its input.
+    #[test]
+    fn completion_and_repair_take_any_bytes() {
+        const ALPHABET: &[u8] = b"{}[]\":,\\u0a9F \n\xc3\xa9\xff";
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = usize::try_from(next() % 40).unwrap_or(0);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| ALPHABET[usize::try_from(next()).unwrap_or(0) % ALPHABET.len()])
+                .collect();
+            let _ = repaired(&bytes);
+            if let Some(done) = completed(&bytes) {
+                let closers = done.iter().rev().take_while(|&&b| b == b'}').count();
+                let body = &done[..done.len() - closers];
+                let kept = &body[..body.len() - 1];
+                assert_eq!(body.last(), Some(&b'"'));
+                assert!(bytes.starts_with(kept), "{bytes:?} -> {done:?}");
+            }
+        }
+        assert_eq!(
+            completed(br#"{"error":{"message":"ab\u00"#).as_deref(),
+            Some(&br#"{"error":{"message":"ab"}}"#[..])
+        );
+        assert_eq!(completed(br#"{"message":"ab","co"#), None);
+        assert_eq!(completed(br#"{"m":["ab"#), None);
+    }
 
     #[test]
     fn repaired_only_when_there_is_something_to_repair() {
