@@ -448,73 +448,56 @@ pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to
 }
 
 /// Runs `f` for the type `T` (its catalog, its field hints, its typed parsing through its
-/// transparent variants), unless `T` is already being walked on this thread: then `skipped`.
-/// A transparent variant whose inner type is, or holds, the type itself
+/// transparent variants), unless `T` is already being walked on this thread: then
+/// `skipped`. A transparent variant whose inner type is, or holds, the type itself
 /// (`Nested(Box<Self>)`, or two types that wrap each other) would otherwise recurse until
 /// the stack overflows, in the catalog, in OpenAPI generation and in a client parsing a
 /// code it does not know.
 ///
 /// A type is known by `site`, a static the derive emits once per type definition, with its
 /// `type_name` for the instantiation of a generic one: neither needs `'static`, and two types
-/// that share a name (two versions of one crate, two items named alike) stay apart.
+/// that share a name (two versions of one crate, two items named alike) stay apart. (Two
+/// instantiations of one generic type over such same-named types share a key: the inner one
+/// is then skipped.)
+///
+/// The list lives in a fixed array of plain cells: a thread-local with nothing to drop is
+/// never destroyed, so it works from other thread-locals' destructors too, and the nesting
+/// it records is bounded (deeper walks are skipped).
 pub fn walk<T: ?Sized, R>(site: &'static WalkSite, skipped: R, f: impl FnOnce() -> R) -> R {
     use std::cell::Cell;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     type Key = (&'static WalkSite, &'static str);
+    /// Nested walks recorded at most: far beyond any real nesting of transparent types.
+    const DEPTH: usize = 32;
     thread_local! {
-        static WALKING: Cell<Vec<Key>> = const { Cell::new(Vec::new()) };
+        static WALKING: [Cell<Option<Key>>; DEPTH] = const { [const { Cell::new(None) }; DEPTH] };
+        static LEN: Cell<usize> = const { Cell::new(0) };
     }
-    let same = |a: &Key, b: &Key| core::ptr::eq(a.0, b.0) && a.1 == b.1;
     /// Takes the type off the list when its walk ends, also when it unwinds.
-    struct Leave(Key);
+    struct Leave(usize);
     impl Drop for Leave {
         fn drop(&mut self) {
-            let _ = WALKING.try_with(|w| {
-                let mut walking = w.take();
-                let at = walking
-                    .iter()
-                    .rposition(|k| core::ptr::eq(k.0, self.0 .0) && k.1 == self.0 .1);
-                if let Some(at) = at {
-                    walking.remove(at);
-                }
-                w.set(walking);
-            });
+            let _ = LEN.try_with(|len| len.set(self.0));
         }
     }
     let key: Key = (site, core::any::type_name::<T>());
-    // `Cell::take`/`set`, never a borrow held across `f`: `f` walks other types.
-    let entered = WALKING.try_with(|w| {
-        let mut walking = w.take();
-        let entered = !walking.iter().any(|k| same(k, &key));
-        if entered {
-            walking.push(key);
-        }
-        w.set(walking);
-        entered
+    let same = |k: Option<Key>| k.is_some_and(|k| core::ptr::eq(k.0, key.0) && k.1 == key.1);
+    let entered = LEN.try_with(|len| {
+        let depth = len.get();
+        let seen = WALKING
+            .try_with(|w| w.iter().take(depth).filter(|k| same(k.get())).count())
+            .unwrap_or(DEPTH);
+        let slot = WALKING.try_with(|w| w.get(depth).map(|slot| slot.set(Some(key))));
+        (seen == 0 && matches!(slot, Ok(Some(())))).then(|| {
+            len.set(depth + 1);
+            depth
+        })
     });
     match entered {
-        Ok(true) => {
-            let _leave = Leave(key);
+        Ok(Some(depth)) => {
+            let _leave = Leave(depth);
             f()
         }
-        Ok(false) => skipped,
-        // The thread's locals are being destroyed (a catalog asked for from another
-        // thread-local's destructor): no list to keep, so only the depth is bounded, far
-        // above any real nesting of transparent types.
-        Err(_) => {
-            static DEPTH: AtomicUsize = AtomicUsize::new(0);
-            struct Up;
-            impl Drop for Up {
-                fn drop(&mut self) {
-                    DEPTH.fetch_sub(1, Ordering::Relaxed);
-                }
-            }
-            let _up = Up;
-            if DEPTH.fetch_add(1, Ordering::Relaxed) >= 64 {
-                return skipped;
-            }
-            f()
-        }
+        _ => skipped,
     }
 }
 

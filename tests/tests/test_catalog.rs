@@ -727,6 +727,34 @@ mod wraps_itself {
         assert!(hints.is_empty());
     }
 
+    /// From another thread-local's destructor (the thread's locals being torn down), the
+    /// catalog is whole, and quick.
+    #[test]
+    fn from_a_thread_local_destructor() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static SEEN: AtomicUsize = AtomicUsize::new(0);
+        struct AtExit;
+        impl Drop for AtExit {
+            fn drop(&mut self) {
+                SEEN.store(
+                    Nested::catalog().len() + 10 * Outer::catalog().len(),
+                    Ordering::SeqCst,
+                );
+            }
+        }
+        thread_local! {
+            static AT_EXIT: AtExit = const { AtExit };
+        }
+        std::thread::spawn(|| {
+            AT_EXIT.with(|_| ());
+            // Walked once here too, before the destructors run.
+            assert_eq!(Nested::catalog().len(), 2);
+        })
+        .join()
+        .unwrap();
+        assert_eq!(SEEN.load(Ordering::SeqCst), 22);
+    }
+
     #[test]
     fn values_delegate_through_every_level() {
         let e = Nested::Again(Box::new(Nested::Other(Box::new(Outer::Locked))));
