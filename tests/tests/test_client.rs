@@ -1286,7 +1286,14 @@ fn a_first_value_past_the_parse_bound_is_kept_as_far_as_it_was_read() {
     let body = format!(r#"{{"message":"a{accents}"}}"#);
     let got = parse(400, body.as_bytes());
     assert!(got.message().starts_with("aé") && got.message().chars().skip(1).all(|c| c == 'é'));
-    // A cut inside a key, or deeper than the envelope: the raw text, as before.
+    // A cut anywhere but in a message's text (here a code: `rate_limited_by_upstream` cut
+    // would be `rate_limited`, another code), inside a key, or deeper than the envelope:
+    // the raw text, as before.
+    let pad = "p".repeat(MAX_JSON_BODY_LEN - 30);
+    let body = format!(r#"{{"input":"{pad}","code":"rate_limited_by_upstream"}}"#);
+    let got = parse(429, body.as_bytes());
+    assert_eq!(got.code(), UNKNOWN_CODE);
+    assert!(got.message().starts_with(r#"{"input":"ppp"#));
     let body = format!(r#"{{"{big}":"x"}}"#);
     assert!(parse(400, body.as_bytes())
         .message()

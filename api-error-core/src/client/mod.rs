@@ -741,33 +741,41 @@ fn parse_json(bytes: &[u8]) -> Option<Parsed> {
         // UTF-8 (a Latin-1 server), a raw line break or other control character inside a
         // string (a template that pasted text in). Read again with those repaired, rather
         // than keep only the fields before them.
-        let repaired = repaired(bytes);
-        if let Some(repaired) = &repaired {
+        if let Some(repaired) = repaired(bytes) {
             parsed = Parsed::default();
-            let _ = read_json(repaired, &mut parsed);
+            let _ = read_json(&repaired, &mut parsed);
         }
         // Nothing read because the first value ran past the bound (a message echoing a
-        // 2 MiB input): that value as far as the bound, rather than the raw text.
+        // 2 MiB input): that message as far as the bound, rather than the raw text
+        // (repaired too, if it needs it).
         if cut && parsed.is_empty() {
-            if let Some(done) = completed(repaired.as_deref().unwrap_or(bytes)) {
+            if let Some(done) = completed(bytes) {
                 parsed = Parsed::default();
-                let _ = read_json(&done, &mut parsed);
+                if read_json(&done, &mut parsed).is_err() {
+                    if let Some(repaired) = repaired(&done) {
+                        parsed = Parsed::default();
+                        let _ = read_json(&repaired, &mut parsed);
+                    }
+                }
             }
         }
     }
     Some(parsed)
 }
 
-/// `bytes`, cut by the parse bound inside a string value of the body's object or of its
-/// `error` envelope, completed: the string closed where it was cut (before a cut escape or
+/// `bytes`, cut by the parse bound inside the text of a message (`message`, `detail`,
+/// `error_description`, `title`) of the body's object or of its `error` envelope,
+/// completed: the string closed where it was cut (before a cut escape, surrogate pair or
 /// character) and the open objects closed. `None` when the cut is anywhere else: inside a
-/// key, between tokens, or deeper in the body (an item of a list is not made up from its
-/// start).
+/// key, between tokens, deeper in the body, or in any other value (a cut code, type, id or
+/// param would be another one, which the server never sent).
 fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
+    const TEXTS: [&[u8]; 4] = [b"message", b"detail", b"error_description", b"title"];
     // Open objects (at most the body's and its envelope), whether a string is open and is
-    // a value (after `:`), where it opened, and the last byte outside strings.
+    // a message's value (after `:` and one of those keys), where it opened, the last string
+    // closed (a value's key), and the last byte outside strings.
     let (mut depth, mut in_string, mut is_value, mut opened) = (0usize, false, false, 0);
-    let mut last = 0u8;
+    let (mut last, mut key) = (0u8, 0..0);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if in_string {
@@ -776,6 +784,7 @@ fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
                 b'"' => {
                     in_string = false;
                     last = b;
+                    key = opened + 1..i;
                 }
                 _ => {}
             }
@@ -783,7 +792,8 @@ fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
             match b {
                 b'"' => {
                     in_string = true;
-                    is_value = last == b':';
+                    is_value =
+                        last == b':' && bytes.get(key.clone()).is_some_and(|k| TEXTS.contains(&k));
                     opened = i;
                 }
                 b'{' if depth < 2 => depth += 1,
@@ -823,6 +833,19 @@ fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
             };
         if cut {
             text = text.get(..escape)?;
+        }
+    }
+    // A high surrogate's escape at the end is half of a pair the cut went through.
+    if let Some(at) = text.len().checked_sub(6) {
+        let tail = text.get(at..).unwrap_or_default();
+        let run = text[..at].iter().rev().take_while(|&&b| b == b'\\').count();
+        let high = tail.starts_with(br"\u")
+            && std::str::from_utf8(&tail[2..])
+                .ok()
+                .and_then(|hex| u16::from_str_radix(hex, 16).ok())
+                .is_some_and(|u| (0xD800..0xDC00).contains(&u));
+        if high && run % 2 == 0 {
+            text = text.get(..at)?;
         }
     }
     let mut out = Vec::with_capacity(opened + text.len() + 4);
@@ -1439,6 +1462,19 @@ mod tests {
             Some(&br#"{"error":{"message":"ab"}}"#[..])
         );
         assert_eq!(completed(br#"{"message":"ab","co"#), None);
+        // Only a message's text: a cut code, type, id or param would be another one.
+        assert_eq!(completed(br#"{"input":"x","code":"rate_lim"#), None);
+        assert_eq!(completed(br#"{"request_id":"req_12"#), None);
+        // A cut surrogate pair leaves out its high half; an escaped backslash before a `u`
+        // is text.
+        assert_eq!(
+            completed(br#"{"detail":"hi \ud83d"#).as_deref(),
+            Some(&br#"{"detail":"hi "}"#[..])
+        );
+        assert_eq!(
+            completed(br#"{"title":"a\\ud83d"#).as_deref(),
+            Some(&br#"{"title":"a\\ud83d"}"#[..])
+        );
         assert_eq!(completed(br#"{"m":["ab"#), None);
     }
 
