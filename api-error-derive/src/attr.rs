@@ -22,6 +22,8 @@ pub struct Attrs {
     /// A `status = ...` was written but was invalid, or a key could not be understood
     /// (already reported): later checks stay quiet rather than cascade.
     pub status_invalid: bool,
+    /// A misspelt `expose` (`exose`): the rules its absence decides skip this item.
+    pub expose_typo: bool,
     pub r#type: Option<LitStr>,
     pub code: Option<LitStr>,
     pub message: Option<LitStr>,
@@ -87,21 +89,25 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
             let name = ident.to_string();
             let span = ident.span();
             let Some(key) = pos.keys().iter().copied().find(|k| *k == name) else {
-                // A misspelt key whose absence other rules judge (`stauts = 404`: no
-                // "missing status"; `trasparent`: no "missing status"; `exose`: no "a 5xx
-                // param field needs expose") stands for that key: those rules skip the
-                // variant. Any other unknown key (`parm`, `retryabel`) leaves them to report
-                // what else is wrong in the same run. On a field, only `status` itself (the
-                // variant's status, put on the wrong item) stands for one.
-                const JUDGED: [&str; 6] = [STATUS, TRANSPARENT, EXPOSE, CODE, TYPE, MESSAGE];
-                let judged = match pos {
-                    Position::Field => name == STATUS,
-                    _ => JUDGED
-                        .iter()
-                        .any(|key| crate::case::distance(&name, key) <= 2),
+                // A misspelt key whose absence other rules judge stands for that key, and
+                // only those rules skip the item: a misspelt `status` or `transparent`
+                // (`stauts = 404`, `status_code = 404`, `trasparent`: no "missing status"),
+                // a misspelt `expose` (`exose`: no "`expose` only applies to 5xx", no "a 5xx
+                // param field needs expose"). Only keys that this item may carry count; on a
+                // field, a status put there stands for the variant's. Any other unknown key
+                // (`parm`, `cod`) leaves every rule to report what else is wrong.
+                let near = |key: &str| {
+                    (pos == Position::Field || pos.keys().contains(&key))
+                        && crate::case::distance(&name, key) <= 2
                 };
-                if judged {
+                if near(STATUS)
+                    || name.contains(STATUS)
+                    || (pos != Position::Field && near(TRANSPARENT))
+                {
                     out.status_invalid = true;
+                }
+                if pos != Position::Field && near(EXPOSE) {
+                    out.expose_typo = true;
                 }
                 cx.error_at(span, unknown_key_message(&name, pos));
                 return skip_value(meta.input);
@@ -126,6 +132,11 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
                 format!("{err}: write `#[api_error(key = value, ...)]`, keys separated by `,`"),
             );
         }
+    }
+    // A status that was understood is known, whatever else in the list was misspelt or
+    // malformed, in whatever order.
+    if out.status.is_some() {
+        out.status_invalid = false;
     }
     out
 }
@@ -160,8 +171,8 @@ fn parse_value(
         // #[api_error(message = "No such customer: {id}")]
         MESSAGE => {
             out.message = parse_str(cx, input, key, key_span, "\"No such customer: {id}\"")?;
-            if let Some(lit) = out.message.take_if(|m| m.value().trim().is_empty()) {
-                // Reported once, and then as if not given (no "`expose` with `message`").
+            if let Some(lit) = out.message.as_ref().filter(|m| m.value().trim().is_empty()) {
+                // Reported once: the rules about a message that is there skip a blank one.
                 cx.error_spanned_by(
                     lit,
                     "message must say what went wrong, e.g. `message = \"No such customer: {id}\"`; or remove it for the default message",
@@ -257,7 +268,9 @@ fn unknown_key_message(name: &str, pos: Position) -> String {
         };
         return format!("`{name}` is not allowed on {}; {hint}", pos.name());
     }
-    match nearest(name, pos.keys()) {
+    // `status_code`, `http_status`: the key is `status` (on a field, it has its own hint).
+    let status = (name.contains(STATUS) && pos.keys().contains(&STATUS)).then_some(STATUS);
+    match status.or_else(|| nearest(name, pos.keys())) {
         Some(s) => format!("unknown api_error attribute `{name}`; did you mean `{s}`?"),
         None => format!(
             "unknown api_error attribute `{name}`; expected one of: {}",
@@ -499,7 +512,6 @@ fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
         }
         match status_by_name(&name) {
             Some(code) if (400..=599).contains(&code) => {
-                out.status_invalid = false;
                 out.status = Some(Status { code });
             }
             Some(code) => cx.error_spanned_by(

@@ -69,17 +69,20 @@ fn check_status_present(cx: &Ctxt, input: &Input, v: &Variant) {
 /// understood. Rules that depend on the status skip such a variant: it has its error
 /// already, and judging it by a status the user did not mean would add a wrong one.
 fn known_status(input: &Input, v: &Variant) -> Option<u16> {
-    if v.attrs.transparent.is_some()
-        || v.attrs.status_invalid
+    if v.attrs.transparent.is_some() {
+        return None;
+    }
+    // The variant's own status, understood, is known whatever a field says.
+    if let Some(status) = v.attrs.status {
+        return Some(status.code);
+    }
+    if v.attrs.status_invalid
         || v.fields.iter().any(|f| f.attrs.status_invalid)
+        || input.defaults.status_invalid
     {
         return None;
     }
-    match v.attrs.status {
-        Some(status) => Some(status.code),
-        None if input.defaults.status_invalid => None,
-        None => input.defaults.status.map(|s| s.code),
-    }
+    input.defaults.status.map(|s| s.code)
 }
 
 // `code` and `type` are `[a-z][a-z0-9_]*`; a static `param` is a non-empty name.
@@ -207,7 +210,7 @@ fn check_param(cx: &Ctxt, input: &Input, v: &Variant) {
     let status = known_status(input, v).unwrap_or(0);
     for f in &v.fields {
         if let Some(span) = f.attrs.param_field {
-            if status >= 500 && v.attrs.expose.is_none() {
+            if status >= 500 && v.attrs.expose.is_none() && !v.attrs.expose_typo {
                 cx.error_at(
                     span,
                     format!("this variant answers {status}, and a 5xx sends no details, but a param field would send its value; name the parameter with `param = \"...\"` on the variant, give it a 4xx status, or add `expose` if the value is safe to show"),
@@ -367,7 +370,11 @@ fn check_default_message_fields(cx: &Ctxt, input: &Input) {
         };
         let server: Vec<String> = takers
             .iter()
-            .filter(|v| known_status(input, v).is_some_and(|s| s >= 500) && has_all(v))
+            .filter(|v| {
+                known_status(input, v).is_some_and(|s| s >= 500)
+                    && has_all(v)
+                    && !v.attrs.expose_typo
+            })
             .map(|v| format!("`{}`", v.ident))
             .collect();
         if !server.is_empty() {
@@ -404,7 +411,12 @@ fn check_expose(cx: &Ctxt, input: &Input, v: &Variant) {
     let Some(span) = v.attrs.expose else {
         return;
     };
-    if v.attrs.message.is_some() {
+    // A blank message has its own error already.
+    if v.attrs
+        .message
+        .as_ref()
+        .is_some_and(|m| !m.value().trim().is_empty())
+    {
         cx.error_at(span, "`expose` sends the error's Display as the message, but this variant also sets `message`; keep one of them");
     }
     if let Some(status) = known_status(input, v) {
