@@ -278,3 +278,18 @@ pub fn is_option(ty: &Type) -> bool {
     }
     false
 }
+
+/// `T` of an `Option<T>`, as written.
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    if !is_option(ty) {
+        return None;
+    }
+    let Type::Path(p) = ty else { return None };
+    match p.path.segments.last().map(|s| &s.arguments) {
+        Some(syn::PathArguments::AngleBracketed(a)) => match a.args.first() {
+            Some(syn::GenericArgument::Type(inner)) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Type;
 
-use crate::ast::{is_option, Field, Input, Variant};
+use crate::ast::{is_option, option_inner, Field, Input, Variant};
 
 /// What a field is rebuilt from.
 enum Source {
@@ -48,21 +48,6 @@ fn is_string_or_option(ty: &Type) -> bool {
     match option_inner(ty) {
         Some(inner) => last(inner).as_deref() == Some("String"),
         None => !is_option(ty) && last(ty).as_deref() == Some("String"),
-    }
-}
-
-/// `T` of an `Option<T>`, as written.
-fn option_inner(ty: &Type) -> Option<&Type> {
-    if !is_option(ty) {
-        return None;
-    }
-    let Type::Path(p) = ty else { return None };
-    match p.path.segments.last().map(|s| &s.arguments) {
-        Some(syn::PathArguments::AngleBracketed(a)) => match a.args.first() {
-            Some(syn::GenericArgument::Type(inner)) => Some(inner),
-            _ => None,
-        },
-        _ => None,
     }
 }
 

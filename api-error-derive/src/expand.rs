@@ -616,6 +616,22 @@ fn ty_span(f: &Field) -> Span {
     syn::spanned::Spanned::span(f.ty)
 }
 
+/// The span of the type a value of `ty` is: the `T` of an `Option<T>`, the last segment of a
+/// path (`PathBuf` in `std::path::PathBuf`, `Vec` in `Vec<u8>`), else the type's first token.
+fn named_type_span(ty: &syn::Type) -> Span {
+    if let Some(inner) = crate::ast::option_inner(ty) {
+        return named_type_span(inner);
+    }
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(|| syn::spanned::Spanned::span(ty), |s| s.ident.span()),
+        _ => syn::spanned::Spanned::span(ty),
+    }
+}
+
 /// The fields a format string reads.
 fn format_fields<'a>(p: &Plan<'a>, m: &fmt::Message) -> Vec<&'a Field<'a>> {
     m.args
@@ -654,7 +670,7 @@ fn display_target(f: &Field) -> TokenStream {
 /// type, so a type with neither trait is reported there.
 fn param_value(f: &Field) -> TokenStream {
     let b = binding(f);
-    let span = ty_span(f);
+    let span = named_type_span(f.ty);
     let value = |v: &TokenStream| quote_spanned!(span=> ::api_error_core::__private::param_of((&&&::api_error_core::__private::ParamRef(#v)).__api_error_param()));
     let expr = if is_option(f.ty) {
         let v = quote!(__api_error_v);
