@@ -733,3 +733,24 @@ fn document_format_needs_no_round_trip_of_the_document() {
         original["paths"]["/v1/annotations"]["post"]["requestBody"]
     );
 }
+
+/// An error's own `Vary` is documented with the `accept` the integrations add to it.
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+pub enum Varies {
+    #[error("not here")]
+    #[api_error(status = 421, code = "misdirected", header("Vary", "origin"))]
+    Misdirected,
+}
+
+#[test]
+fn an_errors_own_vary_is_documented_with_accept() {
+    let responses = responses_of::<Varies>();
+    let vary = &responses["421"]["headers"]["vary"];
+    assert_eq!(
+        vary["schema"]["enum"],
+        serde_json::json!(["origin", "accept"])
+    );
+    assert!(vary["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("`misdirected`") && d.contains("add `accept`")));
+}

@@ -359,16 +359,25 @@ fn headers_of(codes: &[&str], hints: &FieldHints) -> Vec<HeaderDoc> {
             senders.push(code);
         }
     }
-    headers.extend(
-        statics
-            .into_iter()
-            .map(|(name, values, senders)| HeaderDoc {
-                name,
-                description: format!("Sent with {}.", code_list(&senders)),
-                integer: false,
-                values,
-            }),
-    );
+    headers.extend(statics.into_iter().map(|(name, mut values, senders)| {
+        let mut description = format!("Sent with {}.", code_list(&senders));
+        // An error's own `Vary` replaces the standard one here, and the integrations still
+        // add `accept` to it on the wire.
+        if name.eq_ignore_ascii_case(VARY_HEADER.0) {
+            if !values.iter().any(|v| v.eq_ignore_ascii_case("accept")) {
+                values.push("accept");
+            }
+            description.push_str(
+                " The integrations add `accept`: the body's format follows the request's Accept.",
+            );
+        }
+        HeaderDoc {
+            name,
+            description,
+            integer: false,
+            values,
+        }
+    }));
     headers
 }
 
