@@ -251,7 +251,9 @@ pub fn derive(input: &Input) -> TokenStream {
         (None, Some(f)) => {
             let b = binding(f);
             let pat = pattern(input, p.v, &[f]);
+            // A free function: the user's `Self` (`Nested(Box<Self>)`) is the type.
             let ty = f.ty;
+            let ty = replace_self(quote!(#ty), &self_ty);
             let inner = quote_spanned!(ty_span(f)=> ::api_error_core::__private::inner::<#ty>(#b));
             quote!(#pat => #ret #inner,)
         }

@@ -684,9 +684,10 @@ mod wraps_itself {
         #[error("not found")]
         #[api_error(status = 404, code = "thing_missing")]
         NotFound,
+        // `Self`, as the README writes it (the derive's free functions name the type).
         #[error(transparent)]
         #[api_error(transparent)]
-        Again(Box<Nested>),
+        Again(Box<Self>),
         #[error(transparent)]
         #[api_error(transparent)]
         Other(Box<Outer>),
