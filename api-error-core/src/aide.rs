@@ -635,11 +635,7 @@ macro_rules! operation_input_of_validating_extractor {
                 operation: &mut Operation,
             ) -> Vec<(Option<u16>, Response)> {
                 let mut responses = E::inferred_early_responses(ctx, operation);
-                responses.extend(
-                    <crate::FieldErrors as ::aide::OperationOutput>::inferred_responses(
-                        ctx, operation,
-                    ),
-                );
+                responses.extend(validation_responses(ctx, operation));
                 responses
             }
         }
@@ -647,6 +643,36 @@ macro_rules! operation_input_of_validating_extractor {
 }
 operation_input_of_validating_extractor!("validator", Valid);
 operation_input_of_validating_extractor!("garde", Garde);
+
+/// The 422 `validation_failed` a validating extractor answers with, for aide to add; or,
+/// when the handler's own error already documents a 422 (aide infers the output's responses
+/// first, and drops an input's response at a status they have), merged into that one, as
+/// [`add_layer_responses`] merges its own: one 422 with both codes.
+#[cfg(all(
+    any(feature = "validator", feature = "garde"),
+    any(feature = "axum", feature = "actix-web")
+))]
+fn validation_responses(
+    ctx: &mut GenContext,
+    operation: &mut Operation,
+) -> Vec<(Option<u16>, Response)> {
+    let mut responses =
+        <crate::FieldErrors as ::aide::OperationOutput>::inferred_responses(ctx, operation);
+    if let Some(documented) = operation.responses.as_mut() {
+        responses.retain(|(status, response)| match status {
+            Some(status)
+                if documented
+                    .responses
+                    .contains_key(&StatusCode::Code(*status)) =>
+            {
+                add_layer_response(documented, *status, response);
+                false
+            }
+            _ => true,
+        });
+    }
+    responses
+}
 
 /// Implements `aide::OperationOutput` for a type deriving `ApiError`. Emitted (through
 /// `__integrations!`) by the derive; input `[impl generics] [self type] [where clause]`.

@@ -716,6 +716,43 @@ fn validating_extractors_document_their_body_and_422() {
     check_openapi_31_structure(&doc);
 }
 
+/// A handler whose own error type has a 422 (`invalid_amount`) behind a validating
+/// extractor: the 422 documents both codes, the extractor's `validation_failed` (with its
+/// `errors` sample) merged into the handler's, not dropped as a conflict.
+#[test]
+fn validating_extractor_beside_the_handlers_own_422() {
+    use api_error_core::axum::{Garde, Valid};
+    async fn with_validator(Valid(Json(s)): Valid<Json<Signup>>) -> Result<String, PaymentError> {
+        Ok(s.name)
+    }
+    async fn with_garde(Garde(Json(s)): Garde<Json<Signup>>) -> Result<String, PaymentError> {
+        Ok(s.name)
+    }
+    let api = document_of(
+        "Signups",
+        ApiRouter::new()
+            .api_route("/v1/signups", post(with_validator))
+            .api_route("/v1/garde-signups", post(with_garde)),
+    );
+    let doc = serde_json::to_value(&api).unwrap();
+    for path in ["/v1/signups", "/v1/garde-signups"] {
+        let response = &doc["paths"][path]["post"]["responses"]["422"];
+        let ex = examples(response);
+        assert_eq!(
+            ex.keys().collect::<Vec<_>>(),
+            ["invalid_amount", "validation_failed"],
+            "{path}"
+        );
+        assert!(ex["validation_failed"]["errors"].is_array(), "{path}");
+        let description = response["description"].as_str().unwrap();
+        assert!(
+            description.contains("`invalid_amount`") && description.contains("`validation_failed`"),
+            "{path}: {description}"
+        );
+    }
+    check_openapi_31_structure(&doc);
+}
+
 /// What a variant's delay and static headers add to its response is documented.
 #[test]
 fn retry_and_static_headers_are_documented() {
