@@ -270,6 +270,22 @@ fn rejection_tuple_path_names_the_parameter() {
     assert_eq!(body["param"], "n", "{body}");
 }
 
+/// A path parameter that is not UTF-8 once percent-decoded: axum names it, and it is the
+/// `param` (on a route with two parameters, where no single one can be assumed).
+#[test]
+fn rejection_non_utf8_path_parameter_is_named() {
+    let resp = fetch(APP.with_layer(), "/v1/orgs/acme/items/%FF");
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_path",
+        Some(RID),
+    );
+    assert_eq!(body["message"], "Invalid URL: Invalid UTF-8 in `n`.");
+    assert_eq!(body["param"], "n", "{body}");
+}
+
 /// axum names the form field that failed (serde's path): it becomes the `param`.
 #[test]
 fn rejection_bad_form_body_names_the_field() {

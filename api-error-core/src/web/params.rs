@@ -3,7 +3,7 @@
 
 /// The parameter a serde message is about: the `serde_path_to_error` prefix
 /// (`customer.email: invalid type ...`), a `missing field `x`` or a
-/// ``Cannot parse `id` with value ...``.
+/// ``Cannot parse `id` with value ...`` or axum's ``Invalid UTF-8 in `id` ``.
 pub(crate) fn param_from_serde_message(text: &str) -> Option<String> {
     let (path, rest) = match text.split_once(": ") {
         Some((p, rest))
@@ -32,6 +32,10 @@ pub(crate) fn param_from_serde_message(text: &str) -> Option<String> {
         if rest.contains("` with value `") {
             return Some(key);
         }
+    }
+    // axum's path parameter that is not UTF-8 once percent-decoded (`/items/%FF`).
+    if let Some(key) = quoted(rest, "Invalid UTF-8 in `") {
+        return Some(key);
     }
     path.map(str::to_owned)
 }
@@ -85,6 +89,7 @@ mod tests {
             p("Cannot parse `id` with value `x` to a `u64`").as_deref(),
             Some("id")
         );
+        assert_eq!(p("Invalid UTF-8 in `n`").as_deref(), Some("n"));
         assert_eq!(p("invalid type: string \"x\", expected u64"), None);
         let text = "Cannot parse value at index 1 with value `abc` to a `u32`";
         assert_eq!(
