@@ -114,8 +114,8 @@ fn build(rendered: Rendered) -> HttpResponse {
 /// - makes the id available to rendering while the request runs, so an error a handler
 ///   returns is rendered once, with the id in its body's `request_id`; the id is also set on
 ///   every response's `x-request-id` header;
-/// - replaces every other error response that is not JSON (a JSON object, when its body is
-///   in memory; text labelled JSON is text) (extractor errors for JSON, query
+/// - replaces every other error response that is not JSON (a JSON object or array, when its
+///   body is in memory; text labelled JSON, or a bare JSON string, is text) (extractor errors for JSON, query
 ///   strings, paths and forms, unmatched routes, wrong methods, errors of other types) and
 ///   every 5xx it did not render itself (or rendered for another status) by the standard
 ///   body, with the framework's text as the message for 4xx (for an error type it does not
@@ -511,8 +511,8 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
             }
         }
     }
-    // An app's JSON 4xx is its own once it is seen to be JSON (when its body is in memory);
-    // text labelled JSON is text, as in `finish`.
+    // An app's JSON 4xx is its own once it is seen to be a JSON object or array (when its
+    // body is in memory); text labelled JSON, or a bare JSON string, is text, as in `finish`.
     let json_4xx = status.is_client_error()
         && !marked.is_replaced()
         && is_json(res.headers())
@@ -521,7 +521,7 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
         let (head, body) = res.into_parts();
         match body.try_into_bytes() {
             Ok(bytes) => {
-                let json = response::is_json_value(&bytes);
+                let json = response::is_app_json(&bytes);
                 (head.set_body(BoxBody::new(bytes)), json)
             }
             Err(body) => (head.set_body(body), true),
@@ -543,7 +543,7 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
                 let text = if encoded {
                     String::new()
                 } else {
-                    in_memory_text(old)
+                    in_memory_text(old, json_4xx)
                 };
                 (
                     status,
@@ -698,9 +698,8 @@ async fn finish<B: MessageBody + 'static>(
         let (req, response) = res.into_parts();
         let (response, body) = response.into_parts();
         return match body.try_into_bytes() {
-            Ok(bytes) if !response::is_json_value(&bytes) => {
-                let shown = bytes.get(..rejection::MAX_REJECTION_BODY).unwrap_or(&bytes);
-                let text = String::from_utf8_lossy(shown).into_owned();
+            Ok(bytes) if !response::is_app_json(&bytes) => {
+                let text = shown_text(&bytes, true);
                 let described = describe_plain(&req, status, text, false);
                 replaced(req, response, described, None, ctx)
             }
@@ -772,7 +771,11 @@ async fn finish<B: MessageBody + 'static>(
                         .map_body(|_, body| EitherBody::right(body));
                     return ServiceResponse::new(req, response);
                 }
-                String::from_utf8_lossy(&bytes).into_owned()
+                if check_json {
+                    response::labelled_json_text(&bytes).into_owned()
+                } else {
+                    String::from_utf8_lossy(&bytes).into_owned()
+                }
             } else {
                 drop(body);
                 // An actix error's own response once more (a middleware inside may have
@@ -786,7 +789,11 @@ async fn finish<B: MessageBody + 'static>(
                 {
                     Some(again) if again.status() == status && !is_encoded(again.headers()) => {
                         let ours = again.extensions().get::<RenderedHere>().cloned();
-                        let text = in_memory_text(again.into_body());
+                        // Under a JSON label, a bare JSON string is its value; this crate's
+                        // own body is read as JSON, below.
+                        let labelled =
+                            ours.is_none() && status.is_client_error() && is_json(again.headers());
+                        let text = in_memory_text(again.into_body(), labelled);
                         if let Some(here) = ours {
                             // This crate's own body (its first was emptied or cut inside):
                             // the error rendered again from it, not its JSON as a message.
@@ -842,14 +849,23 @@ fn replaced<B>(
 
 /// The text of a body held in memory (an actix error's own response almost always is),
 /// bounded; empty for a stream, which is not read here.
-fn in_memory_text(body: BoxBody) -> String {
+fn in_memory_text(body: BoxBody, labelled_json: bool) -> String {
     match body.try_into_bytes() {
-        Ok(bytes) => {
-            String::from_utf8_lossy(bytes.get(..rejection::MAX_REJECTION_BODY).unwrap_or(&bytes))
-                .into_owned()
-        }
+        Ok(bytes) => shown_text(&bytes, labelled_json),
         Err(_) => String::new(),
     }
+}
+
+/// The text of a body in memory, as far as a rejection reads it: under a JSON label, a
+/// bare JSON string is its value (see [`response::labelled_json_text`]).
+fn shown_text(bytes: &[u8], labelled_json: bool) -> String {
+    let text = if labelled_json {
+        response::labelled_json_text(bytes)
+    } else {
+        let shown = bytes.get(..rejection::MAX_REJECTION_BODY).unwrap_or(bytes);
+        String::from_utf8_lossy(shown)
+    };
+    rejection::bounded(&text, rejection::MAX_REJECTION_BODY).to_owned()
 }
 
 /// The first `limit` bytes of a body, if they are there without waiting (see

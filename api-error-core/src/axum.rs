@@ -127,8 +127,8 @@ fn build(mut rendered: Rendered, base: Option<http::response::Parts>) -> Respons
 /// - makes the id available to rendering while the request runs, so an error a handler
 ///   returns is rendered once, with the id in its body's `request_id`; the id is also set
 ///   on every response's `x-request-id` header;
-/// - replaces every other error response that is not JSON (a JSON object; text labelled
-///   JSON is text) (axum's rejections for bad JSON,
+/// - replaces every other error response that is not JSON (a JSON object or array; text
+///   labelled JSON, or a bare JSON string, is text) (axum's rejections for bad JSON,
 ///   query strings, paths and content types, unmatched routes, wrong methods, handlers that
 ///   return a bare status, tower-http's timeouts and body limits) and every 5xx it did not
 ///   render itself (or rendered for another status) by the standard body, with the
@@ -664,10 +664,11 @@ fn finish_error(
             })
         }));
     }
-    // A JSON 4xx the app built itself is its own business, once it is seen to be JSON (of
-    // any kind), read whole when its length is known, it is plain and all there (else it
-    // goes on as built, nothing lost). Text labelled JSON (a default `content-type` put on
-    // every response) is text: its message. Empty is no JSON at all; a 5xx never goes out
+    // A JSON 4xx the app built itself is its own business, once it is seen to be a JSON
+    // object or array, read whole when its length is known, it is plain and all there (else
+    // it goes on as built, nothing lost). Text labelled JSON (a default `content-type` put
+    // on every response), or a bare JSON string (`Json("amount must be positive")`), is
+    // text: its message. Empty is no JSON at all; a 5xx never goes out
     // as built. A body set on this crate's JSON head is checked the same way (JSON: an inner
     // layer added a field).
     let json_4xx = status.is_client_error() && is_json(res.headers());
@@ -725,10 +726,10 @@ fn finish_error(
         } else {
             body_prefix(body, limit).await
         };
-        // The app's own: JSON of any kind (an array too); on this crate's head, an object
-        // (an inner layer added a field to the error).
+        // The app's own: a JSON object or array; on this crate's head, an object (an inner
+        // layer added a field to the error).
         let json = if app_json {
-            response::is_json_value(&bytes)
+            response::is_app_json(&bytes)
         } else {
             response::is_json_object(&bytes)
         };
@@ -751,9 +752,13 @@ fn finish_error(
         }
         // Nothing read of a body that has some: not there without waiting.
         let unread = (bytes.is_empty() && size.is_some_and(|n| n > 0)).then_some(Unread::Streamed);
-        in_context(ctx.as_ref(), || {
-            replace(parts, &String::from_utf8_lossy(&bytes), unread, &info)
-        })
+        // Under a JSON label, a bare JSON string is its value, not its quotes and escapes.
+        let text = if check_json {
+            response::labelled_json_text(&bytes)
+        } else {
+            String::from_utf8_lossy(&bytes)
+        };
+        in_context(ctx.as_ref(), || replace(parts, &text, unread, &info))
     }))
 }
 

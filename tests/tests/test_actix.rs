@@ -235,6 +235,15 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(|| async { HttpResponse::BadRequest().json(vec!["amount", "currency"]) }),
         )
         .route(
+            "/v1/string-json",
+            web::get()
+                .to(|| async { HttpResponse::BadRequest().json("amount \"must\" be positive") }),
+        )
+        .route(
+            "/v1/null-json",
+            web::get().to(|| async { HttpResponse::NotFound().json(()) }),
+        )
+        .route(
             "/v1/late-json",
             // The app's JSON with its length known, whose second half is not there yet.
             web::get().to(|| async {

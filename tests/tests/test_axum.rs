@@ -219,6 +219,14 @@ fn routes() -> Router {
             get(|| async { (StatusCode::BAD_REQUEST, Json(vec!["amount", "currency"])) }),
         )
         .route(
+            "/v1/string-json",
+            get(|| async { (StatusCode::BAD_REQUEST, Json("amount \"must\" be positive")) }),
+        )
+        .route(
+            "/v1/null-json",
+            get(|| async { (StatusCode::NOT_FOUND, Json(())) }),
+        )
+        .route(
             "/v1/late-json",
             // The app's JSON with its length known, whose second half is not there yet.
             get(|| async { (StatusCode::BAD_REQUEST, LateJson(0)) }),

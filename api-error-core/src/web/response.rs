@@ -1,5 +1,6 @@
 //! An error as the parts of an HTTP response, and the header rules of both integrations.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -230,10 +231,32 @@ pub(crate) fn is_json_object(body: &[u8]) -> bool {
     body.trim_ascii_start().first() == Some(&b'{') && is_json_value(body)
 }
 
-/// Whether a body labelled JSON is JSON, of any kind (an app's 4xx may be an array): not
-/// text under a JSON label. Linear in the bytes (which the caller holds already).
-pub(crate) fn is_json_value(body: &[u8]) -> bool {
+/// Whether a body is JSON, of any kind. Linear in the bytes (which the caller holds
+/// already).
+fn is_json_value(body: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+}
+
+/// Whether an app's 4xx labelled JSON is its own structured JSON, left as sent: an object
+/// or an array (`["amount","currency"]`). Anything else under a JSON label is read as text
+/// ([`labelled_json_text`]): text that is not JSON, and a bare JSON string, number,
+/// `true`, `false` or `null`, which no client reads as an error body.
+pub(crate) fn is_app_json(body: &[u8]) -> bool {
+    matches!(body.trim_ascii_start().first(), Some(b'{' | b'[')) && is_json_value(body)
+}
+
+/// The text of a body labelled JSON that is not the app's own ([`is_app_json`]): a bare
+/// JSON string is its value (`Json("amount must be positive")` says
+/// `amount must be positive`), another JSON scalar says nothing (the status's message is
+/// used), and anything else is its bytes as text.
+pub(crate) fn labelled_json_text(body: &[u8]) -> Cow<'_, str> {
+    if let Ok(text) = serde_json::from_slice::<String>(body) {
+        return Cow::Owned(text);
+    }
+    if is_json_value(body) {
+        return Cow::Borrowed("");
+    }
+    String::from_utf8_lossy(body)
 }
 
 /// The most of a body rendered outside any request that is read back to render it again

@@ -873,6 +873,15 @@ pub mod checks {
         let resp = fetch(addr, "/v1/array-json");
         assert_eq!(resp.status, 400);
         assert_eq!(resp.text(), r#"["amount","currency"]"#);
+        // A bare JSON string is text: its value is the message, not its quotes and escapes
+        // (`Json("...")`, which no client reads as an error body).
+        let resp = fetch(addr, "/v1/string-json");
+        let body = check_layered(&resp, 400, "invalid_request_error", "invalid_request");
+        assert_eq!(body["message"], "amount \"must\" be positive.");
+        // Another bare JSON value says nothing: the status's message.
+        let resp = fetch(addr, "/v1/null-json");
+        let body = check_layered(&resp, 404, "not_found_error", "not_found");
+        assert_eq!(body["message"], "The requested resource was not found.");
         // So is one whose body is not all there yet: it goes on whole, unread.
         let resp = fetch(addr, "/v1/late-json");
         assert_eq!(resp.status, 400);
