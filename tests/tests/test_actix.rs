@@ -286,6 +286,41 @@ const APP: TestApp = TestApp(serve);
 
 web_support::web_tests!(APP);
 
+/// actix-web's route patterns with a regex (`{n:\d+}`) or a parameter inside a segment
+/// (`{version}.json`): a `web::Path` that fails names the parameter, not the pattern's text.
+#[test]
+fn rejection_path_names_the_parameter_of_any_pattern() {
+    let addr = serve_actix_app!(actix_web::App::new()
+        .route(
+            r"/items/{n:\d+}",
+            web::get().to(|n: web::Path<u32>| async move { format!("ok {n}") }),
+        )
+        .route(
+            "/v/{version}.json",
+            web::get().to(|v: web::Path<u32>| async move { format!("ok {v}") }),
+        )
+        .wrap(ApiErrorMiddleware::new()));
+    // Digits the regex takes, too many for a `u32`.
+    let resp = fetch(addr, "/items/99999999999");
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_path",
+        Some(RID),
+    );
+    assert_eq!(body["param"], "n", "{body}");
+    let resp = fetch(addr, "/v/abc.json");
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_path",
+        Some(RID),
+    );
+    assert_eq!(body["param"], "version", "{body}");
+}
+
 #[test]
 fn rejection_wrong_shape_json() {
     let body = checks::wrong_shape_json(APP);

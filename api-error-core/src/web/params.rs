@@ -40,12 +40,35 @@ pub(crate) fn param_from_serde_message(text: &str) -> Option<String> {
     path.map(str::to_owned)
 }
 
-/// The names of a route pattern's `{param}`s, in order.
+/// The names of a route pattern's parameters, in order: axum's `{id}` and `{*rest}`,
+/// actix-web's `{id}`, `{id:\d+}` (a regex, which may hold braces of its own: `{id:\d{3}}`)
+/// and several in one segment (`{name}.{ext}`). A pattern that ends inside a parameter ends
+/// the list.
 fn path_params(pattern: &str) -> impl Iterator<Item = &str> {
-    pattern.split('/').filter_map(|seg| {
-        seg.strip_prefix('{')
-            .and_then(|s| s.strip_suffix('}'))
-            .map(|s| s.trim_start_matches('*'))
+    let mut rest = pattern;
+    std::iter::from_fn(move || {
+        let (_, after) = rest.split_once('{')?;
+        let name_end = after.find([':', '}'])?;
+        let name = after.get(..name_end)?.trim_start_matches('*');
+        // The closing brace of this parameter: past the regex's own braces.
+        let mut depth = 0usize;
+        let close = after
+            .char_indices()
+            .skip(name_end)
+            .find_map(|(i, c)| match c {
+                '{' => {
+                    depth += 1;
+                    None
+                }
+                '}' if depth == 0 => Some(i),
+                '}' => {
+                    depth -= 1;
+                    None
+                }
+                _ => None,
+            })?;
+        rest = after.get(close + 1..)?;
+        Some(name)
     })
 }
 
@@ -97,6 +120,19 @@ mod tests {
             Some("n")
         );
         assert_eq!(indexed_path_param(text, "/p/{org}"), None);
+        assert_eq!(
+            indexed_path_param(text, r"/p/{org:[a-z]{2,8}}/{n:\d+}").as_deref(),
+            Some("n")
+        );
+        let single = single_path_param;
+        assert_eq!(single("/items/{n}").as_deref(), Some("n"));
+        assert_eq!(single("/files/{*path}").as_deref(), Some("path"));
+        assert_eq!(single(r"/items/{n:\d+}").as_deref(), Some("n"));
+        assert_eq!(single(r"/items/{n:\d{3}}/x").as_deref(), Some("n"));
+        assert_eq!(single("/v/{version}.json").as_deref(), Some("version"));
+        assert_eq!(single("/files/{name}.{ext}"), None);
+        assert_eq!(single("/items"), None);
+        assert_eq!(single("/items/{n"), None);
         assert_eq!(
             indexed_path_param("Cannot parse value at index x", "/{a}"),
             None
