@@ -928,7 +928,26 @@ type Described = (StatusCode, &'static str, String, Option<String>);
 /// text is its cause, only ever logged. `None` for a 4xx of a type it does not know: its
 /// `Display` may say what only a log should, so the message is the response's own text,
 /// what actix-web would have sent.
+///
+/// The status is the one axum gives the same mistake (422 for JSON of the wrong shape,
+/// where actix-web says 400), unless the response no longer has the error's own status:
+/// then a middleware inside (`ErrorHandlers`, a `from_fn` that answers bad JSON with 422)
+/// chose it, and it stands.
 fn describe(
+    err: &actix_web::Error,
+    pattern: Option<&str>,
+    status: StatusCode,
+) -> Option<Described> {
+    let described = describe_by_type(err, pattern, status)?;
+    if status != err.as_response_error().status_code() {
+        let (_, code, text, param) = described;
+        return Some((status, code, text, param));
+    }
+    Some(described)
+}
+
+/// [`describe`], with the status axum would give.
+fn describe_by_type(
     err: &actix_web::Error,
     pattern: Option<&str>,
     status: StatusCode,

@@ -726,6 +726,42 @@ async fn inspect_err(
     }
 }
 
+/// Answers every 400 with 422 (a convention for bad JSON), changing only the status.
+async fn bad_request_as_422(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    if res.status() == StatusCode::BAD_REQUEST {
+        *res.response_mut().status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// An inner middleware that gives an extractor's error response another status: the status
+/// it chose stands (the error is still described: its code and message), it is not put
+/// back to the one the middleware gives that error.
+#[test]
+fn a_status_an_inner_middleware_chose_stands() {
+    let addr = serve!(|app| app
+        .wrap(from_fn(bad_request_as_422))
+        .wrap(ApiErrorMiddleware::new()));
+    let json = [("content-type", &b"application/json"[..])];
+    let resp = request(addr, "POST", "/v1/charges", &json, Some(b"{not json"));
+    let body = check_stacked(&resp, 422, "validation_error", "invalid_json");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Failed to parse the request body as JSON"),
+        "{body}"
+    );
+    // Any 400: a missing content type, which actix-web answers with 400 (this middleware
+    // says 415 when the status is actix-web's own), is now a 422 too.
+    let resp = request(addr, "POST", "/v1/charges", &[], Some(b"{}"));
+    check_stacked(&resp, 422, "validation_error", "unsupported_media_type");
+}
+
 /// After a panic or an inner middleware's `Err`, a middleware outside that looks at the
 /// error's response (`e.error_response()`) does not use it up: the client still gets the
 /// standard body with its id.
