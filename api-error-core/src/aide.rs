@@ -368,32 +368,86 @@ fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
 /// assert_eq!(media["examples"]["invalid_json"]["value"]["error"]["code"], "invalid_json");
 /// ```
 pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
+    for response in responses_mut(api) {
+        openapi::content_in_format(&mut response.content, format);
+    }
+}
+
+/// Documents the request id under the header name the layer is configured with
+/// (`ApiErrorLayer::new().request_id_header(..)`, Stripe's `request-id` say) instead of
+/// `x-request-id`, in every response of `api` that this crate wrote (derived and
+/// [`add_layer_responses`]' ones), where it was. The name is documented in lower case, as
+/// HTTP/2 and HTTP/3 send it. Call it after `ApiRouter::finish_api` and
+/// [`add_layer_responses`]; responses this crate did not write are left as they are.
+///
+/// ```
+/// use aide::openapi::{OpenApi, Operation, PathItem, Paths, ReferenceOr, RequestBody};
+///
+/// let mut api = OpenApi::default();
+/// let item = PathItem { get: Some(Operation::default()), ..PathItem::default() };
+/// api.paths = Some(Paths {
+///     paths: [("/v1/customers".to_owned(), ReferenceOr::Item(item))].into_iter().collect(),
+///     ..Paths::default()
+/// });
+/// api_error_core::aide::add_layer_responses(&mut api);
+///
+/// // The layer: `ApiErrorLayer::new().request_id_header(HeaderName::from_static("request-id"))`.
+/// api_error_core::aide::document_request_id_header(&mut api, "request-id");
+///
+/// let json = serde_json::to_value(&api).unwrap();
+/// let headers = &json["paths"]["/v1/customers"]["get"]["responses"]["500"]["headers"];
+/// assert!(headers["request-id"].is_object());
+/// assert!(headers["x-request-id"].is_null());
+/// ```
+pub fn document_request_id_header(api: &mut OpenApi, name: &str) {
+    let (ours, description) = openapi::REQUEST_ID_HEADER;
+    let name = name.to_ascii_lowercase();
+    if name == ours {
+        return;
+    }
+    for response in responses_mut(api) {
+        let written_here = matches!(
+            response.headers.get(ours),
+            Some(ReferenceOr::Item(h)) if h.description.as_deref() == Some(description)
+        );
+        if written_here {
+            // In its place: the headers keep their order.
+            response.headers = std::mem::take(&mut response.headers)
+                .into_iter()
+                .map(|(key, header)| {
+                    let key = if key == ours { name.clone() } else { key };
+                    (key, header)
+                })
+                .collect();
+        }
+    }
+}
+
+/// Every response `api` writes out (not a reference to one): its operations' (their
+/// `default` too) and its components'.
+fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
     let items = api.paths.iter_mut().flat_map(|p| p.paths.values_mut());
-    for item in items {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for operation in operations_mut(item) {
-            let Some(responses) = operation.responses.as_mut() else {
-                continue;
-            };
-            let all = responses
+    let operations = items
+        .filter_map(|item| match item {
+            ReferenceOr::Item(item) => Some(item),
+            _ => None,
+        })
+        .flat_map(operations_mut);
+    let responses = operations
+        .filter_map(|operation| operation.responses.as_mut())
+        .flat_map(|responses| {
+            responses
                 .responses
                 .values_mut()
-                .chain(responses.default.as_mut());
-            for response in all {
-                if let ReferenceOr::Item(response) = response {
-                    openapi::content_in_format(&mut response.content, format);
-                }
-            }
-        }
-    }
+                .chain(responses.default.as_mut())
+        });
     let components = api.components.iter_mut();
-    for response in components.flat_map(|c| c.responses.values_mut()) {
-        if let ReferenceOr::Item(response) = response {
-            openapi::content_in_format(&mut response.content, format);
-        }
-    }
+    responses
+        .chain(components.flat_map(|c| c.responses.values_mut()))
+        .filter_map(|response| match response {
+            ReferenceOr::Item(response) => Some(response),
+            _ => None,
+        })
 }
 
 /// Adds to every operation of `api` the error responses that

@@ -414,21 +414,77 @@ fn examples<'a>(
 /// assert_eq!(example["type"], "https://docs.example.com/errors/resource_missing");
 /// ```
 pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
-    for item in openapi.paths.paths.values_mut() {
-        for operation in operations_mut(item) {
-            for response in operation.responses.responses.values_mut() {
-                if let RefOr::T(response) = response {
-                    openapi::content_in_format(&mut response.content, format);
-                }
-            }
+    for response in responses_mut(openapi) {
+        openapi::content_in_format(&mut response.content, format);
+    }
+}
+
+/// Documents the request id under the header name the layer or middleware is configured
+/// with (`ApiErrorLayer::new().request_id_header(..)`, Stripe's `request-id` say) instead of
+/// `x-request-id`, in every response of `openapi` that this crate wrote (derived and
+/// [`add_layer_responses`]' ones). The name is documented in lower case, as HTTP/2 and
+/// HTTP/3 send it. Call it after [`add_layer_responses`]; responses this crate did not
+/// write are left as they are.
+///
+/// ```
+/// use utoipa::OpenApi;
+/// # #[derive(Debug, api_error_core::ApiError)]
+/// # #[api_error(status = 404, code = "resource_missing")]
+/// # struct CustomerNotFound;
+/// # impl std::fmt::Display for CustomerNotFound {
+/// #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("No such customer") }
+/// # }
+/// # impl std::error::Error for CustomerNotFound {}
+///
+/// #[utoipa::path(get, path = "/v1/customers/{id}",
+///     responses((status = 200, description = "The customer"), CustomerNotFound))]
+/// async fn customer() {}
+///
+/// #[derive(OpenApi)]
+/// #[openapi(paths(customer))]
+/// struct ApiDoc;
+///
+/// // The layer: `ApiErrorLayer::new().request_id_header(HeaderName::from_static("request-id"))`.
+/// let mut doc = ApiDoc::openapi();
+/// api_error_core::utoipa::document_request_id_header(&mut doc, "request-id");
+///
+/// let json = serde_json::to_value(&doc).unwrap();
+/// let headers = &json["paths"]["/v1/customers/{id}"]["get"]["responses"]["404"]["headers"];
+/// assert!(headers["request-id"].is_object());
+/// assert!(headers["x-request-id"].is_null());
+/// ```
+pub fn document_request_id_header(openapi: &mut OpenApi, name: &str) {
+    let (ours, description) = openapi::REQUEST_ID_HEADER;
+    let name = name.to_ascii_lowercase();
+    if name == ours {
+        return;
+    }
+    for response in responses_mut(openapi) {
+        let written_here = matches!(
+            response.headers.get(ours),
+            Some(RefOr::T(h)) if h.description.as_deref() == Some(description)
+        );
+        if let Some(header) = written_here
+            .then(|| response.headers.remove(ours))
+            .flatten()
+        {
+            response.headers.insert(name.clone(), header);
         }
     }
+}
+
+/// Every response `openapi` writes out (not a reference to one): its operations' and its
+/// components'.
+fn responses_mut(openapi: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
+    let operations = openapi.paths.paths.values_mut().flat_map(operations_mut);
+    let responses = operations.flat_map(|operation| operation.responses.responses.values_mut());
     let components = openapi.components.iter_mut();
-    for response in components.flat_map(|c| c.responses.values_mut()) {
-        if let RefOr::T(response) = response {
-            openapi::content_in_format(&mut response.content, format);
-        }
-    }
+    responses
+        .chain(components.flat_map(|c| c.responses.values_mut()))
+        .filter_map(|response| match response {
+            RefOr::T(response) => Some(response),
+            RefOr::Ref(_) => None,
+        })
 }
 
 /// Every operation of a path item, the `query` method and the additional ones included.

@@ -716,6 +716,29 @@ fn validating_extractors_document_their_body_and_422() {
     check_openapi_31_structure(&doc);
 }
 
+/// With the layer's request-id header renamed (Stripe's `request-id`), the document names
+/// the header the server sends, on every error response it wrote.
+#[test]
+fn a_renamed_request_id_header_is_documented_as_sent() {
+    use api_error_core::axum::ApiErrorLayer;
+    let (mut api, app) = finish();
+    api_error_core::aide::add_layer_responses(&mut api);
+    api_error_core::aide::document_request_id_header(&mut api, "Request-Id");
+    let doc = serde_json::to_value(&api).unwrap();
+    let name = http::HeaderName::from_static("request-id");
+    let addr = web_support::serve_axum(app.layer(ApiErrorLayer::new().request_id_header(name)));
+    let resp = web_support::fetch(addr, "/v1/panic");
+    assert_eq!(resp.status, 500);
+    assert!(resp.header("request-id").is_some(), "{:?}", resp.headers);
+    assert!(resp.header("x-request-id").is_none());
+    // What a documented operation's panic gets.
+    let documented = &doc["paths"]["/v1/charges"]["post"]["responses"]["500"]["headers"];
+    assert!(documented["request-id"].is_object(), "{documented}");
+    // Every error response of the document: none says `x-request-id` any more.
+    assert!(request_id_headers_named(&doc, "request-id") >= 10);
+    check_openapi_31_structure(&doc);
+}
+
 /// A handler whose own error type has a 422 (`invalid_amount`) behind a validating
 /// extractor: the 422 documents both codes, the extractor's `validation_failed` (with its
 /// `errors` sample) merged into the handler's, not dropped as a conflict.

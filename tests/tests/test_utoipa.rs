@@ -193,6 +193,34 @@ fn doc() -> Value {
     serde_json::from_str(&json).unwrap()
 }
 
+/// With the layer's request-id header renamed (Stripe's `request-id`), every error response
+/// this crate wrote documents that header; one the app wrote itself, with its own
+/// `x-request-id`, is left as it is.
+#[test]
+fn a_renamed_request_id_header_is_documented_as_sent() {
+    use utoipa::openapi::{header::HeaderBuilder, RefOr, ResponseBuilder};
+    let mut openapi = LayerDoc::openapi();
+    api_error_core::utoipa::add_layer_responses(&mut openapi);
+    let theirs = ResponseBuilder::new()
+        .description("The app's own")
+        .header(
+            "x-request-id",
+            HeaderBuilder::new().description(Some("Theirs")).build(),
+        )
+        .build();
+    let components = openapi.components.get_or_insert_with(Default::default);
+    components
+        .responses
+        .insert("Theirs".to_owned(), RefOr::T(theirs));
+    api_error_core::utoipa::document_request_id_header(&mut openapi, "Request-Id");
+    let doc = serde_json::to_value(&openapi).unwrap();
+    assert!(request_id_headers_named(&doc, "request-id") >= 10);
+    let theirs = &doc["components"]["responses"]["Theirs"]["headers"];
+    assert_eq!(theirs["x-request-id"]["description"], "Theirs");
+    assert!(theirs["request-id"].is_null());
+    check_openapi_31_structure(&doc);
+}
+
 fn responses_of<T: IntoResponses>() -> Value {
     serde_json::to_value(T::responses()).unwrap()
 }

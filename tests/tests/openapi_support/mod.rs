@@ -187,6 +187,28 @@ fn examples_of(response: &Value, media: &str) -> serde_json::Map<String, Value> 
         .collect()
 }
 
+/// How many responses of `doc`'s operations document a header `name`; and that none of
+/// them still documents `x-request-id` (after `document_request_id_header(doc, name)`).
+pub fn request_id_headers_named(doc: &Value, name: &str) -> usize {
+    let mut named = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(responses) = operation["responses"].as_object() else {
+                continue;
+            };
+            for (status, response) in responses {
+                let headers = &response["headers"];
+                assert!(
+                    headers["x-request-id"].is_null(),
+                    "{method} {path} {status}: {headers}"
+                );
+                named += usize::from(headers[name].is_object());
+            }
+        }
+    }
+    named
+}
+
 /// The status keys of an operation's responses, in document order.
 pub fn statuses(operation: &Value) -> Vec<String> {
     operation["responses"]
