@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CatalogEntry, ErrorCatalog};
+use super::{CatalogEntry, ErrorCatalog, FieldHint};
 
 /// The environment variable that makes [`assert_catalog_matches`] (and
 /// [`Catalog::assert_matches`]) rewrite the checked-in file instead of comparing with it.
@@ -70,6 +70,9 @@ pub const DEFAULT_TITLE: &str = "Error reference";
 pub struct Catalog {
     title: String,
     entries: Vec<CatalogEntry>,
+    /// The codes whose `param` a field gives at run time, and that field, from the types
+    /// added with [`with`](Catalog::with): what the Markdown shows as `{field}`.
+    field_params: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for Catalog {
@@ -113,6 +116,7 @@ impl Catalog {
         Catalog {
             title: DEFAULT_TITLE.to_owned(),
             entries: Vec::new(),
+            field_params: Vec::new(),
         }
     }
 
@@ -172,6 +176,15 @@ impl Catalog {
     #[must_use]
     pub fn with<T: ErrorCatalog + ?Sized>(mut self) -> Self {
         self.extend(T::catalog());
+        let mut hints = Vec::new();
+        T::__api_error_field_hints(&mut hints);
+        for (code, hint) in hints {
+            if let FieldHint::Param(field) = hint {
+                if !self.field_params.iter().any(|(c, _)| *c == code) {
+                    self.field_params.push((code, field));
+                }
+            }
+        }
         self
     }
 
@@ -436,7 +449,9 @@ impl Catalog {
     ///
     /// One `##` section per status in ascending order, headed by the status and its reason
     /// phrase; one row per code in catalog order. `Code`, `Type` and `Param` are code spans,
-    /// `Param` is empty when the entry has no static param, `Retryable` is `yes` or `no`, and
+    /// `Param` is the entry's static param, or `{field}` when a field of a type added with
+    /// [`with`](Catalog::with) gives it at run time (as `Message` shows `{field}` in its
+    /// template), else empty; `Retryable` is `yes` or `no`, and
     /// `Description` is the variant's doc comment (Markdown, as written). `Message` shows the
     /// message as clients get it, plain text: the characters Markdown would read as markup
     /// (`*`, `_`, `<`, `` ` ``, `\`, ...) are backslash-escaped. In every cell `|` is escaped
@@ -484,7 +499,12 @@ impl Catalog {
                 out.push_str(" | ");
                 out.push_str(&cell(&plain_text(e.message)));
                 out.push_str(" | ");
-                out.push_str(&e.param.map(code_span).unwrap_or_default());
+                let param = match (e.param, self.field_param(e.code)) {
+                    (Some(param), _) => code_span(param),
+                    (None, Some(field)) => code_span(&format!("{{{field}}}")),
+                    (None, None) => String::new(),
+                };
+                out.push_str(&param);
                 out.push_str(" | ");
                 out.push_str(if e.retryable { "yes" } else { "no" });
                 out.push_str(" | ");
@@ -611,6 +631,15 @@ impl Catalog {
             path.display(),
             diff(&expected, &actual)
         );
+    }
+}
+
+impl Catalog {
+    /// The field that gives the `param` of errors with this code, if one does.
+    fn field_param(&self, code: &str) -> Option<&'static str> {
+        self.field_params
+            .iter()
+            .find_map(|&(c, field)| (c == code).then_some(field))
     }
 }
 
