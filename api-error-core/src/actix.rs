@@ -1013,9 +1013,11 @@ fn describe_by_type(
         Some(PathError::Deserialize(de)) => Some(de),
         _ => None,
     };
-    // The bare serde error is recognised by the 404 actix-web gives it, never by type alone:
-    // a handler's own `ErrorBadRequest(serde_error)` is the handler's, not a path.
+    // The bare serde error is recognised by the 404 actix-web gives it on a route with path
+    // parameters, never by type alone: a handler's own `ErrorBadRequest(serde_error)`, or
+    // its `ErrorNotFound(serde_error)` on a route without any, is the handler's.
     let bare = status == StatusCode::NOT_FOUND
+        && pattern.is_some_and(params::has_path_params)
         && err
             .as_error::<InternalError<serde::de::value::Error>>()
             .is_some();

@@ -321,6 +321,27 @@ fn rejection_path_names_the_parameter_of_any_pattern() {
     assert_eq!(body["param"], "version", "{body}");
 }
 
+/// A handler's own `ErrorNotFound(serde_error)` on a route without path parameters (an enum
+/// read with `IntoDeserializer`) is the handler's 404, not a malformed path: only a route
+/// with parameters gets actix-web's 404-wrapped serde error from `web::Path`.
+#[test]
+fn a_handlers_serde_404_without_path_parameters_is_its_own() {
+    use serde::de::Error as _;
+    let addr = serve_actix_app!(actix_web::App::new()
+        .route(
+            "/v1/plans",
+            web::get().to(|| async {
+                Err::<String, _>(actix_web::error::ErrorNotFound(
+                    serde::de::value::Error::custom("no such plan"),
+                ))
+            }),
+        )
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch(addr, "/v1/plans");
+    let body = check_error(&resp, 404, "not_found_error", "not_found", Some(RID));
+    assert_eq!(body["message"], "no such plan.");
+}
+
 #[test]
 fn rejection_wrong_shape_json() {
     let body = checks::wrong_shape_json(APP);

@@ -72,6 +72,12 @@ fn path_params(pattern: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Whether a route pattern has parameters.
+#[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
+pub(crate) fn has_path_params(pattern: &str) -> bool {
+    path_params(pattern).next().is_some()
+}
+
 /// The name of the only `{param}` of a route pattern, if it has exactly one.
 pub(crate) fn single_path_param(pattern: &str) -> Option<String> {
     let mut names = path_params(pattern);
@@ -133,6 +139,8 @@ mod tests {
         assert_eq!(single("/files/{name}.{ext}"), None);
         assert_eq!(single("/items"), None);
         assert_eq!(single("/items/{n"), None);
+        assert!(has_path_params(r"/v/{version:\d+}.json"));
+        assert!(!has_path_params("/v1/plans"));
         assert_eq!(
             indexed_path_param("Cannot parse value at index x", "/{a}"),
             None
