@@ -664,9 +664,21 @@ async fn finish<B: MessageBody + 'static>(
     }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id, unless an inner middleware compressed it.
-        if here.in_request() || encoded {
+        // again with its id; from the mark's copy if an inner middleware compressed it.
+        if here.in_request() {
             return res.map_into_left_body();
+        }
+        if encoded {
+            let Some(kept) = here.kept() else {
+                return res.map_into_left_body();
+            };
+            let cause = here.cause();
+            let rendered = ctx.scope(|| {
+                response::render_again(back_status(status), &kept.body, cause.as_deref())
+            });
+            let (req, response) = res.into_parts();
+            let (response, _) = response.into_parts();
+            return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
         }
         let (req, response) = res.into_parts();
         let (response, body) = response.into_parts();

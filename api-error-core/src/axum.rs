@@ -630,9 +630,19 @@ fn finish_error(
     }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id, unless an inner layer compressed or emptied it.
-        if here.in_request() || ctx.is_none() || encoded {
+        // again with its id; from the mark's copy if an inner layer compressed it.
+        if here.in_request() || ctx.is_none() {
             return Finish::Done(res);
+        }
+        if encoded {
+            let Some(kept) = here.kept() else {
+                return Finish::Done(res);
+            };
+            let cause = here.cause();
+            let (parts, _) = res.into_parts();
+            return Finish::Done(in_context(ctx.as_ref(), || {
+                render_again(parts, &kept.body, cause.as_deref())
+            }));
         }
         if emptied {
             // A HEAD's, left out inside: the length a GET gets (rendered again, with the

@@ -98,7 +98,9 @@ pub(crate) struct RenderedHere {
     status: u16,
     len: u64,
     cause: Option<Arc<Cause>>,
-    /// A 5xx's body and content type, as rendered.
+    /// The body and content type as rendered, of a 5xx (sent again from here when its body
+    /// was changed inside) and of a body rendered outside any request (rendered again from
+    /// here with the request's id when a layer inside compressed it).
     kept: Option<(Arc<[u8]>, &'static str)>,
 }
 
@@ -110,15 +112,13 @@ impl RenderedHere {
             status: rendered.status.as_u16(),
             len: rendered.body.len() as u64,
             cause: rendered.cause.clone(),
-            kept: rendered
-                .status
-                .is_server_error()
+            kept: (rendered.status.is_server_error() || !rendered.in_request)
                 .then(|| (Arc::from(rendered.body.as_slice()), rendered.content_type)),
         }
     }
 
-    /// A 5xx's body as it was rendered, to be sent again (with the headers of a body
-    /// rendered again: its bytes', and `Vary`).
+    /// The body as it was rendered (of a 5xx, or of a body rendered outside any request),
+    /// to be sent again (with the headers of a body rendered again: its bytes', and `Vary`).
     pub fn kept(&self) -> Option<Rendered> {
         let (body, content_type) = self.kept.as_ref()?;
         Some(Rendered {
