@@ -456,11 +456,11 @@ fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 ///
 /// | status | code | when | added to |
 /// |---|---|---|---|
-/// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` |
+/// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` that is not a form |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
 /// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` |
-/// | 415 | `unsupported_media_type` | the body is not declared `application/json` | operations with a `requestBody` |
+/// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
 ///
@@ -538,6 +538,12 @@ pub fn add_layer_responses(api: &mut OpenApi) {
             let own = inputs_of(&operation.parameters);
             let inputs = openapi::Inputs {
                 body: operation.request_body.is_some(),
+                form: match &operation.request_body {
+                    Some(ReferenceOr::Item(body)) => {
+                        openapi::is_form(body.content.keys().map(String::as_str))
+                    }
+                    _ => false,
+                },
                 query: item_inputs.query || own.query,
                 path: item_inputs.path || own.path,
             };

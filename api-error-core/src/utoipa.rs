@@ -513,11 +513,11 @@ fn operations_mut(
 ///
 /// | status | code | when | added to |
 /// |---|---|---|---|
-/// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` |
+/// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` that is not a form |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
 /// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` |
-/// | 415 | `unsupported_media_type` | the body is not declared `application/json` | operations with a `requestBody` |
+/// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
 ///
@@ -569,6 +569,12 @@ pub fn add_layer_responses(openapi: &mut OpenApi) {
             let own = inputs_of(operation.parameters.as_deref());
             let inputs = openapi::Inputs {
                 body: operation.request_body.is_some(),
+                form: match &operation.request_body {
+                    Some(RefOr::T(body)) => {
+                        openapi::is_form(body.content.keys().map(String::as_str))
+                    }
+                    _ => false,
+                },
                 query: item_inputs.query || own.query,
                 path: item_inputs.path || own.path,
             };

@@ -716,6 +716,77 @@ fn validating_extractors_document_their_body_and_422() {
     check_openapi_31_structure(&doc);
 }
 
+/// An operation whose body is a form: the layer's responses are a form's (no `invalid_json`,
+/// the form's content type in the 415), and they are what the server sends.
+#[test]
+fn layer_responses_of_a_form_body_are_what_is_sent() {
+    use aide::openapi::{MediaType, PathItem, Paths, ReferenceOr, RequestBody};
+    let body = RequestBody {
+        content: [(
+            "application/x-www-form-urlencoded".to_owned(),
+            MediaType::default(),
+        )]
+        .into_iter()
+        .collect(),
+        ..RequestBody::default()
+    };
+    let operation = Operation {
+        request_body: Some(ReferenceOr::Item(body)),
+        ..Operation::default()
+    };
+    let item = PathItem {
+        post: Some(operation),
+        ..PathItem::default()
+    };
+    let mut api = OpenApi {
+        paths: Some(Paths {
+            paths: [("/v1/charges".to_owned(), ReferenceOr::Item(item))]
+                .into_iter()
+                .collect(),
+            ..Paths::default()
+        }),
+        ..OpenApi::default()
+    };
+    api_error_core::aide::add_layer_responses(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    let responses = &doc["paths"]["/v1/charges"]["post"]["responses"];
+    assert_eq!(
+        statuses(&doc["paths"]["/v1/charges"]["post"]),
+        ["413", "415", "422", "500"]
+    );
+
+    async fn charge(axum::Form(c): axum::Form<NewCharge>) -> String {
+        format!("{} {}", c.amount, c.currency)
+    }
+    let app = axum::Router::new()
+        .route("/v1/charges", axum::routing::post(charge))
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    let addr = web_support::serve_axum(app);
+    let form = ("content-type", &b"application/x-www-form-urlencoded"[..]);
+    let check = |resp: web_support::Resp, status: &str, code: &str| {
+        assert_eq!(resp.status.to_string(), status, "{}", resp.text());
+        let mut body = resp.json();
+        body["request_id"] = Value::Null;
+        assert_eq!(body, examples(&responses[status])[code], "{code}");
+    };
+    let resp = web_support::request(
+        addr,
+        "POST",
+        "/v1/charges",
+        &[form],
+        Some(b"amount=ten&currency=usd"),
+    );
+    check(resp, "422", "invalid_body");
+    let resp = web_support::request(
+        addr,
+        "POST",
+        "/v1/charges",
+        &[],
+        Some(b"amount=5&currency=usd"),
+    );
+    check(resp, "415", "unsupported_media_type");
+}
+
 /// With the layer's request-id header renamed (Stripe's `request-id`), the document names
 /// the header the server sends, on every error response it wrote.
 #[test]

@@ -736,15 +736,28 @@ pub(crate) fn add_code(description: &mut String, code: &str) {
 pub(crate) struct Inputs {
     /// A request body.
     pub body: bool,
+    /// The body is a form: declared only as `application/x-www-form-urlencoded`.
+    pub form: bool,
     /// Query parameters.
     pub query: bool,
     /// Path parameters.
     pub path: bool,
 }
 
+/// Whether a request body declared with these media types is a form: declared, and only as
+/// `application/x-www-form-urlencoded` (what axum's and actix-web's `Form` read).
+pub(crate) fn is_form<'a>(media_types: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut media_types = media_types.into_iter().peekable();
+    media_types.peek().is_some()
+        && media_types.all(|m| {
+            let essence = m.split(';').next().unwrap_or(m).trim();
+            essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
 /// The errors the layer and the middleware send on their own for an operation taking
-/// `inputs`, as they send them: a malformed JSON body (400 `invalid_json`), a body without a
-/// JSON content type (415 `unsupported_media_type`), a body over the size limit (413
+/// `inputs`, as they send them: a malformed JSON body (400 `invalid_json`), a body without
+/// its content type (415 `unsupported_media_type`), a body over the size limit (413
 /// `payload_too_large`), a JSON or form body of the wrong shape
 /// (422 `invalid_body`, `param` naming the field when serde does), a query string or a path
 /// parameter that does not deserialize (400 `invalid_query`, `invalid_path`), and a handler
@@ -765,7 +778,7 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
         doc,
     };
     let mut entries = Vec::new();
-    if inputs.body {
+    if inputs.body && !inputs.form {
         entries.push(entry(
             StatusCode::BAD_REQUEST,
             "invalid_json",
@@ -795,7 +808,16 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
              is known, else it is null.",
         ));
     }
-    if inputs.body {
+    if inputs.body && inputs.form {
+        entries.push(entry(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Form requests must have `Content-Type: application/x-www-form-urlencoded`.",
+            None,
+            "The request body is not declared as a form \
+             (`Content-Type: application/x-www-form-urlencoded`).",
+        ));
+    } else if inputs.body {
         entries.push(entry(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -803,6 +825,8 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             None,
             "The request body is not declared as JSON (`Content-Type: application/json`).",
         ));
+    }
+    if inputs.body {
         entries.push(entry(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
@@ -811,15 +835,26 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             "The request body is larger than the server accepts (axum's default limit is \
              2 MB, actix-web's `JsonConfig` 2 MB). The message carries the framework's text.",
         ));
-        entries.push(entry(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            "Failed to deserialize the JSON body into the target type: missing field \
-             `amount` at line 1 column 18.",
-            Some("amount"),
-            "The request body is JSON of the wrong shape: a missing field, a field of the \
-             wrong type. `param` names the field when it is known, else it is null.",
-        ));
+        entries.push(if inputs.form {
+            entry(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "Failed to deserialize form body: amount: invalid digit found in string.",
+                Some("amount"),
+                "The form body has the wrong shape: a missing field, a field of the wrong \
+                 type. `param` names the field when it is known, else it is null.",
+            )
+        } else {
+            entry(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "Failed to deserialize the JSON body into the target type: missing field \
+                 `amount` at line 1 column 18.",
+                Some("amount"),
+                "The request body is JSON of the wrong shape: a missing field, a field of the \
+                 wrong type. `param` names the field when it is known, else it is null.",
+            )
+        });
     }
     entries.push(entry(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -905,6 +940,7 @@ mod tests {
         };
         let all = Inputs {
             body: true,
+            form: false,
             query: true,
             path: true,
         };
@@ -919,6 +955,30 @@ mod tests {
             ]
         );
         assert_eq!(statuses(Inputs::default()), [(500, vec!["internal_error"])]);
+        // A form body: no JSON to be malformed.
+        let form = Inputs {
+            body: true,
+            form: true,
+            ..Inputs::default()
+        };
+        assert_eq!(
+            statuses(form),
+            [
+                (413, vec!["payload_too_large"]),
+                (415, vec!["unsupported_media_type"]),
+                (422, vec!["invalid_body"]),
+                (500, vec!["internal_error"]),
+            ]
+        );
+        assert!(is_form(["application/x-www-form-urlencoded"]));
+        assert!(is_form([
+            "Application/X-WWW-Form-Urlencoded; charset=utf-8"
+        ]));
+        assert!(!is_form([
+            "application/x-www-form-urlencoded",
+            "application/json"
+        ]));
+        assert!(!is_form([]));
         let query = Inputs {
             query: true,
             ..Inputs::default()
