@@ -694,10 +694,10 @@ async fn finish<B: MessageBody + 'static>(
         let response = put_rendered(response, rendered, set_body_headers);
         return ServiceResponse::new(req, response);
     }
-    // A JSON 4xx the app built itself is its own business, once it is seen to be JSON (of
-    // any kind), when its body is in memory (else it goes on as built). Text labelled
-    // JSON (`DefaultHeaders` adding a JSON `content-type` to every response) is text: its
-    // message. Empty is no JSON at all; a 5xx never goes out as built. A body set on this
+    // A JSON 4xx the app built itself is its own business, once it is seen to be a JSON
+    // object or array, when its body is in memory (else it goes on as built). Text labelled
+    // JSON (`DefaultHeaders` adding a JSON `content-type` to every response), or a bare
+    // JSON string, is text: its message. Empty is no JSON at all; a 5xx never goes out as built. A body set on this
     // crate's JSON head is checked too: JSON (an inner middleware added a field) goes on,
     // text is the message.
     let size = res.response().body().size();
@@ -1026,10 +1026,11 @@ fn describe_by_type(
         _ => None,
     };
     // The bare serde error is recognised by the 404 actix-web gives it on a route with path
-    // parameters, never by type alone: a handler's own `ErrorBadRequest(serde_error)`, or
-    // its `ErrorNotFound(serde_error)` on a route without any, is the handler's.
+    // parameters (or where the route is not known: a middleware's `Err`), never by type
+    // alone: a handler's own `ErrorBadRequest(serde_error)`, or its
+    // `ErrorNotFound(serde_error)` on a route without any, is the handler's.
     let bare = status == StatusCode::NOT_FOUND
-        && pattern.is_some_and(params::has_path_params)
+        && pattern.is_none_or(params::has_path_params)
         && err
             .as_error::<InternalError<serde::de::value::Error>>()
             .is_some();

@@ -342,6 +342,60 @@ fn a_handlers_serde_404_without_path_parameters_is_its_own() {
     assert_eq!(body["message"], "no such plan.");
 }
 
+/// A path parameter whose name is not ASCII (actix-web takes any regex group name): a
+/// `web::Path` that fails is still a malformed path, and names it.
+#[test]
+fn rejection_path_names_a_parameter_that_is_not_ascii() {
+    let addr = serve_actix_app!(actix_web::App::new()
+        .route(
+            "/items/{名}",
+            web::get().to(|n: web::Path<u32>| async move { format!("ok {n}") }),
+        )
+        .wrap(ApiErrorMiddleware::new()));
+    assert_eq!(fetch(addr, "/items/7").text(), "ok 7");
+    let resp = fetch(addr, "/items/abc");
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_path",
+        Some(RID),
+    );
+    assert_eq!(body["param"], "名", "{body}");
+}
+
+/// A middleware inside that reads the path as a handler would (`req.extract::<web::Path<_>>()`
+/// of a scope's `{org}`) and returns its error with `?`.
+async fn org_guard(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let _org = req.extract::<web::Path<u32>>().await?;
+    next.call(req).await
+}
+
+/// The same `web::Path` failure out of a middleware's `Err` (where no route is known) is a
+/// malformed path too, as on the response path.
+#[test]
+fn a_path_error_out_of_a_middleware_is_a_malformed_path() {
+    let addr = serve_actix_app!(actix_web::App::new()
+        .service(
+            web::scope("/orgs/{org}")
+                .wrap(actix_web::middleware::from_fn(org_guard))
+                .route("/plans", web::get().to(|| async { "plans" })),
+        )
+        .wrap(ApiErrorMiddleware::new()));
+    assert_eq!(fetch(addr, "/orgs/7/plans").text(), "plans");
+    let resp = fetch(addr, "/orgs/acme/plans");
+    check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_path",
+        Some(RID),
+    );
+}
+
 #[test]
 fn rejection_wrong_shape_json() {
     let body = checks::wrong_shape_json(APP);

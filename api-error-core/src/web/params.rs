@@ -40,35 +40,43 @@ pub(crate) fn param_from_serde_message(text: &str) -> Option<String> {
     path.map(str::to_owned)
 }
 
-/// The names of a route pattern's parameters, in order: axum's `{id}` and `{*rest}`,
-/// actix-web's `{id}`, `{id:\d+}` (a regex, which may hold braces of its own: `{id:\d{3}}`)
-/// and several in one segment (`{name}.{ext}`). A pattern that ends inside a parameter ends
-/// the list.
+/// The names of a route pattern's parameters, in order: axum's `{id}` and `{*rest}` (where
+/// `{{` is a literal brace), actix-web's `{id}`, `{id:\d+}` (a regex, which may hold braces
+/// of its own: `{id:\d{3}}`) and several in one segment (`{name}.{ext}`). A pattern that
+/// ends inside a parameter ends the list. Scanned by bytes: the braces and the colon are
+/// ASCII, which no byte of another UTF-8 character is, so names may be any text.
 fn path_params(pattern: &str) -> impl Iterator<Item = &str> {
-    let mut rest = pattern;
-    std::iter::from_fn(move || {
-        let (_, after) = rest.split_once('{')?;
-        let name_end = after.find([':', '}'])?;
-        let name = after.get(..name_end)?.trim_start_matches('*');
+    let bytes = pattern.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || loop {
+        let open = at + bytes.get(at..)?.iter().position(|&b| b == b'{')?;
+        if bytes.get(open + 1) == Some(&b'{') {
+            // A literal brace.
+            at = open + 2;
+            continue;
+        }
+        let start = open + 1;
+        let name_len = bytes
+            .get(start..)?
+            .iter()
+            .position(|&b| b == b':' || b == b'}')?;
+        let name = pattern
+            .get(start..start + name_len)?
+            .trim_start_matches('*');
         // The closing brace of this parameter: past the regex's own braces.
         let mut depth = 0usize;
-        let close = after
-            .char_indices()
-            .skip(name_end)
-            .find_map(|(i, c)| match c {
-                '{' => {
-                    depth += 1;
-                    None
-                }
-                '}' if depth == 0 => Some(i),
-                '}' => {
-                    depth -= 1;
-                    None
-                }
-                _ => None,
-            })?;
-        rest = after.get(close + 1..)?;
-        Some(name)
+        let mut close = start + name_len;
+        loop {
+            match bytes.get(close)? {
+                b'{' => depth += 1,
+                b'}' if depth == 0 => break,
+                b'}' => depth -= 1,
+                _ => {}
+            }
+            close += 1;
+        }
+        at = close + 1;
+        return Some(name);
     })
 }
 
@@ -140,6 +148,15 @@ mod tests {
         assert_eq!(single("/items"), None);
         assert_eq!(single("/items/{n"), None);
         assert!(has_path_params(r"/v/{version:\d+}.json"));
+        // Names that are not ASCII (actix-web takes any regex group name).
+        assert_eq!(path_params("/c/{é}/{n}").collect::<Vec<_>>(), ["é", "n"]);
+        assert_eq!(single("/items/{名}").as_deref(), Some("名"));
+        assert_eq!(single(r"/items/{名:\d{2}}").as_deref(), Some("名"));
+        let text = "Cannot parse value at index 1 with value `x`";
+        assert_eq!(indexed_path_param(text, "/{é}/{n}").as_deref(), Some("n"));
+        // axum's literal braces.
+        assert_eq!(single("/v{{1}}/{id}").as_deref(), Some("id"));
+        assert_eq!(single("/v{{1}}"), None);
         assert!(!has_path_params("/v1/plans"));
         assert_eq!(
             indexed_path_param("Cannot parse value at index x", "/{a}"),
