@@ -683,7 +683,8 @@ fn finish_error(
     // layer added a field).
     let json_4xx = status.is_client_error() && is_json(res.headers());
     let app_json = json_4xx && !marked.is_replaced();
-    if app_json && (head || encoded || size.is_none()) {
+    // (A HEAD's body is read as a GET's is, unless it is gone already: then the app's.)
+    if app_json && (emptied || encoded || size.is_none()) {
         return Finish::Done(res);
     }
     let check_json = json_4xx;

@@ -294,6 +294,33 @@ fn rejection_non_utf8_path_parameter_is_named() {
     assert_eq!(body["param"], "n", "{body}");
 }
 
+/// A HEAD to a route whose 4xx is text under a JSON label, or a bare JSON string, gets the
+/// headers a GET gets (RFC 9110 §9.3.2): the length of the standard body that replaces it.
+#[test]
+fn head_of_a_replaced_json_labelled_4xx_gets_the_get_headers() {
+    let addr = APP.with_layer();
+    for path in ["/v1/string-json", "/v1/text-json", "/v1/null-json"] {
+        let get = request(addr, "GET", path, &[(RID, b"req_head")], None);
+        let head = request(addr, "HEAD", path, &[(RID, b"req_head")], None);
+        assert_eq!(head.status, get.status, "{path}");
+        assert!(head.body.is_empty(), "{path}");
+        assert_eq!(
+            head.header("content-length"),
+            Some(get.body.len().to_string().as_str()),
+            "{path}: GET {get:?}\nHEAD {head:?}"
+        );
+        assert_eq!(head.header("x-should-retry"), get.header("x-should-retry"));
+        assert_eq!(head.header("vary"), get.header("vary"), "{path}");
+    }
+    // The app's own JSON is the app's for HEAD too.
+    let get = request(addr, "GET", "/v1/array-json", &[], None);
+    let head = request(addr, "HEAD", "/v1/array-json", &[], None);
+    assert_eq!(
+        head.header("content-length"),
+        Some(get.body.len().to_string().as_str())
+    );
+}
+
 /// axum names the form field that failed (serde's path): it becomes the `param`.
 #[test]
 fn rejection_bad_form_body_names_the_field() {
