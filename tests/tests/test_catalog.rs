@@ -670,6 +670,56 @@ fn docs_from_macros() {
     );
 }
 
+/// The Markdown's `{field}` param belongs to one error (code and status), added by the type
+/// whose field gives it: not to another error of the same code under another status, nor
+/// to an error of that code another type added first.
+mod field_param_of_its_own_error {
+    use api_error_core::catalog::Catalog;
+    use api_error_core::ApiError;
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    pub enum Amounts {
+        #[error("{field} must be positive")]
+        #[api_error(status = 422, code = "invalid_amount")]
+        Negative {
+            #[api_error(param)]
+            field: String,
+        },
+    }
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[error("The amount is malformed")]
+    #[api_error(status = 400, code = "invalid_amount")]
+    pub struct Legacy;
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[error("The amount is too large")]
+    #[api_error(status = 422, code = "invalid_amount")]
+    pub struct TooLarge;
+
+    fn row<'a>(md: &'a str, message: &str) -> &'a str {
+        md.lines()
+            .find(|l| l.contains(message))
+            .unwrap_or_else(|| panic!("{md}"))
+    }
+
+    #[test]
+    fn a_field_param_is_shown_only_on_its_own_error() {
+        let md = Catalog::new()
+            .with::<Amounts>()
+            .with::<Legacy>()
+            .to_markdown();
+        assert!(row(&md, "{field} must be positive").contains("| `{field}` |"));
+        assert!(!row(&md, "The amount is malformed").contains("{field}"));
+        // Another type named 422 invalid_amount first: its row, without a param.
+        let md = Catalog::new()
+            .with::<TooLarge>()
+            .with::<Amounts>()
+            .to_markdown();
+        assert!(!row(&md, "The amount is too large").contains("{field}"));
+    }
+}
+
 /// A transparent variant over the type itself (or over a type that wraps it back): its
 /// catalog, its field hints and the typed client walk each type once instead of recursing
 /// until the stack overflows.

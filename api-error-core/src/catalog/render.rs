@@ -70,9 +70,10 @@ pub const DEFAULT_TITLE: &str = "Error reference";
 pub struct Catalog {
     title: String,
     entries: Vec<CatalogEntry>,
-    /// The codes whose `param` a field gives at run time, and that field, from the types
-    /// added with [`with`](Catalog::with): what the Markdown shows as `{field}`.
-    field_params: Vec<(&'static str, &'static str)>,
+    /// The errors (code and status) whose `param` a field gives at run time, and that
+    /// field, from the types added with [`with`](Catalog::with): what the Markdown shows as
+    /// `{field}`.
+    field_params: Vec<((&'static str, u16), &'static str)>,
 }
 
 impl Default for Catalog {
@@ -175,14 +176,21 @@ impl Catalog {
     /// ```
     #[must_use]
     pub fn with<T: ErrorCatalog + ?Sized>(mut self) -> Self {
+        let before = self.entries.len();
         self.extend(T::catalog());
         let mut hints = Vec::new();
         T::__api_error_field_hints(&mut hints);
         for (code, hint) in hints {
-            if let FieldHint::Param(field) = hint {
-                if !self.field_params.iter().any(|(c, _)| *c == code) {
-                    self.field_params.push((code, field));
-                }
+            let FieldHint::Param(field) = hint else {
+                continue;
+            };
+            // A hint names a code: it is the error's only when `T` added exactly one error
+            // of that code (one code under two statuses is two errors, and an error another
+            // type added first is that type's).
+            let added = self.entries.get(before..).unwrap_or_default();
+            let mut of_code = added.iter().filter(|e| e.code == code);
+            if let (Some(entry), None) = (of_code.next(), of_code.next()) {
+                self.field_params.push(((code, entry.status), field));
             }
         }
         self
@@ -499,7 +507,7 @@ impl Catalog {
                 out.push_str(" | ");
                 out.push_str(&cell(&plain_text(e.message)));
                 out.push_str(" | ");
-                let param = match (e.param, self.field_param(e.code)) {
+                let param = match (e.param, self.field_param(e.code, e.status)) {
                     (Some(param), _) => code_span(param),
                     (None, Some(field)) => code_span(&format!("{{{field}}}")),
                     (None, None) => String::new(),
@@ -635,11 +643,11 @@ impl Catalog {
 }
 
 impl Catalog {
-    /// The field that gives the `param` of errors with this code, if one does.
-    fn field_param(&self, code: &str) -> Option<&'static str> {
+    /// The field that gives the `param` of the error with this code and status, if one does.
+    fn field_param(&self, code: &str, status: u16) -> Option<&'static str> {
         self.field_params
             .iter()
-            .find_map(|&(c, field)| (c == code).then_some(field))
+            .find_map(|&((c, s), field)| (c == code && s == status).then_some(field))
     }
 }
 
