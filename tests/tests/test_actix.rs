@@ -396,6 +396,26 @@ fn a_path_error_out_of_a_middleware_is_a_malformed_path() {
     );
 }
 
+/// A form without a field: the message and `param` that `add_layer_responses` documents for
+/// a form body (the same as axum's, which the aide tests compare with the document).
+#[test]
+fn rejection_form_missing_field_is_as_documented() {
+    let form = [("content-type", &b"application/x-www-form-urlencoded"[..])];
+    let resp = request(
+        APP.with_layer(),
+        "POST",
+        "/v1/charges-form",
+        &form,
+        Some(b"currency=usd"),
+    );
+    let body = check_error(&resp, 422, "validation_error", "invalid_body", Some(RID));
+    assert_eq!(
+        body["message"],
+        "Failed to deserialize form body: missing field `amount`."
+    );
+    assert_eq!(body["param"], "amount", "{body}");
+}
+
 #[test]
 fn rejection_wrong_shape_json() {
     let body = checks::wrong_shape_json(APP);

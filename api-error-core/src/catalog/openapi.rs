@@ -839,7 +839,9 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             entry(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
-                "Failed to deserialize form body: amount: invalid digit found in string.",
+                // A mistake both frameworks name the field of (actix-web's form errors carry no
+                // path to a field of the wrong type).
+                "Failed to deserialize form body: missing field `amount`.",
                 Some("amount"),
                 "The form body has the wrong shape: a missing field, a field of the wrong \
                  type. `param` names the field when it is known, else it is null.",
