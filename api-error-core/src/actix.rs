@@ -754,8 +754,11 @@ async fn finish<B: MessageBody + 'static>(
             d
         }
         None => {
+            // Whether any of the body was read (a JSON `null` read says nothing, but was read).
+            let mut read = false;
             let text = if readable {
                 let bytes = body_prefix(body, limit).await;
+                read = !bytes.is_empty();
                 if check_json
                     && size == BodySize::Sized(bytes.len() as u64)
                     && response::is_json_object(&bytes)
@@ -822,7 +825,7 @@ async fn finish<B: MessageBody + 'static>(
                     _ => String::new(),
                 }
             };
-            if text.is_empty() {
+            if text.is_empty() && !read {
                 unread = if encoded {
                     Some(Unread::Compressed)
                 } else if matches!(size, BodySize::Stream | BodySize::Sized(1..)) {

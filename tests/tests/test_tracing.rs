@@ -767,3 +767,42 @@ fn a_huge_error_text_is_logged_bounded() {
     assert!(lines[0].contains(&"x".repeat(4_000)), "bounded too soon");
     assert!(!lines[0].contains(&"x".repeat(4_096)), "not bounded");
 }
+
+/// A derived 4xx whose body a hook inside set to JSON `null` on the error's own head: the
+/// middleware reads it, finds no text in it, and answers with the status's message; the log
+/// does not say its text went unread (it was read).
+#[test]
+fn a_read_body_that_says_nothing_is_not_logged_as_unread() {
+    use actix_web::dev::ServiceResponse;
+    use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+    use actix_web::{web, App};
+    fn null_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+        let (req, res) = res.into_parts();
+        let res = res.set_body("null");
+        Ok(ErrorHandlerResponse::Response(
+            ServiceResponse::new(req, res)
+                .map_into_boxed_body()
+                .map_into_right_body(),
+        ))
+    }
+    log();
+    let addr = serve_actix_app!(App::new()
+        .route(
+            "/null",
+            web::get().to(|| async { Err::<String, _>(AppError::NotFound("cus_null".into())) }),
+        )
+        .wrap(ErrorHandlers::new().default_handler_client(null_body))
+        .wrap(api_error_core::actix::ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/null", &[(RID, b"req_null_read")]);
+    assert_eq!(resp.status, 404);
+    assert_eq!(
+        resp.json()["message"],
+        "The requested resource was not found."
+    );
+    let lines = lines_with("req_null_read");
+    assert!(!lines.is_empty());
+    assert!(
+        lines.iter().all(|l| !l.contains("never waited on")),
+        "{lines:#?}"
+    );
+}
