@@ -376,9 +376,9 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
 /// Documents the request id under the header name the layer is configured with
 /// (`ApiErrorLayer::new().request_id_header(..)`, Stripe's `request-id` say) instead of
 /// `x-request-id`, in every response of `api` that this crate wrote (derived and
-/// [`add_layer_responses`]' ones), where it was. The name is documented in lower case, as
-/// HTTP/2 and HTTP/3 send it. Call it after `ApiRouter::finish_api` and
-/// [`add_layer_responses`]; responses this crate did not write are left as they are.
+/// [`add_layer_responses`]' ones), where it was, unless the response documents a header of
+/// that name already. Call it after `ApiRouter::finish_api` and [`add_layer_responses`];
+/// responses this crate did not write are left as they are.
 ///
 /// ```
 /// use aide::openapi::{OpenApi, Operation, PathItem, Paths, ReferenceOr, RequestBody};
@@ -392,16 +392,17 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
 /// api_error_core::aide::add_layer_responses(&mut api);
 ///
 /// // The layer: `ApiErrorLayer::new().request_id_header(HeaderName::from_static("request-id"))`.
-/// api_error_core::aide::document_request_id_header(&mut api, "request-id");
+/// let name = http::HeaderName::from_static("request-id");
+/// api_error_core::aide::document_request_id_header(&mut api, &name);
 ///
 /// let json = serde_json::to_value(&api).unwrap();
 /// let headers = &json["paths"]["/v1/customers"]["get"]["responses"]["500"]["headers"];
 /// assert!(headers["request-id"].is_object());
 /// assert!(headers["x-request-id"].is_null());
 /// ```
-pub fn document_request_id_header(api: &mut OpenApi, name: &str) {
+pub fn document_request_id_header(api: &mut OpenApi, name: &http::HeaderName) {
     let (ours, description) = openapi::REQUEST_ID_HEADER;
-    let name = name.to_ascii_lowercase();
+    let name = name.as_str();
     if name == ours {
         return;
     }
@@ -410,16 +411,22 @@ pub fn document_request_id_header(api: &mut OpenApi, name: &str) {
             response.headers.get(ours),
             Some(ReferenceOr::Item(h)) if h.description.as_deref() == Some(description)
         );
-        if written_here {
-            // In its place: the headers keep their order.
-            response.headers = std::mem::take(&mut response.headers)
-                .into_iter()
-                .map(|(key, header)| {
-                    let key = if key == ours { name.clone() } else { key };
-                    (key, header)
-                })
-                .collect();
+        if !written_here {
+            continue;
         }
+        if response.headers.contains_key(name) {
+            // The app's own header of that name stays.
+            response.headers.shift_remove(ours);
+            continue;
+        }
+        // In its place: the headers keep their order.
+        response.headers = std::mem::take(&mut response.headers)
+            .into_iter()
+            .map(|(key, header)| {
+                let key = if key == ours { name.to_owned() } else { key };
+                (key, header)
+            })
+            .collect();
     }
 }
 

@@ -422,9 +422,9 @@ pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
 /// Documents the request id under the header name the layer or middleware is configured
 /// with (`ApiErrorLayer::new().request_id_header(..)`, Stripe's `request-id` say) instead of
 /// `x-request-id`, in every response of `openapi` that this crate wrote (derived and
-/// [`add_layer_responses`]' ones). The name is documented in lower case, as HTTP/2 and
-/// HTTP/3 send it. Call it after [`add_layer_responses`]; responses this crate did not
-/// write are left as they are.
+/// [`add_layer_responses`]' ones), unless the response documents a header of that name
+/// already. Call it after [`add_layer_responses`]; responses this crate did not write are
+/// left as they are.
 ///
 /// ```
 /// use utoipa::OpenApi;
@@ -446,16 +446,17 @@ pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
 ///
 /// // The layer: `ApiErrorLayer::new().request_id_header(HeaderName::from_static("request-id"))`.
 /// let mut doc = ApiDoc::openapi();
-/// api_error_core::utoipa::document_request_id_header(&mut doc, "request-id");
+/// let name = http::HeaderName::from_static("request-id");
+/// api_error_core::utoipa::document_request_id_header(&mut doc, &name);
 ///
 /// let json = serde_json::to_value(&doc).unwrap();
 /// let headers = &json["paths"]["/v1/customers/{id}"]["get"]["responses"]["404"]["headers"];
 /// assert!(headers["request-id"].is_object());
 /// assert!(headers["x-request-id"].is_null());
 /// ```
-pub fn document_request_id_header(openapi: &mut OpenApi, name: &str) {
+pub fn document_request_id_header(openapi: &mut OpenApi, name: &http::HeaderName) {
     let (ours, description) = openapi::REQUEST_ID_HEADER;
-    let name = name.to_ascii_lowercase();
+    let name = name.as_str();
     if name == ours {
         return;
     }
@@ -468,7 +469,8 @@ pub fn document_request_id_header(openapi: &mut OpenApi, name: &str) {
             .then(|| response.headers.remove(ours))
             .flatten()
         {
-            response.headers.insert(name.clone(), header);
+            // The app's own header of that name, if it documents one, stays.
+            response.headers.entry(name.to_owned()).or_insert(header);
         }
     }
 }

@@ -785,12 +785,46 @@ fn layer_responses_of_a_form_body_are_what_is_sent() {
 /// the header the server sends, on every error response it wrote.
 #[test]
 fn a_renamed_request_id_header_is_documented_as_sent() {
+    use aide::openapi::{Header, ParameterSchemaOrContent, ReferenceOr, SchemaObject, StatusCode};
     use api_error_core::axum::ApiErrorLayer;
     let (mut api, app) = finish();
     api_error_core::aide::add_layer_responses(&mut api);
-    api_error_core::aide::document_request_id_header(&mut api, "Request-Id");
-    let doc = serde_json::to_value(&api).unwrap();
+    // A response of ours on which the app documents a `request-id` of its own.
+    let paths = api.paths.as_mut().unwrap();
+    let Some(ReferenceOr::Item(item)) = paths.paths.get_mut("/v1/customers/{id}") else {
+        panic!("no path");
+    };
+    let responses = item
+        .get
+        .as_mut()
+        .and_then(|o| o.responses.as_mut())
+        .unwrap();
+    let Some(ReferenceOr::Item(not_found)) = responses.responses.get_mut(&StatusCode::Code(404))
+    else {
+        panic!("no 404");
+    };
+    let own = Header {
+        description: Some("Theirs".to_owned()),
+        style: Default::default(),
+        required: false,
+        deprecated: None,
+        format: ParameterSchemaOrContent::Schema(SchemaObject {
+            json_schema: schemars::json_schema!({"type": "string"}),
+            external_docs: None,
+            example: None,
+        }),
+        example: None,
+        examples: Default::default(),
+        extensions: Default::default(),
+    };
+    not_found
+        .headers
+        .insert("request-id".to_owned(), ReferenceOr::Item(own));
     let name = http::HeaderName::from_static("request-id");
+    api_error_core::aide::document_request_id_header(&mut api, &name);
+    let doc = serde_json::to_value(&api).unwrap();
+    let not_found = &doc["paths"]["/v1/customers/{id}"]["get"]["responses"]["404"]["headers"];
+    assert_eq!(not_found["request-id"]["description"], "Theirs");
     let addr = web_support::serve_axum(app.layer(ApiErrorLayer::new().request_id_header(name)));
     let resp = web_support::fetch(addr, "/v1/panic");
     assert_eq!(resp.status, 500);

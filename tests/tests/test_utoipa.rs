@@ -212,12 +212,29 @@ fn a_renamed_request_id_header_is_documented_as_sent() {
     components
         .responses
         .insert("Theirs".to_owned(), RefOr::T(theirs));
-    api_error_core::utoipa::document_request_id_header(&mut openapi, "Request-Id");
+    // A response of ours on which the app documents a `request-id` of its own.
+    let operation = openapi
+        .paths
+        .paths
+        .get_mut("/v1/customers/{id}")
+        .and_then(|item| item.get.as_mut())
+        .unwrap();
+    let Some(RefOr::T(not_found)) = operation.responses.responses.get_mut("404") else {
+        panic!("no 404");
+    };
+    let own = HeaderBuilder::new().description(Some("Theirs too")).build();
+    not_found
+        .headers
+        .insert("request-id".to_owned(), RefOr::T(own));
+    let name = http::HeaderName::from_static("request-id");
+    api_error_core::utoipa::document_request_id_header(&mut openapi, &name);
     let doc = serde_json::to_value(&openapi).unwrap();
     assert!(request_id_headers_named(&doc, "request-id") >= 10);
     let theirs = &doc["components"]["responses"]["Theirs"]["headers"];
     assert_eq!(theirs["x-request-id"]["description"], "Theirs");
     assert!(theirs["request-id"].is_null());
+    let not_found = &doc["paths"]["/v1/customers/{id}"]["get"]["responses"]["404"]["headers"];
+    assert_eq!(not_found["request-id"]["description"], "Theirs too");
     check_openapi_31_structure(&doc);
 }
 
