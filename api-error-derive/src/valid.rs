@@ -25,6 +25,7 @@ pub fn check(cx: &Ctxt, input: &Input) {
         check_param(cx, input, v);
         check_retry_after(cx, v);
         check_field_errors(cx, input, v);
+        check_one_role_per_field(cx, v);
         check_field_attrs_in_transparent(cx, v);
         check_message_fields(cx, input, v);
         check_expose(cx, input, v);
@@ -239,6 +240,30 @@ fn check_retry_after(cx: &Ctxt, v: &Variant) {
                 );
             }
             seen = true;
+        }
+    }
+}
+
+// A field plays one part: the param, the retry delay or the field errors (a number marked
+// both `param` and `retry_after` would send the delay as the param).
+fn check_one_role_per_field(cx: &Ctxt, v: &Variant) {
+    for f in &v.fields {
+        let roles = [
+            (f.attrs.param_field, "param"),
+            (f.attrs.retry_after, "retry_after"),
+            (f.attrs.field_errors, "field_errors"),
+        ];
+        let mut marked = roles
+            .iter()
+            .filter_map(|(span, name)| Some((span.as_ref()?, *name)));
+        let Some((_, first)) = marked.next() else {
+            continue;
+        };
+        for (span, second) in marked {
+            cx.error_at(
+                *span,
+                format!("this field is already the {first}; a field plays one part, so mark another field with #[api_error({second})]"),
+            );
         }
     }
 }
