@@ -273,23 +273,7 @@ fn compress_inside_the_middleware() {
     // The derived error was compressed inside and passed on untouched.
     let resp = fetch_with(addr, "/v1/customers/cus_x", &[GZIP]);
     assert!(is_gzip(&resp), "{resp:?}");
-    // Rendered outside the request (a spawned task), then compressed inside: rendered again
-    // from the copy its mark keeps, with the request's id and the format it asked for.
-    let resp = fetch_with(addr, "/v1/spawned", &[GZIP, (RID, b"req_spawned_gz")]);
-    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
-    assert_eq!(body["request_id"], "req_spawned_gz");
-    assert!(!is_gzip(&resp), "{resp:?}");
-    let problem = ("accept", &b"application/problem+json"[..]);
-    let resp = fetch_with(
-        addr,
-        "/v1/spawned",
-        &[GZIP, problem, (RID, b"req_spawned_gz")],
-    );
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/problem+json")
-    );
-    assert_eq!(resp.json()["request_id"], "req_spawned_gz");
+    check_spawned_error_rendered_again_behind_compression(addr);
     check_app_retry_advice_kept_behind_compression(addr);
 }
 

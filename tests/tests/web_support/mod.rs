@@ -1161,6 +1161,27 @@ pub const TEXT_UNDER_JSON: &str = "amount must be positive and below the account
 /// The text an app's own 429 carries at `/v1/quota-spent`, long enough to be compressed.
 pub const QUOTA_SPENT: &str = "The monthly quota is spent; it renews on the first of the month.";
 
+/// `GET /v1/spawned` (a derived 404 rendered outside the request, in a spawned task),
+/// compressed by a layer inside when the client accepts gzip: rendered again from the copy
+/// its mark keeps, with the request's id and the format the request asked for.
+pub fn check_spawned_error_rendered_again_behind_compression(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/spawned", &[GZIP, (RID, b"req_spawned_gz")]);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_spawned_gz");
+    assert!(!is_gzip(&resp), "{resp:?}");
+    let problem = ("accept", &b"application/problem+json"[..]);
+    let resp = fetch_with(
+        addr,
+        "/v1/spawned",
+        &[GZIP, problem, (RID, b"req_spawned_gz")],
+    );
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(resp.json()["request_id"], "req_spawned_gz");
+}
+
 /// `GET /v1/quota-spent` (the app's 429 with `x-should-retry: false` and text, compressed
 /// by a layer inside when the client accepts gzip): replaced by the standard body, its text
 /// the message, the app's retry advice kept over the status table's.
