@@ -451,8 +451,9 @@ impl TestApp {
 
 /// Headers about a body's own bytes, its file name, language and location: a replaced
 /// body must not keep them.
-pub const STALE_HEADERS: [(&str, &str); 6] = [
+pub const STALE_HEADERS: [(&str, &str); 7] = [
     ("etag", "\"v1\""),
+    ("content-range", "bytes 0-17/100"),
     ("last-modified", "Tue, 01 Dec 2026 00:00:00 GMT"),
     (
         "content-digest",
