@@ -603,8 +603,9 @@ fn finish_error(
     let head = described.method == Method::HEAD;
     let encoded = is_encoded(res.headers());
     let size = res.body().size_hint().exact();
-    // A HEAD's body may be gone already (axum empties it in a router mounted inside).
-    let emptied = head && size == Some(0);
+    // A HEAD's body may be gone already (axum empties it in a router mounted inside, after
+    // announcing the length it had); an empty body that announces none is really empty.
+    let emptied = head && size == Some(0) && announces_content(&res);
     // Ours if the mark still describes it: same status, same length (a body replaced on
     // the same head is not ours); a compressed or emptied body cannot be measured.
     let marked = Marked::judge(

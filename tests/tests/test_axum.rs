@@ -299,7 +299,12 @@ fn rejection_non_utf8_path_parameter_is_named() {
 #[test]
 fn head_of_a_replaced_json_labelled_4xx_gets_the_get_headers() {
     let addr = APP.with_layer();
-    for path in ["/v1/string-json", "/v1/text-json", "/v1/null-json"] {
+    for path in [
+        "/v1/string-json",
+        "/v1/text-json",
+        "/v1/null-json",
+        "/v1/empty-json",
+    ] {
         let get = request(addr, "GET", path, &[(RID, b"req_head")], None);
         let head = request(addr, "HEAD", path, &[(RID, b"req_head")], None);
         assert_eq!(head.status, get.status, "{path}");
