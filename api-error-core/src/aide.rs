@@ -377,8 +377,10 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
 /// (`ApiErrorLayer::new().request_id_header(..)`, Stripe's `request-id` say) instead of
 /// `x-request-id`, in every response of `api` that this crate wrote (derived and
 /// [`add_layer_responses`]' ones), where it was, unless the response documents a header of
-/// that name already. Call it after `ApiRouter::finish_api` and [`add_layer_responses`];
-/// responses this crate did not write are left as they are.
+/// that name already. `name` is the name the layer was given: an `http::HeaderName`, or a
+/// `&str` (a string that is not a valid header name changes nothing). Call it after
+/// `ApiRouter::finish_api` and [`add_layer_responses`]; responses this crate did not write
+/// are left as they are.
 ///
 /// ```
 /// use aide::openapi::{OpenApi, Operation, PathItem, Paths, ReferenceOr, RequestBody};
@@ -400,12 +402,11 @@ pub fn document_format(api: &mut OpenApi, format: &crate::ErrorFormat) {
 /// assert!(headers["request-id"].is_object());
 /// assert!(headers["x-request-id"].is_null());
 /// ```
-pub fn document_request_id_header(api: &mut OpenApi, name: &http::HeaderName) {
-    let (ours, description) = openapi::REQUEST_ID_HEADER;
-    let name = name.as_str();
-    if name == ours {
+pub fn document_request_id_header(api: &mut OpenApi, name: impl AsRef<str>) {
+    let Some(name) = openapi::request_id_header_name(name.as_ref()) else {
         return;
-    }
+    };
+    let (ours, description) = openapi::REQUEST_ID_HEADER;
     for response in responses_mut(api) {
         let written_here = matches!(
             response.headers.get(ours),
@@ -414,7 +415,11 @@ pub fn document_request_id_header(api: &mut OpenApi, name: &http::HeaderName) {
         if !written_here {
             continue;
         }
-        if response.headers.contains_key(name) {
+        if response
+            .headers
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case(&name))
+        {
             // The app's own header of that name stays.
             response.headers.shift_remove(ours);
             continue;
@@ -423,7 +428,7 @@ pub fn document_request_id_header(api: &mut OpenApi, name: &http::HeaderName) {
         response.headers = std::mem::take(&mut response.headers)
             .into_iter()
             .map(|(key, header)| {
-                let key = if key == ours { name.to_owned() } else { key };
+                let key = if key == ours { name.clone() } else { key };
                 (key, header)
             })
             .collect();

@@ -423,8 +423,10 @@ pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
 /// with (`ApiErrorLayer::new().request_id_header(..)`, Stripe's `request-id` say) instead of
 /// `x-request-id`, in every response of `openapi` that this crate wrote (derived and
 /// [`add_layer_responses`]' ones), unless the response documents a header of that name
-/// already. Call it after [`add_layer_responses`]; responses this crate did not write are
-/// left as they are.
+/// already. `name` is the name the layer or middleware was given: an `http::HeaderName`,
+/// actix-web's, or a `&str` (a string that is not a valid header name changes nothing).
+/// Call it after [`add_layer_responses`]; responses this crate did not write are left as
+/// they are.
 ///
 /// ```
 /// use utoipa::OpenApi;
@@ -454,23 +456,27 @@ pub fn document_format(openapi: &mut OpenApi, format: &crate::ErrorFormat) {
 /// assert!(headers["request-id"].is_object());
 /// assert!(headers["x-request-id"].is_null());
 /// ```
-pub fn document_request_id_header(openapi: &mut OpenApi, name: &http::HeaderName) {
-    let (ours, description) = openapi::REQUEST_ID_HEADER;
-    let name = name.as_str();
-    if name == ours {
+pub fn document_request_id_header(openapi: &mut OpenApi, name: impl AsRef<str>) {
+    let Some(name) = openapi::request_id_header_name(name.as_ref()) else {
         return;
-    }
+    };
+    let (ours, description) = openapi::REQUEST_ID_HEADER;
     for response in responses_mut(openapi) {
         let written_here = matches!(
             response.headers.get(ours),
             Some(RefOr::T(h)) if h.description.as_deref() == Some(description)
         );
-        if let Some(header) = written_here
-            .then(|| response.headers.remove(ours))
-            .flatten()
-        {
-            // The app's own header of that name, if it documents one, stays.
-            response.headers.entry(name.to_owned()).or_insert(header);
+        if !written_here {
+            continue;
+        }
+        let header = response.headers.remove(ours);
+        // The app's own header of that name, if it documents one, stays.
+        let theirs = response
+            .headers
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case(&name));
+        if let (Some(header), false) = (header, theirs) {
+            response.headers.insert(name.clone(), header);
         }
     }
 }

@@ -226,8 +226,14 @@ fn a_renamed_request_id_header_is_documented_as_sent() {
     not_found
         .headers
         .insert("request-id".to_owned(), RefOr::T(own));
-    let name = http::HeaderName::from_static("request-id");
+    // The name an actix-web middleware was given (`http` 0.2's `HeaderName`); an axum
+    // layer's `http::HeaderName` or a `&str` does as well.
+    let name = actix_web::http::header::HeaderName::from_static("request-id");
     api_error_core::utoipa::document_request_id_header(&mut openapi, &name);
+    // Not a header name: nothing changes.
+    let before = serde_json::to_value(&openapi).unwrap();
+    api_error_core::utoipa::document_request_id_header(&mut openapi, "request id");
+    assert_eq!(serde_json::to_value(&openapi).unwrap(), before);
     let doc = serde_json::to_value(&openapi).unwrap();
     assert!(request_id_headers_named(&doc, "request-id") >= 10);
     let theirs = &doc["components"]["responses"]["Theirs"]["headers"];

@@ -111,6 +111,14 @@ pub(crate) const REQUEST_ID_HEADER: (&str, &str) = (
     "x-request-id",
     "Identifies the request for support; the same value as the body's request_id.",
 );
+/// The header name a document gives the request id under instead of `x-request-id`
+/// (`document_request_id_header`): `name` as a header name is written (lower case), or
+/// `None` when it is not a valid one or is `x-request-id` itself.
+pub(crate) fn request_id_header_name(name: &str) -> Option<String> {
+    let name = http::HeaderName::from_bytes(name.as_bytes()).ok()?;
+    (name.as_str() != REQUEST_ID_HEADER.0).then(|| name.as_str().to_owned())
+}
+
 /// What the layer and the middleware add to every error they answer a request with: the
 /// body's format follows the request's `Accept` (RFC 9110 §12.5.5).
 pub(crate) const VARY_HEADER: (&str, &str) = (
