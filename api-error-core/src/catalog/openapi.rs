@@ -840,8 +840,15 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             "payload_too_large",
             "Failed to buffer the request body: length limit exceeded.",
             None,
-            "The request body is larger than the server accepts (axum's default limit is \
-             2 MB, actix-web's `JsonConfig` 2 MB). The message carries the framework's text.",
+            if inputs.form {
+                "The request body is larger than the server accepts (axum's default limit is \
+                 2 MB, actix-web's `FormConfig` 16 KB). The message carries the framework's \
+                 text."
+            } else {
+                "The request body is larger than the server accepts (axum's default limit is \
+                 2 MB, actix-web's `JsonConfig` 2 MB). The message carries the framework's \
+                 text."
+            },
         ));
         entries.push(if inputs.form {
             entry(
@@ -980,6 +987,17 @@ mod tests {
                 (500, vec!["internal_error"]),
             ]
         );
+        // A form's limits are a form's.
+        let too_large = |inputs: Inputs| {
+            layer_responses(inputs)
+                .iter()
+                .find(|(s, _)| *s == 413)
+                .and_then(|(_, doc)| doc.examples.first())
+                .map(|e| format!("{} {}", e.summary, e.description.unwrap_or_default()))
+                .unwrap_or_default()
+        };
+        assert!(too_large(form).contains("`FormConfig` 16 KB"));
+        assert!(too_large(all).contains("`JsonConfig` 2 MB"));
         assert!(is_form(["application/x-www-form-urlencoded"]));
         assert!(is_form([
             "Application/X-WWW-Form-Urlencoded; charset=utf-8"
