@@ -631,24 +631,29 @@ fn finish_error(
     }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id; from the mark's copy if an inner layer compressed it.
+        // again with its id; from the mark's copy if an inner layer compressed it, or left
+        // a HEAD's body out (then with the length a GET gets).
         if here.in_request() || ctx.is_none() {
             return Finish::Done(res);
         }
-        if encoded {
-            let Some(kept) = here.kept() else {
+        if encoded || emptied {
+            if let Some(kept) = here.kept() {
+                let cause = here.cause();
+                let (parts, _) = res.into_parts();
+                return Finish::Done(in_context(ctx.as_ref(), || {
+                    render_again(parts, &kept.body, cause.as_deref())
+                }));
+            }
+            if encoded {
                 return Finish::Done(res);
-            };
-            let cause = here.cause();
-            let (parts, _) = res.into_parts();
-            return Finish::Done(in_context(ctx.as_ref(), || {
-                render_again(parts, &kept.body, cause.as_deref())
-            }));
+            }
         }
         if emptied {
-            // A HEAD's, left out inside: the length a GET gets (rendered again, with the
-            // id) is not known here, so none is announced rather than the old body's (and
-            // the mark goes, so a layer outside does not render the empty body again).
+            // A HEAD's, left out inside, without a copy to render again from (the mark keeps
+            // one for every body rendered outside a request, so this is a fallback): the
+            // length a GET gets is not known here, so none is announced rather than the old
+            // body's (and the mark goes, so a layer outside does not render the empty body
+            // again).
             let (mut parts, body) = res.into_parts();
             parts.headers.remove(http::header::CONTENT_LENGTH);
             parts.extensions.remove::<RenderedHere>();
