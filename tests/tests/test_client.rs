@@ -1302,3 +1302,54 @@ fn a_first_value_past_the_parse_bound_is_kept_as_far_as_it_was_read() {
     let got = parse(422, body.as_bytes());
     assert!(got.message().starts_with(r#"{"errors""#) && got.field_errors().is_empty());
 }
+
+/// A message cut by the parse bound after other fields were read: problem details, as this
+/// crate sends them, put `detail` after `type`, `title` and `status`, and a flat body may
+/// put `code` first. The message is kept as far as the bound (not the title), with every
+/// field before it.
+#[test]
+fn a_message_after_other_fields_past_the_parse_bound_is_kept() {
+    let big = "d".repeat(2 * MAX_JSON_BODY_LEN);
+    let body = format!(
+        r#"{{"type":"https://docs.example.com/errors/too_big","title":"Bad Request","status":400,"detail":"{big}","code":"too_big","param":null,"request_id":"req_1","error_type":"invalid_request_error"}}"#
+    );
+    let got = parse(400, body.as_bytes());
+    assert_eq!(got.code(), "too_big");
+    assert_eq!(got.message(), &big[..MAX_FIELD_LEN]);
+    let body = format!(r#"{{"code":"too_big","type":"invalid_request_error","message":"{big}"}}"#);
+    let got = parse(400, body.as_bytes());
+    assert_eq!(
+        (got.code(), got.error_type()),
+        ("too_big", "invalid_request_error")
+    );
+    assert_eq!(got.message(), &big[..MAX_FIELD_LEN]);
+}
+
+/// The code at the end of a problem type URI, with a trailing slash or a query string too.
+#[test]
+fn the_code_of_a_problem_type_uri_with_a_slash_or_a_query() {
+    for uri in [
+        "https://docs.example.com/errors/resource_missing",
+        "https://docs.example.com/errors/resource_missing/",
+        "https://docs.example.com/errors/resource_missing?lang=en",
+        "https://docs.example.com/errors/resource_missing/?lang=en",
+        "https://docs.example.com/errors#resource_missing",
+    ] {
+        let body = format!(
+            r#"{{"type":"{uri}","title":"Not Found","status":404,"detail":"No such customer"}}"#
+        );
+        assert_eq!(
+            parse(404, body.as_bytes()).code(),
+            "resource_missing",
+            "{uri}"
+        );
+    }
+    for uri in [
+        "about:blank",
+        "https://docs.example.com/",
+        "https://docs.example.com/errors/Not-Snake",
+    ] {
+        let body = format!(r#"{{"type":"{uri}","title":"Not Found","status":404}}"#);
+        assert_eq!(parse(404, body.as_bytes()).code(), UNKNOWN_CODE, "{uri}");
+    }
+}

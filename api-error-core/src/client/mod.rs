@@ -120,8 +120,8 @@ pub const MAX_FIELD_LEN: usize = 64 * 1024;
 
 /// The most bytes of a body that [`ErrorResponse::from_parts`] parses as JSON: a larger
 /// JSON body is read as far as this, as a truncated one (the fields before the cut are
-/// kept, and a first value the cut runs through, as far as it goes), and never copied in
-/// full; what `from_reqwest` reads of any error body.
+/// kept, and a message the cut runs through, as far as it goes), and never copied in full;
+/// what `from_reqwest` reads of any error body.
 ///
 /// ```
 /// use api_error_core::client::{ErrorResponse, MAX_JSON_BODY_LEN};
@@ -745,10 +745,11 @@ fn parse_json(bytes: &[u8]) -> Option<Parsed> {
             parsed = Parsed::default();
             let _ = read_json(&repaired, &mut parsed);
         }
-        // Nothing read because the first value ran past the bound (a message echoing a
-        // 2 MiB input): that message as far as the bound, rather than the raw text
+        // Cut inside a message (a message echoing a 2 MiB input, the first value of the
+        // body or after others, as problem details put `detail` after `type` and `title`):
+        // read again with that message as far as the bound, and every field before it
         // (repaired too, if it needs it).
-        if cut && parsed.is_empty() {
+        if cut {
             if let Some(done) = completed(bytes) {
                 parsed = Parsed::default();
                 if read_json(&done, &mut parsed).is_err() {
@@ -1052,12 +1053,21 @@ impl Parsed {
 }
 
 /// The code at the end of a problem type URI (`https://docs.example.com/errors/card_declined`
-/// gives `card_declined`), when it looks like one.
+/// gives `card_declined`, as do `.../card_declined/` and `.../card_declined?lang=en`), when
+/// it looks like one; a fragment (`...#card_declined`) is the code too.
 fn code_from_type_uri(uri: &str) -> Option<String> {
     if uri.eq_ignore_ascii_case("about:blank") {
         return None;
     }
-    let last = uri.rsplit(['/', '#']).next()?;
+    let (uri, fragment) = match uri.split_once('#') {
+        Some((uri, fragment)) => (uri, Some(fragment)),
+        None => (uri, None),
+    };
+    let path = uri.split_once('?').map_or(uri, |(path, _)| path);
+    let last = match fragment.filter(|f| !f.is_empty()) {
+        Some(fragment) => fragment,
+        None => path.trim_end_matches('/').rsplit('/').next()?,
+    };
     let snake = !last.is_empty()
         && last.starts_with(|c: char| c.is_ascii_lowercase())
         && last
