@@ -115,8 +115,8 @@ fn build(rendered: Rendered) -> HttpResponse {
 ///   returns is rendered once, with the id in its body's `request_id`; the id is also set on
 ///   every response's `x-request-id` header;
 /// - replaces every other error response that is not JSON (a JSON object or array, when its
-///   body is in memory; text labelled JSON, or a bare JSON string, is text) (extractor errors for JSON, query
-///   strings, paths and forms, unmatched routes, wrong methods, errors of other types) and
+///   body is in memory; text labelled JSON, or a bare JSON string, is text) (extractor
+///   errors for JSON, query strings, paths and forms, unmatched routes, wrong methods, errors of other types) and
 ///   every 5xx it did not render itself (or rendered for another status) by the standard
 ///   body, with the framework's text as the message for 4xx (for an error type it does not
 ///   know, what that error's response says, read only when in memory or of a known length)
@@ -697,9 +697,9 @@ async fn finish<B: MessageBody + 'static>(
     // A JSON 4xx the app built itself is its own business, once it is seen to be a JSON
     // object or array, when its body is in memory (else it goes on as built). Text labelled
     // JSON (`DefaultHeaders` adding a JSON `content-type` to every response), or a bare
-    // JSON string, is text: its message. Empty is no JSON at all; a 5xx never goes out as built. A body set on this
-    // crate's JSON head is checked too: JSON (an inner middleware added a field) goes on,
-    // text is the message.
+    // JSON string, is text: its message. Empty is no JSON at all; a 5xx never goes out as
+    // built. A body set on this crate's JSON head is checked too: JSON (an inner middleware
+    // added a field) goes on, text is the message.
     let size = res.response().body().size();
     let json_4xx = status.is_client_error() && is_json(res.headers());
     let empty = matches!(size, BodySize::Sized(0) | BodySize::None);

@@ -4,10 +4,10 @@
 //! `items[1].amount`; empty for an error about the whole value). The report's order is a
 //! struct's fields in alphabetical order (garde's derive checks them so; a tuple struct's
 //! by position), a list's items by index, and a `HashMap`'s iteration order for its
-//! entries: that one changes from run to run (garde cannot tell a map's key from a field's name in a path, so
-//! it is not sorted here). garde's errors carry only
-//! a message, which is kept as the field error's message (garde's built-in messages name
-//! the rule's parameters, never the submitted value). The code is the rule's name when the
+//! entries: that one changes from run to run (garde cannot tell a map's key from a field's
+//! name in a path, so it is not sorted here). garde's errors carry only a message, which is
+//! kept as the field error's message (garde's built-in messages name the rule's parameters,
+//! never the submitted value). The code is the rule's name when the
 //! message is one of garde's built-in English messages (`length`, `range`, `email`,
 //! `pattern`, ...), else `invalid`.
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use super::context;
+use super::{context, rejection};
 use crate::format::{write_fields, Fields};
 use crate::ApiError;
 
@@ -248,7 +248,7 @@ pub(crate) fn is_app_json(body: &[u8]) -> bool {
 /// The text of a body labelled JSON that is not the app's own ([`is_app_json`]): a bare
 /// JSON string is its value (`Json("amount must be positive")` says
 /// `amount must be positive`), another JSON scalar says nothing (the status's message is
-/// used), and anything else is its bytes as text.
+/// used), and anything else is its first bytes as text (as far as a rejection reads).
 pub(crate) fn labelled_json_text(body: &[u8]) -> Cow<'_, str> {
     if let Ok(text) = serde_json::from_slice::<String>(body) {
         return Cow::Owned(text);
@@ -256,7 +256,8 @@ pub(crate) fn labelled_json_text(body: &[u8]) -> Cow<'_, str> {
     if is_json_value(body) {
         return Cow::Borrowed("");
     }
-    String::from_utf8_lossy(body)
+    let shown = body.get(..rejection::MAX_REJECTION_BODY).unwrap_or(body);
+    String::from_utf8_lossy(shown)
 }
 
 /// The most of a body rendered outside any request that is read back to render it again
@@ -549,6 +550,36 @@ pub(crate) fn is_json_content_type(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a body under a JSON label says: the app's own object or array, or text (a bare
+    /// string's value, nothing for another scalar, the first bytes of anything else).
+    #[test]
+    fn labelled_json() {
+        assert!(is_app_json(b" {\"custom\":1}") && is_app_json(b"[1,2]"));
+        for not_own in [
+            &b"\"text\""[..],
+            b"null",
+            b"42",
+            b"true",
+            b"plain",
+            b"{broken",
+            b"",
+        ] {
+            assert!(!is_app_json(not_own), "{not_own:?}");
+        }
+        assert_eq!(
+            labelled_json_text(br#""a \"quoted\" \u00e9""#),
+            "a \"quoted\" \u{e9}"
+        );
+        assert_eq!(labelled_json_text(b"null"), "");
+        assert_eq!(labelled_json_text(b" 42 "), "");
+        assert_eq!(labelled_json_text(b"plain text"), "plain text");
+        let long = "x".repeat(3 * rejection::MAX_REJECTION_BODY);
+        assert_eq!(
+            labelled_json_text(long.as_bytes()).len(),
+            rejection::MAX_REJECTION_BODY
+        );
+    }
 
     #[test]
     fn rounding() {
