@@ -491,29 +491,49 @@ where
         if let Some(reading) = this.reading.as_mut() {
             return reading.as_mut().poll(cx).map(Ok);
         }
-        // An inner tower-http layer's body (compression's, a body limit's) as axum's: the
-        // layer also goes around a whole stack. (axum's own body stays as it is.)
-        let outcome =
-            ready!(this.inner.as_mut().poll(cx)).map(|called| called.map(|res| res.map(Body::new)));
-        let ctx = this.inner.as_mut().take_context();
-        let header = this.header.take();
-        match outcome {
-            // The hot path, kept small: a success gets its request-id header and goes.
-            Ok(Ok(mut res)) if !crate::status::is_error(res.status()) => {
-                if let Some(ctx) = ctx {
-                    send_id(res.headers_mut(), header, ctx);
+        let mut out = None;
+        let panic = ready!(this.inner.as_mut().poll_into(cx, &mut out));
+        // The hot path, kept small (it runs on every request, and each copy of a response
+        // costs as much as the rest): a success gets its request-id header where it lies
+        // and is moved once. An inner tower-http layer's body (compression's, a body
+        // limit's) becomes axum's: the layer also goes around a whole stack. (axum's own
+        // body stays as it is.)
+        if panic.is_none() {
+            if let Some(Ok(res)) = &mut out {
+                if !crate::status::is_error(res.status()) {
+                    send_id(
+                        res.headers_mut(),
+                        this.header,
+                        this.inner.as_mut().context(),
+                    );
+                    if let Some(Ok(res)) = out {
+                        return Poll::Ready(Ok(res.map(Body::new)));
+                    }
                 }
-                Poll::Ready(Ok(res))
             }
-            outcome => not_a_success(outcome, ctx, header, this.described, this.reading, cx),
         }
+        let ctx = this.inner.as_mut().context().take();
+        let header = this.header.take();
+        let outcome = match (out, panic) {
+            (_, Some(panic)) => Err(panic),
+            (Some(called), None) => Ok(called.map(|res| res.map(Body::new))),
+            (None, None) => Err(Box::new("request future polled after completion") as Panic),
+        };
+        not_a_success(outcome, ctx, header, this.described, this.reading, cx)
     }
 }
 
-/// Sends the request's id back in its header, and drops the rest of its context.
+/// Sends the request's id back in its header, and drops the rest of its context (both
+/// taken from the future, where they stay `None`).
 #[inline(never)]
-fn send_id(headers: &mut http::HeaderMap, header: Option<HeaderName>, ctx: RequestContext) {
-    set_request_id(headers, header, ctx.id);
+fn send_id(
+    headers: &mut http::HeaderMap,
+    header: &mut Option<HeaderName>,
+    ctx: &mut Option<RequestContext>,
+) {
+    if let (Some(ctx), Some(header)) = (ctx.take(), header.take()) {
+        headers.insert(header, ctx.id.into_header_value());
+    }
 }
 
 /// Sends the request's id back in its header (`None` only if the future was polled after

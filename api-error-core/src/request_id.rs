@@ -239,9 +239,16 @@ impl RequestId {
     pub(crate) fn into_header_value(self) -> http::HeaderValue {
         match self.0 {
             Repr::Header(value) => value,
-            _ => http::HeaderValue::from_str(self.as_str())
-                .unwrap_or(http::HeaderValue::from_static("")),
+            other => RequestId(other).copy_into_header_value(),
         }
+    }
+
+    /// [`into_header_value`](Self::into_header_value) for an id kept as text: out of line,
+    /// as the layer's ids are header values.
+    #[cold]
+    #[inline(never)]
+    fn copy_into_header_value(self) -> http::HeaderValue {
+        http::HeaderValue::from_str(self.as_str()).unwrap_or(http::HeaderValue::from_static(""))
     }
 }
 
