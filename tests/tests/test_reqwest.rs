@@ -786,6 +786,44 @@ async fn from_reqwest_parses_up_to_the_bound_and_no_further() {
     );
 }
 
+/// A message running past the bound (one echoing a 2 MiB input: after the other fields, or
+/// first, or a problem's `detail`) is kept as far as the bound by `from_reqwest`, which
+/// stops reading there, as by `from_parts`, given the whole body.
+#[tokio::test]
+async fn from_reqwest_keeps_a_message_cut_by_the_bound_as_from_parts_does() {
+    let long = "y".repeat(2 * MAX_JSON_BODY_LEN);
+    let bodies = [
+        (
+            "application/json",
+            format!(r#"{{"code":"too_long","type":"invalid_request_error","message":"{long}"}}"#),
+        ),
+        (
+            "application/json",
+            format!(r#"{{"message":"{long}","code":"c"}}"#),
+        ),
+        (
+            "application/problem+json",
+            format!(
+                r#"{{"type":"https://example.com/errors/too_long","title":"Too long","status":400,"detail":"{long}"}}"#
+            ),
+        ),
+    ];
+    for (content_type, body) in bodies {
+        let expected =
+            ErrorResponse::from_parts(StatusCode::BAD_REQUEST, &HeaderMap::new(), body.as_bytes());
+        assert!(expected.message().starts_with("yyyy"), "{}", &body[..40]);
+        let server = serve(vec![answer(
+            400,
+            &[("content-type", content_type)],
+            Body::from(body.clone()),
+        )]);
+        let response = client().get(server.url("/")).send().await.unwrap();
+        let error = ErrorResponse::from_reqwest(response).await;
+        assert_eq!(error.code(), expected.code(), "{}", &body[..40]);
+        assert_eq!(error.message(), expected.message(), "{}", &body[..40]);
+    }
+}
+
 #[tokio::test]
 async fn from_reqwest_keeps_status_and_headers_when_the_body_breaks() {
     // Announces 1000 bytes, sends 15, closes.

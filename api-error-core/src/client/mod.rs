@@ -270,9 +270,21 @@ impl ErrorResponse {
     /// ```
     #[must_use]
     pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ErrorResponse {
+        ErrorResponse::from_read(status, headers, body, false)
+    }
+
+    /// [`from_parts`](ErrorResponse::from_parts) on a body whose reading stopped at the
+    /// parse bound (`cut`): more may have followed, so a message running up to the bound is
+    /// taken as cut there, as a longer body's is.
+    pub(crate) fn from_read(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        cut: bool,
+    ) -> ErrorResponse {
         ErrorResponse {
             status,
-            body: parse_body(status, body),
+            body: parse_body(status, body, cut),
             header_request_id: header_request_id(headers),
             retry_after: parse_retry_after(headers, SystemTime::now()),
             should_retry: parse_should_retry(headers),
@@ -716,21 +728,22 @@ macro_rules! skip_scalars {
 }
 use skip_scalars;
 
-fn parse_body(status: StatusCode, bytes: &[u8]) -> ErrorBody<'static> {
+fn parse_body(status: StatusCode, bytes: &[u8], cut: bool) -> ErrorBody<'static> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    parse_json(bytes)
+    parse_json(bytes, cut)
         .and_then(|parsed| parsed.into_body(status))
         .unwrap_or_else(|| fallback_body(status, bytes))
 }
 
-/// Parses a JSON object, keeping whatever was read before an error.
-fn parse_json(bytes: &[u8]) -> Option<Parsed> {
+/// Parses a JSON object, keeping whatever was read before an error. `cut`: its reading
+/// stopped at the bound (more may have followed).
+fn parse_json(bytes: &[u8], cut: bool) -> Option<Parsed> {
     if bytes.trim_ascii_start().first() != Some(&b'{') {
         return None;
     }
     // A larger object is read as far as the bound, as a truncated one: a 422 with tens of
     // thousands of field errors still gives its code, message and first field errors.
-    let cut = bytes.len() > MAX_JSON_BODY_LEN;
+    let cut = cut || bytes.len() > MAX_JSON_BODY_LEN;
     let bytes = bytes.get(..MAX_JSON_BODY_LEN).unwrap_or(bytes);
     let mut parsed = Parsed::default();
     // Errors (truncation, trailing garbage, excessive nesting) are fine: `parsed` holds every

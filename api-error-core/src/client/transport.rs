@@ -50,7 +50,10 @@ impl ErrorResponse {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let body = read_bounded(&mut response, MAX_JSON_BODY_LEN).await;
-        ErrorResponse::from_parts(status, &headers, &body)
+        // Reading stopped at the bound: a message running up to it is cut there, as in a
+        // longer body given to `from_parts` (the rest was not read, so it cannot tell).
+        let cut = body.len() >= MAX_JSON_BODY_LEN;
+        ErrorResponse::from_read(status, &headers, &body, cut)
     }
 }
 
