@@ -468,12 +468,12 @@ fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 ///
 /// | status | code | when | added to |
 /// |---|---|---|---|
-/// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` that is not a form |
+/// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
-/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` |
-/// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a `requestBody` |
-/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a `requestBody` |
+/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a text or bytes body gets only this one) |
+/// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
+/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a JSON or form `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
 ///
 /// Operations are those of every path of `paths` (webhooks are not served by the layer).
@@ -549,13 +549,13 @@ pub fn add_layer_responses(api: &mut OpenApi) {
         for operation in operations_mut(item) {
             let own = inputs_of(&operation.parameters);
             let inputs = openapi::Inputs {
-                body: operation.request_body.is_some(),
-                form: match &operation.request_body {
-                    Some(ReferenceOr::Item(body)) => {
-                        openapi::is_form(body.content.keys().map(String::as_str))
+                body: operation.request_body.as_ref().map(|body| match body {
+                    ReferenceOr::Item(body) => {
+                        openapi::BodyKind::of(body.content.keys().map(String::as_str))
                     }
-                    _ => false,
-                },
+                    // A referenced body is not looked up: JSON, the usual.
+                    _ => openapi::BodyKind::Json,
+                }),
                 query: item_inputs.query || own.query,
                 path: item_inputs.path || own.path,
             };

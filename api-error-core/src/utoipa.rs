@@ -521,12 +521,12 @@ fn operations_mut(
 ///
 /// | status | code | when | added to |
 /// |---|---|---|---|
-/// | 400 | `invalid_json` | the body is not valid JSON | operations with a `requestBody` that is not a form |
+/// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
-/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` |
-/// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a `requestBody` |
-/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a `requestBody` |
+/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a text or bytes body gets only this one) |
+/// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
+/// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a JSON or form `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
 ///
 /// Each response is like a derived one: the `ErrorBody` schema, the `x-request-id`,
@@ -549,12 +549,18 @@ fn operations_mut(
 /// # impl std::error::Error for CustomerNotFound {}
 ///
 /// /// Create a customer.
-/// #[utoipa::path(post, path = "/v1/customers", request_body = String,
+/// #[utoipa::path(post, path = "/v1/customers",
+///     request_body(content = String, content_type = "application/json"),
 ///     responses((status = 200, description = "Created"), CustomerNotFound))]
 /// async fn create_customer() {}
 ///
+/// /// A plain-text body: only its size is checked.
+/// #[utoipa::path(post, path = "/v1/notes", request_body = String,
+///     responses((status = 200, description = "Noted")))]
+/// async fn create_note() {}
+///
 /// #[derive(OpenApi)]
-/// #[openapi(paths(create_customer))]
+/// #[openapi(paths(create_customer, create_note))]
 /// struct ApiDoc;
 ///
 /// let mut doc = ApiDoc::openapi();
@@ -562,11 +568,14 @@ fn operations_mut(
 ///
 /// let json = serde_json::to_value(&doc).unwrap();
 /// let responses = &json["paths"]["/v1/customers"]["post"]["responses"];
-/// for status in ["200", "400", "404", "415", "422", "500"] {
+/// for status in ["200", "400", "404", "413", "415", "422", "500"] {
 ///     assert!(responses[status].is_object(), "{status}");
 /// }
 /// let example = &responses["400"]["content"]["application/json"]["examples"]["invalid_json"];
 /// assert_eq!(example["value"]["code"], "invalid_json");
+///
+/// let notes = json["paths"]["/v1/notes"]["post"]["responses"].as_object().unwrap();
+/// assert_eq!(notes.keys().collect::<Vec<_>>(), ["200", "413", "500"]);
 /// ```
 pub fn add_layer_responses(openapi: &mut OpenApi) {
     // One set of responses per kind of operation, built once.
@@ -576,13 +585,13 @@ pub fn add_layer_responses(openapi: &mut OpenApi) {
         for operation in operations_mut(item) {
             let own = inputs_of(operation.parameters.as_deref());
             let inputs = openapi::Inputs {
-                body: operation.request_body.is_some(),
-                form: match &operation.request_body {
-                    Some(RefOr::T(body)) => {
-                        openapi::is_form(body.content.keys().map(String::as_str))
+                body: operation.request_body.as_ref().map(|body| match body {
+                    RefOr::T(body) => {
+                        openapi::BodyKind::of(body.content.keys().map(String::as_str))
                     }
-                    _ => false,
-                },
+                    // A referenced body is not looked up: JSON, the usual.
+                    _ => openapi::BodyKind::Json,
+                }),
                 query: item_inputs.query || own.query,
                 path: item_inputs.path || own.path,
             };

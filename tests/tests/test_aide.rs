@@ -781,6 +781,59 @@ fn layer_responses_of_a_form_body_are_what_is_sent() {
     check(resp, "415", "unsupported_media_type");
 }
 
+/// An operation whose body is plain text: the server checks only its size, so the layer's
+/// responses are the 413 (and the panic's 500), and the 413 is what the server sends.
+#[test]
+fn layer_responses_of_a_text_body_are_only_its_size() {
+    use aide::openapi::{MediaType, PathItem, Paths, ReferenceOr, RequestBody};
+    let body = RequestBody {
+        content: [("text/plain; charset=utf-8".to_owned(), MediaType::default())]
+            .into_iter()
+            .collect(),
+        ..RequestBody::default()
+    };
+    let operation = Operation {
+        request_body: Some(ReferenceOr::Item(body)),
+        ..Operation::default()
+    };
+    let item = PathItem {
+        post: Some(operation),
+        ..PathItem::default()
+    };
+    let mut api = OpenApi {
+        paths: Some(Paths {
+            paths: [("/v1/notes".to_owned(), ReferenceOr::Item(item))]
+                .into_iter()
+                .collect(),
+            ..Paths::default()
+        }),
+        ..OpenApi::default()
+    };
+    api_error_core::aide::add_layer_responses(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    assert_eq!(statuses(&doc["paths"]["/v1/notes"]["post"]), ["413", "500"]);
+    let documented =
+        &examples(&doc["paths"]["/v1/notes"]["post"]["responses"]["413"])["payload_too_large"];
+
+    async fn note(text: String) -> String {
+        text.len().to_string()
+    }
+    let app = axum::Router::new()
+        .route("/v1/notes", axum::routing::post(note))
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    let addr = web_support::serve_axum(app);
+    let text = ("content-type", &b"text/plain"[..]);
+    // Not JSON, and no JSON error for it.
+    let resp = web_support::request(addr, "POST", "/v1/notes", &[text], Some(b"{not json"));
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let big = vec![b'a'; 2 * 1024 * 1024 + 1];
+    let resp = web_support::request(addr, "POST", "/v1/notes", &[text], Some(&big));
+    assert_eq!(resp.status, 413, "{}", resp.text());
+    let mut body = resp.json();
+    body["request_id"] = Value::Null;
+    assert_eq!(&body, documented);
+}
+
 /// With the layer's request-id header renamed (Stripe's `request-id`), the document names
 /// the header the server sends, on every error response it wrote.
 #[test]

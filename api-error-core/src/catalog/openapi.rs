@@ -742,31 +742,57 @@ pub(crate) fn add_code(description: &mut String, code: &str) {
 /// the framework's extractors do, before its handler runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Inputs {
-    /// A request body.
-    pub body: bool,
-    /// The body is a form: declared only as `application/x-www-form-urlencoded`.
-    pub form: bool,
+    /// The request body, if the operation takes one.
+    pub body: Option<BodyKind>,
     /// Query parameters.
     pub query: bool,
     /// Path parameters.
     pub path: bool,
 }
 
-/// Whether a request body declared with these media types is a form: declared, and only as
-/// `application/x-www-form-urlencoded` (what axum's and actix-web's `Form` read).
-pub(crate) fn is_form<'a>(media_types: impl IntoIterator<Item = &'a str>) -> bool {
-    let mut media_types = media_types.into_iter().peekable();
-    media_types.peek().is_some()
-        && media_types.all(|m| {
-            let essence = m.split(';').next().unwrap_or(m).trim();
-            essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
+/// What a request body is read as, which decides the errors its extractor sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum BodyKind {
+    /// JSON (`Json<T>`): declared as `application/json` or `application/*+json`, or not
+    /// declared at all (a referenced body).
+    Json,
+    /// A form (`Form<T>`): declared, and only as `application/x-www-form-urlencoded`.
+    Form,
+    /// Anything else (`String`, `Bytes`, a multipart upload): only its size is checked.
+    Other,
+}
+
+impl BodyKind {
+    /// The kind of a body declared with these media types.
+    pub fn of<'a>(media_types: impl IntoIterator<Item = &'a str>) -> BodyKind {
+        let essences: Vec<&str> = media_types
+            .into_iter()
+            .map(|m| m.split(';').next().unwrap_or(m).trim())
+            .collect();
+        let is = |essence: &&str, wanted: &str| essence.eq_ignore_ascii_case(wanted);
+        if essences.is_empty() {
+            BodyKind::Json
+        } else if essences
+            .iter()
+            .all(|e| is(e, "application/x-www-form-urlencoded"))
+        {
+            BodyKind::Form
+        } else if essences.iter().any(|e| {
+            let lower = e.to_ascii_lowercase();
+            lower == "application/json"
+                || (lower.starts_with("application/") && lower.ends_with("+json"))
+        }) {
+            BodyKind::Json
+        } else {
+            BodyKind::Other
+        }
+    }
 }
 
 /// The errors the layer and the middleware send on their own for an operation taking
-/// `inputs`, as they send them: a malformed JSON body (400 `invalid_json`), a body without
-/// its content type (415 `unsupported_media_type`), a body over the size limit (413
-/// `payload_too_large`), a JSON or form body of the wrong shape
+/// `inputs`, as they send them: a malformed JSON body (400 `invalid_json`), a JSON or form
+/// body without its content type (415 `unsupported_media_type`), a body over the size limit
+/// (413 `payload_too_large`), a JSON or form body of the wrong shape
 /// (422 `invalid_body`, `param` naming the field when serde does), a query string or a path
 /// parameter that does not deserialize (400 `invalid_query`, `invalid_path`), and a handler
 /// panic (500 `internal_error`, never the panic's text), one response per status.
@@ -786,7 +812,11 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
         doc,
     };
     let mut entries = Vec::new();
-    if inputs.body && !inputs.form {
+    let (json, form) = (
+        inputs.body == Some(BodyKind::Json),
+        inputs.body == Some(BodyKind::Form),
+    );
+    if json {
         entries.push(entry(
             StatusCode::BAD_REQUEST,
             "invalid_json",
@@ -816,7 +846,7 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
              is known, else it is null.",
         ));
     }
-    if inputs.body && inputs.form {
+    if form {
         entries.push(entry(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -825,7 +855,7 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             "The request body is not declared as a form \
              (`Content-Type: application/x-www-form-urlencoded`).",
         ));
-    } else if inputs.body {
+    } else if json {
         entries.push(entry(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -834,23 +864,33 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             "The request body is not declared as JSON (`Content-Type: application/json`).",
         ));
     }
-    if inputs.body {
+    if let Some(kind) = inputs.body {
         entries.push(entry(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             "Failed to buffer the request body: length limit exceeded.",
             None,
-            if inputs.form {
-                "The request body is larger than the server accepts (axum's default limit is \
-                 2 MB, actix-web's `FormConfig` 16 KB). The message carries the framework's \
-                 text."
-            } else {
-                "The request body is larger than the server accepts (axum's default limit is \
-                 2 MB, actix-web's `JsonConfig` 2 MB). The message carries the framework's \
-                 text."
+            match kind {
+                BodyKind::Form => {
+                    "The request body is larger than the server accepts (axum's default \
+                     limit is 2 MB, actix-web's `FormConfig` 16 KB). The message carries the \
+                     framework's text."
+                }
+                BodyKind::Json => {
+                    "The request body is larger than the server accepts (axum's default \
+                     limit is 2 MB, actix-web's `JsonConfig` 2 MB). The message carries the \
+                     framework's text."
+                }
+                BodyKind::Other => {
+                    "The request body is larger than the server accepts (axum's default \
+                     limit is 2 MB, actix-web's `PayloadConfig` 256 KB). The message carries \
+                     the framework's text."
+                }
             },
         ));
-        entries.push(if inputs.form {
+    }
+    if json || form {
+        entries.push(if form {
             entry(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
@@ -956,8 +996,7 @@ mod tests {
                 .collect()
         };
         let all = Inputs {
-            body: true,
-            form: false,
+            body: Some(BodyKind::Json),
             query: true,
             path: true,
         };
@@ -974,8 +1013,7 @@ mod tests {
         assert_eq!(statuses(Inputs::default()), [(500, vec!["internal_error"])]);
         // A form body: no JSON to be malformed.
         let form = Inputs {
-            body: true,
-            form: true,
+            body: Some(BodyKind::Form),
             ..Inputs::default()
         };
         assert_eq!(
@@ -996,17 +1034,37 @@ mod tests {
                 .map(|e| format!("{} {}", e.summary, e.description.unwrap_or_default()))
                 .unwrap_or_default()
         };
+        // Text or bytes: only the size is checked, against actix-web's payload limit.
+        let other = Inputs {
+            body: Some(BodyKind::Other),
+            ..Inputs::default()
+        };
+        assert_eq!(
+            statuses(other),
+            [
+                (413, vec!["payload_too_large"]),
+                (500, vec!["internal_error"]),
+            ]
+        );
         assert!(too_large(form).contains("`FormConfig` 16 KB"));
         assert!(too_large(all).contains("`JsonConfig` 2 MB"));
-        assert!(is_form(["application/x-www-form-urlencoded"]));
-        assert!(is_form([
-            "Application/X-WWW-Form-Urlencoded; charset=utf-8"
-        ]));
-        assert!(!is_form([
-            "application/x-www-form-urlencoded",
-            "application/json"
-        ]));
-        assert!(!is_form([]));
+        assert!(too_large(other).contains("`PayloadConfig` 256 KB"));
+        let kind = |types: &[&str]| BodyKind::of(types.iter().copied());
+        assert_eq!(kind(&["application/x-www-form-urlencoded"]), BodyKind::Form);
+        assert_eq!(
+            kind(&["Application/X-WWW-Form-Urlencoded; charset=utf-8"]),
+            BodyKind::Form
+        );
+        assert_eq!(
+            kind(&["application/x-www-form-urlencoded", "application/json"]),
+            BodyKind::Json
+        );
+        assert_eq!(kind(&["application/merge-patch+json"]), BodyKind::Json);
+        assert_eq!(kind(&["Application/JSON; charset=utf-8"]), BodyKind::Json);
+        assert_eq!(kind(&["text/plain"]), BodyKind::Other);
+        assert_eq!(kind(&["application/octet-stream"]), BodyKind::Other);
+        assert_eq!(kind(&["multipart/form-data"]), BodyKind::Other);
+        assert_eq!(kind(&[]), BodyKind::Json);
         let query = Inputs {
             query: true,
             ..Inputs::default()
