@@ -269,7 +269,12 @@ impl Rendered {
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, HeaderVal)> + use<> {
         let retry = HeaderVal::Static(if self.retryable { "true" } else { "false" });
         let (secs, ms) = match self.retry_after {
-            Some(d) => (Some(ceil_secs(d)), Some(ceil_millis(d))),
+            // Past what `retry-after-ms` can say (584 million years), both say that much, so
+            // the two headers never disagree.
+            Some(d) => {
+                let d = d.min(Duration::from_millis(u64::MAX));
+                (Some(ceil_secs(d)), Some(ceil_millis(d)))
+            }
             None => (None, None),
         };
         [
@@ -550,6 +555,49 @@ pub(crate) fn is_json_content_type(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Retry-After` and `retry-after-ms` round up and agree, even for a delay past what
+    /// the milliseconds can say.
+    #[test]
+    fn retry_headers_agree() {
+        let headers = |d: Duration| -> Vec<(&str, String)> {
+            let rendered = Rendered {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                content_type: "application/json",
+                extra: &[],
+                retryable: false,
+                retry_after: Some(d),
+                body: Vec::new(),
+                in_request: false,
+                cause: None,
+                replacing: false,
+            };
+            rendered
+                .headers()
+                .map(|(name, value)| {
+                    let value = match value {
+                        HeaderVal::Int(n) => n.to_string(),
+                        HeaderVal::Static(s) => s.to_owned(),
+                    };
+                    (name, value)
+                })
+                .collect()
+        };
+        let pair = |secs: &str, ms: &str| {
+            vec![
+                (X_SHOULD_RETRY, "false".to_owned()),
+                (RETRY_AFTER, secs.to_owned()),
+                (RETRY_AFTER_MS, ms.to_owned()),
+            ]
+        };
+        assert_eq!(headers(Duration::from_millis(1500)), pair("2", "1500"));
+        assert_eq!(headers(Duration::from_nanos(1)), pair("1", "1"));
+        assert_eq!(headers(Duration::ZERO), pair("0", "0"));
+        assert_eq!(
+            headers(Duration::from_secs(u64::MAX)),
+            pair("18446744073709552", &u64::MAX.to_string())
+        );
+    }
 
     /// What a body under a JSON label says: the app's own object or array, or text (a bare
     /// string's value, nothing for another scalar, the first bytes of anything else).
