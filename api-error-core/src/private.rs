@@ -400,6 +400,32 @@ pub fn param_of<'a, V: IntoParam<'a>>(value: V) -> ParamValue<'a> {
     value.into_param()
 }
 
+/// [`param_of`] for a second use of the same field (the `param()` method): a field that
+/// cannot be a param gives `None` here, so its error is reported once, by `param_of`.
+pub trait ParamAgain<'a> {
+    fn param_again(self) -> Option<ParamValue<'a>>;
+}
+
+impl<'a> ParamAgain<'a> for ParamValue<'a> {
+    #[inline]
+    fn param_again(self) -> Option<ParamValue<'a>> {
+        Some(self)
+    }
+}
+
+impl<'a> ParamAgain<'a> for NotAParam {
+    #[inline]
+    fn param_again(self) -> Option<ParamValue<'a>> {
+        None
+    }
+}
+
+/// See [`ParamAgain`].
+#[inline]
+pub fn param_again<'a, V: ParamAgain<'a>>(value: V) -> Option<ParamValue<'a>> {
+    value.param_again()
+}
+
 /// `args` as a `String`, like `std::fmt::format`, but never panicking: a `Display` impl
 /// that reports an error (where `format!` and `to_string` panic) ends the text where it
 /// failed, exactly where `write_json` ends it (see `json::escape_fmt`), so the two

@@ -294,7 +294,8 @@ pub fn derive(input: &Input) -> TokenStream {
             let value = if p.param_from_errors() {
                 errors_param(f)
             } else {
-                param_value(f)
+                // `write_json` reports a field that cannot be a param: not twice.
+                param_value(f, Use::Again)
             };
             Some(quote!(#pat => ::api_error_core::__private::param_string(#value),))
         },
@@ -392,7 +393,7 @@ pub fn derive(input: &Input) -> TokenStream {
                 _ => quote!(::core::option::Option::None),
             };
             let param = match (p.param_field, p.field_errors) {
-                (Some(f), _) => param_value(f),
+                (Some(f), _) => param_value(f, Use::First),
                 (None, Some(f)) if p.param_from_errors() => errors_param(f),
                 _ => quote!(::core::option::Option::None),
             };
@@ -667,25 +668,40 @@ fn display_target(f: &Field) -> TokenStream {
     }
 }
 
+/// Which use of a param field the expansion is: the one that reports a field that cannot
+/// be a param, or another one, which stays quiet about it (one mistake, one error).
+#[derive(Clone, Copy)]
+enum Use {
+    First,
+    Again,
+}
+
 /// `Option<ParamValue>` of a param field: `AsRef<str>` borrowed, else `Display` (picked by
 /// autoref specialization); an `Option` field maps `None` to `null`. Spanned at the field's
-/// type, so a type with neither trait is reported there.
-fn param_value(f: &Field) -> TokenStream {
+/// type, so a type with neither trait is reported there (by its [`Use::First`]).
+fn param_value(f: &Field, used: Use) -> TokenStream {
     let b = binding(f);
     let span = named_type_span(f.ty);
-    let value = |v: &TokenStream| quote_spanned!(span=> ::api_error_core::__private::param_of((&&&::api_error_core::__private::ParamRef(#v)).__api_error_param()));
+    let value = |v: &TokenStream| {
+        let param = quote_spanned!(span=> (&&&::api_error_core::__private::ParamRef(#v)).__api_error_param());
+        match used {
+            Use::First => {
+                quote_spanned!(span=> ::core::option::Option::Some(::api_error_core::__private::param_of(#param)))
+            }
+            Use::Again => quote_spanned!(span=> ::api_error_core::__private::param_again(#param)),
+        }
+    };
     let expr = if is_option(f.ty) {
         let v = quote!(__api_error_v);
         let some = value(&v);
         quote! {
             match #b {
-                ::core::option::Option::Some(#v) => ::core::option::Option::Some(#some),
+                ::core::option::Option::Some(#v) => #some,
                 ::core::option::Option::None => ::core::option::Option::None,
             }
         }
     } else {
-        let some = value(&quote!(#b));
-        quote!(::core::option::Option::Some(#some))
+        value(&quote!(#b))
     };
     quote! {{
         use ::api_error_core::__private::{ParamAsStr as _, ParamDisplay as _, ParamNeither as _};
