@@ -105,6 +105,17 @@ impl JsonSchema for ErrorBody<'_> {
     }
 }
 
+/// The [`RequestId`](crate::RequestId) extractor in an `ApiRouter` handler
+/// (`async fn whoami(id: RequestId) -> String`): it reads what the layer set (the incoming
+/// `x-request-id`, or the id it made), so it documents no parameter of its own.
+///
+/// ```
+/// fn an_input<T: aide::OperationInput>() {}
+/// an_input::<api_error_core::RequestId>();
+/// an_input::<Option<api_error_core::RequestId>>();
+/// ```
+impl ::aide::OperationInput for crate::RequestId {}
+
 impl JsonSchema for FieldError {
     /// `FieldError`.
     fn schema_name() -> Cow<'static, str> {
@@ -470,7 +481,7 @@ fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 /// |---|---|---|---|
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
-/// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
+/// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
 /// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a text or bytes body gets only this one) |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a JSON or form `requestBody` |
@@ -541,11 +552,14 @@ pub fn add_layer_responses(api: &mut OpenApi) {
     let Some(paths) = api.paths.as_mut() else {
         return;
     };
-    for item in paths.paths.values_mut() {
+    for (path, item) in paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        let item_inputs = inputs_of(&item.parameters);
+        let mut item_inputs = inputs_of(&item.parameters);
+        // A template with parameters has path parameters, documented or not (aide leaves
+        // out those of a `Path<u32>` or a tuple).
+        item_inputs.path |= openapi::has_path_params(path);
         for operation in operations_mut(item) {
             let own = inputs_of(&operation.parameters);
             let inputs = openapi::Inputs {

@@ -523,7 +523,7 @@ fn operations_mut(
 /// |---|---|---|---|
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
-/// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters |
+/// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
 /// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a text or bytes body gets only this one) |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a JSON or form `requestBody` |
@@ -580,8 +580,10 @@ fn operations_mut(
 pub fn add_layer_responses(openapi: &mut OpenApi) {
     // One set of responses per kind of operation, built once.
     let mut built: Vec<(openapi::Inputs, Vec<(u16, Response)>)> = Vec::new();
-    for item in openapi.paths.paths.values_mut() {
-        let item_inputs = inputs_of(item.parameters.as_deref());
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let mut item_inputs = inputs_of(item.parameters.as_deref());
+        // A template with parameters has path parameters, documented or not.
+        item_inputs.path |= openapi::has_path_params(path);
         for operation in operations_mut(item) {
             let own = inputs_of(operation.parameters.as_deref());
             let inputs = openapi::Inputs {

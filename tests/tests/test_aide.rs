@@ -716,6 +716,58 @@ fn validating_extractors_document_their_body_and_422() {
     check_openapi_31_structure(&doc);
 }
 
+/// Path parameters aide does not document (a `Path<u32>`, a tuple) are still path
+/// parameters: the template's `{n}` gets the layer's 400 `invalid_path`, which the server
+/// sends; and a handler can take the `RequestId` extractor.
+#[test]
+fn undocumented_path_parameters_and_the_request_id_extractor() {
+    use api_error_core::RequestId;
+    async fn item(Path(n): Path<u32>) -> String {
+        n.to_string()
+    }
+    async fn pair(Path((a, b)): Path<(u32, u32)>) -> String {
+        (a + b).to_string()
+    }
+    async fn whoami(id: RequestId) -> String {
+        id.to_string()
+    }
+    let mut api = OpenApi::default();
+    let app = ApiRouter::new()
+        .api_route("/v1/items/{n}", get(item))
+        .api_route("/v1/pairs/{a}/{b}", get(pair))
+        .api_route("/v1/whoami", get(whoami))
+        .finish_api(&mut api)
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    api_error_core::aide::add_layer_responses(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    for path in ["/v1/items/{n}", "/v1/pairs/{a}/{b}"] {
+        let op = &doc["paths"][path]["get"];
+        assert_eq!(statuses(op), ["200", "400", "500"], "{path}");
+        assert_eq!(
+            examples(&op["responses"]["400"]).keys().collect::<Vec<_>>(),
+            ["invalid_path"],
+            "{path}"
+        );
+    }
+    assert_eq!(statuses(&doc["paths"]["/v1/whoami"]["get"]), ["200", "500"]);
+
+    let addr = web_support::serve_axum(app);
+    for path in ["/v1/items/abc", "/v1/pairs/1/x"] {
+        let resp = web_support::request(addr, "GET", path, &[], None);
+        assert_eq!(resp.status, 400, "{path}: {}", resp.text());
+        assert_eq!(resp.json()["code"], "invalid_path", "{path}");
+    }
+    let resp = web_support::request(
+        addr,
+        "GET",
+        "/v1/whoami",
+        &[("x-request-id", &b"req_walk"[..])],
+        None,
+    );
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.text(), "req_walk");
+}
+
 /// An operation whose body is a form: the layer's responses are a form's (no `invalid_json`,
 /// the form's content type in the 415), and they are what the server sends.
 #[test]

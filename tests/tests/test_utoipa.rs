@@ -193,6 +193,31 @@ fn doc() -> Value {
     serde_json::from_str(&json).unwrap()
 }
 
+/// A path template with a parameter the operation does not document still has one: the
+/// layer's 400 `invalid_path` is added.
+#[test]
+fn an_undocumented_path_parameter_gets_invalid_path() {
+    #[utoipa::path(get, path = "/v1/things/{id}", responses((status = 200, description = "A thing")))]
+    #[allow(dead_code)]
+    async fn thing() {}
+    #[derive(OpenApi)]
+    #[openapi(paths(thing))]
+    struct Doc;
+    let mut doc = Doc::openapi();
+    api_error_core::utoipa::add_layer_responses(&mut doc);
+    let doc = serde_json::to_value(doc).unwrap();
+    let responses = &doc["paths"]["/v1/things/{id}"]["get"]["responses"];
+    assert_eq!(
+        responses.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["200", "400", "500"]
+    );
+    assert_eq!(
+        responses["400"]["content"]["application/json"]["examples"]["invalid_path"]["value"]
+            ["code"],
+        "invalid_path"
+    );
+}
+
 /// With the layer's request-id header renamed (Stripe's `request-id`), every error response
 /// this crate wrote documents that header; one the app wrote itself, with its own
 /// `x-request-id`, is left as it is.

@@ -750,6 +750,13 @@ pub(crate) struct Inputs {
     pub path: bool,
 }
 
+/// Whether an OpenAPI path template has parameters (`/v1/customers/{id}`).
+pub(crate) fn has_path_params(template: &str) -> bool {
+    template
+        .split_once('{')
+        .is_some_and(|(_, rest)| rest.contains('}'))
+}
+
 /// What a request body is read as, which decides the errors its extractor sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum BodyKind {
@@ -1065,6 +1072,10 @@ mod tests {
         assert_eq!(kind(&["application/octet-stream"]), BodyKind::Other);
         assert_eq!(kind(&["multipart/form-data"]), BodyKind::Other);
         assert_eq!(kind(&[]), BodyKind::Json);
+        assert!(has_path_params("/v1/customers/{id}"));
+        assert!(has_path_params("/{a}/{b}"));
+        assert!(!has_path_params("/v1/customers"));
+        assert!(!has_path_params("/v1/{unclosed"));
         let query = Inputs {
             query: true,
             ..Inputs::default()
