@@ -60,7 +60,9 @@
 //! assert!(!serde_json::to_string(&responses[1].1).unwrap().contains("hunter2"));
 //! ```
 //!
-//! For a hand-written [`ApiError`](crate::ApiError) type, implement [`ErrorCatalog`] and
+//! For a hand-written [`ApiError`](crate::ApiError) type, implement [`ErrorCatalog`] (with
+//! [`response_hints`](ErrorCatalog::response_hints) for the retry delays and static headers
+//! its responses carry) and add [`impl_openapi!`](crate::impl_openapi), or implement
 //! [`OperationOutput`] with [`responses`] and [`response`]; or use them with a [`Catalog`]
 //! to document several types as one.
 
@@ -73,7 +75,7 @@ use ::aide::openapi::{
 };
 use ::schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::catalog::openapi::{self, ExampleDoc, FieldHints, ResponseDoc};
+use crate::catalog::openapi::{self, ExampleDoc, ResponseDoc, ResponseHints};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -168,14 +170,14 @@ impl JsonSchema for FieldError {
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(ctx: &mut GenContext, catalog: &Catalog) -> Vec<(Option<u16>, Response)> {
-    responses_of(ctx, catalog.entries(), &[])
+    responses_of(ctx, catalog.entries(), &catalog.response_hints())
 }
 
 /// One response per status of `entries` (see [`openapi::by_status_of`]).
 fn responses_of(
     ctx: &mut GenContext,
     entries: &[CatalogEntry],
-    hints: &FieldHints,
+    hints: &ResponseHints,
 ) -> Vec<(Option<u16>, Response)> {
     let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
     openapi::by_status_of(entries, hints)
@@ -214,7 +216,7 @@ pub fn response(ctx: &mut GenContext, catalog: &Catalog) -> Response {
 pub(crate) fn catalog_responses(
     ctx: &mut GenContext,
     entries: &[CatalogEntry],
-    hints: &FieldHints,
+    hints: &ResponseHints,
 ) -> Vec<(Option<u16>, Response)> {
     responses_of(ctx, entries, hints)
 }
@@ -223,7 +225,7 @@ pub(crate) fn catalog_responses(
 pub(crate) fn catalog_response(
     ctx: &mut GenContext,
     entries: &[CatalogEntry],
-    hints: &FieldHints,
+    hints: &ResponseHints,
 ) -> Option<Response> {
     let schema = ctx.schema.subschema_for::<ErrorBody<'static>>();
     Some(response_of(

@@ -67,28 +67,79 @@ pub trait ErrorCatalog {
     /// ```
     fn catalog() -> Vec<CatalogEntry>;
 
-    /// Not public API (the derive implements it): what fields of the error give, by code,
-    /// for OpenAPI examples (see [`FieldHint`]).
-    #[doc(hidden)]
-    fn __api_error_field_hints(_out: &mut Vec<(&'static str, FieldHint)>) {}
+    /// What the responses of the error with each code carry beyond its catalog entry, for
+    /// OpenAPI documents (utoipa's `IntoResponses`, aide's `OperationOutput`,
+    /// [`impl_openapi!`](crate::impl_openapi)): pairs of a code and a [`ResponseHint`].
+    /// None by default. The derive lists what the attributes say (`retry_after`,
+    /// `header(..)`, a `param` or `field_errors` field); a hand-written type lists what its
+    /// [`ApiError`](crate::ApiError) impl sends.
+    ///
+    /// ```
+    /// use api_error_core::{CatalogEntry, ErrorCatalog, ResponseHint};
+    ///
+    /// /// A hand-written error: every 503 it sends carries a retry delay and a header.
+    /// struct Maintenance;
+    ///
+    /// impl ErrorCatalog for Maintenance {
+    ///     fn catalog() -> Vec<CatalogEntry> {
+    ///         vec![CatalogEntry {
+    ///             variant: "Maintenance",
+    ///             status: 503,
+    ///             error_type: "api_error",
+    ///             code: "maintenance",
+    ///             message: "Down for maintenance.",
+    ///             param: None,
+    ///             retryable: true,
+    ///             doc: "The service is down for maintenance.",
+    ///         }]
+    ///     }
+    ///
+    ///     fn response_hints(out: &mut Vec<(&'static str, ResponseHint)>) {
+    ///         out.push(("maintenance", ResponseHint::RetryAfter));
+    ///         out.push(("maintenance", ResponseHint::Header("x-maintenance-window", "02:00-03:00 UTC")));
+    ///     }
+    /// }
+    ///
+    /// let mut hints = Vec::new();
+    /// Maintenance::response_hints(&mut hints);
+    /// assert_eq!(hints[0], ("maintenance", ResponseHint::RetryAfter));
+    /// ```
+    fn response_hints(out: &mut Vec<(&'static str, ResponseHint)>) {
+        let _ = out;
+    }
 }
 
-/// Not public API: what an error's fields and attributes give its responses beyond its
-/// catalog entry, for OpenAPI documents (examples and headers).
-#[doc(hidden)]
+/// What the responses of one error code carry beyond its [`CatalogEntry`], for OpenAPI
+/// documents (see [`ErrorCatalog::response_hints`]).
+///
+/// ```
+/// use api_error_core::{ApiError, ErrorCatalog, ResponseHint};
+///
+/// #[derive(Debug, thiserror::Error, ApiError)]
+/// enum ChargeError {
+///     #[error("Too many requests")]
+///     #[api_error(status = 429, code = "rate_limited")]
+///     RateLimited { #[api_error(retry_after)] wait: std::time::Duration },
+/// }
+///
+/// let mut hints = Vec::new();
+/// ChargeError::response_hints(&mut hints);
+/// assert_eq!(hints, [("rate_limited", ResponseHint::RetryAfter)]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldHint {
-    /// The `param`, from the named field: examples show `"{name}"`, as messages show their
-    /// templates.
+#[non_exhaustive]
+pub enum ResponseHint {
+    /// The `param` comes from the named field: examples show `"{name}"`, as messages show
+    /// their templates.
     Param(&'static str),
-    /// The field errors (`errors`, and the `param` unless something else gives it):
-    /// examples show a sample list.
+    /// The body carries field errors (`errors`, and the `param` unless something else gives
+    /// it): examples show a sample list.
     FieldErrors,
-    /// A retry delay (`#[api_error(retry_after)]`): responses document `Retry-After` and
+    /// The response carries a retry delay: it documents `Retry-After` and
     /// `retry-after-ms`.
     RetryAfter,
-    /// A static header (`#[api_error(header(name, value))]`): responses document it, with
-    /// its value.
+    /// The response carries this static header (name, value): it documents it, with its
+    /// value.
     Header(&'static str, &'static str),
 }
 
@@ -101,8 +152,8 @@ macro_rules! catalog_of_target {
                 T::catalog()
             }
 
-            fn __api_error_field_hints(out: &mut Vec<(&'static str, FieldHint)>) {
-                T::__api_error_field_hints(out);
+            fn response_hints(out: &mut Vec<(&'static str, ResponseHint)>) {
+                <T as crate::ErrorCatalog>::response_hints(out);
             }
         }
     )*};

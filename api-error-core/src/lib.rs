@@ -168,7 +168,7 @@ mod web;
 pub mod __private;
 
 pub use body::ErrorBody;
-pub use catalog::{CatalogEntry, ErrorCatalog};
+pub use catalog::{CatalogEntry, ErrorCatalog, ResponseHint};
 pub use error::ApiError;
 pub use fields::{FieldError, FieldErrors};
 pub use format::{ErrorFormat, WireFormat, PROBLEM_ERROR_TYPE_MEMBER};

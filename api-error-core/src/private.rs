@@ -15,7 +15,7 @@ pub use serde_json;
 pub use std;
 
 use crate::catalog::CatalogEntry;
-pub use crate::catalog::FieldHint;
+pub use crate::catalog::ResponseHint;
 pub use crate::fields::private::{errors_param, FieldErrorsField};
 use crate::format::{write_fields, Fields, Param, Text};
 use crate::json;
@@ -570,35 +570,35 @@ impl<T: ?Sized> Default for Probe<T> {
 
 pub trait HasCatalog {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
-    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, FieldHint)>);
+    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, ResponseHint)>);
 }
 
 impl<T: crate::ErrorCatalog + ?Sized> HasCatalog for Probe<T> {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>) {
         out.extend(T::catalog());
     }
-    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, FieldHint)>) {
-        T::__api_error_field_hints(out);
+    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, ResponseHint)>) {
+        <T as crate::ErrorCatalog>::response_hints(out);
     }
 }
 
 pub trait NoCatalog {
     fn __api_error_catalog(&self, out: &mut Vec<CatalogEntry>);
-    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, FieldHint)>);
+    fn __api_error_field_hints(&self, out: &mut Vec<(&'static str, ResponseHint)>);
 }
 
 impl<T: ?Sized> NoCatalog for &Probe<T> {
     fn __api_error_catalog(&self, _: &mut Vec<CatalogEntry>) {}
-    fn __api_error_field_hints(&self, _: &mut Vec<(&'static str, FieldHint)>) {}
+    fn __api_error_field_hints(&self, _: &mut Vec<(&'static str, ResponseHint)>) {}
 }
 
-/// A type's catalog with what its fields give, by code (see [`FieldHint`]): what its
+/// A type's catalog with what its fields give, by code (see [`ResponseHint`]): what its
 /// OpenAPI responses are built from.
 #[cfg(any(feature = "utoipa", feature = "aide"))]
 pub fn documented<T: crate::ErrorCatalog + ?Sized>(
-) -> (Vec<CatalogEntry>, Vec<(&'static str, FieldHint)>) {
+) -> (Vec<CatalogEntry>, Vec<(&'static str, ResponseHint)>) {
     let mut hints = Vec::new();
-    T::__api_error_field_hints(&mut hints);
+    <T as crate::ErrorCatalog>::response_hints(&mut hints);
     (T::catalog(), hints)
 }
 

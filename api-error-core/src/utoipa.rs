@@ -56,9 +56,11 @@
 //! assert!(!json.contains("hunter2"));
 //! ```
 //!
-//! For a hand-written [`ApiError`](crate::ApiError) type, implement
-//! [`ErrorCatalog`] and [`IntoResponses`] with [`responses`]; or use [`responses`] with a
-//! [`Catalog`] to document several types as one.
+//! For a hand-written [`ApiError`](crate::ApiError) type, implement [`ErrorCatalog`] (with
+//! [`response_hints`](ErrorCatalog::response_hints) for the retry delays and static headers
+//! its responses carry) and add [`impl_openapi!`](crate::impl_openapi), or implement
+//! [`IntoResponses`] with [`responses`]; or use [`responses`] with a [`Catalog`] to document
+//! several types as one.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -70,7 +72,7 @@ use ::utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType,
 use ::utoipa::openapi::{ContentBuilder, OpenApi, RefOr};
 use ::utoipa::{PartialSchema, ToSchema};
 
-use crate::catalog::openapi::{self, ExampleDoc, FieldHints, ResponseDoc};
+use crate::catalog::openapi::{self, ExampleDoc, ResponseDoc, ResponseHints};
 #[cfg(doc)]
 use crate::catalog::ErrorCatalog;
 use crate::catalog::{Catalog, CatalogEntry};
@@ -262,16 +264,16 @@ fn from_json(schema: serde_json::Map<String, serde_json::Value>) -> RefOr<Schema
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(catalog: &Catalog) -> Responses {
-    responses_of(catalog.entries(), &[])
+    responses_of(catalog.entries(), &catalog.response_hints())
 }
 
 /// What the derived `IntoResponses` calls. Not public API.
-pub(crate) fn catalog_responses(entries: &[CatalogEntry], hints: &FieldHints) -> Responses {
+pub(crate) fn catalog_responses(entries: &[CatalogEntry], hints: &ResponseHints) -> Responses {
     responses_of(entries, hints)
 }
 
 /// One response per status of `entries` (see [`openapi::by_status_of`]).
-fn responses_of(entries: &[CatalogEntry], hints: &FieldHints) -> Responses {
+fn responses_of(entries: &[CatalogEntry], hints: &ResponseHints) -> Responses {
     openapi::by_status_of(entries, hints)
         .iter()
         .map(|(status, doc)| (status.to_string(), RefOr::T(response(doc))))

@@ -455,21 +455,21 @@ pub fn derive(input: &Input) -> TokenStream {
         if let Some(f) = p.param_field {
             let name = f.name();
             hint_parts.push(
-                quote!(__out.push((#code, ::api_error_core::__private::FieldHint::Param(#name)));),
+                quote!(__out.push((#code, ::api_error_core::__private::ResponseHint::Param(#name)));),
             );
         }
         if p.field_errors.is_some() {
             hint_parts.push(
-                quote!(__out.push((#code, ::api_error_core::__private::FieldHint::FieldErrors));),
+                quote!(__out.push((#code, ::api_error_core::__private::ResponseHint::FieldErrors));),
             );
         }
         if p.retry_after.is_some() {
             hint_parts.push(
-                quote!(__out.push((#code, ::api_error_core::__private::FieldHint::RetryAfter));),
+                quote!(__out.push((#code, ::api_error_core::__private::ResponseHint::RetryAfter));),
             );
         }
         for (name, value) in &p.headers {
-            hint_parts.push(quote!(__out.push((#code, ::api_error_core::__private::FieldHint::Header(#name, #value)));));
+            hint_parts.push(quote!(__out.push((#code, ::api_error_core::__private::ResponseHint::Header(#name, #value)));));
         }
     }
     // Through transparent variants, a type may reach itself (`Nested(Box<Self>)`): its
@@ -490,7 +490,7 @@ pub fn derive(input: &Input) -> TokenStream {
     };
     let param_fields = (!hint_parts.is_empty()).then(|| {
         quote! {
-            fn __api_error_field_hints(__out: &mut ::api_error_core::__private::std::vec::Vec<(&'static str, ::api_error_core::__private::FieldHint)>) {
+            fn response_hints(__out: &mut ::api_error_core::__private::std::vec::Vec<(&'static str, ::api_error_core::__private::ResponseHint)>) {
                 #hints
             }
         }

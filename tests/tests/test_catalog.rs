@@ -774,7 +774,7 @@ mod wraps_itself {
         assert_eq!(codes::<Nested>().len(), 2);
         // What OpenAPI documents are built from, walked the same way.
         let mut hints = Vec::new();
-        <Outer as ErrorCatalog>::__api_error_field_hints(&mut hints);
+        <Outer as ErrorCatalog>::response_hints(&mut hints);
         assert!(hints.is_empty());
     }
 

@@ -830,3 +830,110 @@ fn an_errors_own_vary_is_documented_with_accept() {
         .as_str()
         .is_some_and(|d| d.contains("`misdirected`") && d.contains("add `accept`")));
 }
+
+/// A hand-written error documents what its responses carry through
+/// `ErrorCatalog::response_hints`: with `impl_openapi!`, its 503 documents the retry delay
+/// and its static header, as a derived error's does.
+mod hand_written {
+    use api_error_core::{ApiError, CatalogEntry, ErrorCatalog, ResponseHint};
+    use std::borrow::Cow;
+    use std::time::Duration;
+    use utoipa::IntoResponses;
+
+    #[derive(Debug)]
+    pub struct Maintenance;
+
+    impl std::fmt::Display for Maintenance {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Down for maintenance.")
+        }
+    }
+
+    impl std::error::Error for Maintenance {}
+
+    impl ApiError for Maintenance {
+        fn status(&self) -> http::StatusCode {
+            http::StatusCode::SERVICE_UNAVAILABLE
+        }
+        fn error_type(&self) -> &'static str {
+            "api_error"
+        }
+        fn code(&self) -> &'static str {
+            "maintenance"
+        }
+        fn message(&self) -> Cow<'_, str> {
+            Cow::Borrowed("Down for maintenance.")
+        }
+        fn param(&self) -> Option<Cow<'_, str>> {
+            None
+        }
+        fn retry_after(&self) -> Option<Duration> {
+            Some(Duration::from_secs(60))
+        }
+        fn headers(&self) -> &'static [(&'static str, &'static str)] {
+            &[("x-maintenance-window", "02:00-03:00 UTC")]
+        }
+    }
+
+    impl ErrorCatalog for Maintenance {
+        fn catalog() -> Vec<CatalogEntry> {
+            vec![CatalogEntry {
+                variant: "Maintenance",
+                status: 503,
+                error_type: "api_error",
+                code: "maintenance",
+                message: "Down for maintenance.",
+                param: None,
+                retryable: true,
+                doc: "The service is down for maintenance.",
+            }]
+        }
+        fn response_hints(out: &mut Vec<(&'static str, ResponseHint)>) {
+            out.push(("maintenance", ResponseHint::RetryAfter));
+            out.push((
+                "maintenance",
+                ResponseHint::Header("x-maintenance-window", "02:00-03:00 UTC"),
+            ));
+        }
+    }
+
+    api_error_core::impl_openapi!(Maintenance);
+
+    #[test]
+    fn its_response_documents_its_delay_and_header() {
+        let responses = serde_json::to_value(Maintenance::responses()).unwrap();
+        let headers = responses["503"]["headers"].as_object().unwrap();
+        for name in ["retry-after", "retry-after-ms", "x-maintenance-window"] {
+            assert!(headers.contains_key(name), "{name}: {headers:?}");
+        }
+    }
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    enum Limited {
+        #[error("Too many requests")]
+        #[api_error(status = 429, code = "rate_limited")]
+        RateLimited {
+            #[api_error(retry_after)]
+            wait: Duration,
+        },
+    }
+
+    /// Documented through a `Catalog` of several types, each keeps what its responses carry.
+    #[test]
+    fn a_catalog_of_several_types_keeps_their_hints() {
+        use api_error_core::catalog::Catalog;
+        let catalog = Catalog::of::<Maintenance>().with::<Limited>();
+        let responses = serde_json::to_value(api_error_core::utoipa::responses(&catalog)).unwrap();
+        for (status, name) in [
+            ("503", "x-maintenance-window"),
+            ("503", "retry-after"),
+            ("429", "retry-after-ms"),
+        ] {
+            assert!(
+                responses[status]["headers"].get(name).is_some(),
+                "{status} {name}: {}",
+                responses[status]["headers"]
+            );
+        }
+    }
+}

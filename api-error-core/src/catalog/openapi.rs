@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::{Catalog, CatalogEntry, FieldHint};
+use super::{Catalog, CatalogEntry, ResponseHint};
 use crate::status;
 
 /// The body schema's name and title.
@@ -321,7 +321,7 @@ const RETRY_HEADERS: [(&str, &str); 2] = [
 ];
 
 /// The headers that the codes `codes` add to their response, by `hints`.
-fn headers_of(codes: &[&str], hints: &FieldHints) -> Vec<HeaderDoc> {
+fn headers_of(codes: &[&str], hints: &ResponseHints) -> Vec<HeaderDoc> {
     let of_codes = || {
         hints
             .iter()
@@ -330,7 +330,7 @@ fn headers_of(codes: &[&str], hints: &FieldHints) -> Vec<HeaderDoc> {
     };
     let mut headers: Vec<HeaderDoc> = Vec::new();
     let delayed: Vec<&str> = of_codes()
-        .filter(|(_, hint)| *hint == FieldHint::RetryAfter)
+        .filter(|(_, hint)| *hint == ResponseHint::RetryAfter)
         .map(|(code, _)| code)
         .collect();
     if !delayed.is_empty() {
@@ -346,7 +346,7 @@ fn headers_of(codes: &[&str], hints: &FieldHints) -> Vec<HeaderDoc> {
     // Static headers: one per name, with each value and the codes that send it.
     let mut statics: Vec<(&'static str, Vec<&'static str>, Vec<&str>)> = Vec::new();
     for (code, hint) in of_codes() {
-        let FieldHint::Header(name, value) = hint else {
+        let ResponseHint::Header(name, value) = hint else {
             continue;
         };
         let at = statics
@@ -413,8 +413,8 @@ pub(crate) struct ExampleDoc {
     pub problem: Value,
 }
 
-/// What fields of a type's errors give, by code (see [`FieldHint`]).
-pub(crate) type FieldHints = [(&'static str, FieldHint)];
+/// What fields of a type's errors give, by code (see [`ResponseHint`]).
+pub(crate) type ResponseHints = [(&'static str, ResponseHint)];
 
 /// The catalog as one response per status, ascending.
 pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
@@ -427,7 +427,7 @@ pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
 /// status, a code listed twice keeps its first entry.
 pub(crate) fn by_status_of(
     entries: &[CatalogEntry],
-    hints: &FieldHints,
+    hints: &ResponseHints,
 ) -> Vec<(u16, ResponseDoc)> {
     let mut groups: std::collections::BTreeMap<u16, Vec<&CatalogEntry>> =
         std::collections::BTreeMap::new();
@@ -452,12 +452,12 @@ pub(crate) fn by_status_of(
 /// The whole catalog as one response (every code, its status in the description).
 #[cfg_attr(not(feature = "aide"), allow(dead_code))]
 pub(crate) fn all_in_one(catalog: &Catalog) -> ResponseDoc {
-    all_in_one_of(catalog.entries(), &[])
+    all_in_one_of(catalog.entries(), &catalog.response_hints())
 }
 
 /// [`all_in_one`] of a type's own entries.
 #[cfg_attr(not(feature = "aide"), allow(dead_code))]
-pub(crate) fn all_in_one_of(entries: &[CatalogEntry], hints: &FieldHints) -> ResponseDoc {
+pub(crate) fn all_in_one_of(entries: &[CatalogEntry], hints: &ResponseHints) -> ResponseDoc {
     let catalog = Catalog::new().with_entries(entries.iter().cloned());
     let entries: Vec<&CatalogEntry> = catalog.entries().iter().collect();
     response_doc("Error", &entries, true, hints)
@@ -470,7 +470,7 @@ fn response_doc(
     heading: &str,
     entries: &[&CatalogEntry],
     with_status: bool,
-    hints: &FieldHints,
+    hints: &ResponseHints,
 ) -> ResponseDoc {
     let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
     let mut unique: Vec<&CatalogEntry> = Vec::with_capacity(entries.len());
@@ -529,16 +529,16 @@ fn response_doc(
 /// `hints` say what fields of the error give: a param field shows as `"{field}"`, as the
 /// message shows its template; field errors as a sample list (whose first `param` is the
 /// body's, unless something else gives it).
-fn example(e: &CatalogEntry, hints: impl Iterator<Item = FieldHint>) -> ExampleDoc {
+fn example(e: &CatalogEntry, hints: impl Iterator<Item = ResponseHint>) -> ExampleDoc {
     let value = if e.code == crate::FieldErrors::CODE && e.error_type == crate::FieldErrors::TYPE {
         field_errors_example()
     } else {
         let (mut param_field, mut field_errors) = (None, false);
         for hint in hints {
             match hint {
-                FieldHint::Param(field) => param_field = Some(field),
-                FieldHint::FieldErrors => field_errors = true,
-                FieldHint::RetryAfter | FieldHint::Header(..) => {}
+                ResponseHint::Param(field) => param_field = Some(field),
+                ResponseHint::FieldErrors => field_errors = true,
+                ResponseHint::RetryAfter | ResponseHint::Header(..) => {}
             }
         }
         let sample = field_errors.then(sample_field_errors);

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CatalogEntry, ErrorCatalog, FieldHint};
+use super::{CatalogEntry, ErrorCatalog, ResponseHint};
 
 /// The environment variable that makes [`assert_catalog_matches`] (and
 /// [`Catalog::assert_matches`]) rewrite the checked-in file instead of comparing with it.
@@ -70,10 +70,10 @@ pub const DEFAULT_TITLE: &str = "Error reference";
 pub struct Catalog {
     title: String,
     entries: Vec<CatalogEntry>,
-    /// The errors (code and status) whose `param` a field gives at run time, and that
-    /// field, from the types added with [`with`](Catalog::with): what the Markdown shows as
-    /// `{field}`.
-    field_params: Vec<((&'static str, u16), &'static str)>,
+    /// What the responses of errors (code and status) carry beyond their entries, from the
+    /// types added with [`with`](Catalog::with): a `param` a field gives at run time (what
+    /// the Markdown shows as `{field}`), a retry delay, a static header, field errors.
+    hints: Vec<((&'static str, u16), ResponseHint)>,
 }
 
 impl Default for Catalog {
@@ -117,7 +117,7 @@ impl Catalog {
         Catalog {
             title: DEFAULT_TITLE.to_owned(),
             entries: Vec::new(),
-            field_params: Vec::new(),
+            hints: Vec::new(),
         }
     }
 
@@ -179,18 +179,15 @@ impl Catalog {
         let before = self.entries.len();
         self.extend(T::catalog());
         let mut hints = Vec::new();
-        T::__api_error_field_hints(&mut hints);
+        <T as ErrorCatalog>::response_hints(&mut hints);
         for (code, hint) in hints {
-            let FieldHint::Param(field) = hint else {
-                continue;
-            };
             // A hint names a code: it is the error's only when `T` added exactly one error
             // of that code (one code under two statuses is two errors, and an error another
             // type added first is that type's).
             let added = self.entries.get(before..).unwrap_or_default();
             let mut of_code = added.iter().filter(|e| e.code == code);
             if let (Some(entry), None) = (of_code.next(), of_code.next()) {
-                self.field_params.push(((code, entry.status), field));
+                self.hints.push(((code, entry.status), hint));
             }
         }
         self
@@ -645,9 +642,22 @@ impl Catalog {
 impl Catalog {
     /// The field that gives the `param` of the error with this code and status, if one does.
     fn field_param(&self, code: &str, status: u16) -> Option<&'static str> {
-        self.field_params
+        self.hints.iter().find_map(|&((c, s), hint)| match hint {
+            ResponseHint::Param(field) if c == code && s == status => Some(field),
+            _ => None,
+        })
+    }
+
+    /// The hints of the types added with [`with`](Catalog::with), by code, for OpenAPI
+    /// responses: those of codes the catalog has one error of (a code under two statuses
+    /// would not say which error a hint is of).
+    #[cfg(any(feature = "utoipa", feature = "aide"))]
+    pub(crate) fn response_hints(&self) -> Vec<(&'static str, ResponseHint)> {
+        self.hints
             .iter()
-            .find_map(|&((c, s), field)| (c == code && s == status).then_some(field))
+            .filter(|((code, _), _)| self.entries.iter().filter(|e| e.code == *code).count() == 1)
+            .map(|&((code, _), hint)| (code, hint))
+            .collect()
     }
 }
 
