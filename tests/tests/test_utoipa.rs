@@ -909,6 +909,7 @@ mod hand_written {
     }
 
     #[derive(Debug, thiserror::Error, ApiError)]
+    #[allow(dead_code)]
     enum Limited {
         #[error("Too many requests")]
         #[api_error(status = 429, code = "rate_limited")]
