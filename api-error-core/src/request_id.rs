@@ -153,6 +153,35 @@ impl RequestId {
             .map(|s| RequestId(Repr::Shared(Arc::from(s))))
     }
 
+    /// The id of the request being handled on this thread: `ApiErrorLayer` (axum) and
+    /// `ApiErrorMiddleware` (actix-web) set it while the request's handler and the layers
+    /// inside them run, so code there that does not take the extractor can name it (a
+    /// `no_integrations` type's own `IntoResponse`, a log line). `None` outside any request:
+    /// in a test, a background task, or a task the handler spawned.
+    ///
+    /// ```
+    /// use api_error_core::{ApiError, RequestId};
+    ///
+    /// #[derive(Debug, thiserror::Error, ApiError)]
+    /// #[error("Gone")]
+    /// #[api_error(status = 410, no_integrations)]
+    /// struct Gone;
+    ///
+    /// // What a hand-written `IntoResponse` of `Gone` would send as its body.
+    /// let mut body = Vec::new();
+    /// Gone.write_json(RequestId::current().as_ref().map(RequestId::as_str), &mut body);
+    /// // Outside any request: no id.
+    /// assert!(String::from_utf8(body).unwrap().ends_with(r#""request_id":null}"#));
+    /// ```
+    #[must_use]
+    pub fn current() -> Option<RequestId> {
+        #[cfg(any(feature = "axum", feature = "actix-web"))]
+        return crate::web::context::current_request_id();
+        // Without either framework, nothing handles a request.
+        #[cfg(not(any(feature = "axum", feature = "actix-web")))]
+        None
+    }
+
     /// A new id: `req_` and 22 characters of `[A-Za-z0-9]`.
     ///
     /// The characters encode about 128 bits: three words from each of two per-thread wyrand

@@ -424,3 +424,52 @@ fn rejection_wrong_shape_json() {
         .unwrap()
         .starts_with("Failed to deserialize the JSON body into the target type: invalid type"));
 }
+
+/// A `no_integrations` type with its own `ResponseError` names the request's id through
+/// `RequestId::current()`, as a derived error's body does.
+#[test]
+fn a_hand_written_response_error_names_the_request_id() {
+    use actix_web::{web, HttpResponse, ResponseError};
+    use api_error_core::{ApiError, RequestId};
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[error("Gone")]
+    #[api_error(status = 410, no_integrations)]
+    struct Gone;
+
+    impl ResponseError for Gone {
+        fn status_code(&self) -> actix_web::http::StatusCode {
+            actix_web::http::StatusCode::GONE
+        }
+        fn error_response(&self) -> HttpResponse {
+            let mut body = Vec::new();
+            self.write_json(
+                RequestId::current().as_ref().map(RequestId::as_str),
+                &mut body,
+            );
+            HttpResponse::build(self.status_code())
+                .content_type("application/json")
+                .insert_header(("x-gone", "yes"))
+                .body(body)
+        }
+    }
+
+    fn routes(cfg: &mut web::ServiceConfig) {
+        cfg.route(
+            "/v1/gone",
+            web::get().to(|| async { Err::<String, _>(Gone) }),
+        );
+    }
+    let addr = serve_actix(routes, Some(ApiErrorMiddleware::new()));
+    let resp = request(
+        addr,
+        "GET",
+        "/v1/gone",
+        &[("x-request-id", &b"req_own"[..])],
+        None,
+    );
+    assert_eq!(resp.status, 410);
+    assert_eq!(resp.header("x-gone"), Some("yes"));
+    assert_eq!(resp.json()["request_id"], "req_own");
+    assert_eq!(resp.header("x-request-id"), Some("req_own"));
+}

@@ -407,3 +407,48 @@ impl IntoResponse for LateJson {
         res
     }
 }
+
+/// A `no_integrations` type with its own `IntoResponse` names the request's id through
+/// `RequestId::current()`, as a derived error's body does.
+#[test]
+fn a_hand_written_into_response_names_the_request_id() {
+    use api_error_core::{ApiError, RequestId};
+    use axum::response::{IntoResponse, Response};
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[error("Gone")]
+    #[api_error(status = 410, no_integrations)]
+    struct Gone;
+
+    impl IntoResponse for Gone {
+        fn into_response(self) -> Response {
+            let mut body = Vec::new();
+            self.write_json(
+                RequestId::current().as_ref().map(RequestId::as_str),
+                &mut body,
+            );
+            (
+                self.status(),
+                [("content-type", "application/json"), ("x-gone", "yes")],
+                body,
+            )
+                .into_response()
+        }
+    }
+
+    let app = Router::new()
+        .route("/v1/gone", get(|| async { Err::<(), _>(Gone) }))
+        .layer(ApiErrorLayer::new());
+    let addr = serve_axum(app);
+    let resp = request(
+        addr,
+        "GET",
+        "/v1/gone",
+        &[("x-request-id", &b"req_own"[..])],
+        None,
+    );
+    assert_eq!(resp.status, 410);
+    assert_eq!(resp.header("x-gone"), Some("yes"));
+    assert_eq!(resp.json()["request_id"], "req_own");
+    assert_eq!(resp.header("x-request-id"), Some("req_own"));
+}

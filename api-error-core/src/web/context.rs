@@ -131,9 +131,8 @@ impl Drop for Restore {
     }
 }
 
-/// The id of the request being handled on this thread, if any (the axum extractor reads it;
-/// actix-web's reads the request's extensions).
-#[cfg_attr(not(feature = "axum"), allow(dead_code))]
+/// The id of the request being handled on this thread, if any ([`RequestId::current`]; the
+/// axum extractor reads it, actix-web's the request's extensions).
 pub(crate) fn current_request_id() -> Option<RequestId> {
     with_current(|ctx| ctx.map(|ctx| ctx.id.clone()))
 }
