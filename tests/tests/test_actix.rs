@@ -461,15 +461,5 @@ fn a_hand_written_response_error_names_the_request_id() {
         );
     }
     let addr = serve_actix(routes, Some(ApiErrorMiddleware::new()));
-    let resp = request(
-        addr,
-        "GET",
-        "/v1/gone",
-        &[("x-request-id", &b"req_own"[..])],
-        None,
-    );
-    assert_eq!(resp.status, 410);
-    assert_eq!(resp.header("x-gone"), Some("yes"));
-    assert_eq!(resp.json()["request_id"], "req_own");
-    assert_eq!(resp.header("x-request-id"), Some("req_own"));
+    check_own_gone_names_the_request_id(addr);
 }

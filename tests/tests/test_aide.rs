@@ -768,18 +768,13 @@ fn undocumented_path_parameters_and_the_request_id_extractor() {
     assert_eq!(resp.text(), "req_walk");
 }
 
-/// An operation whose body is a form: the layer's responses are a form's (no `invalid_json`,
-/// the form's content type in the 415), and they are what the server sends.
-#[test]
-fn layer_responses_of_a_form_body_are_what_is_sent() {
+/// A document with one operation, `POST path`, whose request body is of `media_type`.
+fn posting(path: &str, media_type: &str) -> OpenApi {
     use aide::openapi::{MediaType, PathItem, Paths, ReferenceOr, RequestBody};
     let body = RequestBody {
-        content: [(
-            "application/x-www-form-urlencoded".to_owned(),
-            MediaType::default(),
-        )]
-        .into_iter()
-        .collect(),
+        content: [(media_type.to_owned(), MediaType::default())]
+            .into_iter()
+            .collect(),
         ..RequestBody::default()
     };
     let operation = Operation {
@@ -790,15 +785,22 @@ fn layer_responses_of_a_form_body_are_what_is_sent() {
         post: Some(operation),
         ..PathItem::default()
     };
-    let mut api = OpenApi {
+    OpenApi {
         paths: Some(Paths {
-            paths: [("/v1/charges".to_owned(), ReferenceOr::Item(item))]
+            paths: [(path.to_owned(), ReferenceOr::Item(item))]
                 .into_iter()
                 .collect(),
             ..Paths::default()
         }),
         ..OpenApi::default()
-    };
+    }
+}
+
+/// An operation whose body is a form: the layer's responses are a form's (no `invalid_json`,
+/// the form's content type in the 415), and they are what the server sends.
+#[test]
+fn layer_responses_of_a_form_body_are_what_is_sent() {
+    let mut api = posting("/v1/charges", "application/x-www-form-urlencoded");
     api_error_core::aide::add_layer_responses(&mut api);
     let doc = serde_json::to_value(&api).unwrap();
     let responses = &doc["paths"]["/v1/charges"]["post"]["responses"];
@@ -837,30 +839,7 @@ fn layer_responses_of_a_form_body_are_what_is_sent() {
 /// responses are the 413 (and the panic's 500), and the 413 is what the server sends.
 #[test]
 fn layer_responses_of_a_text_body_are_only_its_size() {
-    use aide::openapi::{MediaType, PathItem, Paths, ReferenceOr, RequestBody};
-    let body = RequestBody {
-        content: [("text/plain; charset=utf-8".to_owned(), MediaType::default())]
-            .into_iter()
-            .collect(),
-        ..RequestBody::default()
-    };
-    let operation = Operation {
-        request_body: Some(ReferenceOr::Item(body)),
-        ..Operation::default()
-    };
-    let item = PathItem {
-        post: Some(operation),
-        ..PathItem::default()
-    };
-    let mut api = OpenApi {
-        paths: Some(Paths {
-            paths: [("/v1/notes".to_owned(), ReferenceOr::Item(item))]
-                .into_iter()
-                .collect(),
-            ..Paths::default()
-        }),
-        ..OpenApi::default()
-    };
+    let mut api = posting("/v1/notes", "text/plain; charset=utf-8");
     api_error_core::aide::add_layer_responses(&mut api);
     let doc = serde_json::to_value(&api).unwrap();
     assert_eq!(statuses(&doc["paths"]["/v1/notes"]["post"]), ["413", "500"]);

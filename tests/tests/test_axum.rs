@@ -440,15 +440,5 @@ fn a_hand_written_into_response_names_the_request_id() {
         .route("/v1/gone", get(|| async { Err::<(), _>(Gone) }))
         .layer(ApiErrorLayer::new());
     let addr = serve_axum(app);
-    let resp = request(
-        addr,
-        "GET",
-        "/v1/gone",
-        &[("x-request-id", &b"req_own"[..])],
-        None,
-    );
-    assert_eq!(resp.status, 410);
-    assert_eq!(resp.header("x-gone"), Some("yes"));
-    assert_eq!(resp.json()["request_id"], "req_own");
-    assert_eq!(resp.header("x-request-id"), Some("req_own"));
+    check_own_gone_names_the_request_id(addr);
 }

@@ -1316,3 +1316,21 @@ impl http_body::Body for StalledSized {
         http_body::SizeHint::with_exact(100)
     }
 }
+
+/// `GET /v1/gone` with the id `req_own`, answered by a `no_integrations` type's own response
+/// (410, `x-gone: yes`) that names the request's id through `RequestId::current()`: the id
+/// is in its body as in the header.
+#[allow(dead_code)]
+pub fn check_own_gone_names_the_request_id(addr: SocketAddr) {
+    let resp = request(
+        addr,
+        "GET",
+        "/v1/gone",
+        &[("x-request-id", &b"req_own"[..])],
+        None,
+    );
+    assert_eq!(resp.status, 410);
+    assert_eq!(resp.header("x-gone"), Some("yes"));
+    assert_eq!(resp.json()["request_id"], "req_own");
+    assert_eq!(resp.header("x-request-id"), Some("req_own"));
+}
