@@ -252,6 +252,44 @@ fn real_world_body_shapes() {
             expect("The authorization code has expired", "invalid_request_error", "invalid_grant"),
         ),
         (
+            "RFC 9457's own example: a kebab-case type, kept as the code",
+            403,
+            br#"{"type":"https://example.com/probs/out-of-credit","title":"You do not have enough credit.","detail":"Your current balance is 30, but that costs 50.","instance":"/account/12345/msgs/abc","balance":30}"#,
+            expect(
+                "Your current balance is 30, but that costs 50.",
+                "permission_error",
+                "out-of-credit",
+            ),
+        ),
+        (
+            "a problem with a relative type: a URI reference, not a category",
+            409,
+            br#"{"type":"insufficient-funds","title":"Insufficient funds","status":409,"detail":"Balance too low"}"#,
+            expect("Balance too low", "conflict_error", "insufficient-funds"),
+        ),
+        (
+            "NestJS / Spring: a reason phrase under `error` is not a code",
+            404,
+            br#"{"statusCode":404,"message":"Cannot GET /v1/x","error":"Not Found"}"#,
+            expect("Cannot GET /v1/x", "not_found_error", UNKNOWN_CODE),
+        ),
+        (
+            "Rails: a sentence under `error` is the message",
+            422,
+            br#"{"error":"Validation failed: Email has already been taken"}"#,
+            expect(
+                "Validation failed: Email has already been taken",
+                "validation_error",
+                UNKNOWN_CODE,
+            ),
+        ),
+        (
+            "AWS JSON protocol: `Message`",
+            400,
+            br#"{"__type":"com.amazon.coral.validate#ValidationException","Message":"1 validation error detected"}"#,
+            expect("1 validation error detected", "invalid_request_error", UNKNOWN_CODE),
+        ),
+        (
             "UTF-8 byte order mark",
             400,
             b"\xEF\xBB\xBF{\"message\":\"With BOM\",\"code\":\"bom\"}",
@@ -931,6 +969,38 @@ fn default_policy() {
         }
     }
     assert!(format!("{policy:?}").contains("max_retries: 2"));
+}
+
+/// A zero server delay (`Retry-After: 0`, `retry-after-ms: 0`, a date already past by this
+/// clock) says nothing of when to come back: the policy backs off, as the Stainless SDKs do,
+/// while the error still reports the zero it was sent.
+#[test]
+fn a_zero_server_delay_backs_off() {
+    let policy = RetryPolicy::default().jitter(false);
+    let past = imf_fixdate(SystemTime::now() - Duration::from_secs(3600));
+    for (name, value) in [
+        ("retry-after", "0"),
+        ("retry-after-ms", "0"),
+        ("retry-after", past.as_str()),
+    ] {
+        let mut e = with_headers(503, &[(name, value)]);
+        assert_eq!(e.retry_after(), Some(Duration::ZERO), "{name}: {value}");
+        assert_eq!(
+            policy.delay(0, &e),
+            Some(Duration::from_millis(500)),
+            "{name}: {value}"
+        );
+        assert_eq!(
+            policy.delay_within_cap(1, &e),
+            Some(Duration::from_secs(1)),
+            "{name}: {value}"
+        );
+        e = with_headers(429, &[(name, value)]);
+        assert_eq!(policy.delay(0, &e), Some(Duration::from_millis(500)));
+    }
+    // Any other delay is waited as sent.
+    let e = with_headers(503, &[("retry-after-ms", "1")]);
+    assert_eq!(policy.delay(0, &e), Some(Duration::from_millis(1)));
 }
 
 #[test]

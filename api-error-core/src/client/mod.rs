@@ -227,13 +227,18 @@ impl ErrorResponse {
     ///   - RFC 9457 problem details (`{"type": "<URI>", "title", "status", "detail", ...}`,
     ///     whatever the `content-type`): `detail` is the message, the `error_type` member the
     ///     `type`, and a missing `code` is the last segment of a type URI such as
-    ///     `https://docs.example.com/errors/resource_missing`; a `type` that is a URI is never
-    ///     taken as the category;
+    ///     `https://docs.example.com/errors/resource_missing` (or a relative one,
+    ///     `out-of-credit`) when it is a token of lowercase letters, digits, `_` and `-`;
+    ///     a `type` that is a URI, or the `type` of an object with a `title` or `detail`, is
+    ///     never taken as the category;
     ///   - a missing `type` comes from [`status::default_type`];
     ///   - a missing `message` is taken from `detail`, `error_description` or `title` (RFC 9457
-    ///     problem details, OAuth 2), else the status's canonical reason (`"Not Found"`);
-    ///   - a missing `code` is the OAuth-style top-level `"error": "<string>"` if present,
-    ///     else [`UNKNOWN_CODE`];
+    ///     problem details, OAuth 2), then from a top-level `"error"` string that is not a
+    ///     code (`"Validation failed: ..."`), else the status's canonical reason
+    ///     (`"Not Found"`); `Message` (AWS) counts as `message`;
+    ///   - a missing `code` is the OAuth-style top-level `"error": "<string>"` when it is one
+    ///     word (ASCII letters, digits, `_`, `-`, `.`: `invalid_grant`), else
+    ///     [`UNKNOWN_CODE`];
     ///   - `errors`, the field errors, is read as [`field_errors`](ErrorResponse::field_errors)
     ///     says;
     ///   - bytes that are not UTF-8 inside it (a Latin-1 server) and lone UTF-16 surrogate
@@ -1032,16 +1037,32 @@ impl Parsed {
             return None;
         }
         let f = self.inner.or(self.outer);
-        let message = [f.message, f.detail, f.error_description, f.title]
-            .into_iter()
-            .flatten()
-            .find(|m| !m.trim().is_empty())
-            .unwrap_or_else(|| reason_message(status));
+        // A top-level `"error": "<string>"` is a code when it reads as one (OAuth 2's
+        // `invalid_grant`); a sentence or a reason phrase (`"Not Found"`, what NestJS and
+        // Spring send beside their message) is a message, the last one looked at.
+        let (error_code, error_text) = match non_blank(self.error_code) {
+            Some(e) if is_code_token(&e) => (Some(e), None),
+            other => (None, other),
+        };
+        // A problem (it has a `title` or a `detail`) has a URI reference as its `type`,
+        // relative ones included (`insufficient-funds`).
+        let problem = f.title.is_some() || f.detail.is_some();
+        let message = [
+            f.message,
+            f.detail,
+            f.error_description,
+            f.title,
+            error_text,
+        ]
+        .into_iter()
+        .flatten()
+        .find(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| reason_message(status));
         // A problem's `type` is a URI (`about:blank`, `https://docs.example.com/errors/code`):
         // the category is then in `error_type`, and the URI's last segment may be the code.
         let type_member = non_blank(f.r#type);
         let (category, type_uri) = match type_member {
-            Some(t) if t.contains([':', '/']) => (None, Some(t)),
+            Some(t) if problem || t.contains([':', '/']) => (None, Some(t)),
             other => (other, None),
         };
         let r#type = non_blank(f.error_type)
@@ -1049,7 +1070,7 @@ impl Parsed {
             .map(Cow::Owned)
             .unwrap_or(Cow::Borrowed(status::default_type(status)));
         let code = non_blank(f.code)
-            .or_else(|| non_blank(self.error_code))
+            .or(error_code)
             .or_else(|| type_uri.as_deref().and_then(code_from_type_uri))
             .map(Cow::Owned)
             .unwrap_or(Cow::Borrowed(UNKNOWN_CODE));
@@ -1066,8 +1087,10 @@ impl Parsed {
 }
 
 /// The code at the end of a problem type URI (`https://docs.example.com/errors/card_declined`
-/// gives `card_declined`, as do `.../card_declined/` and `.../card_declined?lang=en`), when
-/// it looks like one; a fragment (`...#card_declined`) is the code too.
+/// gives `card_declined`, as do `.../card_declined/`, `.../card_declined?lang=en` and the
+/// relative `card_declined`), when it looks like one: lowercase letters, digits, `_` and `-`
+/// (RFC 9457's `out-of-credit`), kept as it is; a fragment (`...#card_declined`) is the
+/// code too.
 fn code_from_type_uri(uri: &str) -> Option<String> {
     if uri.eq_ignore_ascii_case("about:blank") {
         return None;
@@ -1081,12 +1104,20 @@ fn code_from_type_uri(uri: &str) -> Option<String> {
         Some(fragment) => fragment,
         None => path.trim_end_matches('/').rsplit('/').next()?,
     };
-    let snake = !last.is_empty()
-        && last.starts_with(|c: char| c.is_ascii_lowercase())
+    let token = last.starts_with(|c: char| c.is_ascii_lowercase())
         && last
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    snake.then(|| last.to_owned())
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    token.then(|| last.to_owned())
+}
+
+/// Whether a top-level `"error"` string reads as a code: one word of ASCII letters, digits,
+/// `_`, `-` and `.` (`invalid_grant`, `NOT_FOUND`), not a phrase.
+fn is_code_token(value: &str) -> bool {
+    value.len() <= 128
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// The value trimmed, or `None` if it is blank.
@@ -1108,6 +1139,8 @@ fn trimmed(value: String) -> String {
 #[derive(Deserialize)]
 #[serde(field_identifier, rename_all = "snake_case")]
 enum Key {
+    // `Message`: AWS's JSON protocols spell it so.
+    #[serde(alias = "Message")]
     Message,
     Type,
     Code,
