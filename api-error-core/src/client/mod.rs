@@ -211,6 +211,26 @@ pub struct ErrorResponse {
     header_request_id: Option<String>,
     retry_after: Option<Duration>,
     should_retry: Option<bool>,
+    // Boxed: read only when asked for, and an `ErrorResponse` stays small to move around
+    // (in `ClientError::Api`, in a `Result`).
+    raw: Box<Raw>,
+}
+
+/// The response as received: its headers and the first [`MAX_JSON_BODY_LEN`] bytes of its
+/// body, for what the standard fields do not carry.
+#[derive(Clone, PartialEq, Eq)]
+struct Raw {
+    headers: HeaderMap,
+    body: Box<[u8]>,
+}
+
+impl fmt::Debug for Raw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Raw")
+            .field("headers", &self.headers)
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .finish()
+    }
 }
 
 impl ErrorResponse {
@@ -293,6 +313,10 @@ impl ErrorResponse {
             header_request_id: header_request_id(headers),
             retry_after: parse_retry_after(headers, SystemTime::now()),
             should_retry: parse_should_retry(headers),
+            raw: Box::new(Raw {
+                headers: headers.clone(),
+                body: body.get(..MAX_JSON_BODY_LEN).unwrap_or(body).into(),
+            }),
         }
     }
 
@@ -318,6 +342,43 @@ impl ErrorResponse {
             response.headers(),
             response.body().as_ref(),
         )
+    }
+
+    /// The response's headers, as received: for what the accessors do not read (Stripe's
+    /// `Stripe-Should-Retry`, a vendor's own request-id header).
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-amzn-requestid", "b5f1c3".parse().unwrap());
+    /// let error = ErrorResponse::from_parts(StatusCode::BAD_REQUEST, &headers, b"");
+    /// assert_eq!(error.headers()["x-amzn-requestid"], "b5f1c3");
+    /// ```
+    pub fn headers(&self) -> &HeaderMap {
+        &self.raw.headers
+    }
+
+    /// The response's body, as received (its first [`MAX_JSON_BODY_LEN`] bytes): for the
+    /// members an API sends beyond the standard ones (Stripe's `decline_code`, a problem's
+    /// extension members), read with `serde_json`.
+    ///
+    /// ```
+    /// use api_error_core::client::ErrorResponse;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let error = ErrorResponse::from_parts(
+    ///     StatusCode::PAYMENT_REQUIRED,
+    ///     &HeaderMap::new(),
+    ///     br#"{"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}}"#,
+    /// );
+    /// assert_eq!(error.code(), "card_declined");
+    /// let raw: serde_json::Value = serde_json::from_slice(error.raw_body()).unwrap();
+    /// assert_eq!(raw["error"]["decline_code"], "insufficient_funds");
+    /// ```
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw.body
     }
 
     /// The response's HTTP status.
