@@ -795,7 +795,7 @@ macro_rules! __impl_aide {
                 ctx: &mut $crate::__private::aide::generate::GenContext,
                 _: &mut $crate::__private::aide::openapi::Operation,
             ) -> $crate::__private::std::vec::Vec<(
-                $crate::__private::core::option::Option<u16>,
+                $crate::__private::core::option::Option<$crate::__private::core::primitive::u16>,
                 $crate::__private::aide::openapi::Response,
             )> {
                 $crate::__private::aide::responses::<Self>(ctx)

@@ -194,7 +194,9 @@ pub fn derive(input: &Input) -> TokenStream {
     }
     // A generic type is an error only where its own `Error` impl holds (thiserror's has
     // `where Self: Debug`, so `enum E<T> { A(T) }` is one only for `T: Debug`): the impls
-    // hold exactly there, instead of demanding it for every `T`.
+    // hold exactly there, instead of demanding it for every `T`. (A type without generics
+    // keeps the plain supertrait check: deferring it would let a type with no `Error` impl
+    // at all derive in silence; a missing `Debug` is then reported twice.)
     if !type_params.is_empty() {
         api_bounds.insert(0, quote!(#ident #ty_generics: ::core::error::Error));
     }
@@ -320,7 +322,7 @@ pub fn derive(input: &Input) -> TokenStream {
             quote!(__resolve(self).headers()),
         );
         quote! {
-            fn headers(&self) -> &'static [(&'static str, &'static str)] { #body }
+            fn headers(&self) -> &'static [(&'static ::core::primitive::str, &'static ::core::primitive::str)] { #body }
         }
     });
 
@@ -490,7 +492,7 @@ pub fn derive(input: &Input) -> TokenStream {
     };
     let param_fields = (!hint_parts.is_empty()).then(|| {
         quote! {
-            fn response_hints(__out: &mut ::api_error_core::__private::std::vec::Vec<(&'static str, ::api_error_core::__private::ResponseHint)>) {
+            fn response_hints(__out: &mut ::api_error_core::__private::std::vec::Vec<(&'static ::core::primitive::str, ::api_error_core::__private::ResponseHint)>) {
                 #hints
             }
         }
@@ -548,17 +550,17 @@ pub fn derive(input: &Input) -> TokenStream {
                 #[inline]
                 fn status(&self) -> ::api_error_core::__private::StatusCode { __resolve(self).status() }
                 #[inline]
-                fn error_type(&self) -> &'static str { __resolve(self).error_type() }
+                fn error_type(&self) -> &'static ::core::primitive::str { __resolve(self).error_type() }
                 #[inline]
-                fn code(&self) -> &'static str { __resolve(self).code() }
-                fn message(&self) -> ::api_error_core::__private::std::borrow::Cow<'_, str> { #message }
-                fn param(&self) -> ::core::option::Option<::api_error_core::__private::std::borrow::Cow<'_, str>> { #param }
+                fn code(&self) -> &'static ::core::primitive::str { __resolve(self).code() }
+                fn message(&self) -> ::api_error_core::__private::std::borrow::Cow<'_, ::core::primitive::str> { #message }
+                fn param(&self) -> ::core::option::Option<::api_error_core::__private::std::borrow::Cow<'_, ::core::primitive::str>> { #param }
                 #retry_after
                 #headers
                 #[inline]
-                fn is_retryable(&self) -> bool { __resolve(self).is_retryable() }
+                fn is_retryable(&self) -> ::core::primitive::bool { __resolve(self).is_retryable() }
                 #field_errors
-                fn write_body(&self, format: &::api_error_core::__private::ErrorFormat, request_id: ::core::option::Option<&str>, out: &mut ::api_error_core::__private::std::vec::Vec<u8>) { #write_json }
+                fn write_body(&self, format: &::api_error_core::__private::ErrorFormat, request_id: ::core::option::Option<&::core::primitive::str>, out: &mut ::api_error_core::__private::std::vec::Vec<::core::primitive::u8>) { #write_json }
             }
 
             #[automatically_derived]

@@ -31,10 +31,10 @@ pub fn expand(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
                 fn status(&self) -> ::api_error_core::__private::StatusCode {
                     ::api_error_core::__private::StatusCode::INTERNAL_SERVER_ERROR
                 }
-                fn error_type(&self) -> &'static str { "" }
-                fn code(&self) -> &'static str { "" }
-                fn message(&self) -> ::api_error_core::__private::std::borrow::Cow<'_, str> { ::api_error_core::__private::std::borrow::Cow::Borrowed("") }
-                fn param(&self) -> ::core::option::Option<::api_error_core::__private::std::borrow::Cow<'_, str>> {
+                fn error_type(&self) -> &'static ::core::primitive::str { "" }
+                fn code(&self) -> &'static ::core::primitive::str { "" }
+                fn message(&self) -> ::api_error_core::__private::std::borrow::Cow<'_, ::core::primitive::str> { ::api_error_core::__private::std::borrow::Cow::Borrowed("") }
+                fn param(&self) -> ::core::option::Option<::api_error_core::__private::std::borrow::Cow<'_, ::core::primitive::str>> {
                     ::core::option::Option::None
                 }
             }
