@@ -268,6 +268,12 @@ fn real_world_body_shapes() {
             expect("Balance too low", "conflict_error", "insufficient-funds"),
         ),
         (
+            "a flat body with a title beside its message keeps its type as the category",
+            402,
+            br#"{"message":"Your card was declined.","title":"Payment failed","type":"card_error","code":"card_declined"}"#,
+            expect("Your card was declined.", "card_error", "card_declined"),
+        ),
+        (
             "NestJS / Spring: a reason phrase under `error` is not a code",
             404,
             br#"{"statusCode":404,"message":"Cannot GET /v1/x","error":"Not Found"}"#,

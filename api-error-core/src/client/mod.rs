@@ -249,8 +249,8 @@ impl ErrorResponse {
     ///     `type`, and a missing `code` is the last segment of a type URI such as
     ///     `https://docs.example.com/errors/resource_missing` (or a relative one,
     ///     `out-of-credit`) when it is a token of lowercase letters, digits, `_` and `-`;
-    ///     a `type` that is a URI, or the `type` of an object with a `title` or `detail`, is
-    ///     never taken as the category;
+    ///     a `type` that is a URI, or the `type` of an object with a `title` or `detail` and
+    ///     no `message` (a problem), is never taken as the category;
     ///   - a missing `type` comes from [`status::default_type`];
     ///   - a missing `message` is taken from `detail`, `error_description` or `title` (RFC 9457
     ///     problem details, OAuth 2), then from a top-level `"error"` string that is not a
@@ -1105,9 +1105,9 @@ impl Parsed {
             Some(e) if is_code_token(&e) => (Some(e), None),
             other => (None, other),
         };
-        // A problem (it has a `title` or a `detail`) has a URI reference as its `type`,
-        // relative ones included (`insufficient-funds`).
-        let problem = f.title.is_some() || f.detail.is_some();
+        // A problem (a `title` or a `detail`, and no `message`) has a URI reference as its
+        // `type`, relative ones included (`insufficient-funds`).
+        let problem = (f.title.is_some() || f.detail.is_some()) && f.message.is_none();
         let message = [
             f.message,
             f.detail,
