@@ -499,8 +499,17 @@ fn the_response_as_received_is_kept() {
     assert_eq!(got.raw_body(), body);
     let raw: serde_json::Value = serde_json::from_slice(got.raw_body()).unwrap();
     assert_eq!(raw["error"]["decline_code"], "insufficient_funds");
-    // Debug names the body's length, not its bytes.
-    assert!(format!("{got:?}").contains(&format!("{} bytes", body.len())));
+    // Debug names the headers and the body's length, not their values (a log of `{:?}`
+    // must not carry a response's cookie).
+    let debug = format!("{got:?}");
+    assert!(debug.contains(&format!("{} bytes", body.len())), "{debug}");
+    assert!(debug.contains("stripe-should-retry"), "{debug}");
+    let got = ErrorResponse::from_parts(
+        status(401),
+        &headers(&[("set-cookie", "session=s3cr3t")]),
+        b"",
+    );
+    assert!(!format!("{got:?}").contains("s3cr3t"));
 }
 
 /// A 422 the servers render with far more field errors than fit the parse bound, in every
