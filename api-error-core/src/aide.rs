@@ -484,7 +484,8 @@ fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
-/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a text or bytes body gets only this one) |
+/// | 400 | `invalid_body` | a text body is not UTF-8 | operations with a `text/*` `requestBody` |
+/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a bytes or multipart body gets only this one) |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a JSON or form `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |

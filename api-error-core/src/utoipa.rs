@@ -526,7 +526,8 @@ fn operations_mut(
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
-/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a text or bytes body gets only this one) |
+/// | 400 | `invalid_body` | a text body is not UTF-8 | operations with a `text/*` `requestBody` |
+/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a bytes or multipart body gets only this one) |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a JSON or form `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
@@ -556,7 +557,7 @@ fn operations_mut(
 ///     responses((status = 200, description = "Created"), CustomerNotFound))]
 /// async fn create_customer() {}
 ///
-/// /// A plain-text body: only its size is checked.
+/// /// A plain-text body: its size is checked, and that it is UTF-8.
 /// #[utoipa::path(post, path = "/v1/notes", request_body = String,
 ///     responses((status = 200, description = "Noted")))]
 /// async fn create_note() {}
@@ -577,7 +578,7 @@ fn operations_mut(
 /// assert_eq!(example["value"]["code"], "invalid_json");
 ///
 /// let notes = json["paths"]["/v1/notes"]["post"]["responses"].as_object().unwrap();
-/// assert_eq!(notes.keys().collect::<Vec<_>>(), ["200", "413", "500"]);
+/// assert_eq!(notes.keys().collect::<Vec<_>>(), ["200", "400", "413", "500"]);
 /// ```
 pub fn add_layer_responses(openapi: &mut OpenApi) {
     // One set of responses per kind of operation, built once.

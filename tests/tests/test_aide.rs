@@ -835,14 +835,18 @@ fn layer_responses_of_a_form_body_are_what_is_sent() {
     check(resp, "415", "unsupported_media_type");
 }
 
-/// An operation whose body is plain text: the server checks only its size, so the layer's
-/// responses are the 413 (and the panic's 500), and the 413 is what the server sends.
+/// An operation whose body is plain text: the server checks its size and that it is UTF-8,
+/// so the layer's responses are the 413 and a 400 (and the panic's 500), and they are what
+/// the server sends.
 #[test]
-fn layer_responses_of_a_text_body_are_only_its_size() {
+fn layer_responses_of_a_text_body_are_its_size_and_encoding() {
     let mut api = posting("/v1/notes", "text/plain; charset=utf-8");
     api_error_core::aide::add_layer_responses(&mut api);
     let doc = serde_json::to_value(&api).unwrap();
-    assert_eq!(statuses(&doc["paths"]["/v1/notes"]["post"]), ["413", "500"]);
+    assert_eq!(
+        statuses(&doc["paths"]["/v1/notes"]["post"]),
+        ["400", "413", "500"]
+    );
     let documented =
         &examples(&doc["paths"]["/v1/notes"]["post"]["responses"]["413"])["payload_too_large"];
 
@@ -863,6 +867,15 @@ fn layer_responses_of_a_text_body_are_only_its_size() {
     let mut body = resp.json();
     body["request_id"] = Value::Null;
     assert_eq!(&body, documented);
+    // Text that is not UTF-8: the 400 documented.
+    let resp = web_support::request(addr, "POST", "/v1/notes", &[text], Some(b"caf\xe9"));
+    assert_eq!(resp.status, 400, "{}", resp.text());
+    let mut body = resp.json();
+    body["request_id"] = Value::Null;
+    assert_eq!(
+        body,
+        examples(&doc["paths"]["/v1/notes"]["post"]["responses"]["400"])["invalid_body"]
+    );
 }
 
 /// With the layer's request-id header renamed (Stripe's `request-id`), the document names

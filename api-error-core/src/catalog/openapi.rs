@@ -771,7 +771,9 @@ pub(crate) enum BodyKind {
     Json,
     /// A form (`Form<T>`): declared, and only as `application/x-www-form-urlencoded`.
     Form,
-    /// Anything else (`String`, `Bytes`, a multipart upload): only its size is checked.
+    /// Text (`String`): declared only as `text/*`; its size is checked, and that it is UTF-8.
+    Text,
+    /// Anything else (`Bytes`, a multipart upload): only its size is checked.
     Other,
 }
 
@@ -790,6 +792,11 @@ impl BodyKind {
             .all(|e| is(e, "application/x-www-form-urlencoded"))
         {
             BodyKind::Form
+        } else if essences
+            .iter()
+            .all(|e| e.get(..5).is_some_and(|t| t.eq_ignore_ascii_case("text/")))
+        {
+            BodyKind::Text
         } else if essences.iter().any(|e| {
             let lower = e.to_ascii_lowercase();
             lower == "application/json"
@@ -837,6 +844,16 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
              column 13.",
             None,
             "The request body is not valid JSON. The message carries the parser's text.",
+        ));
+    }
+    if inputs.body == Some(BodyKind::Text) {
+        entries.push(entry(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "Request body didn't contain valid UTF-8: incomplete utf-8 byte sequence from index \
+             3.",
+            None,
+            "The request body is not UTF-8 text. The message carries the framework's text.",
         ));
     }
     if inputs.query {
@@ -894,7 +911,7 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
                      limit is 2 MB, actix-web's `JsonConfig` 2 MB). The message carries the \
                      framework's text."
                 }
-                BodyKind::Other => {
+                BodyKind::Text | BodyKind::Other => {
                     "The request body is larger than the server accepts (axum's default \
                      limit is 2 MB, actix-web's `PayloadConfig` 256 KB). The message carries \
                      the framework's text."
@@ -1047,7 +1064,20 @@ mod tests {
                 .map(|e| format!("{} {}", e.summary, e.description.unwrap_or_default()))
                 .unwrap_or_default()
         };
-        // Text or bytes: only the size is checked, against actix-web's payload limit.
+        // Text: its size and that it is UTF-8.
+        let text = Inputs {
+            body: Some(BodyKind::Text),
+            ..Inputs::default()
+        };
+        assert_eq!(
+            statuses(text),
+            [
+                (400, vec!["invalid_body"]),
+                (413, vec!["payload_too_large"]),
+                (500, vec!["internal_error"]),
+            ]
+        );
+        // Bytes: only the size is checked, against actix-web's payload limit.
         let other = Inputs {
             body: Some(BodyKind::Other),
             ..Inputs::default()
@@ -1074,7 +1104,8 @@ mod tests {
         );
         assert_eq!(kind(&["application/merge-patch+json"]), BodyKind::Json);
         assert_eq!(kind(&["Application/JSON; charset=utf-8"]), BodyKind::Json);
-        assert_eq!(kind(&["text/plain"]), BodyKind::Other);
+        assert_eq!(kind(&["text/plain"]), BodyKind::Text);
+        assert_eq!(kind(&["Text/CSV; charset=utf-8"]), BodyKind::Text);
         assert_eq!(kind(&["application/octet-stream"]), BodyKind::Other);
         assert_eq!(kind(&["multipart/form-data"]), BodyKind::Other);
         assert_eq!(kind(&[]), BodyKind::Json);

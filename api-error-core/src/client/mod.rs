@@ -62,9 +62,11 @@
 //! | fallback message built from a non-JSON body | [`MAX_FALLBACK_MESSAGE_LEN`] (4 KiB) |
 //! | `retry_after()` | [`MAX_RETRY_AFTER`] (1 hour) |
 //! | `request_id()` taken from the `x-request-id` (or `request-id`) header | 256 bytes |
+//! | the body as received, kept for `raw_body()` (shared by clones, not copied) | [`MAX_JSON_BODY_LEN`] (1 MiB) |
 //!
 //! Larger bodies are never parsed or copied in full: JSON is read as far as its first MiB,
-//! any other text as far as the fallback message's 4 KiB.
+//! any other text as far as the fallback message's 4 KiB, and `raw_body()` keeps the first
+//! MiB.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -204,21 +206,43 @@ const MAX_HEADER_REQUEST_ID_LEN: usize = 256;
 /// assert_eq!(error.message(), "<html><body><h1>502 Bad Gateway</h1></body></html>");
 /// assert!(error.is_retryable());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ErrorResponse {
     status: StatusCode,
     body: ErrorBody<'static>,
     header_request_id: Option<String>,
     retry_after: Option<Duration>,
     should_retry: Option<bool>,
-    // Boxed: read only when asked for, and an `ErrorResponse` stays small to move around
-    // (in `ClientError::Api`, in a `Result`).
-    raw: Box<Raw>,
+    // Shared: read only when asked for, an `ErrorResponse` stays small to move around (in
+    // `ClientError::Api`, in a `Result`), and a clone copies none of it.
+    raw: std::sync::Arc<Raw>,
 }
+
+/// Two errors are equal when what was read of them is: status, body fields, request id,
+/// retry delay and advice. The response as received (its `date` header, say) is not
+/// compared.
+impl PartialEq for ErrorResponse {
+    fn eq(&self, other: &Self) -> bool {
+        let ErrorResponse {
+            status,
+            body,
+            header_request_id,
+            retry_after,
+            should_retry,
+            raw: _,
+        } = self;
+        *status == other.status
+            && *body == other.body
+            && *header_request_id == other.header_request_id
+            && *retry_after == other.retry_after
+            && *should_retry == other.should_retry
+    }
+}
+
+impl Eq for ErrorResponse {}
 
 /// The response as received: its headers and the first [`MAX_JSON_BODY_LEN`] bytes of its
 /// body, for what the standard fields do not carry.
-#[derive(Clone, PartialEq, Eq)]
 struct Raw {
     headers: HeaderMap,
     body: Box<[u8]>,
@@ -251,16 +275,16 @@ impl ErrorResponse {
     ///     `type`, and a missing `code` is the last segment of a type URI such as
     ///     `https://docs.example.com/errors/resource_missing` (or a relative one,
     ///     `out-of-credit`) when it is a token of lowercase letters, digits, `_` and `-`;
-    ///     a `type` that is a URI, or the `type` of an object with a `title` or `detail` and
-    ///     no `message` (a problem), is never taken as the category;
+    ///     a `type` that is a URI, or the `type` of an object with a `title` and no `message`
+    ///     (a problem), is never taken as the category;
     ///   - a missing `type` comes from [`status::default_type`];
     ///   - a missing `message` is taken from `detail`, `error_description` or `title` (RFC 9457
     ///     problem details, OAuth 2), then from a top-level `"error"` string that is not a
     ///     code (`"Validation failed: ..."`), else the status's canonical reason
     ///     (`"Not Found"`); `Message` (AWS) counts as `message`;
     ///   - a missing `code` is the OAuth-style top-level `"error": "<string>"` when it is one
-    ///     word (ASCII letters, digits, `_`, `-`, `.`: `invalid_grant`), else
-    ///     [`UNKNOWN_CODE`];
+    ///     word of at most 128 ASCII letters, digits, `_`, `-` and `.` (`invalid_grant`) and
+    ///     not the status's reason phrase (Spring's `"Unauthorized"`), else [`UNKNOWN_CODE`];
     ///   - `errors`, the field errors, is read as [`field_errors`](ErrorResponse::field_errors)
     ///     says;
     ///   - bytes that are not UTF-8 inside it (a Latin-1 server) and lone UTF-16 surrogate
@@ -315,7 +339,7 @@ impl ErrorResponse {
             header_request_id: header_request_id(headers),
             retry_after: parse_retry_after(headers, SystemTime::now()),
             should_retry: parse_should_retry(headers),
-            raw: Box::new(Raw {
+            raw: std::sync::Arc::new(Raw {
                 headers: headers.clone(),
                 body: body.get(..MAX_JSON_BODY_LEN).unwrap_or(body).into(),
             }),
@@ -852,7 +876,13 @@ fn parse_json(bytes: &[u8], cut: bool) -> Option<Parsed> {
 /// key, between tokens, deeper in the body, or in any other value (a cut code, type, id or
 /// param would be another one, which the server never sent).
 fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
-    const TEXTS: [&[u8]; 4] = [b"message", b"detail", b"error_description", b"title"];
+    const TEXTS: [&[u8]; 5] = [
+        b"message",
+        b"Message",
+        b"detail",
+        b"error_description",
+        b"title",
+    ];
     // Open objects (at most the body's and its envelope), whether a string is open and is
     // a message's value (after `:` and one of those keys), where it opened, the last string
     // closed (a value's key), and the last byte outside strings.
@@ -1033,6 +1063,7 @@ fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
 #[derive(Default)]
 struct Fields {
     message: Option<String>,
+    aws_message: Option<String>,
     r#type: Option<String>,
     code: Option<String>,
     param: Option<String>,
@@ -1048,6 +1079,7 @@ struct Fields {
 impl Fields {
     fn is_empty(&self) -> bool {
         self.message.is_none()
+            && self.aws_message.is_none()
             && self.r#type.is_none()
             && self.code.is_none()
             && self.param.is_none()
@@ -1065,6 +1097,7 @@ impl Fields {
     fn or(self, other: Fields) -> Fields {
         Fields {
             message: self.message.or(other.message),
+            aws_message: self.aws_message.or(other.aws_message),
             r#type: self.r#type.or(other.r#type),
             code: self.code.or(other.code),
             param: self.param.or(other.param),
@@ -1104,14 +1137,16 @@ impl Parsed {
         // `invalid_grant`); a sentence or a reason phrase (`"Not Found"`, what NestJS and
         // Spring send beside their message) is a message, the last one looked at.
         let (error_code, error_text) = match non_blank(self.error_code) {
-            Some(e) if is_code_token(&e) => (Some(e), None),
+            Some(e) if is_code_token(&e) && !is_reason_phrase(&e, status) => (Some(e), None),
             other => (None, other),
         };
-        // A problem (a `title` or a `detail`, and no `message`) has a URI reference as its
-        // `type`, relative ones included (`insufficient-funds`).
-        let problem = (f.title.is_some() || f.detail.is_some()) && f.message.is_none();
+        // A problem (a `title`, and no `message`) has a URI reference as its `type`, relative
+        // ones included (`insufficient-funds`); a `detail` alone does not make one (Paddle's
+        // envelope puts one beside a category `type`).
+        let problem = f.title.is_some() && f.message.is_none() && f.aws_message.is_none();
         let message = [
             f.message,
+            f.aws_message,
             f.detail,
             f.error_description,
             f.title,
@@ -1174,8 +1209,16 @@ fn code_from_type_uri(uri: &str) -> Option<String> {
     token.then(|| last.to_owned())
 }
 
-/// Whether a top-level `"error"` string reads as a code: one word of ASCII letters, digits,
-/// `_`, `-` and `.` (`invalid_grant`, `NOT_FOUND`), not a phrase.
+/// Whether `value` is the status's reason phrase (`"Unauthorized"` under a 401, as Spring and
+/// NestJS send beside their message): a message, never a code.
+fn is_reason_phrase(value: &str, status: StatusCode) -> bool {
+    status
+        .canonical_reason()
+        .is_some_and(|reason| reason.eq_ignore_ascii_case(value))
+}
+
+/// Whether a top-level `"error"` string reads as a code: one word of at most 128 ASCII
+/// letters, digits, `_`, `-` and `.` (`invalid_grant`, `NOT_FOUND`), not a phrase.
 fn is_code_token(value: &str) -> bool {
     value.len() <= 128
         && value
@@ -1202,9 +1245,10 @@ fn trimmed(value: String) -> String {
 #[derive(Deserialize)]
 #[serde(field_identifier, rename_all = "snake_case")]
 enum Key {
-    // `Message`: AWS's JSON protocols spell it so.
-    #[serde(alias = "Message")]
     Message,
+    /// AWS's JSON protocols spell `message` so; `message` wins when both are there.
+    #[serde(rename = "Message")]
+    AwsMessage,
     Type,
     Code,
     Param,
@@ -1227,6 +1271,7 @@ fn read_field<'de, A: MapAccess<'de>>(
 ) -> Result<bool, A::Error> {
     let slot = match key {
         Key::Message => &mut fields.message,
+        Key::AwsMessage => &mut fields.aws_message,
         Key::Type => &mut fields.r#type,
         Key::Code => &mut fields.code,
         Key::Param => &mut fields.param,

@@ -21,9 +21,8 @@ use super::ErrorResponse;
 ///    sent: [`ErrorResponse::retry_after`] reports at most an hour, but a cap above that is
 ///    honoured), capped at the larger of `max_delay` and `max_retry_after` (default 60 s): honouring the server is what makes a 429 succeed,
 ///    and the cap keeps a misconfigured server from parking a client for an hour. Not
-///    jittered: the server already chose when it wants the client back. A zero delay
-///    (`Retry-After: 0`, or an HTTP date already past by this machine's clock) counts as
-///    none, as in the Stainless SDKs: the backoff below applies.
+///    jittered: the server already chose when it wants the client back (a zero delay, or
+///    an HTTP date already past by this machine's clock, is a retry at once).
 /// 3. Otherwise exponential backoff, `initial_delay * 2^attempt` capped at `max_delay`, with
 ///    "full jitter" (a uniformly random delay between zero and that value) so that many
 ///    clients failing together do not retry together.
@@ -322,10 +321,8 @@ impl RetryPolicy {
         if attempt >= self.max_retries || !error.is_retryable() {
             return None;
         }
-        // As the server sent it: a cap above an hour is honoured up to the cap. A zero delay
-        // (`Retry-After: 0`, or a date already past on this clock) says nothing of when:
-        // the backoff applies, so a client whose clock runs ahead does not retry at once.
-        if let Some(requested) = error.requested_retry_after().filter(|d| !d.is_zero()) {
+        // As the server sent it: a cap above an hour is honoured up to the cap.
+        if let Some(requested) = error.requested_retry_after() {
             return Some(requested.min(self.retry_after_cap()));
         }
         Some(self.jittered_backoff(attempt))
