@@ -110,7 +110,9 @@ pub trait ErrorCatalog {
 }
 
 /// What the responses of one error code carry beyond its [`CatalogEntry`], for OpenAPI
-/// documents (see [`ErrorCatalog::response_hints`]).
+/// documents (see [`ErrorCatalog::response_hints`]). A hint names a code, so it applies to
+/// every entry of that code; a type with one code under two statuses cannot hint at one
+/// of them alone.
 ///
 /// ```
 /// use api_error_core::{ApiError, ErrorCatalog, ResponseHint};
@@ -129,8 +131,9 @@ pub trait ErrorCatalog {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResponseHint {
-    /// The `param` comes from the named field: examples show `"{name}"`, as messages show
-    /// their templates.
+    /// The `param` is a value known at run time, named here (a derived error's field, or
+    /// whatever a hand-written one takes it from): examples show `"{name}"`, as messages
+    /// show their templates.
     Param(&'static str),
     /// The body carries field errors (`errors`, and the `param` unless something else gives
     /// it): examples show a sample list.
