@@ -63,7 +63,7 @@ pub use crate::valid::Valid;
 pub use crate::valid::{axum::ValidationRejection, Extracted};
 use crate::web::accept;
 use crate::web::context::{self, RequestContext};
-use crate::web::guard::{Guarded, Panic};
+use crate::web::guard::{self, Guarded, Panic};
 use crate::web::params;
 use crate::web::rejection::{self, Rejection, Unread};
 use crate::web::response::{self, Marked, Rendered, RenderedHere};
@@ -517,7 +517,7 @@ where
         let outcome = match (out, panic) {
             (_, Some(panic)) => Err(panic),
             (Some(called), None) => Ok(called.map(|res| res.map(Body::new))),
-            (None, None) => Err(Box::new("request future polled after completion") as Panic),
+            (None, None) => Err(Box::new(guard::COMPLETED) as Panic),
         };
         not_a_success(outcome, ctx, header, this.described, this.reading, cx)
     }

@@ -302,23 +302,9 @@ fn rejection_path_names_the_parameter_of_any_pattern() {
         .wrap(ApiErrorMiddleware::new()));
     // Digits the regex takes, too many for a `u32`.
     let resp = fetch(addr, "/items/99999999999");
-    let body = check_error(
-        &resp,
-        400,
-        "invalid_request_error",
-        "invalid_path",
-        Some(RID),
-    );
-    assert_eq!(body["param"], "n", "{body}");
+    check_invalid_path(&resp, "n");
     let resp = fetch(addr, "/v/abc.json");
-    let body = check_error(
-        &resp,
-        400,
-        "invalid_request_error",
-        "invalid_path",
-        Some(RID),
-    );
-    assert_eq!(body["param"], "version", "{body}");
+    check_invalid_path(&resp, "version");
 }
 
 /// A handler's own `ErrorNotFound(serde_error)` on a route without path parameters (an enum
@@ -354,14 +340,7 @@ fn rejection_path_names_a_parameter_that_is_not_ascii() {
         .wrap(ApiErrorMiddleware::new()));
     assert_eq!(fetch(addr, "/items/7").text(), "ok 7");
     let resp = fetch(addr, "/items/abc");
-    let body = check_error(
-        &resp,
-        400,
-        "invalid_request_error",
-        "invalid_path",
-        Some(RID),
-    );
-    assert_eq!(body["param"], "名", "{body}");
+    check_invalid_path(&resp, "名");
 }
 
 /// A middleware inside that reads the path as a handler would (`req.extract::<web::Path<_>>()`

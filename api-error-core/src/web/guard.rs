@@ -15,6 +15,9 @@ use super::context::RequestContext;
 /// A panic caught while a handler ran.
 pub(crate) type Panic = Box<dyn Any + Send>;
 
+/// What a poll after completion is answered with, as a panic (a 500, its text only logged).
+pub(crate) const COMPLETED: &str = "request future polled after completion";
+
 pin_project! {
     /// Resolves to the inner future's output, or to the payload of a panic raised by the
     /// call or by any poll. Every poll runs in the request's [`RequestContext`].
@@ -90,9 +93,7 @@ impl<F: Future> Guarded<F> {
     pub fn context(self: Pin<&mut Self>) -> &mut Option<RequestContext> {
         self.project().ctx
     }
-}
 
-impl<F: Future> Guarded<F> {
     /// Polls the inner future in the request's context, putting its output in `out` when it
     /// is ready: `Ready(None)` then, `Ready(Some(panic))` for a panic. The output is written
     /// once, where the caller wants it, rather than passed up through the catch and two
@@ -113,11 +114,7 @@ impl<F: Future> Guarded<F> {
                 Poll::Pending => false,
             }),
             StateProj::Panicked { panic } => {
-                return Poll::Ready(Some(
-                    panic
-                        .take()
-                        .unwrap_or_else(|| Box::new("request future polled after completion")),
-                ));
+                return Poll::Ready(Some(panic.take().unwrap_or_else(|| Box::new(COMPLETED))));
             }
         };
         let panic = match ready {
@@ -143,7 +140,8 @@ impl<F: Future> Future for Guarded<F> {
         let mut out = None;
         match std::task::ready!(self.poll_into(cx, &mut out)) {
             Some(panic) => Poll::Ready(Err(panic)),
-            None => Poll::Ready(out.ok_or_else(|| -> Panic { Box::new("no output") })),
+            // Never: a ready poll without a panic has put its output there.
+            None => Poll::Ready(out.ok_or_else(|| -> Panic { Box::new(COMPLETED) })),
         }
     }
 }

@@ -147,6 +147,21 @@ pub fn check_error(
     check_error_retry(resp, status, r#type, code, header, retry)
 }
 
+/// [`check_error`] of a path parameter that does not deserialize (400 `invalid_path`, with
+/// the request id in the `RID` header) whose `param` is `param`; returns the body.
+#[allow(dead_code)]
+pub fn check_invalid_path(resp: &Resp, param: &str) -> serde_json::Value {
+    let body = check_error(
+        resp,
+        400,
+        "invalid_request_error",
+        "invalid_path",
+        Some(RID),
+    );
+    assert_eq!(body["param"], param, "{body}");
+    body
+}
+
 /// [`check_error`] with an explicit `x-should-retry`.
 pub fn check_error_retry(
     resp: &Resp,
