@@ -109,7 +109,7 @@ fn main() {
         "bare",
         "noop",
         args.get(5).map_or("layer", String::as_str),
-        "tower",
+        args.get(6).map_or("tower", String::as_str),
     ];
     let apps: Vec<App> = names.iter().map(|w| app(w)).collect();
     let rounds: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(30);
