@@ -68,6 +68,9 @@
 //! | `no_integrations` | container | flag; no generated integration impls (framework and OpenAPI), for a type that writes its own (opt back in with [`impl_integrations!`] and [`impl_openapi!`]) | — |
 //! | `field_errors` | field | flag; a [`FieldErrors`] or `Vec<FieldError>`: the body's `errors`, and the variant's `param` (the first one's) unless it sets one | — |
 //!
+//! A path field (`PathBuf`, `&Path`, `Box<Path>`, ...) shown with `{0}` in a message is shown
+//! through `Path::display()`, as thiserror does; `{0:?}` stays `Debug`.
+//!
 //! A thiserror `#[error("literal")]` with no arguments is used as-is (it is exactly what
 //! `Display` prints), so such variants render without formatting at run time. Doc comments
 //! on variants become the catalog's descriptions ([`ErrorCatalog`]).

@@ -176,6 +176,41 @@ pub fn as_display<T: ApiError>(this: &T) -> &dyn Display {
     this
 }
 
+/// A path field shown with `{path}` in a message: `Path` and `PathBuf` through their
+/// `display()` (they have no `Display`), any other type (a type of that name with a
+/// `Display` of its own) through its `Display`, picked by autoref as thiserror does:
+/// `field.__api_error_as_display()` with `field: &PathBuf` finds the `PathBuf` impl, with
+/// `field: &T` the one for `&T`.
+pub trait AsDisplay<'a> {
+    /// What is formatted.
+    type Target: Display;
+    fn __api_error_as_display(&'a self) -> Self::Target;
+}
+
+impl<'a, T: Display + ?Sized + 'a> AsDisplay<'a> for &T {
+    type Target = &'a T;
+    #[inline]
+    fn __api_error_as_display(&'a self) -> &'a T {
+        self
+    }
+}
+
+impl<'a> AsDisplay<'a> for std::path::Path {
+    type Target = std::path::Display<'a>;
+    #[inline]
+    fn __api_error_as_display(&'a self) -> std::path::Display<'a> {
+        self.display()
+    }
+}
+
+impl<'a> AsDisplay<'a> for std::path::PathBuf {
+    type Target = std::path::Display<'a>;
+    #[inline]
+    fn __api_error_as_display(&'a self) -> std::path::Display<'a> {
+        self.display()
+    }
+}
+
 /// A transparent variant's inner error (a function so a missing impl is reported at the
 /// field's type).
 #[inline]

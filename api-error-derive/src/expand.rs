@@ -184,6 +184,7 @@ pub fn derive(input: &Input) -> TokenStream {
                     p.v.fields
                         .iter()
                         .find(|f| f.name() == arg.name && generic(f))
+                        .filter(|f| !(arg.format_trait == "Display" && is_path_like(f.ty)))
                 {
                     let ty = f.ty;
                     let bound = Ident::new(arg.format_trait, Span::call_site());
@@ -276,7 +277,7 @@ pub fn derive(input: &Input) -> TokenStream {
         |p| match &p.msg {
             Msg::Format(m, span) => {
                 let pat = pattern(input, p.v, &format_fields(p, m));
-                let args = format_args(m, *span);
+                let args = format_args(p, m, *span);
                 Some(
                     quote!(#pat => ::api_error_core::__private::std::borrow::Cow::Owned(::api_error_core::__private::format(#args)),),
                 )
@@ -386,7 +387,7 @@ pub fn derive(input: &Input) -> TokenStream {
             let pat = pattern(input, p.v, &fields);
             let message = match (&p.msg, format) {
                 (_, Some((m, span))) => {
-                    let args = format_args(m, span);
+                    let args = format_args(p, m, span);
                     quote!(::core::option::Option::Some(&#args as &dyn ::core::fmt::Display))
                 }
                 (Msg::Display, None) => quote!(::core::option::Option::Some(
@@ -645,19 +646,75 @@ fn format_fields<'a>(p: &Plan<'a>, m: &fmt::Message) -> Vec<&'a Field<'a>> {
         .collect()
 }
 
-/// `::core::format_args!("...{__api_error_id}...", __api_error_id = __api_error_id)`.
-fn format_args(m: &fmt::Message, span: Span) -> TokenStream {
-    let lit = LitStr::new(&m.rewritten, span);
-    let mut names: Vec<&str> = m.args.iter().map(|a| a.name.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    let args = names.iter().map(|n| {
-        // Call-site hygiene (the pattern binds these names there), located at the literal,
-        // so a missing trait is reported on the message.
-        let b = Ident::new(&fmt::binding(n), Span::call_site().located_at(span));
-        quote!(#b = #b)
+/// `::core::format_args!("...{__api_error_id}...", __api_error_id = __api_error_id)`. A
+/// path field (`PathBuf`, `&Path`, `Box<Path>`, ...) shown with `{path}` is shown as its
+/// `display()`, as thiserror does: its own binding, so `{path:?}` beside it stays `Debug`.
+fn format_args(p: &Plan<'_>, m: &fmt::Message, span: Span) -> TokenStream {
+    let shows_path = |a: &fmt::Arg| {
+        a.format_trait == "Display"
+            && p.v
+                .fields
+                .iter()
+                .any(|f| f.name() == a.name && is_path_like(f.ty))
+    };
+    let name = |a: &fmt::Arg| {
+        if shows_path(a) {
+            fmt::display_binding(&a.name)
+        } else {
+            fmt::binding(&a.name)
+        }
+    };
+    let lit = LitStr::new(&m.rewritten(name), span);
+    let mut args: Vec<(String, &fmt::Arg)> = m.args.iter().map(|a| (name(a), a)).collect();
+    args.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    args.dedup_by(|a, b| a.0 == b.0);
+    // Call-site hygiene (the pattern binds these names there), located at the literal, so
+    // a missing trait is reported on the message.
+    let ident = |name: &str| Ident::new(name, Span::call_site().located_at(span));
+    let args = args.iter().map(|(name, a)| {
+        let b = ident(name);
+        if shows_path(a) {
+            // Spanned at the message too: a type of that name that is not `Display` either
+            // is reported there.
+            let field = ident(&fmt::binding(&a.name));
+            quote_spanned! {span=>
+                #b = {
+                    use ::api_error_core::__private::AsDisplay as _;
+                    #field.__api_error_as_display()
+                }
+            }
+        } else {
+            quote!(#b = #b)
+        }
     });
     quote!(::core::format_args!(#lit, #(#args),*))
+}
+
+/// Whether a field's type, as written, is a path that has no `Display` but a `display()`:
+/// `Path` or `PathBuf` (any module path), behind references, or in a `Box`, `Rc`, `Arc` or
+/// `Cow`. (A type of that name with a `Display` of its own keeps it.)
+fn is_path_like(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => is_path_like(&r.elem),
+        syn::Type::Paren(p) => is_path_like(&p.elem),
+        syn::Type::Group(g) => is_path_like(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            match (last.ident.to_string().as_str(), &last.arguments) {
+                ("Path" | "PathBuf", syn::PathArguments::None) => true,
+                ("Box" | "Rc" | "Arc" | "Cow", syn::PathArguments::AngleBracketed(args)) => {
+                    args.args.iter().any(|arg| match arg {
+                        syn::GenericArgument::Type(inner) => is_path_like(inner),
+                        _ => false,
+                    })
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// The type that must be Display for a param field (`T` of `Option<T>`).

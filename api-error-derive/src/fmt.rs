@@ -54,12 +54,40 @@ fn format_trait(spec: &str) -> Result<&'static str, String> {
 }
 
 pub struct Message {
-    /// The format string with each argument renamed to the binding it reads
-    /// (`{id}` -> `{__api_error_id}`, `{0:?}` -> `{__api_error_0:?}`).
-    pub rewritten: String,
+    /// The format string in pieces: literal text as written (braces still doubled), and
+    /// each argument's index in `args` with its spec.
+    parts: Vec<Part>,
+    /// Every `{...}` argument, in order (a field used twice is here twice).
     pub args: Vec<Arg>,
     /// The text itself when there are no arguments (`{{` and `}}` unescaped).
     pub literal: Option<String>,
+}
+
+enum Part {
+    Text(String),
+    Arg { index: usize, spec: String },
+}
+
+impl Message {
+    /// The format string with each argument renamed to the binding `name` gives it
+    /// (`{id}` -> `{__api_error_id}`, `{0:?}` -> `{__api_error_0:?}`).
+    pub fn rewritten(&self, name: impl Fn(&Arg) -> String) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Arg { index, spec } => {
+                    let name = self.args.get(*index).map(&name).unwrap_or_default();
+                    let _ = if spec.is_empty() {
+                        write!(out, "{{{name}}}")
+                    } else {
+                        write!(out, "{{{name}:{spec}}}")
+                    };
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The binding name a field is read through in generated code.
@@ -67,9 +95,16 @@ pub fn binding(name: &str) -> String {
     format!("__api_error_{name}")
 }
 
+/// The binding name of a path field shown with `{path}` (its `Path::display()`), a prefix
+/// no [`binding`] has.
+pub fn display_binding(name: &str) -> String {
+    format!("__api_display_{name}")
+}
+
 /// Parses a message; `Err` says what is wrong and how to fix it.
 pub fn parse(s: &str) -> Result<Message, String> {
-    let mut rewritten = String::with_capacity(s.len() + 16);
+    let mut parts = Vec::new();
+    let mut text = String::new();
     let mut literal = String::with_capacity(s.len());
     let mut args = Vec::new();
     let mut chars = s.chars().peekable();
@@ -77,12 +112,12 @@ pub fn parse(s: &str) -> Result<Message, String> {
         match c {
             '{' if chars.peek() == Some(&'{') => {
                 chars.next();
-                rewritten.push_str("{{");
+                text.push_str("{{");
                 literal.push('{');
             }
             '}' if chars.peek() == Some(&'}') => {
                 chars.next();
-                rewritten.push_str("}}");
+                text.push_str("}}");
                 literal.push('}');
             }
             '}' => return Err("unmatched `}` in message; write `}}` for a literal brace".into()),
@@ -120,24 +155,25 @@ pub fn parse(s: &str) -> Result<Message, String> {
                         "`{{{inner}}}` is not a field reference; write `{{field}}` or `{{0}}`"
                     ));
                 }
-                let _ = write!(rewritten, "{{{}", binding(name));
-                if !spec.is_empty() {
-                    let _ = write!(rewritten, ":{spec}");
-                }
-                rewritten.push('}');
+                parts.push(Part::Text(std::mem::take(&mut text)));
+                parts.push(Part::Arg {
+                    index: args.len(),
+                    spec: spec.to_owned(),
+                });
                 args.push(Arg {
                     name: name.to_owned(),
                     format_trait: format_trait(spec)?,
                 });
             }
             c => {
-                rewritten.push(c);
+                text.push(c);
                 literal.push(c);
             }
         }
     }
+    parts.push(Part::Text(text));
     Ok(Message {
-        rewritten,
+        parts,
         literal: args.is_empty().then_some(literal),
         args,
     })
@@ -161,8 +197,15 @@ mod tests {
         assert_eq!(m.args.len(), 2);
         assert_eq!(m.args[1].format_trait, "Debug");
         assert_eq!(
-            m.rewritten,
+            m.rewritten(|a| binding(&a.name)),
             "No such customer: {__api_error_id} ({__api_error_0:?})"
+        );
+        assert_eq!(
+            m.rewritten(|a| match a.format_trait {
+                "Display" => display_binding(&a.name),
+                _ => binding(&a.name),
+            }),
+            "No such customer: {__api_display_id} ({__api_error_0:?})"
         );
     }
 

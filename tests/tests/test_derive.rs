@@ -712,3 +712,90 @@ fn raw_identifier_variants_are_named_without_r_hash() {
     let names: Vec<&str> = Keyword::catalog().iter().map(|e| e.variant).collect();
     assert_eq!(names, ["Loop", "match"]);
 }
+
+/// Paths have no `Display`: a message shows a path field with `{path}` through its
+/// `display()`, as thiserror's `#[error]` does, whatever holds it; `{path:?}` stays `Debug`,
+/// and a type named `Path` with a `Display` of its own keeps it.
+#[test]
+fn path_fields_are_shown_with_display() {
+    use std::borrow::Cow;
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    mod own {
+        /// Not `std::path::Path`: its own `Display`.
+        #[derive(Debug)]
+        pub struct Path(pub &'static str);
+        impl std::fmt::Display for Path {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "<{}>", self.0)
+            }
+        }
+    }
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(status = 404)]
+    enum Files<'a> {
+        #[error("no file {0}")]
+        #[api_error(message = "No file at {0} ({0:?})")]
+        Missing(PathBuf),
+        #[error("no dir {dir}")]
+        #[api_error(message = "No directory {dir}")]
+        NoDir { dir: &'a Path },
+        #[error("{0}")]
+        #[api_error(message = "Boxed {0}, shared {1}, borrowed {2}")]
+        Held(Box<Path>, Arc<Path>, Cow<'a, Path>),
+        #[error("{0}")]
+        #[api_error(message = "Qualified {0}")]
+        Qualified(std::path::PathBuf),
+        #[error("{0}")]
+        #[api_error(message = "Own {0}")]
+        Own(own::Path),
+    }
+
+    let missing = Files::Missing(PathBuf::from("/srv/a \"b\".txt"));
+    assert_eq!(
+        missing.message(),
+        r#"No file at /srv/a "b".txt ("/srv/a \"b\".txt")"#
+    );
+    assert_eq!(
+        render(&missing, None),
+        r#"{"message":"No file at /srv/a \"b\".txt (\"/srv/a \\\"b\\\".txt\")","type":"not_found_error","code":"missing","param":null,"request_id":null}"#
+    );
+    let dir = Path::new("/etc");
+    assert_eq!(Files::NoDir { dir }.message(), "No directory /etc");
+    let held = Files::Held(
+        Path::new("/a").into(),
+        Arc::from(Path::new("/b")),
+        Cow::Borrowed(Path::new("/c")),
+    );
+    assert_eq!(held.message(), "Boxed /a, shared /b, borrowed /c");
+    render(&held, Some("req_1"));
+    assert_eq!(
+        Files::Qualified(PathBuf::from("x")).message(),
+        "Qualified x"
+    );
+    assert_eq!(Files::Own(own::Path("y")).message(), "Own <y>");
+    let template: Vec<&str> = Files::catalog().iter().map(|e| e.message).collect();
+    assert_eq!(template[0], "No file at {0} ({0:?})");
+}
+
+/// A path that is not UTF-8 is shown as `Path::display` shows it (replacement characters),
+/// still valid JSON in both render paths.
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_path_is_shown_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::PathBuf;
+
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[error("{0:?}")]
+    #[api_error(status = 400, message = "Bad path {0}")]
+    struct BadPath(PathBuf);
+
+    let e = BadPath(PathBuf::from(std::ffi::OsStr::from_bytes(b"/tmp/\xff.txt")));
+    assert_eq!(e.message(), "Bad path /tmp/\u{fffd}.txt");
+    let body = render(&e, None);
+    let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(parsed["message"], "Bad path /tmp/\u{fffd}.txt");
+}
