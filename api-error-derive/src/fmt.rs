@@ -134,9 +134,27 @@ pub fn parse(s: &str) -> Result<Message, String> {
                 if !closed {
                     return Err("unclosed `{` in message; write `{{` for a literal brace".into());
                 }
+                // As in `format!`: whitespace may end the argument (`{x }`, `{0:>8 }`),
+                // not start it.
+                if inner.starts_with(char::is_whitespace) {
+                    return Err(format!(
+                        "`{{{inner}}}`: no space after `{{` in a message; write `{{{}}}`",
+                        inner.trim()
+                    ));
+                }
+                let inner = inner.trim_end();
                 let (name, spec) = match inner.split_once(':') {
-                    Some((n, s)) => (n.trim(), s),
-                    None => (inner.trim(), ""),
+                    Some((n, s)) => (n, s),
+                    None => (inner, ""),
+                };
+                // `{00}` is `{0}`, as in `format!`.
+                let index;
+                let name = match name.parse::<usize>() {
+                    Ok(i) if name.bytes().all(|b| b.is_ascii_digit()) => {
+                        index = i.to_string();
+                        index.as_str()
+                    }
+                    _ => name,
                 };
                 if name.is_empty() {
                     return Err(
@@ -233,5 +251,30 @@ mod tests {
         assert!(parse("{").is_err());
         assert!(parse("}").is_err());
         assert!(parse("{a.b}").is_err());
+        assert!(parse("{ a}").is_err());
+    }
+
+    /// What `format!` accepts: whitespace before the closing brace, and `{00}` for `{0}`.
+    #[test]
+    fn as_format_reads_it() {
+        let m = parse("{x } {0:? } {00} {1:>4 }").unwrap();
+        let names: Vec<(&str, &str)> = m
+            .args
+            .iter()
+            .map(|a| (a.name.as_str(), a.format_trait))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("x", "Display"),
+                ("0", "Debug"),
+                ("0", "Display"),
+                ("1", "Display")
+            ]
+        );
+        assert_eq!(
+            m.rewritten(|a| binding(&a.name)),
+            "{__api_error_x} {__api_error_0:?} {__api_error_0} {__api_error_1:>4}"
+        );
     }
 }

@@ -719,7 +719,7 @@ fn raw_identifier_variants_are_named_without_r_hash() {
 #[test]
 fn path_fields_are_shown_with_display() {
     use std::borrow::Cow;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::sync::Arc;
 
     mod own {
@@ -738,7 +738,7 @@ fn path_fields_are_shown_with_display() {
     enum Files<'a> {
         #[error("no file {0}")]
         #[api_error(message = "No file at {0} ({0:?})")]
-        Missing(PathBuf),
+        Missing(std::path::PathBuf),
         #[error("no dir {dir}")]
         #[api_error(message = "No directory {dir}")]
         NoDir { dir: &'a Path },
@@ -753,7 +753,7 @@ fn path_fields_are_shown_with_display() {
         Own(own::Path),
     }
 
-    let missing = Files::Missing(PathBuf::from("/srv/a \"b\".txt"));
+    let missing = Files::Missing(std::path::PathBuf::from("/srv/a \"b\".txt"));
     assert_eq!(
         missing.message(),
         r#"No file at /srv/a "b".txt ("/srv/a \"b\".txt")"#
@@ -772,7 +772,7 @@ fn path_fields_are_shown_with_display() {
     assert_eq!(held.message(), "Boxed /a, shared /b, borrowed /c");
     render(&held, Some("req_1"));
     assert_eq!(
-        Files::Qualified(PathBuf::from("x")).message(),
+        Files::Qualified(std::path::PathBuf::from("x")).message(),
         "Qualified x"
     );
     assert_eq!(Files::Own(own::Path("y")).message(), "Own <y>");
@@ -798,4 +798,26 @@ fn a_non_utf8_path_is_shown_lossily() {
     let body = render(&e, None);
     let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(parsed["message"], "Bad path /tmp/\u{fffd}.txt");
+}
+
+/// A message reads its arguments as `format!` does: whitespace before the closing brace,
+/// `{00}` for `{0}`.
+#[test]
+fn message_arguments_as_format_reads_them() {
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[api_error(status = 400)]
+    enum Spaced {
+        #[error("{0}")]
+        #[api_error(message = "[{00}] [{0:>4 }] [{1 }]")]
+        Tuple(u8, u8),
+        #[error("{name}")]
+        #[api_error(message = "[{name }] [{name:? }]")]
+        Named { name: String },
+    }
+    let tuple = Spaced::Tuple(7, 8);
+    assert_eq!(tuple.message(), "[7] [   7] [8]");
+    render(&tuple, None);
+    let named = Spaced::Named { name: "a".into() };
+    assert_eq!(named.message(), r#"[a] ["a"]"#);
+    render(&named, None);
 }
