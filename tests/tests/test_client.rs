@@ -418,6 +418,42 @@ fn real_world_body_shapes() {
             expect("deep", "invalid_request_error", UNKNOWN_CODE),
         ),
         (
+            "Google's envelope: the numeric code is the HTTP status, the status string the code",
+            404,
+            br#"{"error":{"code":404,"message":"Requested entity was not found.","status":"NOT_FOUND","details":[]}}"#,
+            expect("Requested entity was not found.", "not_found_error", "NOT_FOUND"),
+        ),
+        (
+            "Twilio: a numeric code that says more than the status is the code",
+            404,
+            br#"{"code":20404,"message":"The requested resource was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}"#,
+            expect("The requested resource was not found", "not_found_error", "20404"),
+        ),
+        (
+            "a numeric code equal to the status says nothing",
+            409,
+            br#"{"code":409,"message":"Conflict on the name"}"#,
+            expect("Conflict on the name", "conflict_error", UNKNOWN_CODE),
+        ),
+        (
+            "a string code wins over a numeric one and a status",
+            400,
+            br#"{"error":{"code":"bad_name","message":"m","status":"INVALID_ARGUMENT"},"code":7}"#,
+            expect("m", "invalid_request_error", "bad_name"),
+        ),
+        (
+            "JSend: a top-level status is not a code",
+            400,
+            br#"{"status":"fail","message":"Title is required"}"#,
+            expect("Title is required", "invalid_request_error", UNKNOWN_CODE),
+        ),
+        (
+            "a numeric code alone makes an error body",
+            502,
+            br#"{"code":1042}"#,
+            expect("Bad Gateway", "api_error", "1042"),
+        ),
+        (
             "a status without a canonical reason",
             599,
             b"",

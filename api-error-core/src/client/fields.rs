@@ -122,7 +122,7 @@ impl<'de> Visitor<'de> for ItemSeed {
                     continue;
                 }
             };
-            if let Lenient(Some(value)) = map.next_value()? {
+            if let Lenient(Some(value), _) = map.next_value()? {
                 *slot = Some(value);
             }
         }

@@ -284,7 +284,10 @@ impl ErrorResponse {
     ///     (`"Not Found"`); `Message` (AWS) counts as `message`;
     ///   - a missing `code` is the OAuth-style top-level `"error": "<string>"` when it is one
     ///     word of at most 128 ASCII letters, digits, `_`, `-` and `.` (`invalid_grant`) and
-    ///     not the status's reason phrase (Spring's `"Unauthorized"`), else [`UNKNOWN_CODE`];
+    ///     not the status's reason phrase (Spring's `"Unauthorized"`), else the envelope's
+    ///     `status` string when it is such a word (Google's `"NOT_FOUND"`), else an integer
+    ///     `code` that is not the HTTP status itself (Twilio's `20404`, as `"20404"`), else
+    ///     [`UNKNOWN_CODE`];
     ///   - `errors`, the field errors, is read as [`field_errors`](ErrorResponse::field_errors)
     ///     says;
     ///   - bytes that are not UTF-8 inside it (a Latin-1 server) and lone UTF-16 surrogate
@@ -294,9 +297,9 @@ impl ErrorResponse {
     ///     point where it breaks (field errors included), and so does one over
     ///     [`MAX_JSON_BODY_LEN`], cut there.
     /// - **Anything else** — HTML, plain text, empty, invalid UTF-8, a JSON array or string,
-    ///   an object with none of the keys above holding a string (or a field error) — becomes a
-    ///   body with the status table's `type`, code [`UNKNOWN_CODE`], and as message the raw
-    ///   text (lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
+    ///   an object with none of the keys above holding a string (or a field error, or an
+    ///   integer `code`) — becomes a body with the status table's `type`, code
+    ///   [`UNKNOWN_CODE`], and as message the raw text (lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
     ///   status's canonical reason when that text is empty.
     ///
     /// Headers read (all optional, malformed values are ignored): `x-request-id` (or
@@ -1074,6 +1077,10 @@ struct Fields {
     /// RFC 9457 problem details from this crate carry the category here (`type` is a URI).
     error_type: Option<String>,
     errors: Option<Vec<FieldError>>,
+    /// A `code` that is an integer.
+    number: Option<i64>,
+    /// The envelope's `status` string.
+    status: Option<String>,
 }
 
 impl Fields {
@@ -1088,6 +1095,8 @@ impl Fields {
             && self.error_description.is_none()
             && self.title.is_none()
             && self.error_type.is_none()
+            && self.number.is_none()
+            && self.status.is_none()
             // An `errors` key without one field error in it (`null`, `[]`, `"x"`) is not
             // what makes an object an error body.
             && self.errors.as_ref().is_none_or(Vec::is_empty)
@@ -1107,6 +1116,8 @@ impl Fields {
             title: self.title.or(other.title),
             error_type: self.error_type.or(other.error_type),
             errors: self.errors.or(other.errors),
+            number: self.number.or(other.number),
+            status: self.status.or(other.status),
         }
     }
 }
@@ -1167,8 +1178,17 @@ impl Parsed {
             .or(category)
             .map(Cow::Owned)
             .unwrap_or(Cow::Borrowed(status::default_type(status)));
+        // Google's envelope: `{"code": 404, "status": "NOT_FOUND"}`, the status the code. A
+        // numeric code is one only when it says more than the HTTP status (Twilio's `20404`).
+        let status_code = non_blank(f.status).filter(|s| is_code_token(s));
+        let number = f
+            .number
+            .filter(|&n| n != i64::from(status.as_u16()))
+            .map(|n| n.to_string());
         let code = non_blank(f.code)
             .or(error_code)
+            .or(status_code)
+            .or(number)
             .or_else(|| type_uri.as_deref().and_then(code_from_type_uri))
             .map(Cow::Owned)
             .unwrap_or(Cow::Borrowed(UNKNOWN_CODE));
@@ -1259,6 +1279,8 @@ enum Key {
     ErrorType,
     Errors,
     Error,
+    /// Google's canonical code in its envelope (`"NOT_FOUND"`); only read there.
+    Status,
     #[serde(other)]
     Other,
 }
@@ -1291,10 +1313,14 @@ fn read_field<'de, A: MapAccess<'de>>(
             read?;
             return Ok(true);
         }
+        Key::Status => &mut fields.status,
         Key::Error | Key::Other => return Ok(false),
     };
-    if let Lenient(Some(value)) = map.next_value()? {
-        *slot = Some(value);
+    match map.next_value()? {
+        Lenient(Some(value), _) => *slot = Some(value),
+        // A numeric code (Twilio's `20404`, Google's `404`): kept apart, a string code wins.
+        Lenient(None, Some(number)) if matches!(key, Key::Code) => fields.number = Some(number),
+        Lenient(None, _) => {}
     }
     Ok(true)
 }
@@ -1319,7 +1345,8 @@ impl<'de> Visitor<'de> for OuterSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key>()? {
-            if read_field(&mut map, &key, &mut self.0.outer)? {
+            // A top-level `status` is RFC 9457's number or JSend's `"fail"`: not a code.
+            if !matches!(key, Key::Status) && read_field(&mut map, &key, &mut self.0.outer)? {
                 continue;
             }
             if let Key::Error = key {
@@ -1373,8 +1400,9 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
 }
 
 /// A string value, bounded to [`MAX_FIELD_LEN`]; any other JSON value is consumed and gives
-/// `None`, so a key of the wrong type counts as missing.
-struct Lenient(Option<String>);
+/// `None`, so a key of the wrong type counts as missing. An integer is kept on the side (the
+/// second field), for the one key that may be one (a numeric `code`).
+struct Lenient(Option<String>, Option<i64>);
 
 impl<'de> Deserialize<'de> for Lenient {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1392,53 +1420,53 @@ impl<'de> Visitor<'de> for LenientVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Lenient, E> {
-        Ok(Lenient(Some(bounded(v).to_owned())))
+        Ok(Lenient(Some(bounded(v).to_owned()), None))
     }
 
     fn visit_string<E: de::Error>(self, mut v: String) -> Result<Lenient, E> {
         let len = bounded(&v).len();
         v.truncate(len);
-        Ok(Lenient(Some(v)))
+        Ok(Lenient(Some(v), None))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lenient, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| Lenient(None))
+        IgnoredAny.visit_map(map).map(|_| Lenient(None, None))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Lenient, A::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| Lenient(None))
+        IgnoredAny.visit_seq(seq).map(|_| Lenient(None, None))
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Lenient, E> {
-        Ok(Lenient(None))
+        Ok(Lenient(None, None))
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Lenient, E> {
-        Ok(Lenient(None))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Lenient, E> {
+        Ok(Lenient(None, Some(v)))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Lenient, E> {
-        Ok(Lenient(None))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Lenient, E> {
+        Ok(Lenient(None, i64::try_from(v).ok()))
     }
 
     fn visit_i128<E: de::Error>(self, _: i128) -> Result<Lenient, E> {
-        Ok(Lenient(None))
+        Ok(Lenient(None, None))
     }
 
     fn visit_u128<E: de::Error>(self, _: u128) -> Result<Lenient, E> {
-        Ok(Lenient(None))
+        Ok(Lenient(None, None))
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Lenient, E> {
-        Ok(Lenient(None))
+        Ok(Lenient(None, None))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Lenient, E> {
-        Ok(Lenient(None))
+        Ok(Lenient(None, None))
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Lenient, E> {
-        Ok(Lenient(None))
+        Ok(Lenient(None, None))
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Lenient, D::Error> {
