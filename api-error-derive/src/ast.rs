@@ -34,6 +34,8 @@ pub struct Variant<'a> {
     /// Whether that attribute is the literal alone (`#[error("text")]`, no format
     /// arguments after it): then it is exactly what `Display` prints.
     pub error_text_alone: bool,
+    /// Whether the variant has an `#[error(...)]` of its own (`transparent` included).
+    has_error_attr: bool,
 }
 
 pub struct Field<'a> {
@@ -48,11 +50,22 @@ impl<'a> Input<'a> {
         match &input.data {
             syn::Data::Enum(data) => {
                 let defaults = attr::parse(cx, &input.attrs, Position::Enum);
+                // thiserror's enum-level `#[error("...")]` is the Display of every variant
+                // without one of its own.
+                let enum_text = error_text(&input.attrs).flatten();
                 let variants = data
                     .variants
                     .iter()
                     .map(|v| {
-                        Variant::from_syn(cx, &v.ident, &v.attrs, &v.fields, Position::Variant)
+                        let mut v =
+                            Variant::from_syn(cx, &v.ident, &v.attrs, &v.fields, Position::Variant);
+                        if !v.has_error_attr {
+                            if let Some((text, alone)) = &enum_text {
+                                v.error_text = Some(text.clone());
+                                v.error_text_alone = *alone;
+                            }
+                        }
+                        v
                     })
                     .collect();
                 Some(Input {
@@ -113,13 +126,17 @@ impl<'a> Variant<'a> {
                 attrs: attr::parse(cx, &f.attrs, Position::Field),
             })
             .collect();
+        let text = error_text(attrs);
+        let has_error_attr = text.is_some();
+        let text = text.flatten();
         Variant {
             ident,
             attrs: attr::parse(cx, attrs, pos),
             fields,
             doc: doc_comment(attrs),
-            error_text: error_text(attrs).map(|(text, _)| text),
-            error_text_alone: error_text(attrs).is_some_and(|(_, alone)| alone),
+            error_text: text.as_ref().map(|(text, _)| text.clone()),
+            error_text_alone: text.is_some_and(|(_, alone)| alone),
+            has_error_attr,
         }
     }
 }
@@ -242,18 +259,18 @@ fn block_lines(value: &str, lines: &mut Vec<String>) {
 
 /// The string of thiserror's `#[error("...")]`, if there is one (not `transparent`), and
 /// whether nothing follows it.
-fn error_text(attrs: &[Attribute]) -> Option<(String, bool)> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("error"))
-        .find_map(|a| {
-            a.parse_args_with(|input: syn::parse::ParseStream| {
-                let s: syn::LitStr = input.parse()?;
-                let rest: proc_macro2::TokenStream = input.parse()?;
-                Ok((s.value(), rest.is_empty()))
-            })
-            .ok()
+/// The text of the first thiserror `#[error(...)]` among `attrs` and whether it is alone:
+/// `None` without one, `Some(None)` when it has no literal (`#[error(transparent)]`).
+fn error_text(attrs: &[Attribute]) -> Option<Option<(String, bool)>> {
+    let attr = attrs.iter().find(|a| a.path().is_ident("error"))?;
+    Some(
+        attr.parse_args_with(|input: syn::parse::ParseStream| {
+            let s: syn::LitStr = input.parse()?;
+            let rest: proc_macro2::TokenStream = input.parse()?;
+            Ok((s.value(), rest.is_empty()))
         })
+        .ok(),
+    )
 }
 
 /// Whether `ty` mentions any of `params` (a generic type parameter).

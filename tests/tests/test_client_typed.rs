@@ -302,3 +302,53 @@ mod own_string_type {
         );
     }
 }
+
+/// thiserror's enum-level `#[error("...")]` is the Display of every variant without one of
+/// its own: the derive takes it as those variants' template too (the catalog's message, and
+/// the frame the typed client takes a `message` field out of), and renders a literal one at
+/// compile time; a variant with its own `#[error]` keeps it.
+#[test]
+fn an_enum_level_error_text_is_each_variants_template() {
+    use api_error_core::ErrorCatalog;
+
+    #[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+    #[error("storage failure: {message}")]
+    #[api_error(status = 400)]
+    enum Storage {
+        Read {
+            message: String,
+        },
+        #[error("write failed")]
+        Write {
+            message: String,
+        },
+    }
+
+    #[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+    #[error("the store is read-only")]
+    #[api_error(status = 409)]
+    enum ReadOnly {
+        Put,
+        Delete,
+    }
+
+    let read = Storage::Read {
+        message: "disk".into(),
+    };
+    assert_eq!(read.message(), "storage failure: disk");
+    assert_eq!(received(&read).to_typed::<Storage>(), Some(read));
+    let write = Storage::Write {
+        message: "x".into(),
+    };
+    assert_eq!(write.message(), "write failed");
+    let templates: Vec<&str> = Storage::catalog().iter().map(|e| e.message).collect();
+    assert_eq!(templates, ["storage failure: {message}", "write failed"]);
+
+    assert_eq!(ReadOnly::Delete.message(), "the store is read-only");
+    let templates: Vec<&str> = ReadOnly::catalog().iter().map(|e| e.message).collect();
+    assert_eq!(templates, ["the store is read-only"; 2]);
+    assert_eq!(
+        received(&ReadOnly::Put).to_typed::<ReadOnly>(),
+        Some(ReadOnly::Put)
+    );
+}
