@@ -86,7 +86,8 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
                 cx.error_spanned_by(&meta.path, "expected an api_error attribute key");
                 return skip_value(meta.input);
             };
-            let name = ident.to_string();
+            // `r#type`, as a Rust field would be written, is `type`.
+            let name = syn::ext::IdentExt::unraw(ident).to_string();
             let span = ident.span();
             let Some(key) = pos.keys().iter().copied().find(|k| *k == name) else {
                 // A misspelt key whose absence other rules judge stands for that key, and
@@ -102,12 +103,24 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
                 };
                 if near(STATUS)
                     || name.contains(STATUS)
+                    || OTHER_NAMES.contains(&(name.as_str(), STATUS))
                     || (pos != Position::Field && near(TRANSPARENT))
                 {
                     out.status_invalid = true;
                 }
                 if pos != Position::Field && near(EXPOSE) {
                     out.expose_typo = true;
+                }
+                // thiserror's named argument (`message = "bad {name}", name = id`): one
+                // error, and the message's `{name}` is not also "no such field".
+                let names_it = out.message.as_ref().is_some_and(|m| {
+                    crate::fmt::parse(&m.value())
+                        .is_ok_and(|m| m.args.iter().any(|a| a.name == name))
+                });
+                if names_it && meta.input.peek(Token![=]) {
+                    out.message = None;
+                    cx.error_at(span, format!("`{name} = ...`: {NO_FORMAT_ARGUMENTS}"));
+                    return skip_value(meta.input);
                 }
                 cx.error_at(span, unknown_key_message(&name, pos));
                 return skip_value(meta.input);
@@ -165,12 +178,41 @@ fn parse_value(
         }
         // #[api_error(code = "resource_missing")]
         CODE => {
+            // `code = 404`, as people say "error code 404": a status, which this one error
+            // stands for (no "missing status" on top).
+            if input.peek(Token![=]) && input.peek2(LitInt) {
+                input.parse::<Token![=]>()?;
+                let lit: LitInt = input.parse()?;
+                let rest = take_value(input);
+                out.status_invalid = true;
+                cx.error_spanned_by(
+                    quote::quote!(#lit #rest),
+                    format!(
+                        "a number here is an HTTP status: write `status = {}`; `code` is a snake_case string, like `code = \"resource_missing\"`",
+                        lit.base10_digits()
+                    ),
+                );
+                return Ok(());
+            }
             out.code = parse_str(cx, input, key, key_span, "\"resource_missing\"")?;
             Ok(())
         }
         // #[api_error(message = "No such customer: {id}")]
         MESSAGE => {
             out.message = parse_str(cx, input, key, key_span, "\"No such customer: {id}\"")?;
+            // thiserror's positional arguments after the string (`.0`, `.field`): one error
+            // for all of them, and the message's `{}` they were for is not reported again.
+            if input.peek(Token![,]) && input.peek2(Token![.]) {
+                let mut args = TokenStream::new();
+                while input.peek(Token![,]) && input.peek2(Token![.]) {
+                    let comma: Token![,] = input.parse()?;
+                    args.extend(quote::quote!(#comma));
+                    args.extend(take_value(input));
+                }
+                out.message = None;
+                cx.error_spanned_by(args, NO_FORMAT_ARGUMENTS);
+                return Ok(());
+            }
             if let Some(lit) = out.message.as_ref().filter(|m| m.value().trim().is_empty()) {
                 // Reported once: the rules about a message that is there skip a blank one.
                 cx.error_spanned_by(
@@ -248,6 +290,27 @@ fn parse_value(
     }
 }
 
+/// What a status that is neither a number nor a constant's name is told.
+const STATUS_FORMS: &str = "status must be a number or a StatusCode constant name; write `status = 404` or `status = NOT_FOUND`";
+
+/// What format arguments after a message (thiserror's `.0`, `name = expr`) are told.
+const NO_FORMAT_ARGUMENTS: &str = "`message` takes no format arguments; name the variant's fields in the string: `{0}` for thiserror's `.0`, `{field}` for `.field`";
+
+/// The names other error crates give a key (`msg`, `error_type`), too far from ours for a
+/// misspelling, with the key they stand for.
+const OTHER_NAMES: &[(&str, &str)] = &[
+    ("msg", MESSAGE),
+    ("text", MESSAGE),
+    ("error_message", MESSAGE),
+    ("description", MESSAGE),
+    ("error_type", TYPE),
+    ("kind", TYPE),
+    ("category", TYPE),
+    ("error_code", CODE),
+    ("http_code", STATUS),
+    ("retry", RETRYABLE),
+];
+
 fn unknown_key_message(name: &str, pos: Position) -> String {
     if pos == Position::Enum && name == CODE {
         return "`code` cannot be set on an enum: each variant has its own; put #[api_error(code = \"...\")] on the variants".to_owned();
@@ -270,7 +333,11 @@ fn unknown_key_message(name: &str, pos: Position) -> String {
     }
     // `status_code`, `http_status`: the key is `status` (on a field, it has its own hint).
     let status = (name.contains(STATUS) && pos.keys().contains(&STATUS)).then_some(STATUS);
-    match status.or_else(|| nearest(name, pos.keys())) {
+    let other = OTHER_NAMES
+        .iter()
+        .find(|(other, key)| *other == name && pos.keys().contains(key))
+        .map(|(_, key)| *key);
+    match status.or(other).or_else(|| nearest(name, pos.keys())) {
         Some(s) => format!("unknown api_error attribute `{name}`; did you mean `{s}`?"),
         None => format!(
             "unknown api_error attribute `{name}`; expected one of: {}",
@@ -456,6 +523,13 @@ fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
     }
     if input.peek(LitInt) {
         let lit: LitInt = input.parse()?;
+        // `404 as u16`, `400 + 4`: one error for the whole expression.
+        let rest = take_value(input);
+        if !rest.is_empty() {
+            out.status_invalid = true;
+            cx.error_spanned_by(quote::quote!(#lit #rest), STATUS_FORMS);
+            return Ok(());
+        }
         if !matches!(lit.suffix(), "" | "u16") {
             out.status_invalid = true;
             cx.error_spanned_by(
@@ -486,10 +560,7 @@ fn parse_status(cx: &Ctxt, out: &mut Attrs, input: ParseStream, key_span: Span) 
         // one error for all of it.
         let rest = take_value(input);
         if !rest.is_empty() {
-            cx.error_spanned_by(
-                quote::quote!(#path #rest),
-                "status must be a number or a StatusCode constant name; write `status = 404` or `status = NOT_FOUND`",
-            );
+            cx.error_spanned_by(quote::quote!(#path #rest), STATUS_FORMS);
             return Ok(());
         }
         let Some(last) = path.segments.last() else {

@@ -821,3 +821,13 @@ fn message_arguments_as_format_reads_them() {
     assert_eq!(named.message(), r#"[a] ["a"]"#);
     render(&named, None);
 }
+
+/// `r#type`, as a Rust field named `type` is written, is the `type` key.
+#[test]
+fn a_raw_type_key_is_the_type_key() {
+    #[derive(Debug, thiserror::Error, ApiError)]
+    #[error("x")]
+    #[api_error(status = 400, r#type = "card_error")]
+    struct Declined;
+    assert_eq!(Declined.error_type(), "card_error");
+}
