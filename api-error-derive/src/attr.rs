@@ -118,7 +118,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
                         .is_ok_and(|m| m.args.iter().any(|a| a.name == name))
                 });
                 if names_it && meta.input.peek(Token![=]) {
-                    out.message = None;
+                    out.message = out.message.as_ref().map(reported_message);
                     cx.error_at(span, format!("`{name} = ...`: {NO_FORMAT_ARGUMENTS}"));
                     return skip_value(meta.input);
                 }
@@ -209,7 +209,7 @@ fn parse_value(
                     args.extend(quote::quote!(#comma));
                     args.extend(take_value(input));
                 }
-                out.message = None;
+                out.message = out.message.as_ref().map(reported_message);
                 cx.error_spanned_by(args, NO_FORMAT_ARGUMENTS);
                 return Ok(());
             }
@@ -288,6 +288,12 @@ fn parse_value(
         }
         _ => skip_value(input),
     }
+}
+
+/// A message whose mistake was reported, standing in for it: a literal, so the rules about
+/// a message's fields stay quiet, and still the variant's own (not the container's).
+fn reported_message(lit: &LitStr) -> LitStr {
+    LitStr::new("message", lit.span())
 }
 
 /// What a status that is neither a number nor a constant's name is told.

@@ -180,11 +180,12 @@ pub fn derive(input: &Input) -> TokenStream {
         }
         if let Msg::Format(m, _) = &p.msg {
             for arg in &m.args {
-                if let Some(f) =
-                    p.v.fields
-                        .iter()
-                        .find(|f| f.name() == arg.name && generic(f))
-                        .filter(|f| !(arg.format_trait == "Display" && is_path_like(f.ty)))
+                if let Some(f) = p
+                    .v
+                    .fields
+                    .iter()
+                    .find(|f| f.name() == arg.name && generic(f))
+                    .filter(|f| !(arg.format_trait == "Display" && shows_as_path(f, &type_params)))
                 {
                     let ty = f.ty;
                     let bound = Ident::new(arg.format_trait, Span::call_site());
@@ -277,7 +278,7 @@ pub fn derive(input: &Input) -> TokenStream {
         |p| match &p.msg {
             Msg::Format(m, span) => {
                 let pat = pattern(input, p.v, &format_fields(p, m));
-                let args = format_args(p, m, *span);
+                let args = format_args(p, m, *span, &type_params);
                 Some(
                     quote!(#pat => ::api_error_core::__private::std::borrow::Cow::Owned(::api_error_core::__private::format(#args)),),
                 )
@@ -387,7 +388,7 @@ pub fn derive(input: &Input) -> TokenStream {
             let pat = pattern(input, p.v, &fields);
             let message = match (&p.msg, format) {
                 (_, Some((m, span))) => {
-                    let args = format_args(p, m, span);
+                    let args = format_args(p, m, span, &type_params);
                     quote!(::core::option::Option::Some(&#args as &dyn ::core::fmt::Display))
                 }
                 (Msg::Display, None) => quote!(::core::option::Option::Some(
@@ -649,13 +650,13 @@ fn format_fields<'a>(p: &Plan<'a>, m: &fmt::Message) -> Vec<&'a Field<'a>> {
 /// `::core::format_args!("...{__api_error_id}...", __api_error_id = __api_error_id)`. A
 /// path field (`PathBuf`, `&Path`, `Box<Path>`, ...) shown with `{path}` is shown as its
 /// `display()`, as thiserror does: its own binding, so `{path:?}` beside it stays `Debug`.
-fn format_args(p: &Plan<'_>, m: &fmt::Message, span: Span) -> TokenStream {
+fn format_args(p: &Plan<'_>, m: &fmt::Message, span: Span, type_params: &[&Ident]) -> TokenStream {
     let shows_path = |a: &fmt::Arg| {
         a.format_trait == "Display"
             && p.v
                 .fields
                 .iter()
-                .any(|f| f.name() == a.name && is_path_like(f.ty))
+                .any(|f| f.name() == a.name && shows_as_path(f, type_params))
     };
     let name = |a: &fmt::Arg| {
         if shows_path(a) {
@@ -688,6 +689,12 @@ fn format_args(p: &Plan<'_>, m: &fmt::Message, span: Span) -> TokenStream {
         }
     });
     quote!(::core::format_args!(#lit, #(#args),*))
+}
+
+/// Whether a field is shown through `Path::display()`: its type is path-like and names no
+/// type parameter (a parameter called `Path` is whatever the caller picks, `Display` bound).
+fn shows_as_path(f: &Field, type_params: &[&Ident]) -> bool {
+    is_path_like(f.ty) && !mentions_param(f.ty, type_params)
 }
 
 /// Whether a field's type, as written, is a path that has no `Display` but a `display()`:

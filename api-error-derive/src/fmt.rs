@@ -143,8 +143,9 @@ pub fn parse(s: &str) -> Result<Message, String> {
                     ));
                 }
                 let inner = inner.trim_end();
+                // `{id :?}` too, as `format!` reads it.
                 let (name, spec) = match inner.split_once(':') {
-                    Some((n, s)) => (n, s),
+                    Some((n, s)) => (n.trim_end(), s),
                     None => (inner, ""),
                 };
                 // `{00}` is `{0}`, as in `format!`.
@@ -257,7 +258,7 @@ mod tests {
     /// What `format!` accepts: whitespace before the closing brace, and `{00}` for `{0}`.
     #[test]
     fn as_format_reads_it() {
-        let m = parse("{x } {0:? } {00} {1:>4 }").unwrap();
+        let m = parse("{x } {0 :? } {00} {1:>4 }").unwrap();
         let names: Vec<(&str, &str)> = m
             .args
             .iter()

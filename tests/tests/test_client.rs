@@ -448,6 +448,42 @@ fn real_world_body_shapes() {
             expect("Title is required", "invalid_request_error", UNKNOWN_CODE),
         ),
         (
+            "a numeric code equal to the status alone is not an error body: the raw text stays",
+            404,
+            br#"{"code":404,"hint":"user 7 not found"}"#,
+            expect(r#"{"code":404,"hint":"user 7 not found"}"#, "not_found_error", UNKNOWN_CODE),
+        ),
+        (
+            "msg is a message (a numeric code beside it)",
+            400,
+            br#"{"code":40001,"msg":"invalid token"}"#,
+            expect("invalid token", "invalid_request_error", "40001"),
+        ),
+        (
+            "a cut body gives no numeric code (its digits may be cut too)",
+            404,
+            br#"{"message":"x","code":2040"#,
+            expect("x", "not_found_error", UNKNOWN_CODE),
+        ),
+        (
+            "an envelope status that is a number, a reason phrase or a word is not a code",
+            401,
+            br#"{"error":{"status":"Unauthorized","message":"no key"}}"#,
+            expect("no key", "authentication_error", UNKNOWN_CODE),
+        ),
+        (
+            "an envelope status \"404\" is not a code either",
+            404,
+            br#"{"error":{"status":"404","code":404,"message":"m"}}"#,
+            expect("m", "not_found_error", UNKNOWN_CODE),
+        ),
+        (
+            "nor is an envelope status \"error\"",
+            500,
+            br#"{"error":{"status":"error","message":"m"}}"#,
+            expect("m", "api_error", UNKNOWN_CODE),
+        ),
+        (
             "a numeric code alone makes an error body",
             502,
             br#"{"code":1042}"#,

@@ -780,6 +780,24 @@ fn path_fields_are_shown_with_display() {
     assert_eq!(template[0], "No file at {0} ({0:?})");
 }
 
+/// A type parameter that happens to be called `Path` is whatever the caller picks: shown
+/// through its `Display`, which the impls require.
+#[test]
+fn a_type_parameter_named_path_is_shown_with_its_display() {
+    #[derive(Debug, thiserror::Error, ApiError)]
+    enum Generic<Path, PathBuf> {
+        #[error("bad {0}")]
+        #[api_error(status = 400, message = "bad {0}")]
+        A(Path),
+        #[error("boxed {0}")]
+        #[api_error(status = 400, message = "boxed {0}")]
+        B(Box<PathBuf>),
+    }
+    assert_eq!(Generic::<&str, u8>::A("x").message(), "bad x");
+    assert_eq!(Generic::<&str, u8>::B(Box::new(7)).message(), "boxed 7");
+    render(&Generic::<&str, u8>::A("x"), None);
+}
+
 /// A path that is not UTF-8 is shown as `Path::display` shows it (replacement characters),
 /// still valid JSON in both render paths.
 #[cfg(unix)]
@@ -811,14 +829,14 @@ fn message_arguments_as_format_reads_them() {
         #[api_error(message = "[{00}] [{0:>4 }] [{1 }]")]
         Tuple(u8, u8),
         #[error("{name}")]
-        #[api_error(message = "[{name }] [{name:? }]")]
+        #[api_error(message = "[{name }] [{name:? }] [{name :?}]")]
         Named { name: String },
     }
     let tuple = Spaced::Tuple(7, 8);
     assert_eq!(tuple.message(), "[7] [   7] [8]");
     render(&tuple, None);
     let named = Spaced::Named { name: "a".into() };
-    assert_eq!(named.message(), r#"[a] ["a"]"#);
+    assert_eq!(named.message(), r#"[a] ["a"] ["a"]"#);
     render(&named, None);
 }
 

@@ -13,3 +13,16 @@ enum E {
 }
 
 fn main() {}
+
+// Beside a container message that formats a field: the variant keeps its own message (no
+// "would send them" about the container's).
+#[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(message = "Forbidden: {0}")]
+enum WithContainerMessage {
+    #[error("a {0}")]
+    #[api_error(status = 403)]
+    A(u32),
+    #[error("b {0}")]
+    #[api_error(status = 500, message = "failed: {}", .0)]
+    B(u32),
+}

@@ -281,13 +281,14 @@ impl ErrorResponse {
     ///   - a missing `message` is taken from `detail`, `error_description` or `title` (RFC 9457
     ///     problem details, OAuth 2), then from a top-level `"error"` string that is not a
     ///     code (`"Validation failed: ..."`), else the status's canonical reason
-    ///     (`"Not Found"`); `Message` (AWS) counts as `message`;
+    ///     (`"Not Found"`); `Message` (AWS) and `msg` count as `message`, in that order;
     ///   - a missing `code` is the OAuth-style top-level `"error": "<string>"` when it is one
     ///     word of at most 128 ASCII letters, digits, `_`, `-` and `.` (`invalid_grant`) and
     ///     not the status's reason phrase (Spring's `"Unauthorized"`), else the envelope's
-    ///     `status` string when it is such a word (Google's `"NOT_FOUND"`), else an integer
-    ///     `code` that is not the HTTP status itself (Twilio's `20404`, as `"20404"`), else
-    ///     [`UNKNOWN_CODE`];
+    ///     `status` string when it is a canonical code in capitals (Google's
+    ///     `"NOT_FOUND"`), else an integer `code` that is not the HTTP status itself
+    ///     (Twilio's `20404`, as `"20404"`; only from an object read to its end, as a cut
+    ///     body may have cut its digits), else [`UNKNOWN_CODE`];
     ///   - `errors`, the field errors, is read as [`field_errors`](ErrorResponse::field_errors)
     ///     says;
     ///   - bytes that are not UTF-8 inside it (a Latin-1 server) and lone UTF-16 surrogate
@@ -298,7 +299,7 @@ impl ErrorResponse {
     ///     [`MAX_JSON_BODY_LEN`], cut there.
     /// - **Anything else** — HTML, plain text, empty, invalid UTF-8, a JSON array or string,
     ///   an object with none of the keys above holding a string (or a field error, or an
-    ///   integer `code`) — becomes a body with the status table's `type`, code
+    ///   integer `code` other than the status) — becomes a body with the status table's `type`, code
     ///   [`UNKNOWN_CODE`], and as message the raw text (lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
     ///   status's canonical reason when that text is empty.
     ///
@@ -843,7 +844,9 @@ fn parse_json(bytes: &[u8], cut: bool) -> Option<Parsed> {
     let mut parsed = Parsed::default();
     // Errors (truncation, trailing garbage, excessive nesting) are fine: `parsed` holds every
     // field completed before them.
-    if read_json(bytes, &mut parsed).is_err() {
+    // Whether the last read went to the end of its object.
+    let mut whole = read_json(bytes, &mut parsed).is_ok();
+    if !whole {
         // What other encoders send and serde_json refuses: a lone UTF-16 surrogate escape
         // (a string that JavaScript or Python cut inside an emoji), bytes that are not
         // UTF-8 (a Latin-1 server), a raw line break or other control character inside a
@@ -851,7 +854,7 @@ fn parse_json(bytes: &[u8], cut: bool) -> Option<Parsed> {
         // than keep only the fields before them.
         if let Some(repaired) = repaired(bytes) {
             parsed = Parsed::default();
-            let _ = read_json(&repaired, &mut parsed);
+            whole = read_json(&repaired, &mut parsed).is_ok();
         }
         // Cut inside a message (a message echoing a 2 MiB input, the first value of the
         // body or after others, as problem details put `detail` after `type` and `title`):
@@ -860,14 +863,22 @@ fn parse_json(bytes: &[u8], cut: bool) -> Option<Parsed> {
         if cut {
             if let Some(done) = completed(bytes) {
                 parsed = Parsed::default();
-                if read_json(&done, &mut parsed).is_err() {
+                whole = read_json(&done, &mut parsed).is_ok();
+                if !whole {
                     if let Some(repaired) = repaired(&done) {
                         parsed = Parsed::default();
-                        let _ = read_json(&repaired, &mut parsed);
+                        whole = read_json(&repaired, &mut parsed).is_ok();
                     }
                 }
             }
         }
+    }
+    // A number at the end of a broken body may be cut too (`2040` of `20404`): a numeric
+    // code counts only from an object read to its end. (A cut string never completes, so a
+    // code string read is whole.)
+    if !whole {
+        parsed.outer.number = None;
+        parsed.inner.number = None;
     }
     Some(parsed)
 }
@@ -879,9 +890,10 @@ fn parse_json(bytes: &[u8], cut: bool) -> Option<Parsed> {
 /// key, between tokens, deeper in the body, or in any other value (a cut code, type, id or
 /// param would be another one, which the server never sent).
 fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
-    const TEXTS: [&[u8]; 5] = [
+    const TEXTS: [&[u8]; 6] = [
         b"message",
         b"Message",
+        b"msg",
         b"detail",
         b"error_description",
         b"title",
@@ -1067,6 +1079,7 @@ fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
 struct Fields {
     message: Option<String>,
     aws_message: Option<String>,
+    msg: Option<String>,
     r#type: Option<String>,
     code: Option<String>,
     param: Option<String>,
@@ -1084,9 +1097,12 @@ struct Fields {
 }
 
 impl Fields {
-    fn is_empty(&self) -> bool {
+    /// Whether nothing here makes an error body (a numeric code that is the status itself
+    /// says nothing).
+    fn is_empty(&self, status: StatusCode) -> bool {
         self.message.is_none()
             && self.aws_message.is_none()
+            && self.msg.is_none()
             && self.r#type.is_none()
             && self.code.is_none()
             && self.param.is_none()
@@ -1095,7 +1111,7 @@ impl Fields {
             && self.error_description.is_none()
             && self.title.is_none()
             && self.error_type.is_none()
-            && self.number.is_none()
+            && self.number.is_none_or(|n| n == i64::from(status.as_u16()))
             && self.status.is_none()
             // An `errors` key without one field error in it (`null`, `[]`, `"x"`) is not
             // what makes an object an error body.
@@ -1107,6 +1123,7 @@ impl Fields {
         Fields {
             message: self.message.or(other.message),
             aws_message: self.aws_message.or(other.aws_message),
+            msg: self.msg.or(other.msg),
             r#type: self.r#type.or(other.r#type),
             code: self.code.or(other.code),
             param: self.param.or(other.param),
@@ -1134,13 +1151,13 @@ struct Parsed {
 
 impl Parsed {
     /// Whether nothing we recognise was read.
-    fn is_empty(&self) -> bool {
-        self.outer.is_empty() && self.inner.is_empty() && self.error_code.is_none()
+    fn is_empty(&self, status: StatusCode) -> bool {
+        self.outer.is_empty(status) && self.inner.is_empty(status) && self.error_code.is_none()
     }
 
     /// The body, or `None` if the object had nothing we recognise.
     fn into_body(self, status: StatusCode) -> Option<ErrorBody<'static>> {
-        if self.is_empty() {
+        if self.is_empty(status) {
             return None;
         }
         let f = self.inner.or(self.outer);
@@ -1154,10 +1171,12 @@ impl Parsed {
         // A problem (a `title`, and no `message`) has a URI reference as its `type`, relative
         // ones included (`insufficient-funds`); a `detail` alone does not make one (Paddle's
         // envelope puts one beside a category `type`).
-        let problem = f.title.is_some() && f.message.is_none() && f.aws_message.is_none();
+        let problem =
+            f.title.is_some() && f.message.is_none() && f.aws_message.is_none() && f.msg.is_none();
         let message = [
             f.message,
             f.aws_message,
+            f.msg,
             f.detail,
             f.error_description,
             f.title,
@@ -1180,7 +1199,7 @@ impl Parsed {
             .unwrap_or(Cow::Borrowed(status::default_type(status)));
         // Google's envelope: `{"code": 404, "status": "NOT_FOUND"}`, the status the code. A
         // numeric code is one only when it says more than the HTTP status (Twilio's `20404`).
-        let status_code = non_blank(f.status).filter(|s| is_code_token(s));
+        let status_code = non_blank(f.status).filter(|s| is_canonical_code(s));
         let number = f
             .number
             .filter(|&n| n != i64::from(status.as_u16()))
@@ -1237,6 +1256,17 @@ fn is_reason_phrase(value: &str, status: StatusCode) -> bool {
         .is_some_and(|reason| reason.eq_ignore_ascii_case(value))
 }
 
+/// Whether an envelope's `status` string is a canonical code as Google sends one
+/// (`NOT_FOUND`, `INVALID_ARGUMENT`): capitals, digits and `_`, from a capital; not a
+/// number (`"404"`), a reason phrase (`"Unauthorized"`) or a word like `"error"`.
+fn is_canonical_code(value: &str) -> bool {
+    value.len() <= 128
+        && value.starts_with(|c: char| c.is_ascii_uppercase())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// Whether a top-level `"error"` string reads as a code: one word of at most 128 ASCII
 /// letters, digits, `_`, `-` and `.` (`invalid_grant`, `NOT_FOUND`), not a phrase.
 fn is_code_token(value: &str) -> bool {
@@ -1269,6 +1299,8 @@ enum Key {
     /// AWS's JSON protocols spell `message` so; `message` wins when both are there.
     #[serde(rename = "Message")]
     AwsMessage,
+    /// What many APIs call the message (`{"code": 40001, "msg": "invalid token"}`).
+    Msg,
     Type,
     Code,
     Param,
@@ -1294,6 +1326,7 @@ fn read_field<'de, A: MapAccess<'de>>(
     let slot = match key {
         Key::Message => &mut fields.message,
         Key::AwsMessage => &mut fields.aws_message,
+        Key::Msg => &mut fields.msg,
         Key::Type => &mut fields.r#type,
         Key::Code => &mut fields.code,
         Key::Param => &mut fields.param,
