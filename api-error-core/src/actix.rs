@@ -709,18 +709,27 @@ async fn finish<B: MessageBody + 'static>(
         }
         let (req, response) = res.into_parts();
         let (response, body) = response.into_parts();
-        return match body.try_into_bytes() {
-            Ok(bytes) if !response::is_app_json(&bytes) => {
-                let text = shown_text(&bytes, true);
-                let described = describe_plain(&req, status, text, false);
-                replaced(req, response, described, None, ctx)
-            }
-            Ok(bytes) => {
-                let response = response.set_body(EitherBody::right(BoxBody::new(bytes)));
-                ServiceResponse::new(req, response)
-            }
-            Err(body) => ServiceResponse::new(req, response.set_body(body)).map_into_left_body(),
+        let bytes = match body.try_into_bytes() {
+            Ok(bytes) => bytes,
+            // In a middleware's own body type (`Logger`'s, a metrics wrapper's): read when its
+            // length is known up front and within the bound, as it is then already there.
+            Err(body) => match body.size() {
+                BodySize::Sized(n) if n <= response::MAX_RENDERED_BODY as u64 => {
+                    actix_web::web::Bytes::from(body_prefix(body, response::MAX_RENDERED_BODY).await)
+                }
+                _ => {
+                    return ServiceResponse::new(req, response.set_body(body))
+                        .map_into_left_body()
+                }
+            },
         };
+        if !response::is_app_json(&bytes) {
+            let text = shown_text(&bytes, true);
+            let described = describe_plain(&req, status, text, false);
+            return replaced(req, response, described, None, ctx);
+        }
+        let response = response.set_body(EitherBody::right(BoxBody::new(bytes)));
+        return ServiceResponse::new(req, response);
     }
     let check_json = json_4xx && marked.is_replaced();
     // Read whole to be checked (up to the bound of a body rendered here; past it, no text on

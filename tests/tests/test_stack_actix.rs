@@ -103,6 +103,16 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     .body(TEXT_UNDER_JSON)
             }),
         )
+        .route(
+            "/v1/json-string",
+            web::get().to(|| async { HttpResponse::BadRequest().json("amount must be positive") }),
+        )
+        .route(
+            "/v1/own-json-409",
+            web::get().to(|| async {
+                HttpResponse::Conflict().json(serde_json::json!({"detail": "version 3 is newer"}))
+            }),
+        )
         .service(
             // No resource: its default service answers, a 404 with text of its own.
             web::scope("/v1/archived").default_service(web::to(|| async {
@@ -377,6 +387,21 @@ fn logger_either_side() {
                 assert!(line.contains(&format!(" out={id} ")), "{line}");
             }
         }
+        // Text labelled JSON and a bare JSON string are text, in `Logger`'s body type as in
+        // actix-web's own: the standard body with it as message; an app's JSON object goes
+        // out as built.
+        for (path, message) in [
+            ("/v1/text-json", format!("{TEXT_UNDER_JSON}.")),
+            ("/v1/json-string", "amount must be positive.".to_owned()),
+        ] {
+            let resp = fetch_with(addr, path, &[(RID, b"req_log_text")]);
+            let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
+            assert_eq!(body["message"], message, "{side} {path}");
+            assert_eq!(body["request_id"], "req_log_text", "{side} {path}");
+        }
+        let resp = fetch_with(addr, "/v1/own-json-409", &[]);
+        assert_eq!(resp.status, 409, "{resp:?}");
+        assert_eq!(resp.body, br#"{"detail":"version 3 is newer"}"#, "{side}");
         // A panic: the client gets the standard 500, but `Logger` writes nothing for it on
         // either side. Inside, the panic unwinds through its future before any response
         // exists; outside, it gets the middleware's `Err` (there is no request left to
