@@ -662,6 +662,30 @@ async fn finish<B: MessageBody + 'static>(
             }
         }
     }
+    // A 4xx of ours whose status a middleware inside changed (`ErrorHandlers` making a 404
+    // a 410, its body the one rendered): rendered again for the status it goes out with,
+    // from the mark's copy if compressed.
+    let len = match res.response().body().size() {
+        BodySize::None => Some(0),
+        BodySize::Sized(n) => Some(n),
+        BodySize::Stream => None,
+    };
+    let restated = Marked::restated(
+        res.response().extensions().get(),
+        back_status(status),
+        len,
+        encoded,
+    );
+    if let Some(here) = restated {
+        let (req, response) = res.into_parts();
+        let (response, body) = response.into_parts();
+        let bytes = match here.kept().filter(|_| encoded) {
+            Some(kept) => kept.body,
+            None => body_prefix(body, response::MAX_RENDERED_BODY).await,
+        };
+        let rendered = ctx.scope(|| response::render_again(back_status(status), &bytes, None));
+        return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
+    }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id; from the mark's copy if an inner middleware compressed it.
@@ -713,13 +737,29 @@ async fn finish<B: MessageBody + 'static>(
             Ok(bytes) => bytes,
             // In a middleware's own body type (`Logger`'s, a metrics wrapper's): read when its
             // length is known up front and within the bound, as it is then already there.
+            // If it is not all there yet, it goes on as built: what was read, then the rest.
             Err(body) => match body.size() {
                 BodySize::Sized(n) if n <= response::MAX_RENDERED_BODY as u64 => {
-                    actix_web::web::Bytes::from(body_prefix(body, response::MAX_RENDERED_BODY).await)
+                    let mut body = Box::pin(body);
+                    let (read, whole) = response::ready_bytes(response::MAX_RENDERED_BODY, |cx| {
+                        body.as_mut()
+                            .poll_next(cx)
+                            .map(|chunk| chunk.and_then(Result::ok).map(Some))
+                    })
+                    .await;
+                    if !whole || read.len() as u64 != n {
+                        let resumed = Resumed {
+                            read: Some(read.into()),
+                            rest: body,
+                            size: BodySize::Sized(n),
+                        };
+                        let response = response.set_body(EitherBody::right(BoxBody::new(resumed)));
+                        return ServiceResponse::new(req, response);
+                    }
+                    actix_web::web::Bytes::from(read)
                 }
                 _ => {
-                    return ServiceResponse::new(req, response.set_body(body))
-                        .map_into_left_body()
+                    return ServiceResponse::new(req, response.set_body(body)).map_into_left_body()
                 }
             },
         };
@@ -890,6 +930,33 @@ fn shown_text(bytes: &[u8], labelled_json: bool) -> String {
         String::from_utf8_lossy(shown)
     };
     rejection::bounded(&text, rejection::MAX_REJECTION_BODY).to_owned()
+}
+
+/// A body whose first bytes were read already (what was there without waiting), sent as
+/// it was built: those bytes, then the rest.
+struct Resumed<B> {
+    read: Option<actix_web::web::Bytes>,
+    rest: Pin<Box<B>>,
+    size: BodySize,
+}
+
+impl<B: MessageBody> MessageBody for Resumed<B> {
+    type Error = B::Error;
+
+    fn size(&self) -> BodySize {
+        self.size
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
+        let this = self.get_mut();
+        match this.read.take().filter(|read| !read.is_empty()) {
+            Some(read) => std::task::Poll::Ready(Some(Ok(read))),
+            None => this.rest.as_mut().poll_next(cx),
+        }
+    }
 }
 
 /// The first `limit` bytes of a body, if they are there without waiting (see

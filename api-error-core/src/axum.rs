@@ -649,6 +649,29 @@ fn finish_error(
             }));
         }
     }
+    // A 4xx of ours whose status a layer inside changed (its body the one rendered):
+    // rendered again for the status it goes out with, from the mark's copy if compressed.
+    let restated = Marked::restated(
+        res.extensions().get(),
+        status,
+        size.filter(|_| !emptied),
+        encoded,
+    );
+    if restated.is_some() {
+        let kept = restated.and_then(|here| here.kept()).filter(|_| encoded);
+        let (parts, body) = res.into_parts();
+        if let Some(kept) = kept {
+            return Finish::Done(in_context(ctx.as_ref(), || {
+                render_again(parts, &kept.body, None)
+            }));
+        }
+        return Finish::Read(Box::pin(async move {
+            let bytes = axum::body::to_bytes(body, response::MAX_RENDERED_BODY)
+                .await
+                .unwrap_or_default();
+            in_context(ctx.as_ref(), || render_again(parts, &bytes, None))
+        }));
+    }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task) and sent in this one: rendered
         // again with its id; from the mark's copy if an inner layer compressed it, or left

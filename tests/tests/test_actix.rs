@@ -442,3 +442,41 @@ fn a_hand_written_response_error_names_the_request_id() {
     let addr = serve_actix(routes, Some(ApiErrorMiddleware::new()));
     check_own_gone_names_the_request_id(addr);
 }
+
+/// The app's 4xx labelled JSON in `Logger`'s body type (`Logger` inside the middleware, as
+/// actix-web's examples order them): text and a bare JSON string are the message, JSON goes
+/// on as built, and so does one whose body is not all there yet (what was read, then the
+/// rest).
+#[test]
+fn json_labelled_4xx_in_a_middlewares_body_type() {
+    let addr = serve_actix_app!(actix_web::App::new()
+        .configure(routes)
+        .wrap(actix_web::middleware::Logger::default())
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch(addr, "/v1/late-json");
+    assert_eq!(resp.status, 400);
+    assert_eq!(resp.text(), r#"{"custom":2}"#);
+    let resp = fetch(addr, "/v1/own-json");
+    assert_eq!(resp.status, 400);
+    assert_eq!(resp.text(), r#"{"custom":1}"#);
+    let resp = fetch(addr, "/v1/text-json");
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_request",
+        Some(RID),
+    );
+    assert_eq!(body["message"], "amount must be positive.");
+    let resp = fetch(addr, "/v1/string-json");
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_request",
+        Some(RID),
+    );
+    assert_eq!(body["message"], "amount \"must\" be positive.");
+    let resp = fetch(addr, "/v1/null-json");
+    check_error(&resp, 404, "not_found_error", "not_found", Some(RID));
+}

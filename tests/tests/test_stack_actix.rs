@@ -531,6 +531,21 @@ fn a_derived_4xx_streamed_over_inside_goes_out_as_rendered() {
     }
 }
 
+/// Makes a 404 a 410, changing nothing else.
+fn gone<B: MessageBody>(mut res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    *res.response_mut().status_mut() = StatusCode::GONE;
+    Ok(ErrorHandlerResponse::Response(res.map_into_left_body()))
+}
+
+/// A hook inside that changes a derived 4xx's status: rendered again for it.
+#[test]
+fn a_derived_4xx_whose_status_a_hook_changed_is_rendered_for_it() {
+    let addr = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, gone))
+        .wrap(ApiErrorMiddleware::new()));
+    check_a_derived_4xx_restated_inside(addr);
+}
+
 #[test]
 fn error_handlers_either_side() {
     let outside = serve!(|app| app

@@ -645,6 +645,23 @@ fn a_head_whose_text_was_emptied_inside_announces_no_wrong_length() {
     }
 }
 
+/// A layer inside that changes a derived 4xx's status: rendered again for it.
+#[test]
+fn a_derived_4xx_whose_status_a_layer_changed_is_rendered_for_it() {
+    async fn gone(mut res: axum::response::Response) -> axum::response::Response {
+        if res.status() == StatusCode::NOT_FOUND {
+            *res.status_mut() = StatusCode::GONE;
+        }
+        res
+    }
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(gone))
+            .layer(ApiErrorLayer::new()),
+    );
+    check_a_derived_4xx_restated_inside(addr);
+}
+
 /// An inner layer that adds a field to every JSON error (a documentation link): the new
 /// body is set on the derived error's head, still JSON, and goes on as the app's own 4xx;
 /// a 5xx changed that way is the generic one (never as built).

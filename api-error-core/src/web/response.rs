@@ -181,6 +181,26 @@ impl Marked {
         }
     }
 
+    /// The mark of a 4xx this crate rendered whose status a layer or middleware inside then
+    /// changed, its body still the one rendered (`ErrorHandlers` making a 404 a 410): to be
+    /// rendered again for the status it goes out with, as a problem's `status` member must
+    /// be the response's. Only when the body is seen to be that one: its length `len`
+    /// measured and the same, or compressed (`encoded`) with the mark's copy to render from.
+    pub fn restated(
+        mark: Option<&RenderedHere>,
+        status: StatusCode,
+        len: Option<u64>,
+        encoded: bool,
+    ) -> Option<RenderedHere> {
+        let here = mark?;
+        let same_body = match len {
+            Some(len) => !encoded && len == here.len,
+            None => encoded && here.kept.is_some(),
+        };
+        (here.status != status.as_u16() && status.is_client_error() && same_body)
+            .then(|| here.clone())
+    }
+
     /// Whether the body was replaced on this crate's head.
     pub fn is_replaced(&self) -> bool {
         matches!(self, Marked::Replaced(_))
@@ -202,11 +222,23 @@ impl Marked {
 /// (trailers).
 pub(crate) async fn ready_prefix<D: AsRef<[u8]>>(
     limit: usize,
-    mut next: impl FnMut(&mut std::task::Context<'_>) -> std::task::Poll<Option<Option<D>>>,
+    next: impl FnMut(&mut std::task::Context<'_>) -> std::task::Poll<Option<Option<D>>>,
 ) -> Vec<u8> {
+    match ready_bytes(limit, next).await {
+        (out, true) => out,
+        (_, false) => Vec::new(),
+    }
+}
+
+/// [`ready_prefix`], with what was read before a chunk that is not ready kept: the bytes,
+/// and whether they are all the prefix there is (`false`: a chunk was not ready).
+pub(crate) async fn ready_bytes<D: AsRef<[u8]>>(
+    limit: usize,
+    mut next: impl FnMut(&mut std::task::Context<'_>) -> std::task::Poll<Option<Option<D>>>,
+) -> (Vec<u8>, bool) {
     use std::task::Poll;
-    std::future::poll_fn(|cx| {
-        let mut out = Vec::new();
+    let mut out = Vec::new();
+    let whole = std::future::poll_fn(|cx| {
         while out.len() < limit {
             match next(cx) {
                 Poll::Ready(Some(Some(data))) => {
@@ -216,12 +248,13 @@ pub(crate) async fn ready_prefix<D: AsRef<[u8]>>(
                 }
                 Poll::Ready(Some(None)) => {}
                 Poll::Ready(None) => break,
-                Poll::Pending => return Poll::Ready(Vec::new()),
+                Poll::Pending => return Poll::Ready(false),
             }
         }
-        Poll::Ready(out)
+        Poll::Ready(true)
     })
-    .await
+    .await;
+    (out, whole)
 }
 
 /// Whether a body replaced on this crate's head, still labelled JSON, is JSON (an inner

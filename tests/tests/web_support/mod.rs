@@ -1349,3 +1349,38 @@ pub fn check_own_gone_names_the_request_id(addr: SocketAddr) {
     assert_eq!(resp.json()["request_id"], "req_own");
     assert_eq!(resp.header("x-request-id"), Some("req_own"));
 }
+
+/// `GET /v1/customers/cus_x` (a derived 404, `resource_missing`) behind a layer or
+/// middleware inside that turns every 404 into a 410, changing only the status: the error
+/// is rendered again for the status it goes out with (a problem's `status` and `title` are
+/// the response's), keeping what it said (code, message, type) and the request's id.
+pub fn check_a_derived_4xx_restated_inside(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_restated")]);
+    assert_eq!(resp.status, 410, "{resp:?}");
+    assert_eq!(
+        resp.header("content-length").and_then(|n| n.parse().ok()),
+        Some(resp.body.len())
+    );
+    let body = resp.json();
+    assert_eq!(body["code"], "resource_missing", "{resp:?}");
+    assert_eq!(body["type"], "not_found_error", "{resp:?}");
+    assert_eq!(body["message"], "No such customer: cus_x");
+    assert_eq!(body["request_id"], "req_restated");
+    let problem = ("accept", &b"application/problem+json"[..]);
+    let resp = fetch_with(
+        addr,
+        "/v1/customers/cus_x",
+        &[problem, (RID, b"req_restated")],
+    );
+    assert_eq!(resp.status, 410, "{resp:?}");
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let body = resp.json();
+    assert_eq!(body["status"], 410, "{resp:?}");
+    assert_eq!(body["title"], "Gone", "{resp:?}");
+    assert_eq!(body["code"], "resource_missing", "{resp:?}");
+    assert_eq!(body["detail"], "No such customer: cus_x");
+    assert_eq!(body["request_id"], "req_restated");
+}
