@@ -1126,6 +1126,15 @@ fn describe_by_type(
             param,
         ));
     }
+    // `String`'s extractor on a body that is not in its encoding (UTF-8): a 400
+    // `invalid_body`, as axum's `String` answers it.
+    if status == StatusCode::BAD_REQUEST
+        && err
+            .as_error::<InternalError<&'static str>>()
+            .is_some_and(|e| e.to_string() == "Can not decode body")
+    {
+        return Some((status, "invalid_body", text(), None));
+    }
     if let Some(e) = err.as_error::<UrlencodedError>() {
         return Some(match e {
             UrlencodedError::ContentType => (

@@ -480,3 +480,23 @@ fn json_labelled_4xx_in_a_middlewares_body_type() {
     let resp = fetch(addr, "/v1/null-json");
     check_error(&resp, 404, "not_found_error", "not_found", Some(RID));
 }
+
+/// A `String` body that is not UTF-8: the 400 `invalid_body` axum's `String` gets too.
+#[test]
+fn a_string_body_that_is_not_utf8_is_invalid_body() {
+    let addr = serve_actix_app!(actix_web::App::new()
+        .route("/v1/notes", web::post().to(|s: String| async move { s }))
+        .wrap(ApiErrorMiddleware::new()));
+    let text = ("content-type", &b"text/plain"[..]);
+    let resp = request(addr, "POST", "/v1/notes", &[text], Some(b"caf\xe9"));
+    let body = check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_body",
+        Some(RID),
+    );
+    assert_eq!(body["message"], "Can not decode body.");
+    let resp = request(addr, "POST", "/v1/notes", &[text], Some("café".as_bytes()));
+    assert_eq!(resp.text(), "café");
+}
