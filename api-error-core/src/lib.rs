@@ -125,6 +125,7 @@
 //! | `reqwest` | for SDKs on reqwest 0.13: `client::send_with_retry` (retries, idempotency keys), `ErrorResponse::from_reqwest` (bounded read), `client::ClientError` |
 //! | `validator` | `From<validator::ValidationErrors>` for [`FieldErrors`]; with `axum` / `actix-web`, the `Valid<E>` extractor (validator 0.21) |
 //! | `garde` | `From<garde::Report>` for [`FieldErrors`]; with `axum` / `actix-web`, the `Garde<E>` extractor (garde 0.23) |
+//! | `preserve-order` | OpenAPI examples with their keys in the order the server sends them, not sorted (serde_json's `preserve_order`, for the whole build) |
 //!
 //! The derive cannot see which features are on: it emits one macro call that each
 //! integration expands (or not), so a disabled integration costs nothing. Hand-written

@@ -938,3 +938,62 @@ mod hand_written {
         }
     }
 }
+
+/// With the `preserve-order` feature (serde_json's `preserve_order`, on in this suite's
+/// `--all-features` run), every example's keys are in the order the server sends them;
+/// without it, serde_json sorts them.
+#[test]
+fn example_keys_are_in_wire_order_with_preserve_order() {
+    let preserved = serde_json::json!({"b": 1, "a": 2})
+        .as_object()
+        .and_then(|o| o.keys().next().cloned())
+        == Some("b".to_owned());
+    let doc = doc();
+    let mut seen = 0;
+    for path in doc["paths"].as_object().unwrap().values() {
+        for op in path.as_object().unwrap().values() {
+            for response in op["responses"].as_object().unwrap().values() {
+                for (media, wire) in [
+                    (
+                        "application/json",
+                        &["message", "type", "code", "param", "request_id", "errors"][..],
+                    ),
+                    (
+                        "application/problem+json",
+                        &[
+                            "type",
+                            "title",
+                            "status",
+                            "detail",
+                            "code",
+                            "param",
+                            "request_id",
+                            "errors",
+                            "error_type",
+                        ][..],
+                    ),
+                ] {
+                    let Some(examples) = response["content"][media]["examples"].as_object() else {
+                        continue;
+                    };
+                    for example in examples.values() {
+                        let keys: Vec<&str> = example["value"]
+                            .as_object()
+                            .unwrap()
+                            .keys()
+                            .map(String::as_str)
+                            .collect();
+                        let mut expected: Vec<&str> =
+                            wire.iter().copied().filter(|k| keys.contains(k)).collect();
+                        if !preserved {
+                            expected.sort_unstable();
+                        }
+                        assert_eq!(keys, expected, "{media}");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 10, "{seen}");
+}

@@ -132,6 +132,14 @@ pub fn examples(response: &Value) -> serde_json::Map<String, Value> {
     examples_of(response, "application/json")
 }
 
+/// The names of the examples of `response` (JSON), sorted (in the document they are in
+/// the catalog's order with serde_json's `preserve_order`, else sorted).
+pub fn example_names(response: &Value) -> Vec<String> {
+    let mut names: Vec<String> = examples(response).keys().cloned().collect();
+    names.sort_unstable();
+    names
+}
+
 /// The problem-details examples of `response` (`application/problem+json`): name -> value.
 pub fn problem_examples(response: &Value) -> serde_json::Map<String, Value> {
     examples_of(response, "application/problem+json")
