@@ -235,13 +235,16 @@ pub(crate) fn catalog_response(
 }
 
 /// A `{"type": "string"}` schema, with `enum` when given.
-fn string_schema(values: Option<&[&str]>) -> SchemaObject {
+fn string_schema<S: AsRef<str>>(values: Option<&[S]>) -> SchemaObject {
     let mut schema = serde_json::Map::new();
     schema.insert("type".into(), "string".into());
     if let Some(values) = values {
         schema.insert(
             "enum".into(),
-            values.iter().map(|v| serde_json::Value::from(*v)).collect(),
+            values
+                .iter()
+                .map(|v| serde_json::Value::from(v.as_ref()))
+                .collect(),
         );
     }
     SchemaObject {
@@ -308,7 +311,7 @@ fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
         headers: [
             (
                 request_id.to_owned(),
-                header(request_id_description, string_schema(None)),
+                header(request_id_description, string_schema::<&str>(None)),
             ),
             (
                 should_retry.to_owned(),
@@ -319,7 +322,7 @@ fn response_of(doc: &ResponseDoc, schema: &Schema) -> Response {
             ),
             (
                 openapi::VARY_HEADER.0.to_owned(),
-                header(openapi::VARY_HEADER.1, string_schema(None)),
+                header(openapi::VARY_HEADER.1, string_schema::<&str>(None)),
             ),
         ]
         .into_iter()
@@ -459,7 +462,7 @@ fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
         })
         .flat_map(operations_mut);
     let responses = operations
-        .filter_map(|operation| operation.responses.as_mut())
+        .filter_map(|(_, operation)| operation.responses.as_mut())
         .flat_map(|responses| {
             responses
                 .responses
@@ -482,10 +485,11 @@ fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 /// | status | code | when | added to |
 /// |---|---|---|---|
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
-/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
+/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters, and `GET`/`HEAD` ones with a form body (axum's `Form` reads the query string there) |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
 /// | 400 | `invalid_body` | a text body is not UTF-8 | operations with a `text/*` `requestBody` |
-/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a bytes or multipart body gets only this one) |
+/// | 400 | `invalid_request` | a multipart body's `content-type` has no boundary (axum's `Multipart`) | operations with a request body declared only as `multipart/*` |
+/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a bytes body gets only this one) |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a JSON or form `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
@@ -563,19 +567,21 @@ pub fn add_layer_responses(api: &mut OpenApi) {
         // A template with parameters has path parameters, documented or not (aide leaves
         // out those of a `Path<u32>` or a tuple).
         item_inputs.path |= openapi::has_path_params(path);
-        for operation in operations_mut(item) {
+        for (get, operation) in operations_mut(item) {
             let own = inputs_of(&operation.parameters);
-            let inputs = openapi::Inputs {
-                body: operation.request_body.as_ref().map(|body| match body {
-                    ReferenceOr::Item(body) => {
-                        openapi::BodyKind::of(body.content.keys().map(String::as_str))
-                    }
-                    // A referenced body is not looked up: JSON, the usual.
-                    _ => openapi::BodyKind::Json,
-                }),
-                query: item_inputs.query || own.query,
-                path: item_inputs.path || own.path,
-            };
+            let body = operation.request_body.as_ref().map(|body| match body {
+                ReferenceOr::Item(body) => {
+                    openapi::BodyKind::of(body.content.keys().map(String::as_str))
+                }
+                // A referenced body is not looked up: JSON, the usual.
+                _ => openapi::BodyKind::Json,
+            });
+            let inputs = openapi::Inputs::of(
+                get,
+                body,
+                item_inputs.query || own.query,
+                item_inputs.path || own.path,
+            );
             let index = match built.iter().position(|(i, _)| *i == inputs) {
                 Some(index) => index,
                 None => {
@@ -618,19 +624,21 @@ fn inputs_of(parameters: &[ReferenceOr<::aide::openapi::Parameter>]) -> openapi:
 }
 
 /// Every operation of a path item.
-fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+/// Every operation of `item`, each with whether it is a `GET` or `HEAD` (see
+/// [`openapi::Inputs::of`]).
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (bool, &mut Operation)> {
     [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.delete,
-        &mut item.options,
-        &mut item.head,
-        &mut item.patch,
-        &mut item.trace,
+        (true, &mut item.get),
+        (false, &mut item.put),
+        (false, &mut item.post),
+        (false, &mut item.delete),
+        (false, &mut item.options),
+        (true, &mut item.head),
+        (false, &mut item.patch),
+        (false, &mut item.trace),
     ]
     .into_iter()
-    .flatten()
+    .filter_map(|(get, op)| Some((get, op.as_mut()?)))
 }
 
 /// Adds one layer response to an operation's responses; see [`add_layer_responses`].

@@ -1055,7 +1055,8 @@ fn classify<'a>(
                 .or_else(|| pattern.and_then(params::single_path_param));
             (status, "invalid_path", framework, param)
         }
-        400 if text.starts_with(FORM) => (status, "invalid_form", framework, detail(FORM)),
+        // A `Form` on a GET or HEAD, read from the query string: a malformed query.
+        400 if text.starts_with(FORM) => (status, "invalid_query", framework, detail(FORM)),
         400 if text.starts_with("Failed to buffer the request body")
             || text.starts_with("Request body didn't contain valid UTF-8") =>
         {

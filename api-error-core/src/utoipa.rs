@@ -342,7 +342,7 @@ fn header_of(h: &openapi::HeaderDoc) -> ::utoipa::openapi::Header {
     } else {
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .enum_values(Some(h.values.iter().copied()))
+            .enum_values(Some(h.values.iter().map(AsRef::<str>::as_ref)))
     };
     HeaderBuilder::new()
         .schema(Some(schema))
@@ -487,7 +487,8 @@ pub fn document_request_id_header(openapi: &mut OpenApi, name: impl AsRef<str>) 
 /// components'.
 fn responses_mut(openapi: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
     let operations = openapi.paths.paths.values_mut().flat_map(operations_mut);
-    let responses = operations.flat_map(|operation| operation.responses.responses.values_mut());
+    let responses =
+        operations.flat_map(|(_, operation)| operation.responses.responses.values_mut());
     let components = openapi.components.iter_mut();
     responses
         .chain(components.flat_map(|c| c.responses.values_mut()))
@@ -498,23 +499,29 @@ fn responses_mut(openapi: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 }
 
 /// Every operation of a path item, the `query` method and the additional ones included.
+/// Every operation of `item`, each with whether it is a `GET` or `HEAD` (see
+/// [`openapi::Inputs::of`]).
 fn operations_mut(
     item: &mut ::utoipa::openapi::path::PathItem,
-) -> impl Iterator<Item = &mut ::utoipa::openapi::path::Operation> {
+) -> impl Iterator<Item = (bool, &mut ::utoipa::openapi::path::Operation)> {
     [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.delete,
-        &mut item.options,
-        &mut item.head,
-        &mut item.patch,
-        &mut item.trace,
-        &mut item.query,
+        (true, &mut item.get),
+        (false, &mut item.put),
+        (false, &mut item.post),
+        (false, &mut item.delete),
+        (false, &mut item.options),
+        (true, &mut item.head),
+        (false, &mut item.patch),
+        (false, &mut item.trace),
+        (false, &mut item.query),
     ]
     .into_iter()
-    .flatten()
-    .chain(item.additional_operations.values_mut())
+    .filter_map(|(get, op)| Some((get, op.as_mut()?)))
+    .chain(
+        item.additional_operations
+            .values_mut()
+            .map(|op| (false, op)),
+    )
 }
 
 /// Adds to every operation of `openapi` the error responses that
@@ -524,10 +531,11 @@ fn operations_mut(
 /// | status | code | when | added to |
 /// |---|---|---|---|
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
-/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters |
+/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters, and `GET`/`HEAD` ones with a form body (axum's `Form` reads the query string there) |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
 /// | 400 | `invalid_body` | a text body is not UTF-8 | operations with a `text/*` `requestBody` |
-/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a bytes or multipart body gets only this one) |
+/// | 400 | `invalid_request` | a multipart body's `content-type` has no boundary (axum's `Multipart`) | operations with a request body declared only as `multipart/*` |
+/// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a bytes body gets only this one) |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
 /// | 422 | `invalid_body` | the JSON or form body has the wrong shape (`param` names the field) | operations with a JSON or form `requestBody` |
 /// | 500 | `internal_error` | the handler panicked (its message is never sent) | every operation |
@@ -587,19 +595,19 @@ pub fn add_layer_responses(openapi: &mut OpenApi) {
         let mut item_inputs = inputs_of(item.parameters.as_deref());
         // A template with parameters has path parameters, documented or not.
         item_inputs.path |= openapi::has_path_params(path);
-        for operation in operations_mut(item) {
+        for (get, operation) in operations_mut(item) {
             let own = inputs_of(operation.parameters.as_deref());
-            let inputs = openapi::Inputs {
-                body: operation.request_body.as_ref().map(|body| match body {
-                    RefOr::T(body) => {
-                        openapi::BodyKind::of(body.content.keys().map(String::as_str))
-                    }
-                    // A referenced body is not looked up: JSON, the usual.
-                    _ => openapi::BodyKind::Json,
-                }),
-                query: item_inputs.query || own.query,
-                path: item_inputs.path || own.path,
-            };
+            let body = operation.request_body.as_ref().map(|body| match body {
+                RefOr::T(body) => openapi::BodyKind::of(body.content.keys().map(String::as_str)),
+                // A referenced body is not looked up: JSON, the usual.
+                _ => openapi::BodyKind::Json,
+            });
+            let inputs = openapi::Inputs::of(
+                get,
+                body,
+                item_inputs.query || own.query,
+                item_inputs.path || own.path,
+            );
             let index = match built.iter().position(|(i, _)| *i == inputs) {
                 Some(index) => index,
                 None => {

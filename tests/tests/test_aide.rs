@@ -770,6 +770,11 @@ fn undocumented_path_parameters_and_the_request_id_extractor() {
 
 /// A document with one operation, `POST path`, whose request body is of `media_type`.
 fn posting(path: &str, media_type: &str) -> OpenApi {
+    with_body(path, media_type, false)
+}
+
+/// [`posting`], as a `GET` (`get`) or a `POST`.
+fn with_body(path: &str, media_type: &str, get: bool) -> OpenApi {
     use aide::openapi::{MediaType, PathItem, Paths, ReferenceOr, RequestBody};
     let body = RequestBody {
         content: [(media_type.to_owned(), MediaType::default())]
@@ -781,9 +786,16 @@ fn posting(path: &str, media_type: &str) -> OpenApi {
         request_body: Some(ReferenceOr::Item(body)),
         ..Operation::default()
     };
-    let item = PathItem {
-        post: Some(operation),
-        ..PathItem::default()
+    let item = if get {
+        PathItem {
+            get: Some(operation),
+            ..PathItem::default()
+        }
+    } else {
+        PathItem {
+            post: Some(operation),
+            ..PathItem::default()
+        }
     };
     OpenApi {
         paths: Some(Paths {
@@ -1005,4 +1017,58 @@ fn documents_follow_the_configured_format() {
         api_error_core::aide::document_format(&mut api, format);
         serde_json::to_value(api).unwrap()
     });
+}
+
+/// A multipart upload: its size is checked, and that its content type has a boundary (a
+/// 400 `invalid_request`, axum's `Multipart` text as the message).
+#[test]
+fn layer_responses_of_a_multipart_body_are_its_size_and_boundary() {
+    let mut api = posting("/v1/uploads", "multipart/form-data");
+    api_error_core::aide::add_layer_responses(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    let op = &doc["paths"]["/v1/uploads"]["post"];
+    assert_eq!(statuses(op), ["400", "413", "500"]);
+    let example = &examples(&op["responses"]["400"])["invalid_request"];
+    assert_eq!(
+        example["message"],
+        "Invalid `boundary` for `multipart/form-data` request."
+    );
+}
+
+/// axum's `Form` on a `GET` reads the query string, and aide documents it as a body: the
+/// operation gets the query's 400 `invalid_query`, which the server sends, and none of a
+/// body's errors (413, 415, 422).
+#[test]
+fn a_form_on_a_get_is_documented_and_answered_as_a_query() {
+    let mut api = with_body("/v1/search", "application/x-www-form-urlencoded", true);
+    api_error_core::aide::add_layer_responses(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    let op = &doc["paths"]["/v1/search"]["get"];
+    assert_eq!(statuses(op), ["400", "500"]);
+    let documented = &examples(&op["responses"]["400"])["invalid_query"];
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Search {
+        n: u32,
+    }
+    async fn search(axum::extract::Form(_): axum::extract::Form<Search>) -> &'static str {
+        "ok"
+    }
+    let app = axum::Router::new()
+        .route("/v1/search", axum::routing::get(search))
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    let addr = web_support::serve_axum(app);
+    assert_eq!(web_support::fetch(addr, "/v1/search?n=7").text(), "ok");
+    let resp = web_support::fetch(addr, "/v1/search?n=x");
+    let body = web_support::check_error(
+        &resp,
+        400,
+        "invalid_request_error",
+        "invalid_query",
+        Some(web_support::RID),
+    );
+    assert_eq!(body["param"], "n");
+    assert_eq!(body["type"], documented["type"]);
+    assert_eq!(body["code"], documented["code"]);
 }

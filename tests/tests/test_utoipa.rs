@@ -810,12 +810,20 @@ fn document_format_needs_no_round_trip_of_the_document() {
     );
 }
 
-/// An error's own `Vary` is documented with the `accept` the integrations add to it.
+/// An error's own `Vary` is documented with the `accept` the integrations add to it: the
+/// two lines sent, read as one list (`origin, accept`); `accept` alone for a code of the
+/// same response without one.
 #[derive(Debug, thiserror::Error, api_error_core::ApiError)]
 pub enum Varies {
     #[error("not here")]
     #[api_error(status = 421, code = "misdirected", header("Vary", "origin"))]
     Misdirected,
+    #[error("elsewhere")]
+    #[api_error(status = 403, code = "origin_denied", header("Vary", "Origin"))]
+    OriginDenied,
+    #[error("no")]
+    #[api_error(status = 403, code = "forbidden")]
+    Forbidden,
 }
 
 #[test]
@@ -824,7 +832,11 @@ fn an_errors_own_vary_is_documented_with_accept() {
     let vary = &responses["421"]["headers"]["vary"];
     assert_eq!(
         vary["schema"]["enum"],
-        serde_json::json!(["origin", "accept"])
+        serde_json::json!(["origin, accept"])
+    );
+    assert_eq!(
+        responses["403"]["headers"]["vary"]["schema"]["enum"],
+        serde_json::json!(["Origin, accept", "accept"])
     );
     assert!(vary["description"]
         .as_str()

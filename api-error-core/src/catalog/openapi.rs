@@ -3,6 +3,7 @@
 //! code, and the errors the layer / middleware send on their own. Generator-independent:
 //! each integration only turns these descriptions into its own types.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use http::StatusCode;
@@ -305,7 +306,7 @@ pub(crate) struct HeaderDoc {
     /// `integer` for the retry delays, `string` for static headers.
     pub integer: bool,
     /// A static header's values (one per distinct value its codes send).
-    pub values: Vec<&'static str>,
+    pub values: Vec<Cow<'static, str>>,
 }
 
 /// The retry-delay headers the integrations send for an error with a delay.
@@ -367,13 +368,26 @@ fn headers_of(codes: &[&str], hints: &ResponseHints) -> Vec<HeaderDoc> {
             senders.push(code);
         }
     }
-    headers.extend(statics.into_iter().map(|(name, mut values, senders)| {
+    headers.extend(statics.into_iter().map(|(name, values, senders)| {
         let mut description = format!("Sent with {}.", code_list(&senders));
         // An error's own `Vary` replaces the standard one here, and the integrations still
         // add `accept` to it on the wire.
+        // The field is sent as two lines, which a client reads as one list (RFC 9110 §5.3):
+        // each value is documented as that list.
+        let mut values: Vec<Cow<'static, str>> = values.into_iter().map(Cow::Borrowed).collect();
         if name.eq_ignore_ascii_case(VARY_HEADER.0) {
-            if !values.iter().any(|v| v.eq_ignore_ascii_case("accept")) {
-                values.push("accept");
+            for value in &mut values {
+                let lists_accept = value
+                    .split(',')
+                    .any(|v| v.trim().eq_ignore_ascii_case("accept"));
+                if !lists_accept {
+                    *value = Cow::Owned(format!("{value}, accept"));
+                }
+            }
+            // The codes of this response without a `Vary` of their own send the standard one.
+            let standard = codes.iter().any(|code| !senders.contains(code));
+            if standard && !values.iter().any(|v| v.eq_ignore_ascii_case("accept")) {
+                values.push(Cow::Borrowed("accept"));
             }
             description.push_str(
                 " The integrations add `accept`: the body's format follows the request's Accept.",
@@ -756,6 +770,20 @@ pub(crate) struct Inputs {
     pub path: bool,
 }
 
+impl Inputs {
+    /// The inputs of an operation (`get`: a `GET` or `HEAD`) with a request body of this
+    /// kind, query parameters and path parameters. axum's `Form` on a `GET` or `HEAD` reads
+    /// the query string (aide documents it as a body): its errors are the query's.
+    pub fn of(get: bool, body: Option<BodyKind>, query: bool, path: bool) -> Inputs {
+        let query_form = get && body == Some(BodyKind::Form);
+        Inputs {
+            body: body.filter(|_| !query_form),
+            query: query || query_form,
+            path,
+        }
+    }
+}
+
 /// Whether an OpenAPI path template has parameters (`/v1/customers/{id}`).
 pub(crate) fn has_path_params(template: &str) -> bool {
     template
@@ -773,7 +801,10 @@ pub(crate) enum BodyKind {
     Form,
     /// Text (`String`): declared only as `text/*`; its size is checked, and that it is UTF-8.
     Text,
-    /// Anything else (`Bytes`, a multipart upload): only its size is checked.
+    /// A multipart upload (`Multipart`): declared only as `multipart/*`; its size is
+    /// checked, and that its content type has a boundary.
+    Multipart,
+    /// Anything else (`Bytes`): only its size is checked.
     Other,
 }
 
@@ -797,6 +828,11 @@ impl BodyKind {
             .all(|e| e.get(..5).is_some_and(|t| t.eq_ignore_ascii_case("text/")))
         {
             BodyKind::Text
+        } else if essences.iter().all(|e| {
+            e.get(..10)
+                .is_some_and(|t| t.eq_ignore_ascii_case("multipart/"))
+        }) {
+            BodyKind::Multipart
         } else if essences.iter().any(|e| {
             let lower = e.to_ascii_lowercase();
             lower == "application/json"
@@ -856,6 +892,16 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             "The request body is not UTF-8 text. The message carries the framework's text.",
         ));
     }
+    if inputs.body == Some(BodyKind::Multipart) {
+        entries.push(entry(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Invalid `boundary` for `multipart/form-data` request.",
+            None,
+            "The request is not `multipart/form-data` with a boundary. The message carries \
+             the framework's text.",
+        ));
+    }
     if inputs.query {
         entries.push(entry(
             StatusCode::BAD_REQUEST,
@@ -911,7 +957,7 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
                      limit is 2 MB, actix-web's `JsonConfig` 2 MB). The message carries the \
                      framework's text."
                 }
-                BodyKind::Text | BodyKind::Other => {
+                BodyKind::Text | BodyKind::Multipart | BodyKind::Other => {
                     "The request body is larger than the server accepts (axum's default \
                      limit is 2 MB, actix-web's `PayloadConfig` 256 KB). The message carries \
                      the framework's text."
@@ -1107,7 +1153,8 @@ mod tests {
         assert_eq!(kind(&["text/plain"]), BodyKind::Text);
         assert_eq!(kind(&["Text/CSV; charset=utf-8"]), BodyKind::Text);
         assert_eq!(kind(&["application/octet-stream"]), BodyKind::Other);
-        assert_eq!(kind(&["multipart/form-data"]), BodyKind::Other);
+        assert_eq!(kind(&["multipart/form-data"]), BodyKind::Multipart);
+        assert_eq!(kind(&["Multipart/Mixed"]), BodyKind::Multipart);
         assert_eq!(kind(&[]), BodyKind::Json);
         assert!(has_path_params("/v1/customers/{id}"));
         assert!(has_path_params("/{a}/{b}"));
