@@ -918,3 +918,59 @@ async fn each_retry_is_logged_at_debug_with_its_number_and_delay() {
 fn the_header_name_is_idempotency_key() {
     assert_eq!(IDEMPOTENCY_KEY.as_str(), "idempotency-key");
 }
+
+/// A transport error keeps no query (an API key is often sent as `?key=`): neither its
+/// `Display` nor its `Debug` carries it; `{:#}` adds the causes reqwest's message leaves out.
+#[tokio::test(start_paused = true)]
+async fn a_transport_error_names_no_query_and_shows_its_causes() {
+    let addr = refused_addr();
+    let url = format!("http://{addr}/v1/charges?key=sk_live_QUERYSECRET#frag");
+    let error = send_with_retry(client().get(url), &RetryPolicy::never())
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?} {error:#}");
+    assert!(!shown.contains("QUERYSECRET"), "{shown}");
+    assert!(!shown.contains("frag"), "{shown}");
+    assert!(error.to_string().contains("/v1/charges"), "{error}");
+    let plain = error.to_string();
+    let chained = format!("{error:#}");
+    assert!(
+        chained.starts_with(&plain) && chained.len() > plain.len(),
+        "{chained}"
+    );
+    // A reqwest error converted by hand is redacted the same way.
+    let raw = client()
+        .get(format!("http://{addr}/x?token=t0ps3cret"))
+        .send()
+        .await
+        .unwrap_err();
+    let converted = ClientError::from(raw);
+    assert!(!format!("{converted:?}").contains("t0ps3cret"));
+}
+
+/// An `https` URL with a reqwest built without TLS (this suite's): the connector refuses the
+/// scheme, which no retry changes, so it is returned at once.
+#[tokio::test(start_paused = true)]
+async fn an_https_url_without_tls_is_not_retried() {
+    let started = tokio::time::Instant::now();
+    let error = send_with_retry(client().get("https://127.0.0.1:1/"), &policy())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ClientError::Transport(_)), "{error:#}");
+    assert_eq!(started.elapsed(), Duration::ZERO, "{error:#}");
+}
+
+/// On a runtime without the time driver, the first retry cannot wait: the last error is
+/// returned, and nothing panics out of `send_with_retry`.
+#[test]
+fn a_runtime_without_timers_returns_the_error_instead_of_retrying() {
+    let server = serve(vec![bad_gateway(), ok("never")]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let result = runtime.block_on(send_with_retry(client().get(server.url("/")), &policy()));
+    let error = api_error(result);
+    assert_eq!(error.status().as_u16(), 502);
+    assert_eq!(server.answers_left(), 1);
+}

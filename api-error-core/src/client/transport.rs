@@ -206,9 +206,24 @@ impl ClientError {
 }
 
 impl fmt::Display for ClientError {
+    /// The inner error's `Display`; with `{:#}`, a transport error's causes follow it
+    /// (`error sending request for url (http://127.0.0.1:1/v1/charges): client error
+    /// (Connect): tcp connect error: Connection refused (os error 111)`), as reqwest's own
+    /// message names only the URL.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientError::Api(response) => fmt::Display::fmt(response, f),
+            ClientError::Transport(error) if f.alternate() => {
+                write!(f, "{error}")?;
+                let mut source = std::error::Error::source(error);
+                // Bounded: a chain is a handful of links.
+                for _ in 0..8 {
+                    let Some(cause) = source else { break };
+                    write!(f, ": {cause}")?;
+                    source = cause.source();
+                }
+                Ok(())
+            }
             ClientError::Transport(error) => fmt::Display::fmt(error, f),
         }
     }
@@ -230,7 +245,13 @@ impl From<ErrorResponse> for ClientError {
 }
 
 impl From<reqwest::Error> for ClientError {
-    fn from(error: reqwest::Error) -> Self {
+    /// Takes the URL's query out of the error (an API key is often sent as one, `?key=`,
+    /// and an error is logged): its `Display` and `Debug` name the scheme, host and path.
+    fn from(mut error: reqwest::Error) -> Self {
+        if let Some(url) = error.url_mut() {
+            url.set_query(None);
+            url.set_fragment(None);
+        }
         ClientError::Transport(error)
     }
 }
@@ -247,8 +268,10 @@ impl From<reqwest::Error> for ClientError {
 ///   is not waited for: the error is returned at once. The last one is returned as
 ///   [`ClientError::Api`].
 /// - A failure without a response — connect error, timeout, connection closed before a
-///   response — is retried after [`RetryPolicy::transport_delay`]; others (an invalid URL, a
-///   redirect loop) are not. The last one is returned as [`ClientError::Transport`].
+///   response — is retried after [`RetryPolicy::transport_delay`]; others (an invalid URL,
+///   a redirect loop, an `https` URL with a reqwest built without TLS) are not. The last one
+///   is returned as [`ClientError::Transport`], the URL's query taken out of it (an API key
+///   is often one); `{:#}` prints it with its causes.
 /// - A `POST` or `PATCH` without an [`IDEMPOTENCY_KEY`] header gets one: 128 random bits as
 ///   32 lowercase hex digits, the same on every attempt, so a server that honours it runs
 ///   the request once however often it arrives. A key the caller set on the request is
@@ -256,8 +279,10 @@ impl From<reqwest::Error> for ClientError {
 ///   them) and the fresh key wins, so set keys on the request. Other methods
 ///   get none.
 /// - A request whose body cannot be cloned (a stream) is sent once.
-/// - Waiting is `tokio::time::sleep`: no thread is blocked (a tokio runtime with the time
-///   driver is needed, as for reqwest itself).
+/// - Waiting is `tokio::time::sleep`: no thread is blocked. It needs a tokio runtime with the
+///   time driver (`enable_time`, or `enable_all`, as `#[tokio::main]` builds it); on one
+///   without it the first retry cannot wait, and the error is returned instead (tokio's
+///   panic hook prints why; the panic does not propagate).
 /// - With the `tracing` feature, each retry is logged at `debug` with its number and delay,
 ///   and a server delay beyond the cap is logged when it stops the retries.
 ///
@@ -335,7 +360,7 @@ pub async fn send_with_retry(
                 } else {
                     None
                 };
-                (delay, ClientError::Transport(error))
+                (delay, ClientError::from(error))
             }
         };
         let (Some(delay), Some(next)) = (delay, next) else {
@@ -349,7 +374,12 @@ pub async fn send_with_retry(
             cause = %Cause(&error),
             "retrying request"
         );
-        tokio::time::sleep(delay).await;
+        // A runtime without the time driver cannot sleep: `sleep` panics on it. The panic is
+        // caught (the hook still prints it, naming `enable_time`) and no retry is made.
+        let Ok(sleep) = std::panic::catch_unwind(|| tokio::time::sleep(delay)) else {
+            return Err(error);
+        };
+        sleep.await;
         request = next;
         attempt = attempt.saturating_add(1);
     }
@@ -359,7 +389,22 @@ pub async fn send_with_retry(
 /// errors, timeouts and errors while sending (among them a connection closed before a
 /// response). Builder, redirect, body and decode errors are not.
 fn is_transport_failure(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout() || error.is_request()
+    (error.is_connect() || error.is_timeout() || error.is_request())
+        && !is_unsupported_scheme(error)
+}
+
+/// Whether a connect error is the connector refusing the URL's scheme (`https` with a
+/// reqwest built without TLS: "invalid URL, scheme is not http"): no retry changes that.
+fn is_unsupported_scheme(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    for _ in 0..8 {
+        let Some(cause) = source else { break };
+        if cause.to_string().contains("scheme is not http") {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// A fresh idempotency key: 128 random bits as 32 lowercase hex digits (always a valid
@@ -384,17 +429,8 @@ impl fmt::Display for Cause<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             ClientError::Api(response) => write!(f, "status {}", response.status().as_u16()),
-            ClientError::Transport(error) => {
-                // reqwest's own message names only the URL; the cause is in the chain.
-                write!(f, "{error}")?;
-                let mut source = std::error::Error::source(error);
-                for _ in 0..8 {
-                    let Some(cause) = source else { break };
-                    write!(f, ": {cause}")?;
-                    source = cause.source();
-                }
-                Ok(())
-            }
+            // reqwest's own message names only the URL; the cause is in the chain.
+            ClientError::Transport(_) => write!(f, "{:#}", self.0),
         }
     }
 }
