@@ -459,24 +459,20 @@ fn json_labelled_4xx_in_a_middlewares_body_type() {
     let resp = fetch(addr, "/v1/own-json");
     assert_eq!(resp.status, 400);
     assert_eq!(resp.text(), r#"{"custom":1}"#);
-    let resp = fetch(addr, "/v1/text-json");
-    let body = check_error(
-        &resp,
-        400,
-        "invalid_request_error",
-        "invalid_request",
-        Some(RID),
-    );
-    assert_eq!(body["message"], "amount must be positive.");
-    let resp = fetch(addr, "/v1/string-json");
-    let body = check_error(
-        &resp,
-        400,
-        "invalid_request_error",
-        "invalid_request",
-        Some(RID),
-    );
-    assert_eq!(body["message"], "amount \"must\" be positive.");
+    for (path, message) in [
+        ("/v1/text-json", "amount must be positive."),
+        ("/v1/string-json", "amount \"must\" be positive."),
+    ] {
+        let resp = fetch(addr, path);
+        let body = check_error(
+            &resp,
+            400,
+            "invalid_request_error",
+            "invalid_request",
+            Some(RID),
+        );
+        assert_eq!(body["message"], message, "{path}");
+    }
     let resp = fetch(addr, "/v1/null-json");
     check_error(&resp, 404, "not_found_error", "not_found", Some(RID));
 }
