@@ -32,13 +32,19 @@ fn main() {
         let mut body = Vec::new();
         err.write_json(Some("req_8fZ2kQ"), &mut body);
         println!("{:?}", err);
+        // The headers the axum and actix-web integrations send with it.
         print!(
-            "  -> {} x-should-retry: {}",
+            "  -> {}\n     content-type: application/json, x-should-retry: {}",
             err.status(),
             err.is_retryable()
         );
         if let Some(wait) = err.retry_after() {
-            print!(", Retry-After: {}", wait.as_secs_f64().ceil());
+            // Both rounded up: 1.5 s is `Retry-After: 2` and `retry-after-ms: 1500`.
+            let ms = wait.as_nanos().div_ceil(1_000_000);
+            print!(", retry-after: {}, retry-after-ms: {ms}", ms.div_ceil(1000));
+        }
+        for (name, value) in err.headers() {
+            print!(", {name}: {value}");
         }
         println!();
         println!("     {}", String::from_utf8_lossy(&body));
