@@ -681,7 +681,18 @@ async fn finish<B: MessageBody + 'static>(
         let (response, body) = response.into_parts();
         let bytes = match here.kept().filter(|_| encoded) {
             Some(kept) => kept.body,
-            None => body_prefix(body, response::MAX_RENDERED_BODY).await,
+            None => match read_whole(body, len.unwrap_or_default()).await {
+                // Another body of the same length, set with the status: the app's, as built.
+                Ok(bytes) if !here.is_body(&bytes) => {
+                    let response = response.set_body(EitherBody::right(BoxBody::new(bytes)));
+                    return ServiceResponse::new(req, response);
+                }
+                Ok(bytes) => bytes.to_vec(),
+                Err(resumed) => {
+                    let response = response.set_body(EitherBody::right(BoxBody::new(resumed)));
+                    return ServiceResponse::new(req, response);
+                }
+            },
         };
         let rendered = ctx.scope(|| response::render_again(back_status(status), &bytes, None));
         return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
@@ -740,23 +751,14 @@ async fn finish<B: MessageBody + 'static>(
             // If it is not all there yet, it goes on as built: what was read, then the rest.
             Err(body) => match body.size() {
                 BodySize::Sized(n) if n <= response::MAX_RENDERED_BODY as u64 => {
-                    let mut body = Box::pin(body);
-                    let (read, whole) = response::ready_bytes(response::MAX_RENDERED_BODY, |cx| {
-                        body.as_mut()
-                            .poll_next(cx)
-                            .map(|chunk| chunk.and_then(Result::ok).map(Some))
-                    })
-                    .await;
-                    if !whole || read.len() as u64 != n {
-                        let resumed = Resumed {
-                            read: Some(read.into()),
-                            rest: body,
-                            size: BodySize::Sized(n),
-                        };
-                        let response = response.set_body(EitherBody::right(BoxBody::new(resumed)));
-                        return ServiceResponse::new(req, response);
+                    match read_whole(body, n).await {
+                        Ok(bytes) => bytes,
+                        Err(resumed) => {
+                            let response =
+                                response.set_body(EitherBody::right(BoxBody::new(resumed)));
+                            return ServiceResponse::new(req, response);
+                        }
                     }
-                    actix_web::web::Bytes::from(read)
                 }
                 _ => {
                     return ServiceResponse::new(req, response.set_body(body)).map_into_left_body()
@@ -932,13 +934,46 @@ fn shown_text(bytes: &[u8], labelled_json: bool) -> String {
     rejection::bounded(&text, rejection::MAX_REJECTION_BODY).to_owned()
 }
 
+/// The `n` bytes of a body whose length is known, if they are all there without waiting;
+/// else the body as built, from what was read ([`Resumed`]): a body still coming, or one
+/// that failed while it was read (its error is sent on).
+async fn read_whole<B: MessageBody>(body: B, n: u64) -> Result<actix_web::web::Bytes, Resumed<B>> {
+    let mut body = Box::pin(body);
+    let mut failed = None;
+    let (read, whole) = response::ready_bytes(response::MAX_RENDERED_BODY, |cx| {
+        body.as_mut().poll_next(cx).map(|chunk| match chunk {
+            Some(Ok(data)) => Some(Some(data)),
+            Some(Err(error)) => {
+                failed = Some(error);
+                None
+            }
+            None => None,
+        })
+    })
+    .await;
+    if whole && failed.is_none() && read.len() as u64 == n {
+        return Ok(read.into());
+    }
+    Err(Resumed {
+        read: Some(read.into()),
+        failed,
+        rest: body,
+        size: BodySize::Sized(n),
+    })
+}
+
 /// A body whose first bytes were read already (what was there without waiting), sent as
-/// it was built: those bytes, then the rest.
-struct Resumed<B> {
+/// it was built: those bytes, then the error that stopped the read, if one did, else the
+/// rest.
+struct Resumed<B: MessageBody> {
     read: Option<actix_web::web::Bytes>,
+    failed: Option<B::Error>,
     rest: Pin<Box<B>>,
     size: BodySize,
 }
+
+// Nothing of it is pinned in place: the body is boxed, the error only moved out.
+impl<B: MessageBody> Unpin for Resumed<B> {}
 
 impl<B: MessageBody> MessageBody for Resumed<B> {
     type Error = B::Error;
@@ -952,10 +987,13 @@ impl<B: MessageBody> MessageBody for Resumed<B> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
         let this = self.get_mut();
-        match this.read.take().filter(|read| !read.is_empty()) {
-            Some(read) => std::task::Poll::Ready(Some(Ok(read))),
-            None => this.rest.as_mut().poll_next(cx),
+        if let Some(read) = this.read.take().filter(|read| !read.is_empty()) {
+            return std::task::Poll::Ready(Some(Ok(read)));
         }
+        if let Some(failed) = this.failed.take() {
+            return std::task::Poll::Ready(Some(Err(failed)));
+        }
+        this.rest.as_mut().poll_next(cx)
     }
 }
 

@@ -485,7 +485,7 @@ fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 /// | status | code | when | added to |
 /// |---|---|---|---|
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
-/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters, and `GET`/`HEAD` ones with a form body (axum's `Form` reads the query string there) |
+/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters, and `GET` ones with a form body (axum's `Form` reads the query string there) |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
 /// | 400 | `invalid_body` | a text body is not UTF-8 | operations with a `text/*` `requestBody` |
 /// | 400 | `invalid_request` | a multipart body's `content-type` has no boundary (axum's `Multipart`) | operations with a request body declared only as `multipart/*` |
@@ -624,7 +624,7 @@ fn inputs_of(parameters: &[ReferenceOr<::aide::openapi::Parameter>]) -> openapi:
 }
 
 /// Every operation of a path item.
-/// Every operation of `item`, each with whether it is a `GET` or `HEAD` (see
+/// Every operation of `item`, each with whether it is a `GET` (see
 /// [`openapi::Inputs::of`]).
 fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (bool, &mut Operation)> {
     [
@@ -633,7 +633,7 @@ fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (bool, &mut Opera
         (false, &mut item.post),
         (false, &mut item.delete),
         (false, &mut item.options),
-        (true, &mut item.head),
+        (false, &mut item.head),
         (false, &mut item.patch),
         (false, &mut item.trace),
     ]

@@ -657,10 +657,9 @@ fn finish_error(
         size.filter(|_| !emptied),
         encoded,
     );
-    if restated.is_some() {
-        let kept = restated.and_then(|here| here.kept()).filter(|_| encoded);
+    if let Some(here) = restated {
         let (parts, body) = res.into_parts();
-        if let Some(kept) = kept {
+        if let Some(kept) = here.kept().filter(|_| encoded) {
             return Finish::Done(in_context(ctx.as_ref(), || {
                 render_again(parts, &kept.body, None)
             }));
@@ -669,6 +668,10 @@ fn finish_error(
             let bytes = axum::body::to_bytes(body, response::MAX_RENDERED_BODY)
                 .await
                 .unwrap_or_default();
+            // Another body of the same length, set with the status: the app's, as built.
+            if !here.is_body(&bytes) {
+                return Response::from_parts(parts, Body::from(bytes));
+            }
             in_context(ctx.as_ref(), || render_again(parts, &bytes, None))
         }));
     }
@@ -1055,8 +1058,15 @@ fn classify<'a>(
                 .or_else(|| pattern.and_then(params::single_path_param));
             (status, "invalid_path", framework, param)
         }
-        // A `Form` on a GET or HEAD, read from the query string: a malformed query.
-        400 if text.starts_with(FORM) => (status, "invalid_query", framework, detail(FORM)),
+        // A `Form` on a GET reads the query string: a malformed query. (On a HEAD it reads
+        // the body, and fails with this same 400.)
+        400 if text.starts_with(FORM) => {
+            let code = match info.method {
+                Method::HEAD => "invalid_body",
+                _ => "invalid_query",
+            };
+            (status, code, framework, detail(FORM))
+        }
         400 if text.starts_with("Failed to buffer the request body")
             || text.starts_with("Request body didn't contain valid UTF-8") =>
         {

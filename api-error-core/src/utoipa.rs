@@ -499,7 +499,7 @@ fn responses_mut(openapi: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 }
 
 /// Every operation of a path item, the `query` method and the additional ones included.
-/// Every operation of `item`, each with whether it is a `GET` or `HEAD` (see
+/// Every operation of `item`, each with whether it is a `GET` (see
 /// [`openapi::Inputs::of`]).
 fn operations_mut(
     item: &mut ::utoipa::openapi::path::PathItem,
@@ -510,7 +510,7 @@ fn operations_mut(
         (false, &mut item.post),
         (false, &mut item.delete),
         (false, &mut item.options),
-        (true, &mut item.head),
+        (false, &mut item.head),
         (false, &mut item.patch),
         (false, &mut item.trace),
         (false, &mut item.query),
@@ -531,7 +531,7 @@ fn operations_mut(
 /// | status | code | when | added to |
 /// |---|---|---|---|
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
-/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters, and `GET`/`HEAD` ones with a form body (axum's `Form` reads the query string there) |
+/// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters, and `GET` ones with a form body (axum's `Form` reads the query string there) |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
 /// | 400 | `invalid_body` | a text body is not UTF-8 | operations with a `text/*` `requestBody` |
 /// | 400 | `invalid_request` | a multipart body's `content-type` has no boundary (axum's `Multipart`) | operations with a request body declared only as `multipart/*` |

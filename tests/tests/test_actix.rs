@@ -496,3 +496,38 @@ fn a_string_body_that_is_not_utf8_is_invalid_body() {
     let resp = request(addr, "POST", "/v1/notes", &[text], Some("café".as_bytes()));
     assert_eq!(resp.text(), "café");
 }
+
+/// A JSON-labelled 4xx of known length whose body fails while the middleware reads it (in
+/// `Logger`'s body type): the failure reaches actix-web as it would without the middleware
+/// (the connection is cut short), never a complete response made of the parts read.
+#[test]
+fn a_json_labelled_4xx_body_that_fails_while_read_is_cut_short() {
+    use actix_web::body::SizedStream;
+    use futures_util::stream;
+    let addr = serve_actix_app!(actix_web::App::new()
+        .route(
+            "/v1/failing",
+            web::get().to(|| async {
+                let chunks = stream::iter([
+                    Ok(Bytes::from_static(b"amount must")),
+                    Err(std::io::Error::other("upstream reset")),
+                    Ok(Bytes::from_static(b" be positive")),
+                ]);
+                HttpResponse::BadRequest()
+                    .content_type("application/json")
+                    .body(SizedStream::new(23, chunks))
+            }),
+        )
+        .wrap(actix_web::middleware::Logger::default())
+        .wrap(ApiErrorMiddleware::new()));
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(b"GET /v1/failing HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(!raw.contains("amount must be positive"), "{raw}");
+    assert!(!raw.contains("invalid_request"), "{raw}");
+}

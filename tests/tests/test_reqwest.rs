@@ -938,6 +938,18 @@ async fn a_transport_error_names_no_query_and_shows_its_causes() {
         chained.starts_with(&plain) && chained.len() > plain.len(),
         "{chained}"
     );
+    // One the request could not even be built with (no scheme: no host), the same.
+    let error = send_with_retry(
+        client().get("localhost:3000/v1/charges?key=sk_live_BUILDSECRET#frag"),
+        &policy(),
+    )
+    .await
+    .unwrap_err();
+    let shown = format!("{error} {error:?} {error:#}");
+    assert!(
+        !shown.contains("BUILDSECRET") && !shown.contains("frag"),
+        "{shown}"
+    );
     // A reqwest error converted by hand is redacted the same way.
     let raw = client()
         .get(format!("http://{addr}/x?token=t0ps3cret"))

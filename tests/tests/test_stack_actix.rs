@@ -537,13 +537,43 @@ fn gone<B: MessageBody>(mut res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     Ok(ErrorHandlerResponse::Response(res.map_into_left_body()))
 }
 
-/// A hook inside that changes a derived 4xx's status: rendered again for it.
+/// Makes a 404 a 410 with a JSON body of its own, as long as the one it replaces.
+fn gone_with_own_body<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, mut res) = res.into_parts();
+    *res.status_mut() = StatusCode::GONE;
+    let len = res.body().size();
+    let actix_web::body::BodySize::Sized(len) = len else {
+        unreachable!("a derived error's body is in memory")
+    };
+    let head = r#"{"gone":true,"pad":""#;
+    let pad = "x".repeat(len as usize - head.len() - 2);
+    let own = format!(r#"{head}{pad}"}}"#);
+    let res = res.set_body(own).map_into_boxed_body();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, res).map_into_right_body(),
+    ))
+}
+
+/// A hook inside that changes a derived 4xx's status: rendered again for it; one that also
+/// sets a body of its own (of the very same length) keeps it.
 #[test]
 fn a_derived_4xx_whose_status_a_hook_changed_is_rendered_for_it() {
     let addr = serve!(|app| app
         .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, gone))
         .wrap(ApiErrorMiddleware::new()));
     check_a_derived_4xx_restated_inside(addr);
+
+    let addr = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, gone_with_own_body))
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_own")]);
+    assert_eq!(resp.status, 410, "{resp:?}");
+    assert!(
+        resp.text().starts_with(r#"{"gone":true,"pad":"xx"#),
+        "{resp:?}"
+    );
 }
 
 #[test]

@@ -771,9 +771,9 @@ pub(crate) struct Inputs {
 }
 
 impl Inputs {
-    /// The inputs of an operation (`get`: a `GET` or `HEAD`) with a request body of this
-    /// kind, query parameters and path parameters. axum's `Form` on a `GET` or `HEAD` reads
-    /// the query string (aide documents it as a body): its errors are the query's.
+    /// The inputs of an operation (`get`: a `GET`) with a request body of this kind, query
+    /// parameters and path parameters. axum's `Form` on a `GET` reads the query string
+    /// (aide documents it as a body): its errors are the query's.
     pub fn of(get: bool, body: Option<BodyKind>, query: bool, path: bool) -> Inputs {
         let query_form = get && body == Some(BodyKind::Form);
         Inputs {

@@ -282,7 +282,8 @@ impl From<reqwest::Error> for ClientError {
 /// - Waiting is `tokio::time::sleep`: no thread is blocked. It needs a tokio runtime with the
 ///   time driver (`enable_time`, or `enable_all`, as `#[tokio::main]` builds it); on one
 ///   without it the first retry cannot wait, and the error is returned instead (tokio's
-///   panic hook prints why; the panic does not propagate).
+///   panic hook prints why; the panic does not propagate, unless the build aborts on panic,
+///   `panic = "abort"`, where nothing can catch it).
 /// - With the `tracing` feature, each retry is logged at `debug` with its number and delay,
 ///   and a server delay beyond the cap is logged when it stops the retries.
 ///
@@ -320,7 +321,7 @@ pub async fn send_with_retry(
     policy: &RetryPolicy,
 ) -> Result<reqwest::Response, ClientError> {
     let (client, request) = request.build_split();
-    let mut request = request.map_err(ClientError::Transport)?;
+    let mut request = request.map_err(ClientError::from)?;
     let method = request.method().clone();
     if (method == Method::POST || method == Method::PATCH)
         && !request.headers().contains_key(IDEMPOTENCY_KEY)

@@ -102,19 +102,40 @@ pub(crate) struct RenderedHere {
     /// was changed inside) and of a body rendered outside any request (rendered again from
     /// here with the request's id when a layer inside compressed it).
     kept: Option<(Arc<[u8]>, &'static str)>,
+    /// The body's first and last [`ENDS`] bytes (zero-filled when shorter): with its length,
+    /// enough to tell it from another body a layer inside set, when it is read back.
+    ends: [[u8; ENDS]; 2],
 }
+
+/// How many bytes of each end of a rendered body its mark keeps.
+const ENDS: usize = 16;
 
 impl RenderedHere {
     /// The mark of a response with this rendered body (taken before the body is moved out).
     pub fn of(rendered: &Rendered) -> RenderedHere {
+        let body = rendered.body.as_slice();
+        let mut ends = [[0; ENDS]; 2];
+        let n = body.len().min(ENDS);
+        ends[0][..n].copy_from_slice(&body[..n]);
+        ends[1][..n].copy_from_slice(&body[body.len() - n..]);
         RenderedHere {
             in_request: rendered.in_request,
             status: rendered.status.as_u16(),
-            len: rendered.body.len() as u64,
+            len: body.len() as u64,
             cause: rendered.cause.clone(),
             kept: (rendered.status.is_server_error() || !rendered.in_request)
-                .then(|| (Arc::from(rendered.body.as_slice()), rendered.content_type)),
+                .then(|| (Arc::from(body), rendered.content_type)),
+            ends,
         }
+    }
+
+    /// Whether `bytes`, read back, are the body this mark was taken of (its length and its
+    /// ends: a body of the same length set by a layer inside is not).
+    pub fn is_body(&self, bytes: &[u8]) -> bool {
+        let n = bytes.len().min(ENDS);
+        bytes.len() as u64 == self.len
+            && bytes.get(..n) == self.ends[0].get(..n)
+            && bytes.get(bytes.len() - n..) == self.ends[1].get(..n)
     }
 
     /// The body as it was rendered (of a 5xx, or of a body rendered outside any request),
