@@ -682,10 +682,15 @@ async fn finish<B: MessageBody + 'static>(
         let bytes = match here.kept().filter(|_| encoded) {
             Some(kept) => kept.body,
             None => match read_whole(body, len.unwrap_or_default()).await {
-                // Another body of the same length, set with the status: the app's, as built.
+                // Another body of the same length, set with the status: not ours, so judged
+                // as any other (the app's JSON goes on, text is the message).
                 Ok(bytes) if !here.is_body(&bytes) => {
-                    let response = response.set_body(EitherBody::right(BoxBody::new(bytes)));
-                    return ServiceResponse::new(req, response);
+                    let mut response = response.set_body(BoxBody::new(bytes));
+                    response.extensions_mut().remove::<RenderedHere>();
+                    let judged = Box::pin(finish(ServiceResponse::new(req, response), info, ctx));
+                    return judged
+                        .await
+                        .map_body(|_, body| EitherBody::right(BoxBody::new(body)));
                 }
                 Ok(bytes) => bytes.to_vec(),
                 Err(resumed) => {

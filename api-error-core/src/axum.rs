@@ -300,7 +300,7 @@ pub struct ApiErrorService<S> {
 
 /// What the layer keeps of a request to describe a rejection of it (only read when it
 /// replaces an error response).
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Described {
     method: Method,
     /// The request's path and query as the client sent it (before a `nest` or
@@ -658,21 +658,29 @@ fn finish_error(
         encoded,
     );
     if let Some(here) = restated {
-        let (parts, body) = res.into_parts();
+        let (mut parts, body) = res.into_parts();
         if let Some(kept) = here.kept().filter(|_| encoded) {
             return Finish::Done(in_context(ctx.as_ref(), || {
                 render_again(parts, &kept.body, None)
             }));
         }
+        let mut described = described.clone();
         return Finish::Read(Box::pin(async move {
+            // A body that fails: the status's standard error, as for a body that says nothing.
             let bytes = axum::body::to_bytes(body, response::MAX_RENDERED_BODY)
                 .await
                 .unwrap_or_default();
-            // Another body of the same length, set with the status: the app's, as built.
-            if !here.is_body(&bytes) {
-                return Response::from_parts(parts, Body::from(bytes));
+            if bytes.is_empty() || here.is_body(&bytes) {
+                return in_context(ctx.as_ref(), || render_again(parts, &bytes, None));
             }
-            in_context(ctx.as_ref(), || render_again(parts, &bytes, None))
+            // Another body of the same length, set with the status: not ours, so judged as
+            // any other (the app's JSON goes on, text is the message).
+            parts.extensions.remove::<RenderedHere>();
+            let res = Response::from_parts(parts, Body::from(bytes));
+            match finish_error(res, None, &mut described, ctx) {
+                Finish::Done(res) => res,
+                Finish::Read(reading) => reading.await,
+            }
         }));
     }
     if let Marked::Ours(here) = marked {

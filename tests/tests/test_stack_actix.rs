@@ -556,8 +556,28 @@ fn gone_with_own_body<B: MessageBody + 'static>(
     ))
 }
 
+/// Makes a 404 a 410 with text of its own, as long as the body it replaces.
+fn gone_with_own_text<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, mut res) = res.into_parts();
+    *res.status_mut() = StatusCode::GONE;
+    let actix_web::body::BodySize::Sized(len) = res.body().size() else {
+        unreachable!("a derived error's body is in memory")
+    };
+    res.headers_mut().insert(
+        actix_web::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain"),
+    );
+    let res = res.set_body("G".repeat(len as usize)).map_into_boxed_body();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, res).map_into_right_body(),
+    ))
+}
+
 /// A hook inside that changes a derived 4xx's status: rendered again for it; one that also
-/// sets a body of its own (of the very same length) keeps it.
+/// sets a body of its own (of the very same length) keeps it if it is JSON, and has its
+/// text as the message if it is text.
 #[test]
 fn a_derived_4xx_whose_status_a_hook_changed_is_rendered_for_it() {
     let addr = serve!(|app| app
@@ -574,6 +594,11 @@ fn a_derived_4xx_whose_status_a_hook_changed_is_rendered_for_it() {
         resp.text().starts_with(r#"{"gone":true,"pad":"xx"#),
         "{resp:?}"
     );
+
+    let addr = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, gone_with_own_text))
+        .wrap(ApiErrorMiddleware::new()));
+    check_a_same_length_text_restated_inside(addr);
 }
 
 #[test]

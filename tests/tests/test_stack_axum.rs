@@ -660,6 +660,27 @@ fn a_derived_4xx_whose_status_a_layer_changed_is_rendered_for_it() {
             .layer(ApiErrorLayer::new()),
     );
     check_a_derived_4xx_restated_inside(addr);
+
+    // The same with text of its own, exactly as long as the rendered body.
+    async fn gone_with_text(res: axum::response::Response) -> axum::response::Response {
+        if res.status() != StatusCode::NOT_FOUND {
+            return res;
+        }
+        let (mut parts, body) = res.into_parts();
+        let len = axum::body::to_bytes(body, 1 << 20).await.unwrap().len();
+        parts.status = StatusCode::GONE;
+        parts.headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/plain"),
+        );
+        axum::response::Response::from_parts(parts, axum::body::Body::from("G".repeat(len)))
+    }
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(gone_with_text))
+            .layer(ApiErrorLayer::new()),
+    );
+    check_a_same_length_text_restated_inside(addr);
 }
 
 /// An inner layer that adds a field to every JSON error (a documentation link): the new

@@ -1384,3 +1384,24 @@ pub fn check_a_derived_4xx_restated_inside(addr: SocketAddr) {
     assert_eq!(body["detail"], "No such customer: cus_x");
     assert_eq!(body["request_id"], "req_restated");
 }
+
+/// `GET /v1/customers/cus_x` behind a layer or middleware inside that turns the derived 404
+/// into a 410 with text of its own, exactly as long as the rendered body: the text is not
+/// taken for the rendered body, and is the message of the standard 410, with the request's
+/// id.
+pub fn check_a_same_length_text_restated_inside(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_same_len")]);
+    assert_eq!(resp.status, 410, "{resp:?}");
+    assert_eq!(
+        resp.header("content-length").and_then(|n| n.parse().ok()),
+        Some(resp.body.len())
+    );
+    let body = resp.json();
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("GGGG")),
+        "{resp:?}"
+    );
+    assert_eq!(body["request_id"], "req_same_len");
+}
