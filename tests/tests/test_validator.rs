@@ -364,3 +364,36 @@ fn raw_identifiers_are_the_inputs_they_name() {
     let params: Vec<&str> = errors.iter().map(|e| &*e.param).collect();
     assert_eq!(params, ["rate", "type"]);
 }
+
+/// A built-in rule given a code of its own (a translation key) keeps the default message
+/// its parameters make: a length, a range; a rule whose parameters say nothing is invalid.
+#[test]
+fn a_rule_with_its_own_code_keeps_its_default_message() {
+    #[derive(Validate)]
+    struct Coded {
+        #[validate(length(min = 2, code = "too_short"))]
+        name: String,
+        #[validate(range(min = 18, code = "TooYoung"))]
+        age: u32,
+        #[validate(length(max = 1, code = "too_many"))]
+        tags: Vec<u8>,
+        #[validate(email(code = "bad_email"))]
+        mail: String,
+    }
+    let coded = Coded {
+        name: "J".into(),
+        age: 3,
+        tags: vec![1, 2],
+        mail: "x".into(),
+    };
+    let errors = FieldErrors::from(coded.validate().unwrap_err());
+    assert_eq!(
+        triples(&errors),
+        [
+            ("age", "too_young", "must be at least 18"),
+            ("mail", "bad_email", "is invalid"),
+            ("name", "too_short", "must be at least 2 characters long"),
+            ("tags", "too_many", "must have at most 1 item"),
+        ]
+    );
+}

@@ -197,7 +197,24 @@ fn default_message<'p>(code: &str, param: impl Fn(&str) -> Option<&'p Value>) ->
         "non_control_character" => "must not contain control characters",
         "required" | "required_nested" => "is required",
         "ip" => "must be a valid IP address",
-        _ => INVALID_MESSAGE,
+        // A rule given a code of its own (`length(min = 2, code = "too_short")`, a
+        // translation key): its parameters still say which rule it was.
+        _ => {
+            let bounded = |names: &[&str]| names.iter().any(|n| param(n).is_some());
+            return match param("value") {
+                Some(Value::Number(_))
+                    if bounded(&["min", "max", "exclusive_min", "exclusive_max"]) =>
+                {
+                    default_message("range", param)
+                }
+                Some(Value::String(_) | Value::Array(_) | Value::Object(_))
+                    if bounded(&["min", "max", "equal"]) =>
+                {
+                    default_message("length", param)
+                }
+                _ => Cow::Borrowed(INVALID_MESSAGE),
+            };
+        }
     })
 }
 
