@@ -681,6 +681,46 @@ fn a_derived_4xx_whose_status_a_layer_changed_is_rendered_for_it() {
             .layer(ApiErrorLayer::new()),
     );
     check_a_same_length_text_restated_inside(addr);
+
+    // The same with a body of the rendered length that fails on its first frame: the
+    // status's standard error, whole (not an empty response), with the request's id.
+    struct Failing(u64);
+    impl http_body::Body for Failing {
+        type Data = axum::body::Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::other("upstream reset"))))
+        }
+        fn size_hint(&self) -> http_body::SizeHint {
+            http_body::SizeHint::with_exact(self.0)
+        }
+    }
+    async fn gone_failing(res: axum::response::Response) -> axum::response::Response {
+        if res.status() != StatusCode::NOT_FOUND {
+            return res;
+        }
+        let (mut parts, body) = res.into_parts();
+        let len = axum::body::to_bytes(body, 1 << 20).await.unwrap().len();
+        parts.status = StatusCode::GONE;
+        axum::response::Response::from_parts(parts, axum::body::Body::new(Failing(len as u64)))
+    }
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(gone_failing))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_failing")]);
+    assert_eq!(resp.status, 410, "{resp:?}");
+    assert_eq!(
+        resp.header("content-length").and_then(|n| n.parse().ok()),
+        Some(resp.body.len())
+    );
+    let body = resp.json();
+    assert_eq!(body["request_id"], "req_failing", "{resp:?}");
+    assert_eq!(body["message"], "Gone", "{resp:?}");
 }
 
 /// An inner layer that adds a field to every JSON error (a documentation link): the new
