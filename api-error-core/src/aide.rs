@@ -487,7 +487,7 @@ fn responses_mut(api: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters, and `GET` ones with a form body (axum's `Form` reads the query string there) |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
-/// | 400 | `invalid_body` | a text body is not UTF-8 | operations with a `text/*` `requestBody` |
+/// | 400 | `invalid_body` | a text body is not UTF-8; a form on a `HEAD` has the wrong shape (axum's `Form` answers that with a 400, not a 422) | operations with a `text/*` `requestBody`, and `HEAD` ones with a form body |
 /// | 400 | `invalid_request` | a multipart body's `content-type` has no boundary (axum's `Multipart`) | operations with a request body declared only as `multipart/*` |
 /// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a bytes body gets only this one) |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
@@ -567,7 +567,7 @@ pub fn add_layer_responses(api: &mut OpenApi) {
         // A template with parameters has path parameters, documented or not (aide leaves
         // out those of a `Path<u32>` or a tuple).
         item_inputs.path |= openapi::has_path_params(path);
-        for (get, operation) in operations_mut(item) {
+        for (verb, operation) in operations_mut(item) {
             let own = inputs_of(&operation.parameters);
             let body = operation.request_body.as_ref().map(|body| match body {
                 ReferenceOr::Item(body) => {
@@ -577,7 +577,7 @@ pub fn add_layer_responses(api: &mut OpenApi) {
                 _ => openapi::BodyKind::Json,
             });
             let inputs = openapi::Inputs::of(
-                get,
+                verb,
                 body,
                 item_inputs.query || own.query,
                 item_inputs.path || own.path,
@@ -624,21 +624,20 @@ fn inputs_of(parameters: &[ReferenceOr<::aide::openapi::Parameter>]) -> openapi:
 }
 
 /// Every operation of a path item.
-/// Every operation of `item`, each with whether it is a `GET` (see
-/// [`openapi::Inputs::of`]).
-fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (bool, &mut Operation)> {
+/// Every operation of `item`, each with its [`openapi::Verb`].
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (openapi::Verb, &mut Operation)> {
     [
-        (true, &mut item.get),
-        (false, &mut item.put),
-        (false, &mut item.post),
-        (false, &mut item.delete),
-        (false, &mut item.options),
-        (false, &mut item.head),
-        (false, &mut item.patch),
-        (false, &mut item.trace),
+        (openapi::Verb::Get, &mut item.get),
+        (openapi::Verb::Other, &mut item.put),
+        (openapi::Verb::Other, &mut item.post),
+        (openapi::Verb::Other, &mut item.delete),
+        (openapi::Verb::Other, &mut item.options),
+        (openapi::Verb::Head, &mut item.head),
+        (openapi::Verb::Other, &mut item.patch),
+        (openapi::Verb::Other, &mut item.trace),
     ]
     .into_iter()
-    .filter_map(|(get, op)| Some((get, op.as_mut()?)))
+    .filter_map(|(verb, op)| Some((verb, op.as_mut()?)))
 }
 
 /// Adds one layer response to an operation's responses; see [`add_layer_responses`].

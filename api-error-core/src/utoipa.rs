@@ -499,28 +499,27 @@ fn responses_mut(openapi: &mut OpenApi) -> impl Iterator<Item = &mut Response> {
 }
 
 /// Every operation of a path item, the `query` method and the additional ones included.
-/// Every operation of `item`, each with whether it is a `GET` (see
-/// [`openapi::Inputs::of`]).
+/// Every operation of `item`, each with its [`openapi::Verb`].
 fn operations_mut(
     item: &mut ::utoipa::openapi::path::PathItem,
-) -> impl Iterator<Item = (bool, &mut ::utoipa::openapi::path::Operation)> {
+) -> impl Iterator<Item = (openapi::Verb, &mut ::utoipa::openapi::path::Operation)> {
     [
-        (true, &mut item.get),
-        (false, &mut item.put),
-        (false, &mut item.post),
-        (false, &mut item.delete),
-        (false, &mut item.options),
-        (false, &mut item.head),
-        (false, &mut item.patch),
-        (false, &mut item.trace),
-        (false, &mut item.query),
+        (openapi::Verb::Get, &mut item.get),
+        (openapi::Verb::Other, &mut item.put),
+        (openapi::Verb::Other, &mut item.post),
+        (openapi::Verb::Other, &mut item.delete),
+        (openapi::Verb::Other, &mut item.options),
+        (openapi::Verb::Head, &mut item.head),
+        (openapi::Verb::Other, &mut item.patch),
+        (openapi::Verb::Other, &mut item.trace),
+        (openapi::Verb::Other, &mut item.query),
     ]
     .into_iter()
-    .filter_map(|(get, op)| Some((get, op.as_mut()?)))
+    .filter_map(|(verb, op)| Some((verb, op.as_mut()?)))
     .chain(
         item.additional_operations
             .values_mut()
-            .map(|op| (false, op)),
+            .map(|op| (openapi::Verb::Other, op)),
     )
 }
 
@@ -533,7 +532,7 @@ fn operations_mut(
 /// | 400 | `invalid_json` | the body is not valid JSON | operations with a JSON `requestBody` (declared `application/json` or `*+json`, or referenced) |
 /// | 400 | `invalid_query` | a query parameter does not deserialize | operations with query parameters, and `GET` ones with a form body (axum's `Form` reads the query string there) |
 /// | 400 | `invalid_path` | a path parameter does not deserialize | operations with path parameters (documented, or in the path's template) |
-/// | 400 | `invalid_body` | a text body is not UTF-8 | operations with a `text/*` `requestBody` |
+/// | 400 | `invalid_body` | a text body is not UTF-8; a form on a `HEAD` has the wrong shape (axum's `Form` answers that with a 400, not a 422) | operations with a `text/*` `requestBody`, and `HEAD` ones with a form body |
 /// | 400 | `invalid_request` | a multipart body's `content-type` has no boundary (axum's `Multipart`) | operations with a request body declared only as `multipart/*` |
 /// | 413 | `payload_too_large` | the body is over the size limit | operations with a `requestBody` (a bytes body gets only this one) |
 /// | 415 | `unsupported_media_type` | the body is not declared `application/json` (a form's: `application/x-www-form-urlencoded`) | operations with a JSON or form `requestBody` |
@@ -595,7 +594,7 @@ pub fn add_layer_responses(openapi: &mut OpenApi) {
         let mut item_inputs = inputs_of(item.parameters.as_deref());
         // A template with parameters has path parameters, documented or not.
         item_inputs.path |= openapi::has_path_params(path);
-        for (get, operation) in operations_mut(item) {
+        for (verb, operation) in operations_mut(item) {
             let own = inputs_of(operation.parameters.as_deref());
             let body = operation.request_body.as_ref().map(|body| match body {
                 RefOr::T(body) => openapi::BodyKind::of(body.content.keys().map(String::as_str)),
@@ -603,7 +602,7 @@ pub fn add_layer_responses(openapi: &mut OpenApi) {
                 _ => openapi::BodyKind::Json,
             });
             let inputs = openapi::Inputs::of(
-                get,
+                verb,
                 body,
                 item_inputs.query || own.query,
                 item_inputs.path || own.path,

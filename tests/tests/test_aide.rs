@@ -1072,3 +1072,41 @@ fn a_form_on_a_get_is_documented_and_answered_as_a_query() {
     assert_eq!(body["type"], documented["type"]);
     assert_eq!(body["code"], documented["code"]);
 }
+
+/// axum's `Form` on a `HEAD` reads the body, and answers one of the wrong shape with a 400:
+/// the operation gets a form body's 413 and 415 and that 400 `invalid_body`, not the 422.
+#[test]
+fn a_form_on_a_head_is_documented_as_a_body_with_a_400() {
+    let mut api = with_body("/v1/search", "application/x-www-form-urlencoded", true);
+    // The same operation, as a HEAD.
+    if let Some(aide::openapi::ReferenceOr::Item(item)) = api
+        .paths
+        .as_mut()
+        .and_then(|paths| paths.paths.get_mut("/v1/search"))
+    {
+        item.head = item.get.take();
+    }
+    api_error_core::aide::add_layer_responses(&mut api);
+    let doc = serde_json::to_value(&api).unwrap();
+    let op = &doc["paths"]["/v1/search"]["head"];
+    assert_eq!(statuses(op), ["400", "413", "415", "500"]);
+    assert_eq!(example_names(&op["responses"]["400"]), ["invalid_body"]);
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Search {
+        n: u32,
+    }
+    async fn search(axum::extract::Form(_): axum::extract::Form<Search>) -> &'static str {
+        "ok"
+    }
+    let app = axum::Router::new()
+        .route("/v1/search", axum::routing::get(search))
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    let addr = web_support::serve_axum(app);
+    let form = ("content-type", &b"application/x-www-form-urlencoded"[..]);
+    let resp = web_support::request(addr, "HEAD", "/v1/search", &[form], Some(b"n=x"));
+    assert_eq!(resp.status, 400, "{resp:?}");
+    let resp = web_support::request(addr, "HEAD", "/v1/search", &[], None);
+    assert_eq!(resp.status, 415, "{resp:?}");
+}

@@ -770,14 +770,28 @@ pub(crate) struct Inputs {
     pub path: bool,
 }
 
+/// The method of an operation, as far as what the extractors check depends on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verb {
+    Get,
+    Head,
+    Other,
+}
+
 impl Inputs {
-    /// The inputs of an operation (`get`: a `GET`) with a request body of this kind, query
-    /// parameters and path parameters. axum's `Form` on a `GET` reads the query string
-    /// (aide documents it as a body): its errors are the query's.
-    pub fn of(get: bool, body: Option<BodyKind>, query: bool, path: bool) -> Inputs {
-        let query_form = get && body == Some(BodyKind::Form);
+    /// The inputs of an operation with a request body of this kind, query parameters and
+    /// path parameters. axum's `Form` on a `GET` reads the query string (aide documents it
+    /// as a body): its errors are the query's; on a `HEAD` it reads the body, and a body of
+    /// the wrong shape is a 400 there (not the 422 of other methods).
+    pub fn of(verb: Verb, body: Option<BodyKind>, query: bool, path: bool) -> Inputs {
+        let form = body == Some(BodyKind::Form);
+        let query_form = verb == Verb::Get && form;
         Inputs {
-            body: body.filter(|_| !query_form),
+            body: match body {
+                _ if query_form => None,
+                Some(BodyKind::Form) if verb == Verb::Head => Some(BodyKind::FormOnHead),
+                other => other,
+            },
             query: query || query_form,
             path,
         }
@@ -799,6 +813,8 @@ pub(crate) enum BodyKind {
     Json,
     /// A form (`Form<T>`): declared, and only as `application/x-www-form-urlencoded`.
     Form,
+    /// A form read on a `HEAD` (see [`Inputs::of`]).
+    FormOnHead,
     /// Text (`String`): declared only as `text/*`; its size is checked, and that it is UTF-8.
     Text,
     /// A multipart upload (`Multipart`): declared only as `multipart/*`; its size is
@@ -870,7 +886,7 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
     let mut entries = Vec::new();
     let (json, form) = (
         inputs.body == Some(BodyKind::Json),
-        inputs.body == Some(BodyKind::Form),
+        matches!(inputs.body, Some(BodyKind::Form | BodyKind::FormOnHead)),
     );
     if json {
         entries.push(entry(
@@ -947,7 +963,7 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             "Failed to buffer the request body: length limit exceeded.",
             None,
             match kind {
-                BodyKind::Form => {
+                BodyKind::Form | BodyKind::FormOnHead => {
                     "The request body is larger than the server accepts (axum's default \
                      limit is 2 MB, actix-web's `FormConfig` 16 KB). The message carries the \
                      framework's text."
@@ -965,7 +981,16 @@ pub(crate) fn layer_responses(inputs: Inputs) -> Vec<(u16, ResponseDoc)> {
             },
         ));
     }
-    if json || form {
+    if inputs.body == Some(BodyKind::FormOnHead) {
+        entries.push(entry(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "Failed to deserialize form: missing field `amount`.",
+            Some("amount"),
+            "The form body has the wrong shape: a missing field, a field of the wrong type. \
+             `param` names the field when it is known, else it is null.",
+        ));
+    } else if json || form {
         entries.push(if form {
             entry(
                 StatusCode::UNPROCESSABLE_ENTITY,
