@@ -679,7 +679,7 @@ async fn finish<B: MessageBody + 'static>(
     if let Some(here) = restated {
         let (req, response) = res.into_parts();
         let (response, body) = response.into_parts();
-        let bytes = match here.kept().filter(|_| encoded) {
+        let bytes = match encoded.then(|| here.kept()).flatten() {
             Some(kept) => kept.body,
             None => match read_whole(body, len.unwrap_or_default()).await {
                 // Another body of the same length, set with the status: not ours, so judged

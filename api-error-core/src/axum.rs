@@ -659,7 +659,7 @@ fn finish_error(
     );
     if let Some(here) = restated {
         let (mut parts, body) = res.into_parts();
-        if let Some(kept) = here.kept().filter(|_| encoded) {
+        if let Some(kept) = encoded.then(|| here.kept()).flatten() {
             return Finish::Done(in_context(ctx.as_ref(), || {
                 render_again(parts, &kept.body, None)
             }));

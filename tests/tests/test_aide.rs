@@ -1035,6 +1035,23 @@ fn layer_responses_of_a_multipart_body_are_its_size_and_boundary() {
     );
 }
 
+/// `GET /v1/search` taking a `Form` with a number `n`, under the layer (axum routes `HEAD`
+/// to it too).
+fn serve_form_search() -> std::net::SocketAddr {
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Search {
+        n: u32,
+    }
+    async fn search(axum::extract::Form(_): axum::extract::Form<Search>) -> &'static str {
+        "ok"
+    }
+    let app = axum::Router::new()
+        .route("/v1/search", axum::routing::get(search))
+        .layer(api_error_core::axum::ApiErrorLayer::new());
+    web_support::serve_axum(app)
+}
+
 /// axum's `Form` on a `GET` reads the query string, and aide documents it as a body: the
 /// operation gets the query's 400 `invalid_query`, which the server sends, and none of a
 /// body's errors (413, 415, 422).
@@ -1047,18 +1064,7 @@ fn a_form_on_a_get_is_documented_and_answered_as_a_query() {
     assert_eq!(statuses(op), ["400", "500"]);
     let documented = &examples(&op["responses"]["400"])["invalid_query"];
 
-    #[derive(Deserialize)]
-    #[allow(dead_code)]
-    struct Search {
-        n: u32,
-    }
-    async fn search(axum::extract::Form(_): axum::extract::Form<Search>) -> &'static str {
-        "ok"
-    }
-    let app = axum::Router::new()
-        .route("/v1/search", axum::routing::get(search))
-        .layer(api_error_core::axum::ApiErrorLayer::new());
-    let addr = web_support::serve_axum(app);
+    let addr = serve_form_search();
     assert_eq!(web_support::fetch(addr, "/v1/search?n=7").text(), "ok");
     let resp = web_support::fetch(addr, "/v1/search?n=x");
     let body = web_support::check_error(
@@ -1092,18 +1098,7 @@ fn a_form_on_a_head_is_documented_as_a_body_with_a_400() {
     assert_eq!(statuses(op), ["400", "413", "415", "500"]);
     assert_eq!(example_names(&op["responses"]["400"]), ["invalid_body"]);
 
-    #[derive(Deserialize)]
-    #[allow(dead_code)]
-    struct Search {
-        n: u32,
-    }
-    async fn search(axum::extract::Form(_): axum::extract::Form<Search>) -> &'static str {
-        "ok"
-    }
-    let app = axum::Router::new()
-        .route("/v1/search", axum::routing::get(search))
-        .layer(api_error_core::axum::ApiErrorLayer::new());
-    let addr = web_support::serve_axum(app);
+    let addr = serve_form_search();
     let form = ("content-type", &b"application/x-www-form-urlencoded"[..]);
     let resp = web_support::request(addr, "HEAD", "/v1/search", &[form], Some(b"n=x"));
     assert_eq!(resp.status, 400, "{resp:?}");
