@@ -367,18 +367,19 @@ fn seed() -> u64 {
 /// 1..=128 bytes of `[A-Za-z0-9._-]`.
 #[inline]
 pub(crate) fn is_valid_request_id(id: &[u8]) -> bool {
-    /// `true` for the bytes an id may hold: one load per byte on every request.
-    const ALLOWED: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            t[b] = c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'-';
-            b += 1;
-        }
-        t
-    };
-    (1..=MAX_REQUEST_ID_LEN).contains(&id.len()) && id.iter().all(|&b| ALLOWED[usize::from(b)])
+    /// Whether an id may hold this byte, without a branch or a table: the check of every
+    /// byte is folded into one result, which the compiler runs 16 bytes at a time (a UUID
+    /// costs a few dozen instructions instead of five per byte).
+    #[inline(always)]
+    fn allowed(b: u8) -> bool {
+        // `| 0x20` lowers ASCII capitals and maps no other byte into `a..=z`.
+        ((b | 0x20).wrapping_sub(b'a') < 26)
+            | (b.wrapping_sub(b'0') < 10)
+            | (b == b'-')
+            | (b == b'.')
+            | (b == b'_')
+    }
+    (1..=MAX_REQUEST_ID_LEN).contains(&id.len()) && id.iter().fold(true, |ok, &b| ok & allowed(b))
 }
 
 /// Rejection of the `RequestId` extractor when `ApiErrorLayer` / `ApiErrorMiddleware` is not
@@ -495,6 +496,24 @@ mod tests {
                 ids[0].iter().map(|id| id.as_bytes()[position]).collect();
             assert!(values.len() > 40, "position {position}: {values:?}");
         }
+    }
+
+    /// Every byte value, alone and in every position of a UUID-sized id, against the
+    /// SPEC's class `[A-Za-z0-9._-]`, and the length bounds on both sides.
+    #[test]
+    fn every_byte_is_judged_by_the_spec_class() {
+        let spec = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-';
+        for b in 0..=u8::MAX {
+            assert_eq!(is_valid_request_id(&[b]), spec(b), "byte {b:#04x}");
+            for at in [0, 15, 16, 35] {
+                let mut id = *b"67e55044-10b1-426f-9247-bb680e5fe0c8";
+                id[at] = b;
+                assert_eq!(is_valid_request_id(&id), spec(b), "byte {b:#04x} at {at}");
+            }
+        }
+        assert!(!is_valid_request_id(b""));
+        assert!(is_valid_request_id(&[b'a'; 128]));
+        assert!(!is_valid_request_id(&[b'a'; 129]));
     }
 
     #[test]
