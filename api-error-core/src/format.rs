@@ -191,9 +191,14 @@ impl ErrorFormat {
         }
     }
 
-    /// Problem `type`s become `base` followed by the error's code
-    /// (`https://docs.example.com/errors/` + `resource_missing`) instead of `about:blank`.
-    /// Nothing is inserted between them: end the base with `/` (or `#`) as your URLs need.
+    /// Problem `type`s become `base` joined with the error's code
+    /// (`https://docs.example.com/errors/resource_missing`) instead of `about:blank`.
+    ///
+    /// A base that ends a path segment (in a letter or a digit: `https://docs.example.com/errors`)
+    /// gets a `/` before the code; one that ends in a separator of your choice (`/`, `#`, `:`,
+    /// `=`, `-`, ...: `https://docs.example.com/errors#`, `urn:example:error:`) is followed by
+    /// the code directly. An empty base (surrounding whitespace aside) is no base:
+    /// `about:blank`.
     ///
     /// ```
     /// use api_error_core::{ErrorFormat, WireFormat};
@@ -211,11 +216,35 @@ impl ErrorFormat {
     /// let mut out = Vec::new();
     /// format.write(&Gone, None, &mut out);
     /// assert!(out.starts_with(br#"{"type":"https://docs.example.com/errors/gone","#));
+    ///
+    /// // The same without the trailing slash; a fragment base as it is.
+    /// let joined = format.clone().problem_type_base("https://docs.example.com/errors");
+    /// out.clear();
+    /// joined.write(&Gone, None, &mut out);
+    /// assert!(out.starts_with(br#"{"type":"https://docs.example.com/errors/gone","#));
+    /// let fragment = format.clone().problem_type_base("https://docs.example.com/errors#");
+    /// out.clear();
+    /// fragment.write(&Gone, None, &mut out);
+    /// assert!(out.starts_with(br#"{"type":"https://docs.example.com/errors#gone","#));
+    ///
+    /// // No base: about:blank.
+    /// out.clear();
+    /// format.problem_type_base("").write(&Gone, None, &mut out);
+    /// assert!(out.starts_with(br#"{"type":"about:blank","#));
     /// ```
     #[must_use]
     pub fn problem_type_base(mut self, base: impl AsRef<str>) -> ErrorFormat {
-        let mut escaped = Vec::with_capacity(base.as_ref().len());
-        json::escape_into(&mut escaped, base.as_ref());
+        let base = base.as_ref().trim_ascii();
+        if base.is_empty() {
+            self.type_base = None;
+            return self;
+        }
+        let mut escaped = Vec::with_capacity(base.len() + 1);
+        json::escape_into(&mut escaped, base);
+        // A base that ends a path segment is joined to the code by a `/`.
+        if base.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+            escaped.push(b'/');
+        }
         self.type_base = Some(Arc::from(String::from_utf8_lossy(&escaped)));
         self
     }

@@ -23,7 +23,18 @@ impl Incoming {
 
     /// A `GET /` request, with the id in `x-request-id` if `with_id`.
     pub fn request(&self, with_id: bool) -> Request<Body> {
-        let mut req = Request::builder().uri("/");
+        let mut req = Request::builder()
+            .uri("/")
+            .header("host", "api.example.com")
+            .header(
+                "user-agent",
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
+            )
+            .header("accept", "application/json")
+            .header("accept-encoding", "gzip, deflate, br")
+            .header("accept-language", "en-US,en;q=0.9")
+            .header("authorization", "Bearer sk_test_abc")
+            .header("connection", "keep-alive");
         if with_id {
             if let Ok(value) = HeaderValue::from_maybe_shared(self.0.clone()) {
                 req = req.header("x-request-id", value);

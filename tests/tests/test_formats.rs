@@ -555,29 +555,41 @@ fn actix_in_every_format() {
     check_servers(actix_in);
 }
 
+/// The base joined with the code on a real server, on both frameworks: as configured when
+/// it ends in `/`, with a `/` put in when it ends a path segment; an empty base is none.
 #[test]
 fn problem_type_base_on_the_layer_and_the_middleware() {
-    const BASE: &str = "https://docs.example.com/errors/";
-    let axum = serve_axum_in(
-        api_error_core::axum::ApiErrorLayer::new()
-            .wire_format(WireFormat::Problem)
-            .problem_type_base(BASE),
-    );
-    let actix = serve_actix(
-        actix_routes,
-        Some(
-            api_error_core::actix::ApiErrorMiddleware::new()
-                .problem_type_base(BASE)
-                .wire_format(WireFormat::Problem),
-        ),
-    );
-    for addr in [axum, actix] {
-        let json = send(addr, REQUESTS[0].0, None).json();
-        assert_eq!(json["type"], format!("{BASE}resource_missing"));
-        let json = send(addr, REQUESTS[3].0, None).json();
-        assert_eq!(json["type"], format!("{BASE}route_not_found"));
-        assert_eq!(json["title"], "Not Found");
-        assert_eq!(json["error_type"], "not_found_error");
+    const JOINED: &str = "https://docs.example.com/errors/";
+    for (base, prefix) in [
+        (JOINED, JOINED),
+        ("https://docs.example.com/errors", JOINED),
+        ("  ", ""),
+    ] {
+        let axum = serve_axum_in(
+            api_error_core::axum::ApiErrorLayer::new()
+                .wire_format(WireFormat::Problem)
+                .problem_type_base(base),
+        );
+        let actix = serve_actix(
+            actix_routes,
+            Some(
+                api_error_core::actix::ApiErrorMiddleware::new()
+                    .problem_type_base(base)
+                    .wire_format(WireFormat::Problem),
+            ),
+        );
+        let type_of = |code: &str| match prefix {
+            "" => "about:blank".to_owned(),
+            _ => format!("{prefix}{code}"),
+        };
+        for addr in [axum, actix] {
+            let json = send(addr, REQUESTS[0].0, None).json();
+            assert_eq!(json["type"], type_of("resource_missing"), "base {base:?}");
+            let json = send(addr, REQUESTS[3].0, None).json();
+            assert_eq!(json["type"], type_of("route_not_found"), "base {base:?}");
+            assert_eq!(json["title"], "Not Found");
+            assert_eq!(json["error_type"], "not_found_error");
+        }
     }
 }
 
