@@ -8,7 +8,8 @@
 //! Or times them, interleaved round by round with the bare router and a no-op layer:
 //! `... -- time <with-id|no-id> [N] [ROUNDS] [OURS=layer] [THEIRS=tower]`.
 //! The incoming id is `req_8fZ2kQ`, or `BENCH_ID` when set (a UUID, as a load balancer or
-//! tower-http's `MakeRequestUuid` upstream sends).
+//! tower-http's `MakeRequestUuid` upstream sends); the request has no other header, or the
+//! seven an API client typically sends with `BENCH_HEADERS=typical`.
 #![allow(missing_docs)]
 
 use api_error_core::axum::ApiErrorLayer;
@@ -77,7 +78,10 @@ fn app(which: &str) -> App {
 fn run(rt: &tokio::runtime::Runtime, app: &App, with_id: bool, n: usize) -> usize {
     // The id as hyper hands it over: a slice of a shared buffer (support/request.rs).
     let id = std::env::var("BENCH_ID").unwrap_or_else(|_| "req_8fZ2kQ".to_owned());
-    let incoming = request::Incoming::new(&id);
+    let mut incoming = request::Incoming::new(&id);
+    if std::env::var("BENCH_HEADERS").is_ok_and(|h| h == "typical") {
+        incoming = incoming.with_typical_headers();
+    }
     let mut total = 0;
     for _ in 0..n {
         total += rt.block_on(async {

@@ -12,31 +12,44 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Request};
 
 /// The incoming request id, in a buffer shared as hyper's read buffer is.
-pub struct Incoming(bytes::Bytes);
+pub struct Incoming {
+    id: bytes::Bytes,
+    typical: bool,
+}
 
 impl Incoming {
     pub fn new(id: &str) -> Incoming {
         // `split` makes the buffer shared (reference-counted), as hyper's `split_to` does.
         let mut buf = bytes::BytesMut::from(id.as_bytes());
-        Incoming(buf.split().freeze())
+        Incoming {
+            id: buf.split().freeze(),
+            typical: false,
+        }
+    }
+
+    /// Requests that also carry the seven headers an API client typically sends (`host`,
+    /// `user-agent`, `accept: application/json`, `accept-encoding`, `accept-language`,
+    /// `authorization`, `connection`).
+    pub fn with_typical_headers(mut self) -> Incoming {
+        self.typical = true;
+        self
     }
 
     /// A `GET /` request, with the id in `x-request-id` if `with_id`.
     pub fn request(&self, with_id: bool) -> Request<Body> {
-        let mut req = Request::builder()
-            .uri("/")
-            .header("host", "api.example.com")
-            .header(
-                "user-agent",
-                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
-            )
-            .header("accept", "application/json")
-            .header("accept-encoding", "gzip, deflate, br")
-            .header("accept-language", "en-US,en;q=0.9")
-            .header("authorization", "Bearer sk_test_abc")
-            .header("connection", "keep-alive");
+        let mut req = Request::builder().uri("/");
+        if self.typical {
+            req = req
+                .header("host", "api.example.com")
+                .header("user-agent", "example-sdk/1.4.2 (rust; linux x86_64)")
+                .header("accept", "application/json")
+                .header("accept-encoding", "gzip, deflate, br")
+                .header("accept-language", "en-US,en;q=0.9")
+                .header("authorization", "Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+                .header("connection", "keep-alive");
+        }
         if with_id {
-            if let Ok(value) = HeaderValue::from_maybe_shared(self.0.clone()) {
+            if let Ok(value) = HeaderValue::from_maybe_shared(self.id.clone()) {
                 req = req.header("x-request-id", value);
             }
         }

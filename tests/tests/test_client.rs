@@ -1175,9 +1175,20 @@ fn retry_after_is_honoured_and_capped() {
     let policy = RetryPolicy::default().jitter_source(|| 0.0);
     let limited = |pairs: &[(&str, &str)]| with_headers(429, pairs);
 
-    // Honoured as-is, without jitter, even above the backoff cap.
+    // Honoured as-is, without jitter, up to the policy's cap (`max_delay`, 8 s).
+    assert_eq!(
+        policy.delay(0, &limited(&[("retry-after", "5")])),
+        Some(Duration::from_secs(5))
+    );
     assert_eq!(
         policy.delay(0, &limited(&[("retry-after", "20")])),
+        Some(Duration::from_secs(8))
+    );
+    assert_eq!(
+        policy
+            .clone()
+            .max_retry_after(Duration::from_secs(60))
+            .delay(0, &limited(&[("retry-after", "20")])),
         Some(Duration::from_secs(20))
     );
     assert_eq!(
@@ -1188,10 +1199,10 @@ fn retry_after_is_honoured_and_capped() {
         policy.delay(0, &limited(&[("retry-after", "0")])),
         Some(Duration::ZERO)
     );
-    // Capped at the default 60 s.
+    // Capped at the default 8 s.
     assert_eq!(
         policy.delay(0, &limited(&[("retry-after", "600")])),
-        Some(Duration::from_secs(60))
+        Some(Duration::from_secs(8))
     );
     // The cap is the larger of max_retry_after and max_delay.
     let policy2 = policy.clone().max_retry_after(Duration::from_secs(10));
@@ -1416,7 +1427,7 @@ proptest! {
             if let Some(delay) = policy.delay(attempt, &got) {
                 prop_assert!(got.is_retryable());
                 prop_assert!(attempt < 2);
-                prop_assert!(delay <= RetryPolicy::DEFAULT_MAX_RETRY_AFTER);
+                prop_assert!(delay <= RetryPolicy::DEFAULT_MAX_DELAY);
             }
         }
     }
@@ -1446,7 +1457,7 @@ proptest! {
         let error = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &headers, b"");
         if let Some(delay) = policy.delay(attempt, &error) {
             prop_assert!(attempt < max_retries);
-            prop_assert!(delay <= Duration::from_millis(max_ms).max(RetryPolicy::DEFAULT_MAX_RETRY_AFTER));
+            prop_assert!(delay <= Duration::from_millis(max_ms));
         }
     }
 }

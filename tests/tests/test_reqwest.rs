@@ -428,6 +428,41 @@ async fn retry_after_beyond_the_cap_returns_at_once() {
     assert!(started.elapsed() >= Duration::from_secs(90));
 }
 
+/// The policy's cap is its `max_delay` (SPEC §9, §13: "8 s max"; "a server delay longer than
+/// the policy's cap is not waited for"): by default a `Retry-After: 30` is returned at once,
+/// and so is a `Retry-After: 3` under a 1 s `max_delay`; one within the cap is waited.
+#[tokio::test]
+async fn the_policys_cap_is_its_max_delay() {
+    for (policy, after) in [
+        (policy(), "30"),
+        (policy().max_delay(Duration::from_secs(1)), "3"),
+    ] {
+        let server = serve(vec![
+            answer(429, &[("retry-after", after)], "slow down"),
+            ok("never sent"),
+        ]);
+        let started = std::time::Instant::now();
+        let error = api_error(send_with_retry(client().get(server.url("/c")), &policy).await);
+        assert!(started.elapsed() < Duration::from_secs(1), "{after}");
+        assert_eq!(server.seen().len(), 1, "{after}");
+        assert_eq!(error.status(), 429);
+        assert_eq!(policy.delay_within_cap(0, &error), None);
+    }
+    let server = serve(vec![
+        answer(429, &[("retry-after-ms", "200")], ""),
+        ok("ok"),
+    ]);
+    let started = std::time::Instant::now();
+    let response = send_with_retry(
+        client().get(server.url("/w")),
+        &policy().max_delay(Duration::from_secs(1)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(started.elapsed() >= Duration::from_millis(200));
+}
+
 /// A delay past an hour (the most `ErrorResponse::retry_after` reports) is compared with the
 /// cap as the server sent it: beyond a one-hour cap it is not waited for (no early retry after
 /// an hour), within a one-day cap it is waited in full.

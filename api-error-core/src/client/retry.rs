@@ -19,8 +19,10 @@ use super::ErrorResponse;
 ///    so, and a 409 with `x-should-retry: false` never is).
 /// 2. The server's own delay when it sent one (`retry-after-ms`, else `Retry-After`, as
 ///    sent: [`ErrorResponse::retry_after`] reports at most an hour, but a cap above that is
-///    honoured), capped at the larger of `max_delay` and `max_retry_after` (default 60 s): honouring the server is what makes a 429 succeed,
-///    and the cap keeps a misconfigured server from parking a client for an hour. Not
+///    honoured), capped at the policy's cap: `max_delay` (8 s by default), or a longer
+///    [`max_retry_after`](RetryPolicy::max_retry_after) when one is set. Honouring the
+///    server is what makes a 429 succeed; the cap keeps a misconfigured server from parking
+///    a client for an hour. Not
 ///    jittered: the server already chose when it wants the client back (a zero delay, or
 ///    an HTTP date already past by this machine's clock, is a retry at once).
 /// 3. Otherwise exponential backoff, `initial_delay * 2^attempt` capped at `max_delay`, with
@@ -68,12 +70,15 @@ use super::ErrorResponse;
 /// let missing = ErrorResponse::from_parts(StatusCode::NOT_FOUND, &HeaderMap::new(), b"");
 /// assert_eq!(policy.delay(0, &missing), None);
 ///
-/// // A server delay beyond the cap (60 s by default): `delay` waits the cap,
+/// // A server delay beyond the cap (`max_delay`, 8 s by default): `delay` waits the cap,
 /// // `delay_within_cap` gives up at once.
-/// headers.insert("retry-after", HeaderValue::from_static("3600"));
-/// let proxy = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &headers, b"");
-/// assert_eq!(policy.delay(0, &proxy), Some(Duration::from_secs(60)));
-/// assert_eq!(policy.delay_within_cap(0, &proxy), None);
+/// headers.insert("retry-after", HeaderValue::from_static("30"));
+/// let busy = ErrorResponse::from_parts(StatusCode::SERVICE_UNAVAILABLE, &headers, b"");
+/// assert_eq!(policy.delay(0, &busy), Some(Duration::from_secs(8)));
+/// assert_eq!(policy.delay_within_cap(0, &busy), None);
+/// // A longer cap for server delays alone (the backoff stays capped at `max_delay`).
+/// let patient = policy.clone().max_retry_after(Duration::from_secs(60));
+/// assert_eq!(patient.delay_within_cap(0, &busy), Some(Duration::from_secs(30)));
 ///
 /// // No response at all (connection refused, timeout): backoff, same budget.
 /// let policy = policy.jitter(false);
@@ -86,7 +91,8 @@ pub struct RetryPolicy {
     max_retries: u32,
     initial_delay: Duration,
     max_delay: Duration,
-    max_retry_after: Duration,
+    /// A longer cap for server delays than `max_delay`, when set.
+    max_retry_after: Option<Duration>,
     retry_transport_errors: bool,
     jitter: bool,
     source: Option<Arc<dyn Fn() -> f64 + Send + Sync>>,
@@ -119,19 +125,10 @@ impl RetryPolicy {
     /// assert_eq!(RetryPolicy::DEFAULT_MAX_DELAY, Duration::from_secs(8));
     /// ```
     pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(8);
-    /// Default cap of a server-requested delay (`Retry-After`, `retry-after-ms`): 60 s.
-    /// The effective cap is the larger of this and `max_delay`.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use api_error_core::client::RetryPolicy;
-    ///
-    /// assert_eq!(RetryPolicy::DEFAULT_MAX_RETRY_AFTER, Duration::from_secs(60));
-    /// ```
-    pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
     /// The default policy: 2 retries, 0.5 s initial delay, 8 s maximum, full jitter from a
-    /// built-in random source, server delays honoured up to 60 s, transport failures retried.
+    /// built-in random source, server delays honoured up to the same 8 s (a longer one is not
+    /// waited for by `send_with_retry`), transport failures retried.
     ///
     /// ```
     /// use std::time::Duration;
@@ -148,7 +145,7 @@ impl RetryPolicy {
             max_retries: Self::DEFAULT_MAX_RETRIES,
             initial_delay: Self::DEFAULT_INITIAL_DELAY,
             max_delay: Self::DEFAULT_MAX_DELAY,
-            max_retry_after: Self::DEFAULT_MAX_RETRY_AFTER,
+            max_retry_after: None,
             retry_transport_errors: true,
             jitter: true,
             source: None,
@@ -220,8 +217,9 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the cap of a server-requested delay; the effective cap is the larger of this and
-    /// [`max_delay`](RetryPolicy::max_delay).
+    /// Lets server-requested delays (`Retry-After`, `retry-after-ms`) be waited up to this
+    /// long, beyond [`max_delay`](RetryPolicy::max_delay) (which alone caps them by default;
+    /// the backoff stays capped at `max_delay`). The effective cap is the larger of the two.
     ///
     /// ```
     /// use std::time::Duration;
@@ -237,7 +235,7 @@ impl RetryPolicy {
     /// ```
     #[must_use]
     pub fn max_retry_after(mut self, max_retry_after: Duration) -> Self {
-        self.max_retry_after = max_retry_after;
+        self.max_retry_after = Some(max_retry_after);
         self
     }
 
@@ -347,7 +345,7 @@ impl RetryPolicy {
     ///
     /// let policy = RetryPolicy::default();
     /// assert_eq!(policy.delay_within_cap(0, &limited), Some(Duration::from_millis(1500)));
-    /// let impatient = policy.max_retry_after(Duration::from_secs(1)).max_delay(Duration::from_secs(1));
+    /// let impatient = policy.max_delay(Duration::from_secs(1));
     /// assert_eq!(impatient.delay_within_cap(0, &limited), None);
     /// ```
     pub fn delay_within_cap(&self, attempt: u32, error: &ErrorResponse) -> Option<Duration> {
@@ -382,16 +380,21 @@ impl RetryPolicy {
     }
 
     /// The longest server-requested delay (`Retry-After`, `retry-after-ms`) this policy
-    /// waits: the larger of [`max_retry_after`](RetryPolicy::max_retry_after) and
-    /// [`max_delay`](RetryPolicy::max_delay).
+    /// waits: [`max_delay`](RetryPolicy::max_delay), or
+    /// [`max_retry_after`](RetryPolicy::max_retry_after) when that was set longer.
     ///
     /// ```
     /// # use std::time::Duration;
     /// # use api_error_core::client::RetryPolicy;
-    /// assert_eq!(RetryPolicy::default().retry_after_cap(), Duration::from_secs(60));
+    /// assert_eq!(RetryPolicy::default().retry_after_cap(), Duration::from_secs(8));
+    /// let impatient = RetryPolicy::default().max_delay(Duration::from_secs(1));
+    /// assert_eq!(impatient.retry_after_cap(), Duration::from_secs(1));
+    /// let patient = impatient.max_retry_after(Duration::from_secs(60));
+    /// assert_eq!(patient.retry_after_cap(), Duration::from_secs(60));
     /// ```
     pub fn retry_after_cap(&self) -> Duration {
-        self.max_retry_after.max(self.max_delay)
+        self.max_retry_after
+            .map_or(self.max_delay, |longer| longer.max(self.max_delay))
     }
 
     /// The backoff for retry number `attempt`, with full jitter when it is on.
