@@ -228,7 +228,7 @@ fn check_param(cx: &Ctxt, input: &Input, v: &Variant) {
     }
 }
 
-// At most one field carries the retry delay.
+// At most one field carries the retry delay, of a type that can say one.
 fn check_retry_after(cx: &Ctxt, v: &Variant) {
     let mut seen = false;
     for f in &v.fields {
@@ -239,8 +239,48 @@ fn check_retry_after(cx: &Ctxt, v: &Variant) {
                     "retry_after given twice; mark only one field with #[api_error(retry_after)]",
                 );
             }
+            check_retry_after_type(cx, f.ty);
             seen = true;
         }
+    }
+}
+
+// The types that are plainly not a delay, known by name, reported here with the other
+// mistakes of the input (the trait bound the expansion relies on otherwise reports them
+// only once every attribute is right). Others are left to that bound.
+fn check_retry_after_type(cx: &Ctxt, ty: &syn::Type) {
+    let mut inner = ty;
+    loop {
+        inner = match inner {
+            syn::Type::Reference(r) => &r.elem,
+            syn::Type::Paren(p) => &p.elem,
+            syn::Type::Group(g) => &g.elem,
+            other => match crate::ast::option_inner(other) {
+                Some(t) => t,
+                None => break,
+            },
+        };
+    }
+    let syn::Type::Path(p) = inner else { return };
+    let Some(last) = p.path.segments.last() else {
+        return;
+    };
+    const NOT_A_DELAY: &[&str] = &[
+        "String",
+        "str",
+        "bool",
+        "char",
+        "f32",
+        "f64",
+        "SystemTime",
+        "Instant",
+    ];
+    let name = last.ident.to_string();
+    if p.qself.is_none() && last.arguments.is_none() && NOT_A_DELAY.contains(&name.as_str()) {
+        cx.error_spanned_by(
+            inner,
+            format!("#[api_error(retry_after)] needs a `std::time::Duration` or an integer number of seconds, not `{name}`: change the field to `std::time::Duration` or an integer of seconds (`u64`, `u32`, ...), optionally in an `Option`"),
+        );
     }
 }
 
