@@ -285,6 +285,37 @@ fn timeout_inside_the_layer_is_a_retryable_408() {
     check_every_error(addr, &[GZIP], false);
 }
 
+/// A `TimeoutLayer` or `RequestBodyLimitLayer` outside the layer answers on its own (a bare
+/// 408, a text 413) where the layer cannot see it; a second `ApiErrorLayer` outside them
+/// makes those standard too, with the one request id (the inner layer takes the outer's).
+#[test]
+fn timeout_and_body_limit_outside_take_a_second_layer_around_them() {
+    let addr = serve_axum(
+        routes()
+            .layer(ApiErrorLayer::new())
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                Duration::from_millis(100),
+            ))
+            .layer(RequestBodyLimitLayer::new(1024))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch_with(addr, "/v1/slow", &[(RID, b"req_outer_timeout")]);
+    let body = check_stacked(&resp, 408, "invalid_request_error", "request_timeout");
+    assert_eq!(body["request_id"], "req_outer_timeout");
+    assert_eq!(resp.header("x-should-retry"), Some("true"));
+    let big = format!("{{\"amount\":1,\"pad\":\"{}\"}}", "x".repeat(4096));
+    let resp = request(
+        addr,
+        "POST",
+        "/v1/charges",
+        &[("content-type", b"application/json")],
+        Some(big.as_bytes()),
+    );
+    check_stacked(&resp, 413, "invalid_request_error", "payload_too_large");
+    check_every_error(addr, &[GZIP], false);
+}
+
 #[test]
 fn body_limit_inside_the_layer_is_a_413() {
     let addr = serve_axum(
