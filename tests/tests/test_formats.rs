@@ -501,6 +501,16 @@ fn check_servers(serve: fn(WireFormat) -> SocketAddr) {
         ),
         (b"*/*", WireFormat::Flat),
         (b"application/json", WireFormat::Flat),
+        // Equal `q`: the type listed first (or named, against a wildcard).
+        (
+            b"application/problem+json, application/json",
+            WireFormat::Problem,
+        ),
+        (
+            b"application/json, application/problem+json",
+            WireFormat::Flat,
+        ),
+        (b"application/problem+json, */*", WireFormat::Problem),
     ] {
         for (req, status, code) in REQUESTS {
             let resp = send(flat, req, Some(accept));

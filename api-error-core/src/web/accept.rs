@@ -58,7 +58,11 @@ fn negotiate_joined<'a>(
 /// range the 2 KiB bound cuts through is ignored, not read as if it were whole.
 ///
 /// `*/*` and `application/*` match both equally, so alone they never prefer either; but
-/// `application/json;q=0, */*` prefers problem details (`*/*` gives them `q=1`).
+/// `application/json;q=0, */*` prefers problem details (`*/*` gives them `q=1`). At equal
+/// `q` (RFC 9110 leaves the choice to the server) the type named more specifically wins,
+/// then the one listed first, as Spring and ASP.NET Core choose:
+/// `application/problem+json, application/json` and `application/problem+json, */*` prefer
+/// problem details, `application/json, application/problem+json` does not.
 #[inline(never)]
 fn prefers_problem(accept: &[u8]) -> bool {
     let accept = within_bound(accept);
@@ -78,12 +82,13 @@ fn prefers_problem(accept: &[u8]) -> bool {
         return false;
     }
     // (specificity, q) of the best match for each type: 3 exact, 2 `application/*`, 1 `*/*`.
-    let mut problem = (0u8, 0u16);
-    let mut json = (0u8, 0u16);
+    // (specificity, q, position of that range) of the best match for each type.
+    let mut problem = (0u8, 0u16, 0usize);
+    let mut json = (0u8, 0u16, 0usize);
     // Empty elements (`a, , b`: RFC 9110 §5.6.1 lets a list have them) are not ranges and do
     // not count toward the bound.
     let ranges = split_unquoted(accept, b',').filter(|range| !range.trim_ascii().is_empty());
-    for range in ranges.take(32) {
+    for (position, range) in ranges.take(32).enumerate() {
         let mut parts = split_unquoted(range, b';');
         let media = parts.next().unwrap_or_default().trim_ascii();
         let mut q = 1000u16;
@@ -113,11 +118,14 @@ fn prefers_problem(accept: &[u8]) -> bool {
         ] {
             let s = specificity(target);
             if s > best.0 {
-                *best = (s, q);
+                *best = (s, q, position);
             }
         }
     }
-    problem.1 > json.1
+    // By `q`; at equal `q`, by specificity, then by position (a range that matches both,
+    // `*/*` or `application/*`, ties on both and prefers neither).
+    let tie_break = (problem.0, std::cmp::Reverse(problem.2)) > (json.0, std::cmp::Reverse(json.2));
+    problem.1 > json.1 || (problem.1 == json.1 && problem.1 > 0 && tie_break)
 }
 
 /// The ranges of `accept` that lie whole within [`MAX_ACCEPT`] bytes (a comma in a quoted
@@ -199,6 +207,16 @@ mod tests {
         assert!(p("application/problem+json;q=0.8, */*;q=0.1"));
         assert!(!p("application/json, application/problem+json;q=0.9"));
         assert!(!p("application/json, application/problem+json"));
+        // Equal `q`: the more specific range, then the one listed first.
+        assert!(p("application/problem+json, application/json"));
+        assert!(p("application/problem+json, */*"));
+        assert!(p("application/problem+json, application/*"));
+        assert!(p("application/*, application/problem+json"));
+        assert!(!p("application/json, */*"));
+        assert!(!p("*/*, application/json"));
+        assert!(p("application/problem+json;q=0.5, application/json;q=0.5"));
+        assert!(!p("application/json;q=0.5, application/problem+json;q=0.5"));
+        assert!(!p("application/problem+json;q=0, application/json;q=0"));
         assert!(!p("*/*"));
         assert!(!p("application/*"));
         assert!(!p("application/problem+json;q=0, application/json"));
