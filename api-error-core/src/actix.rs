@@ -200,7 +200,7 @@ impl ApiErrorMiddleware {
         self
     }
 
-    /// Problem `type`s become `base` followed by the error's code
+    /// Problem `type`s become `base` joined with the error's code
     /// (`https://docs.example.com/errors/resource_missing`) instead of `about:blank`; see
     /// [`ErrorFormat::problem_type_base`].
     ///

@@ -194,10 +194,10 @@ impl ErrorFormat {
     /// Problem `type`s become `base` joined with the error's code
     /// (`https://docs.example.com/errors/resource_missing`) instead of `about:blank`.
     ///
-    /// A base that ends a path segment (in a letter or a digit: `https://docs.example.com/errors`)
-    /// gets a `/` before the code; one that ends in a separator of your choice (`/`, `#`, `:`,
-    /// `=`, `-`, ...: `https://docs.example.com/errors#`, `urn:example:error:`) is followed by
-    /// the code directly. An empty base (surrounding whitespace aside) is no base:
+    /// A base that ends in a separator of your choice, any ASCII punctuation (`/`, `#`, `:`,
+    /// `=`, `-`, ...: `https://docs.example.com/errors#`, `urn:example:error:`), is followed
+    /// by the code directly; any other (`https://docs.example.com/errors`, `.../エラー`) ends
+    /// a path segment and gets a `/` before the code. An empty base (surrounding whitespace aside) is no base:
     /// `about:blank`.
     ///
     /// ```
@@ -234,15 +234,15 @@ impl ErrorFormat {
     /// ```
     #[must_use]
     pub fn problem_type_base(mut self, base: impl AsRef<str>) -> ErrorFormat {
-        let base = base.as_ref().trim_ascii();
+        let base = base.as_ref().trim();
         if base.is_empty() {
             self.type_base = None;
             return self;
         }
         let mut escaped = Vec::with_capacity(base.len() + 1);
         json::escape_into(&mut escaped, base);
-        // A base that ends a path segment is joined to the code by a `/`.
-        if base.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        // A base that ends a path segment (no separator of its own) is joined by a `/`.
+        if !base.ends_with(|c: char| c.is_ascii_punctuation()) {
             escaped.push(b'/');
         }
         self.type_base = Some(Arc::from(String::from_utf8_lossy(&escaped)));

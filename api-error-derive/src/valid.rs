@@ -247,7 +247,10 @@ fn check_retry_after(cx: &Ctxt, v: &Variant) {
 
 // The types that are plainly not a delay, known by name, reported here with the other
 // mistakes of the input (the trait bound the expansion relies on otherwise reports them
-// only once every attribute is right). Others are left to that bound.
+// only once every attribute is right). Only names that cannot be the user's own: a
+// primitive or `String` written alone, or any of them by its full `std`/`core`/`alloc`
+// path (`std::time::Instant`); `clock::Instant` may be an alias of `u64`, and is left to
+// the bound, as are all other types.
 fn check_retry_after_type(cx: &Ctxt, ty: &syn::Type) {
     let mut inner = ty;
     loop {
@@ -262,26 +265,27 @@ fn check_retry_after_type(cx: &Ctxt, ty: &syn::Type) {
         };
     }
     let syn::Type::Path(p) = inner else { return };
-    let Some(last) = p.path.segments.last() else {
+    if p.qself.is_some() || p.path.segments.iter().any(|s| !s.arguments.is_none()) {
         return;
-    };
-    const NOT_A_DELAY: &[&str] = &[
-        "String",
-        "str",
-        "bool",
-        "char",
-        "f32",
-        "f64",
-        "SystemTime",
-        "Instant",
-    ];
-    let name = last.ident.to_string();
-    if p.qself.is_none() && last.arguments.is_none() && NOT_A_DELAY.contains(&name.as_str()) {
-        cx.error_spanned_by(
-            inner,
-            format!("#[api_error(retry_after)] needs a `std::time::Duration` or an integer number of seconds, not `{name}`: change the field to `std::time::Duration` or an integer of seconds (`u64`, `u32`, ...), optionally in an `Option`"),
-        );
     }
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let name = match names.as_slice() {
+        [one @ ("String" | "str" | "bool" | "char" | "f32" | "f64")] => *one,
+        ["std" | "core", "primitive", one @ ("str" | "bool" | "char" | "f32" | "f64")]
+        | ["std" | "alloc", "string", one @ "String"]
+        | ["std", "time", one @ ("SystemTime" | "Instant")] => *one,
+        _ => return,
+    };
+    cx.error_spanned_by(
+        inner,
+        format!("#[api_error(retry_after)] needs a `std::time::Duration` or an integer number of seconds, not `{name}`: change the field to `std::time::Duration` or an integer of seconds (`u64`, `u32`, ...), optionally in an `Option`"),
+    );
 }
 
 // A field plays one part: the param, the retry delay or the field errors (a number marked

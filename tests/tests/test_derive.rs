@@ -214,6 +214,11 @@ enum Retries {
     #[error("negative")]
     #[api_error(status = 503)]
     Negative(#[api_error(retry_after)] i64),
+    // A user's type whose name a standard type also has: the derive does not judge it by
+    // name (an alias of `u64`, accepted as one).
+    #[error("aliased")]
+    #[api_error(status = 503)]
+    Aliased(#[api_error(retry_after)] clock::Instant),
     #[error("timeout")]
     #[api_error(status = 408)]
     Timeout,
@@ -225,8 +230,16 @@ enum Retries {
     Custom(u8),
 }
 
+mod clock {
+    pub type Instant = u64;
+}
+
 #[test]
 fn retry_after_retryable_and_expose() {
+    assert_eq!(
+        Retries::Aliased(3).retry_after(),
+        Some(Duration::from_secs(3))
+    );
     assert_eq!(
         Retries::Duration(Duration::from_secs(2)).retry_after(),
         Some(Duration::from_secs(2))

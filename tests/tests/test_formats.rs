@@ -573,6 +573,14 @@ fn problem_type_base_on_the_layer_and_the_middleware() {
     for (base, prefix) in [
         (JOINED, JOINED),
         ("https://docs.example.com/errors", JOINED),
+        (
+            "https://docs.example.com/errors#",
+            "https://docs.example.com/errors#",
+        ),
+        (
+            "https://docs.example.com/エラー",
+            "https://docs.example.com/エラー/",
+        ),
         ("  ", ""),
     ] {
         let axum = serve_axum_in(

@@ -29,7 +29,10 @@ use super::ErrorResponse;
 ///    "full jitter" (a uniformly random delay between zero and that value) so that many
 ///    clients failing together do not retry together.
 ///
-/// The defaults, `2` retries, `0.5 s` initial, `8 s` max, match the OpenAI/Stainless SDKs.
+/// The defaults, `2` retries, `0.5 s` initial, `8 s` max, are the OpenAI/Stainless SDKs'
+/// backoff. Those SDKs also wait a server delay of up to 60 s; here the policy's one cap,
+/// `max_delay`, bounds both unless [`max_retry_after`](RetryPolicy::max_retry_after)
+/// lengthens it for server delays (`max_retry_after(Duration::from_secs(60))` waits as they do).
 ///
 /// Two more answers serve a request loop such as `send_with_retry` (feature `reqwest`):
 ///
@@ -211,6 +214,13 @@ impl RetryPolicy {
     /// let policy = RetryPolicy::new().max_retries(5).max_delay(Duration::from_secs(1)).jitter(false);
     /// assert_eq!(policy.delay(4, &unavailable), Some(Duration::from_secs(1)));
     /// ```
+    ///
+    /// It is also the cap of a server-requested delay unless
+    /// [`max_retry_after`](RetryPolicy::max_retry_after) sets a longer one: a test that sets
+    /// `max_delay(Duration::ZERO)` for speed makes `send_with_retry` give up at once on a 429
+    /// with `Retry-After: 1` (a server delay beyond the cap is not waited for); turn the
+    /// waiting off with [`jitter_source`](RetryPolicy::jitter_source)`(|| 0.0)` instead, which
+    /// keeps the server's delays.
     #[must_use]
     pub fn max_delay(mut self, max_delay: Duration) -> Self {
         self.max_delay = max_delay;

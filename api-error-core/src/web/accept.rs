@@ -81,8 +81,8 @@ fn prefers_problem(accept: &[u8]) -> bool {
     if !marked {
         return false;
     }
-    // (specificity, q) of the best match for each type: 3 exact, 2 `application/*`, 1 `*/*`.
-    // (specificity, q, position of that range) of the best match for each type.
+    // (specificity, q, position of that range) of the best match for each type; specificity
+    // 3 for the type itself, 2 for `application/*`, 1 for `*/*`.
     let mut problem = (0u8, 0u16, 0usize);
     let mut json = (0u8, 0u16, 0usize);
     // Empty elements (`a, , b`: RFC 9110 §5.6.1 lets a list have them) are not ranges and do
