@@ -128,6 +128,18 @@ impl RetryPolicy {
     /// assert_eq!(RetryPolicy::DEFAULT_MAX_DELAY, Duration::from_secs(8));
     /// ```
     pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(8);
+    /// Default cap of a server-requested delay (`Retry-After`, `retry-after-ms`): the
+    /// policy's one cap, [`DEFAULT_MAX_DELAY`](RetryPolicy::DEFAULT_MAX_DELAY), until
+    /// [`max_retry_after`](RetryPolicy::max_retry_after) sets a longer one.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use api_error_core::client::RetryPolicy;
+    ///
+    /// assert_eq!(RetryPolicy::DEFAULT_MAX_RETRY_AFTER, Duration::from_secs(8));
+    /// assert_eq!(RetryPolicy::default().retry_after_cap(), RetryPolicy::DEFAULT_MAX_RETRY_AFTER);
+    /// ```
+    pub const DEFAULT_MAX_RETRY_AFTER: Duration = Self::DEFAULT_MAX_DELAY;
 
     /// The default policy: 2 retries, 0.5 s initial delay, 8 s maximum, full jitter from a
     /// built-in random source, server delays honoured up to the same 8 s (a longer one is not
