@@ -30,6 +30,8 @@ impl Incoming {
     /// Requests that also carry the seven headers an API client typically sends (`host`,
     /// `user-agent`, `accept: application/json`, `accept-encoding`, `accept-language`,
     /// `authorization`, `connection`).
+    // Used by `examples/layer_overhead.rs`; the divan benchmark that shares this file does not.
+    #[allow(dead_code)]
     pub fn with_typical_headers(mut self) -> Incoming {
         self.typical = true;
         self
