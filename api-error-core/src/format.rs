@@ -197,8 +197,8 @@ impl ErrorFormat {
     /// A base that ends in a separator of your choice, any ASCII punctuation (`/`, `#`, `:`,
     /// `=`, `-`, ...: `https://docs.example.com/errors#`, `urn:example:error:`), is followed
     /// by the code directly; any other (`https://docs.example.com/errors`, `.../エラー`) ends
-    /// a path segment and gets a `/` before the code. An empty base (surrounding whitespace aside) is no base:
-    /// `about:blank`.
+    /// a path segment and gets a `/` before the code. An empty base (surrounding whitespace
+    /// aside) is no base: `about:blank`.
     ///
     /// ```
     /// use api_error_core::{ErrorFormat, WireFormat};

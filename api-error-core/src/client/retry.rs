@@ -22,9 +22,9 @@ use super::ErrorResponse;
 ///    honoured), capped at the policy's cap: `max_delay` (8 s by default), or a longer
 ///    [`max_retry_after`](RetryPolicy::max_retry_after) when one is set. Honouring the
 ///    server is what makes a 429 succeed; the cap keeps a misconfigured server from parking
-///    a client for an hour. Not
-///    jittered: the server already chose when it wants the client back (a zero delay, or
-///    an HTTP date already past by this machine's clock, is a retry at once).
+///    a client for an hour. Not jittered: the server already chose when it wants the
+///    client back (a zero delay, or an HTTP date already past by this machine's clock, is
+///    a retry at once).
 /// 3. Otherwise exponential backoff, `initial_delay * 2^attempt` capped at `max_delay`, with
 ///    "full jitter" (a uniformly random delay between zero and that value) so that many
 ///    clients failing together do not retry together.
