@@ -9,7 +9,7 @@
 //! tower-http's alike, that no server request pays.
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Request};
+use axum::http::{header, HeaderName, HeaderValue, Request, Uri};
 
 /// The incoming request id, in a buffer shared as hyper's read buffer is.
 pub struct Incoming {
@@ -37,24 +37,37 @@ impl Incoming {
         self
     }
 
-    /// A `GET /` request, with the id in `x-request-id` if `with_id`.
+    /// A `GET /` request, with the id in `x-request-id` if `with_id`. Its header map is
+    /// made with room for every header, as hyper makes it (`HeaderMap::reserve` with the
+    /// count it parsed): growing it one header at a time, as `Request::builder()` does,
+    /// reallocates it on every request, which no server request pays and which changes
+    /// where glibc's allocator finds memory for everything after it.
     pub fn request(&self, with_id: bool) -> Request<Body> {
-        let mut req = Request::builder().uri("/");
+        let mut req = Request::new(Body::empty());
+        *req.uri_mut() = Uri::from_static("/");
+        let headers = req.headers_mut();
+        headers.reserve(usize::from(self.typical) * 7 + usize::from(with_id));
         if self.typical {
-            req = req
-                .header("host", "api.example.com")
-                .header("user-agent", "example-sdk/1.4.2 (rust; linux x86_64)")
-                .header("accept", "application/json")
-                .header("accept-encoding", "gzip, deflate, br")
-                .header("accept-language", "en-US,en;q=0.9")
-                .header("authorization", "Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc")
-                .header("connection", "keep-alive");
+            for (name, value) in [
+                (header::HOST, "api.example.com"),
+                (header::USER_AGENT, "example-sdk/1.4.2 (rust; linux x86_64)"),
+                (header::ACCEPT, "application/json"),
+                (header::ACCEPT_ENCODING, "gzip, deflate, br"),
+                (header::ACCEPT_LANGUAGE, "en-US,en;q=0.9"),
+                (
+                    header::AUTHORIZATION,
+                    "Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+                ),
+                (header::CONNECTION, "keep-alive"),
+            ] {
+                headers.append(name, HeaderValue::from_static(value));
+            }
         }
         if with_id {
             if let Ok(value) = HeaderValue::from_maybe_shared(self.id.clone()) {
-                req = req.header("x-request-id", value);
+                headers.append(HeaderName::from_static("x-request-id"), value);
             }
         }
-        req.body(Body::empty()).unwrap_or_default()
+        req
     }
 }

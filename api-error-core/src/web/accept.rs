@@ -63,18 +63,28 @@ fn negotiate_joined<'a>(
 /// then the one listed first, as Spring and ASP.NET Core choose:
 /// `application/problem+json, application/json` and `application/problem+json, */*` prefer
 /// problem details, `application/json, application/problem+json` does not.
-#[inline(never)]
+#[inline]
 fn prefers_problem(accept: &[u8]) -> bool {
-    let accept = within_bound(accept);
-    // Fast paths, as this runs on every request. What API clients send, `application/json`
-    // or `*/*`, prefers JSON or neither. Then, a list with no `+` names no
-    // `application/problem+json`, and one with no `;` gives no range a `q`; with neither, it
-    // cannot prefer problem details (every range it matches them through, `application/*` or
-    // `*/*`, matches `application/json` too, at the same `q`): one branch-free pass, not a
-    // case-insensitive search for the name at every offset.
-    if matches!(accept, b"application/json" | b"*/*") {
+    // The fast path, as this runs on every request: what API clients send,
+    // `application/json` or `*/*`, prefers JSON or neither. Inline, and one 16-byte
+    // comparison rather than one per byte (or a `memcmp` call).
+    let json = u128::from_ne_bytes(*b"application/json");
+    if <[u8; 16]>::try_from(accept).is_ok_and(|a| u128::from_ne_bytes(a) == json)
+        || accept == b"*/*"
+    {
         return false;
     }
+    prefers_problem_in_list(accept)
+}
+
+/// [`prefers_problem`] for any other field: out of line.
+#[inline(never)]
+fn prefers_problem_in_list(accept: &[u8]) -> bool {
+    let accept = within_bound(accept);
+    // A list with no `+` names no `application/problem+json`, and one with no `;` gives no
+    // range a `q`; with neither, it cannot prefer problem details (every range it matches
+    // them through, `application/*` or `*/*`, matches `application/json` too, at the same
+    // `q`): one branch-free pass, not a case-insensitive search for the name at every offset.
     let marked = accept
         .iter()
         .fold(false, |found, &b| found | (b == b'+') | (b == b';'));
