@@ -228,6 +228,9 @@ mod tests {
         assert!(!p("application/json;q=0.5, application/problem+json;q=0.5"));
         assert!(!p("application/problem+json;q=0, application/json;q=0"));
         assert!(!p("*/*"));
+        // The fast path's field, and one of its length it leaves to the parser.
+        assert!(!p("application/json"));
+        assert!(!p("APPLICATION/JSON"));
         assert!(!p("application/*"));
         assert!(!p("application/problem+json;q=0, application/json"));
         assert!(!p("application/problem+json;q=0.5, application/*"));
