@@ -490,25 +490,26 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
     let encoded = is_encoded(res.headers());
     let marked = judge(res.extensions().get(), status, encoded, res.body().size());
     // Rendered outside any request (in a spawned task): logged now with this request's id
-    // (this runs in its context), and rendered again with it, when it is in memory.
+    // (this runs in its context). Rendered there or in another request's context: rendered
+    // again with this one's id, when it is in memory.
     if let Marked::Ours(here) = &marked {
         if !here.in_request() {
             here.log_sent();
-            if !encoded {
-                let cause = here.cause();
-                let (head, body) = res.into_parts();
-                let res = match body.try_into_bytes() {
-                    Ok(bytes) => {
-                        let rendered =
-                            response::render_again(back_status(status), &bytes, cause.as_deref());
-                        with_rendered(head.drop_body(), rendered, set_body_headers)
-                    }
-                    Err(body) => head.set_body(body),
-                };
-                let mut res = res;
-                info.set_request_id(res.headers_mut());
-                return Answered::into_error(res, rejection::display_bounded(&err, 1000));
-            }
+        }
+        if !encoded && !here.says(context::current_request_id().as_ref()) {
+            let cause = here.cause();
+            let (head, body) = res.into_parts();
+            let res = match body.try_into_bytes() {
+                Ok(bytes) => {
+                    let rendered =
+                        response::render_again(back_status(status), &bytes, cause.as_deref());
+                    with_rendered(head.drop_body(), rendered, set_body_headers)
+                }
+                Err(body) => head.set_body(body),
+            };
+            let mut res = res;
+            info.set_request_id(res.headers_mut());
+            return Answered::into_error(res, rejection::display_bounded(&err, 1000));
         }
     }
     // An app's JSON 4xx is its own once it is seen to be a JSON object or array (when its
@@ -610,7 +611,7 @@ async fn finish<B: MessageBody + 'static>(
     let unmeasured = encoded || res.response().body().size() == BodySize::Stream;
     if status.is_server_error() && (unmeasured || marked.is_replaced()) {
         if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
-            let rendered = if here.in_request() {
+            let rendered = if here.is_of(Some(ctx)) {
                 kept
             } else {
                 let cause = here.cause();
@@ -703,9 +704,10 @@ async fn finish<B: MessageBody + 'static>(
         return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
     }
     if let Marked::Ours(here) = marked {
-        // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id; from the mark's copy if an inner middleware compressed it.
-        if here.in_request() {
+        // Rendered outside any request (a spawned task), or in another request's context,
+        // and sent in this one: rendered again with its id; from the mark's copy if an
+        // inner middleware compressed it.
+        if here.is_of(Some(ctx)) {
             return res.map_into_left_body();
         }
         if encoded {
@@ -822,7 +824,7 @@ async fn finish<B: MessageBody + 'static>(
                     // Still JSON: the app's own 4xx, as sent; or, if the error was rendered
                     // outside any request (its `request_id` null), rendered again from it.
                     if let Marked::Replaced(here) = &marked {
-                        if !here.in_request() {
+                        if !here.is_of(Some(ctx)) {
                             let cause = here.cause();
                             let rendered = ctx.scope(|| {
                                 response::render_again(

@@ -640,7 +640,7 @@ fn finish_error(
     if status.is_server_error() && (encoded || size.is_none() || marked.is_replaced()) {
         if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
             let (parts, _) = res.into_parts();
-            if here.in_request() || ctx.is_none() {
+            if here.is_of(ctx.as_ref()) || ctx.is_none() {
                 return Finish::Done(put_on(parts, kept));
             }
             let cause = here.cause();
@@ -684,10 +684,10 @@ fn finish_error(
         }));
     }
     if let Marked::Ours(here) = marked {
-        // Rendered outside any request (a spawned task) and sent in this one: rendered
-        // again with its id; from the mark's copy if an inner layer compressed it, or left
-        // a HEAD's body out (then with the length a GET gets).
-        if here.in_request() || ctx.is_none() {
+        // Rendered outside any request (a spawned task), or in another request's context,
+        // and sent in this one: rendered again with its id; from the mark's copy if an inner
+        // layer compressed it, or left a HEAD's body out (then with the length a GET gets).
+        if here.is_of(ctx.as_ref()) || ctx.is_none() {
             return Finish::Done(res);
         }
         if encoded || emptied {
@@ -806,9 +806,10 @@ fn finish_error(
         };
         if check_json && size == Some(bytes.len() as u64) && json {
             // Still JSON: the app's own 4xx, as sent; or, if the error was rendered outside
-            // any request (its `request_id` null), rendered again from it in this one.
+            // any request (its `request_id` null) or in another one's context, rendered
+            // again from it in this one.
             match marked {
-                Marked::Replaced(here) if !here.in_request() => {
+                Marked::Replaced(here) if !here.is_of(ctx.as_ref()) => {
                     let cause = here.cause();
                     return in_context(ctx.as_ref(), || {
                         render_again(parts, &bytes, cause.as_deref())

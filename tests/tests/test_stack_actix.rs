@@ -958,3 +958,95 @@ fn a_derived_error_emptied_inside_is_rendered_again() {
     assert_eq!(body["message"], "No such customer: cus_x");
     assert_eq!(body["request_id"], "req_emptied");
 }
+
+/// A batcher's leader answers for its followers: a derived error rendered while another
+/// request is handled, then sent as this one's response, is rendered again with this
+/// request's id and format, not the leader's.
+#[test]
+fn an_error_rendered_in_another_requests_context_gets_this_ones_id() {
+    use std::cell::RefCell;
+    thread_local! {
+        // One worker: the leader and the follower run on this thread.
+        static SLOT: RefCell<Option<HttpResponse>> = const { RefCell::new(None) };
+    }
+    let addr = serve_actix_app!(App::new()
+        .route(
+            "/lead",
+            web::get().to(|| async {
+                let res = actix_web::ResponseError::error_response(&ShopError::CustomerNotFound {
+                    id: "cus_1".into(),
+                });
+                SLOT.with(|slot| *slot.borrow_mut() = Some(res));
+                "led"
+            }),
+        )
+        .route(
+            "/follow",
+            web::get().to(|| async {
+                loop {
+                    if let Some(res) = SLOT.with(|slot| slot.borrow_mut().take()) {
+                        return res;
+                    }
+                    actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+            }),
+        )
+        .wrap(ApiErrorMiddleware::new()));
+    let follower = std::thread::spawn(move || {
+        fetch_with(
+            addr,
+            "/follow",
+            &[
+                (RID, b"req_follower"),
+                ("accept", b"application/problem+json"),
+            ],
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let lead = fetch_with(addr, "/lead", &[(RID, b"req_leader")]);
+    assert_eq!(lead.status, 200);
+    let resp = follower.join().unwrap();
+    assert_eq!(resp.status, 404);
+    assert_eq!(resp.header(RID), Some("req_follower"));
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let body = resp.json();
+    assert_eq!(body["request_id"], "req_follower");
+    assert_eq!(body["code"], "resource_missing");
+    assert_eq!(body["status"], 404);
+}
+
+/// A body is compressed if any `content-encoding` line names a coding: `identity` then
+/// `gzip`, on two lines or in one list, is gzip, and its bytes are never the message.
+#[test]
+fn every_content_encoding_line_counts() {
+    fn gzipped_400(lines: &'static [&'static str]) -> HttpResponse {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"Invalid coupon code, try again later please.")
+            .unwrap();
+        let mut res = HttpResponse::BadRequest();
+        for line in lines {
+            res.append_header(("content-encoding", *line));
+        }
+        res.content_type("text/plain").body(gz.finish().unwrap())
+    }
+    let addr = serve_actix_app!(App::new()
+        .route(
+            "/two-lines",
+            web::get().to(|| async { gzipped_400(&["identity", "gzip"]) })
+        )
+        .route(
+            "/one-list",
+            web::get().to(|| async { gzipped_400(&["identity, gzip"]) })
+        )
+        .wrap(ApiErrorMiddleware::new()));
+    for path in ["/two-lines", "/one-list"] {
+        let resp = fetch(addr, path);
+        let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
+        assert_eq!(body["message"], "The request was invalid.", "{path}");
+        assert_eq!(resp.header("content-encoding"), None, "{path}");
+    }
+}

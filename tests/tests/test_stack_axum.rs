@@ -859,3 +859,115 @@ fn the_layer_goes_around_a_tower_http_stack() {
     assert_eq!(resp.status, 200);
     assert!(is_gzip(&resp), "{resp:?}");
 }
+
+/// A batcher's leader answers for its followers: a derived error rendered while another
+/// request is handled, then sent as this one's response, is rendered again with this
+/// request's id and format, not the leader's.
+#[test]
+fn an_error_rendered_in_another_requests_context_gets_this_ones_id() {
+    use axum::response::{IntoResponse, Response};
+    use std::sync::Mutex;
+    static SLOT: Mutex<Option<Response>> = Mutex::new(None);
+    let app = Router::new()
+        .route(
+            "/lead",
+            get(|| async {
+                let res = ShopError::CustomerNotFound { id: "cus_1".into() }.into_response();
+                *SLOT.lock().unwrap() = Some(res);
+                "led"
+            }),
+        )
+        .route(
+            "/follow",
+            get(|| async {
+                loop {
+                    if let Some(res) = SLOT.lock().unwrap().take() {
+                        return res;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }),
+        )
+        .layer(ApiErrorLayer::new());
+    let addr = serve_axum(app);
+    let follower = std::thread::spawn(move || {
+        fetch_with(
+            addr,
+            "/follow",
+            &[
+                (RID, b"req_follower"),
+                ("accept", b"application/problem+json"),
+            ],
+        )
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let lead = fetch_with(addr, "/lead", &[(RID, b"req_leader")]);
+    assert_eq!(lead.status, 200);
+    let resp = follower.join().unwrap();
+    assert_eq!(resp.status, 404);
+    assert_eq!(resp.header(RID), Some("req_follower"));
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let body = resp.json();
+    assert_eq!(body["request_id"], "req_follower");
+    assert_eq!(body["code"], "resource_missing");
+    assert_eq!(body["status"], 404);
+}
+
+/// Two layers with different request-id headers: the body carries the id of the outer one's
+/// header, the one the client sees in `x-request-id`.
+#[test]
+fn nested_layers_with_different_headers_agree_with_the_outer_header() {
+    let addr = serve_axum(
+        routes()
+            .layer(
+                ApiErrorLayer::new().request_id_header(http::HeaderName::from_static("request-id")),
+            )
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_outer")]);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_outer");
+}
+
+/// A body is compressed if any `content-encoding` line names a coding: `identity` then
+/// `gzip`, on two lines or in one list, is gzip, and its bytes are never the message.
+#[test]
+fn every_content_encoding_line_counts() {
+    use axum::body::Body;
+    use axum::response::Response;
+    fn gzipped_400(lines: &'static [&'static str]) -> Response {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"Invalid coupon code, try again later please.")
+            .unwrap();
+        let mut res = Response::new(Body::from(gz.finish().unwrap()));
+        *res.status_mut() = StatusCode::BAD_REQUEST;
+        for line in lines {
+            res.headers_mut()
+                .append("content-encoding", line.parse().unwrap());
+        }
+        res.headers_mut()
+            .insert("content-type", "text/plain".parse().unwrap());
+        res
+    }
+    let app = Router::new()
+        .route(
+            "/two-lines",
+            get(|| async { gzipped_400(&["identity", "gzip"]) }),
+        )
+        .route(
+            "/one-list",
+            get(|| async { gzipped_400(&["identity, gzip"]) }),
+        )
+        .layer(ApiErrorLayer::new());
+    let addr = serve_axum(app);
+    for path in ["/two-lines", "/one-list"] {
+        let resp = fetch(addr, path);
+        let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
+        assert_eq!(body["message"], "The request was invalid.", "{path}");
+        assert_eq!(resp.header("content-encoding"), None, "{path}");
+    }
+}

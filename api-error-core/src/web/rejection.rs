@@ -98,7 +98,7 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
         retryable: status::is_retryable(status),
         retry_after: None,
         body,
-        in_request: id.is_some(),
+        request_id: id,
         cause: None,
         replacing: true,
     }

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use super::{context, rejection};
+use super::context::{self, RequestContext};
+use super::rejection;
 use crate::format::{write_fields, Fields};
-use crate::ApiError;
+use crate::{ApiError, RequestId};
 
 /// Status, headers and body of one error response (the request-id header is the caller's).
 pub(crate) struct Rendered {
@@ -19,8 +20,8 @@ pub(crate) struct Rendered {
     pub retryable: bool,
     pub retry_after: Option<Duration>,
     pub body: Vec<u8>,
-    /// Whether it was rendered in a request's context (with its id and format).
-    pub in_request: bool,
+    /// The id of the request in whose context it was rendered (with its format), if any.
+    pub request_id: Option<RequestId>,
     /// For a 5xx rendered outside any request, with `tracing`: what the log said of it,
     /// said again with the request's id when a request sends it ([`render_again`]).
     pub cause: Option<Arc<Cause>>,
@@ -56,13 +57,15 @@ pub(crate) const RETRY_AFTER_MS: &str = "retry-after-ms";
 
 /// The headers that describe a body: when a body is replaced, every one of them goes, so a
 /// new body is never sent as `gzip`, with the old length, range, validator or date.
-pub(crate) const BODY_HEADERS: [&str; 6] = [
+pub(crate) const BODY_HEADERS: [&str; 7] = [
     "content-encoding",
     "content-length",
     "transfer-encoding",
     "content-range",
     "etag",
     "last-modified",
+    // The trailer fields the old body's chunked encoding announced.
+    "trailer",
 ];
 
 /// Digests of the old body's bytes (RFC 9530, and the older `Digest`, `Content-MD5`): they
@@ -94,7 +97,8 @@ pub(crate) const MEANING_HEADERS: [&str; 3] = [
 /// instead, so no text a layer inside set on it goes out.)
 #[derive(Clone, Debug)]
 pub(crate) struct RenderedHere {
-    in_request: bool,
+    /// The id in the body: that of the request it was rendered in, if any.
+    request_id: Option<RequestId>,
     status: u16,
     len: u64,
     cause: Option<Arc<Cause>>,
@@ -119,11 +123,11 @@ impl RenderedHere {
         ends[0][..n].copy_from_slice(&body[..n]);
         ends[1][..n].copy_from_slice(&body[body.len() - n..]);
         RenderedHere {
-            in_request: rendered.in_request,
+            request_id: rendered.request_id.clone(),
             status: rendered.status.as_u16(),
             len: body.len() as u64,
             cause: rendered.cause.clone(),
-            kept: (rendered.status.is_server_error() || !rendered.in_request)
+            kept: (rendered.status.is_server_error() || rendered.request_id.is_none())
                 .then(|| (Arc::from(body), rendered.content_type)),
             ends,
         }
@@ -149,7 +153,7 @@ impl RenderedHere {
             retryable: false,
             retry_after: None,
             body: body.to_vec(),
-            in_request: self.in_request,
+            request_id: self.request_id.clone(),
             cause: self.cause.clone(),
             replacing: false,
         })
@@ -157,7 +161,20 @@ impl RenderedHere {
 
     /// Whether the body was rendered in a request's context (else: outside any request).
     pub fn in_request(&self) -> bool {
-        self.in_request
+        self.request_id.is_some()
+    }
+
+    /// Whether the body says the id a body rendered in `ctx` would (`None`: outside any
+    /// request): else it was rendered outside any request, or in another request's context
+    /// (a handler that answers for several requests, as a batcher's leader does), and is
+    /// rendered again in this one.
+    pub fn is_of(&self, ctx: Option<&RequestContext>) -> bool {
+        self.says(ctx.map(|ctx| &ctx.id))
+    }
+
+    /// Whether the body's `request_id` is `id` (`None`: null).
+    pub fn says(&self, id: Option<&RequestId>) -> bool {
+        self.request_id.as_ref() == id
     }
 
     /// What the log is to say of an error rendered outside any request (with `tracing`).
@@ -422,7 +439,7 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
         retryable: err.is_retryable(),
         retry_after: err.retry_after(),
         body,
-        in_request: id.is_some(),
+        request_id: id,
         cause,
         replacing: false,
     }
@@ -461,7 +478,7 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Caus
         retryable: false,
         retry_after: None,
         body: out,
-        in_request: id.is_some(),
+        request_id: id,
         cause: None,
         replacing: false,
     }
@@ -526,7 +543,7 @@ macro_rules! header_glue {
             let varies = headers.get_all($($header)::+::VARY).into_iter().any(|v| {
                 $crate::web::response::vary_lists_accept(v.as_bytes())
             });
-            if rendered.in_request && !varies {
+            if rendered.request_id.is_some() && !varies {
                 headers.append(
                     $($header)::+::VARY,
                     $($header)::+::HeaderValue::from_static("accept"),
@@ -578,15 +595,27 @@ macro_rules! header_glue {
                 .is_some_and(|v| $crate::web::response::is_json_content_type(v.as_bytes()))
         }
 
-        /// Whether the body is content-encoded (compressed): its bytes are not text.
+        /// Whether the body is content-encoded (compressed): its bytes are not text. Every
+        /// coding of every `content-encoding` line counts (`identity, gzip`, or `identity`
+        /// then `gzip` on two lines, is gzip).
         fn is_encoded(headers: &$($header)::+::HeaderMap) -> bool {
             headers
-                .get($($header)::+::CONTENT_ENCODING)
-                .is_some_and(|v| !v.as_bytes().trim_ascii().eq_ignore_ascii_case(b"identity"))
+                .get_all($($header)::+::CONTENT_ENCODING)
+                .into_iter()
+                .any(|v| $crate::web::response::names_a_coding(v.as_bytes()))
         }
     };
 }
 pub(crate) use header_glue;
+
+/// Whether a `content-encoding` value names a coding other than `identity` (a list: RFC 9110
+/// §8.4).
+pub(crate) fn names_a_coding(value: &[u8]) -> bool {
+    value.split(|&b| b == b',').any(|coding| {
+        let coding = coding.trim_ascii();
+        !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity")
+    })
+}
 
 /// Whether a `Vary` value already covers `Accept` (`accept` among its names, or `*`).
 pub(crate) fn vary_lists_accept(value: &[u8]) -> bool {
@@ -622,7 +651,7 @@ mod tests {
                 retryable: false,
                 retry_after: Some(d),
                 body: Vec::new(),
-                in_request: false,
+                request_id: None,
                 cause: None,
                 replacing: false,
             };

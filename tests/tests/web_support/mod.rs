@@ -464,9 +464,9 @@ impl TestApp {
     }
 }
 
-/// Headers about a body's own bytes, its file name, language and location: a replaced
-/// body must not keep them.
-pub const STALE_HEADERS: [(&str, &str); 7] = [
+/// Headers about a body's own bytes, its file name, language, location and trailer fields:
+/// a replaced body must not keep them.
+pub const STALE_HEADERS: [(&str, &str); 8] = [
     ("etag", "\"v1\""),
     ("content-range", "bytes 0-17/100"),
     ("last-modified", "Tue, 01 Dec 2026 00:00:00 GMT"),
@@ -477,6 +477,7 @@ pub const STALE_HEADERS: [(&str, &str); 7] = [
     ("content-disposition", "attachment; filename=\"err.txt\""),
     ("content-language", "fr"),
     ("content-location", "/errors/plain.txt"),
+    ("trailer", "x-checksum"),
 ];
 
 /// Whether a response's `Vary` (all its lines) names `accept`.
