@@ -4,7 +4,9 @@
 //! <with-id|no-id> [N]`, where APP is `bare`, `noop` (a layer that does nothing), `noop3`,
 //! `floor` (`benches/support/floor.rs`), `layer` (`ApiErrorLayer`), `tower` (tower-http's
 //! three layers, each with `Router::layer`), `tower-sb` (the same as one `ServiceBuilder`),
-//! or `layer-outer` / `tower-outer` (around the whole router instead of its routes).
+//! or `layer-outer` / `tower-outer` (around the whole router instead of its routes), or
+//! `error-bare` / `error-layer` (a handler returning a derived 401, without and with the
+//! layer).
 //! Or times them, interleaved round by round with the bare router and a no-op layer:
 //! `... -- time <with-id|no-id> [N] [ROUNDS] [OURS=layer] [THEIRS=tower]`.
 //! The incoming id is `req_8fZ2kQ`, or `BENCH_ID` when set (a UUID, as a load balancer or
@@ -34,9 +36,22 @@ macro_rules! tower_stack {
     }};
 }
 
+/// The error of the `error-*` apps: a derived 401 with a literal message.
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[error("Invalid API key provided")]
+#[api_error(status = 401, code = "invalid_api_key")]
+struct InvalidApiKey;
+
 /// Every app behind one box, so all variants are called the same way.
 fn app(which: &str) -> App {
     use tower::Layer;
+    // The error path: a handler returning a derived error, bare or under the layer.
+    let error = || Router::new().route("/", get(|| async { Err::<(), _>(InvalidApiKey) }));
+    match which {
+        "error-bare" => return App::new(error().with_state(())),
+        "error-layer" => return App::new(error().layer(ApiErrorLayer::new()).with_state(())),
+        _ => {}
+    }
     let ok = Router::new().route("/", get(|| async { "ok" }));
     // Around the whole router (as `axum::serve(listener, layer.layer(router))` runs it).
     match which {

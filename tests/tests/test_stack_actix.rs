@@ -584,6 +584,11 @@ fn a_derived_4xx_whose_status_a_hook_changed_is_rendered_for_it() {
         .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, gone))
         .wrap(ApiErrorMiddleware::new()));
     check_a_derived_4xx_restated_inside(addr);
+    let addr = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, gone))
+        .wrap(Compress::default())
+        .wrap(ApiErrorMiddleware::new()));
+    check_a_derived_4xx_restated_behind_compression(addr);
 
     let addr = serve!(|app| app
         .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, gone_with_own_body))

@@ -689,6 +689,13 @@ fn a_derived_4xx_whose_status_a_layer_changed_is_rendered_for_it() {
             .layer(ApiErrorLayer::new()),
     );
     check_a_derived_4xx_restated_inside(addr);
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(gone))
+            .layer(CompressionLayer::new())
+            .layer(ApiErrorLayer::new()),
+    );
+    check_a_derived_4xx_restated_behind_compression(addr);
 
     // The same with text of its own, exactly as long as the rendered body.
     async fn gone_with_text(res: axum::response::Response) -> axum::response::Response {
@@ -868,52 +875,62 @@ fn an_error_rendered_in_another_requests_context_gets_this_ones_id() {
     use axum::response::{IntoResponse, Response};
     use std::sync::Mutex;
     static SLOT: Mutex<Option<Response>> = Mutex::new(None);
-    let app = Router::new()
-        .route(
-            "/lead",
-            get(|| async {
-                let res = ShopError::CustomerNotFound { id: "cus_1".into() }.into_response();
-                *SLOT.lock().unwrap() = Some(res);
-                "led"
-            }),
-        )
-        .route(
-            "/follow",
-            get(|| async {
-                loop {
-                    if let Some(res) = SLOT.lock().unwrap().take() {
-                        return res;
+    let routes = || {
+        Router::new()
+            .route(
+                "/lead",
+                get(|| async {
+                    let res = ShopError::CustomerNotFound { id: "cus_1".into() }.into_response();
+                    *SLOT.lock().unwrap() = Some(res);
+                    "led"
+                }),
+            )
+            .route(
+                "/follow",
+                get(|| async {
+                    loop {
+                        if let Some(res) = SLOT.lock().unwrap().take() {
+                            return res;
+                        }
+                        tokio::time::sleep(Duration::from_millis(10)).await;
                     }
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-            }),
-        )
-        .layer(ApiErrorLayer::new());
-    let addr = serve_axum(app);
-    let follower = std::thread::spawn(move || {
-        fetch_with(
-            addr,
-            "/follow",
-            &[
-                (RID, b"req_follower"),
-                ("accept", b"application/problem+json"),
-            ],
-        )
-    });
-    std::thread::sleep(Duration::from_millis(200));
-    let lead = fetch_with(addr, "/lead", &[(RID, b"req_leader")]);
-    assert_eq!(lead.status, 200);
-    let resp = follower.join().unwrap();
-    assert_eq!(resp.status, 404);
-    assert_eq!(resp.header(RID), Some("req_follower"));
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/problem+json")
+                }),
+            )
+    };
+    // Also with compression inside: rendered again from the mark's copy.
+    let plain = serve_axum(routes().layer(ApiErrorLayer::new()));
+    let compressed = serve_axum(
+        routes()
+            .layer(CompressionLayer::new())
+            .layer(ApiErrorLayer::new()),
     );
-    let body = resp.json();
-    assert_eq!(body["request_id"], "req_follower");
-    assert_eq!(body["code"], "resource_missing");
-    assert_eq!(body["status"], 404);
+    for addr in [plain, compressed] {
+        let follower = std::thread::spawn(move || {
+            fetch_with(
+                addr,
+                "/follow",
+                &[
+                    (RID, b"req_follower"),
+                    ("accept", b"application/problem+json"),
+                    GZIP,
+                ],
+            )
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        let lead = fetch_with(addr, "/lead", &[(RID, b"req_leader")]);
+        assert_eq!(lead.status, 200);
+        let resp = decoded(&follower.join().unwrap());
+        assert_eq!(resp.status, 404);
+        assert_eq!(resp.header(RID), Some("req_follower"));
+        assert_eq!(
+            resp.header("content-type"),
+            Some("application/problem+json")
+        );
+        let body = resp.json();
+        assert_eq!(body["request_id"], "req_follower", "{resp:?}");
+        assert_eq!(body["code"], "resource_missing");
+        assert_eq!(body["status"], 404);
+    }
 }
 
 /// Two layers with different request-id headers: the body carries the id of the outer one's

@@ -93,8 +93,9 @@ pub(crate) const MEANING_HEADERS: [&str; 3] = [
 /// on the same head (actix-web's `ErrorHandlers` with `set_body`, a `map_response` that
 /// swaps the body), no longer matches the mark, and is treated as one this crate did not
 /// render. (A body compressed inside, or of a length not known up front, cannot be measured:
-/// the mark is trusted then; but a 5xx's mark keeps a copy of its body, which is sent
-/// instead, so no text a layer inside set on it goes out.)
+/// the mark is trusted then; but the mark keeps a copy of the body, which a 5xx is sent
+/// from instead, so no text a layer inside set on it goes out, and which a body that has to
+/// be rendered again is rendered from when a layer inside compressed it.)
 #[derive(Clone, Debug)]
 pub(crate) struct RenderedHere {
     /// The id in the body: that of the request it was rendered in, if any.
@@ -102,10 +103,12 @@ pub(crate) struct RenderedHere {
     status: u16,
     len: u64,
     cause: Option<Arc<Cause>>,
-    /// The body and content type as rendered, of a 5xx (sent again from here when its body
-    /// was changed inside) and of a body rendered outside any request (rendered again from
-    /// here with the request's id when a layer inside compressed it).
-    kept: Option<(Arc<[u8]>, &'static str)>,
+    /// The body and content type as rendered: a 5xx is sent again from here when its body
+    /// was changed inside; a body rendered outside this request (its id is not this one's),
+    /// or a 4xx whose status a layer inside changed, is rendered again from here when a
+    /// layer inside compressed it. (One copy of a few hundred bytes, on error responses
+    /// only.)
+    kept: (Arc<[u8]>, &'static str),
     /// The body's first and last [`ENDS`] bytes (zero-filled when shorter): with its length,
     /// enough to tell it from another body a layer inside set, when it is read back.
     ends: [[u8; ENDS]; 2],
@@ -127,8 +130,7 @@ impl RenderedHere {
             status: rendered.status.as_u16(),
             len: body.len() as u64,
             cause: rendered.cause.clone(),
-            kept: (rendered.status.is_server_error() || rendered.request_id.is_none())
-                .then(|| (Arc::from(body), rendered.content_type)),
+            kept: (Arc::from(body), rendered.content_type),
             ends,
         }
     }
@@ -142,10 +144,10 @@ impl RenderedHere {
             && bytes.get(bytes.len() - n..) == self.ends[1].get(..n)
     }
 
-    /// The body as it was rendered (of a 5xx, or of a body rendered outside any request),
-    /// to be sent again (with the headers of a body rendered again: its bytes', and `Vary`).
+    /// The body as it was rendered, to be sent or rendered again (with the headers of a
+    /// body rendered again: its bytes', and `Vary`).
     pub fn kept(&self) -> Option<Rendered> {
-        let (body, content_type) = self.kept.as_ref()?;
+        let (body, content_type) = &self.kept;
         Some(Rendered {
             status: StatusCode::from_u16(self.status).ok()?,
             content_type,
@@ -223,7 +225,7 @@ impl Marked {
     /// changed, its body still the one rendered (`ErrorHandlers` making a 404 a 410): to be
     /// rendered again for the status it goes out with, as a problem's `status` member must
     /// be the response's. Only when the body is seen to be that one: its length `len`
-    /// measured and the same, or compressed (`encoded`) with the mark's copy to render from.
+    /// measured and the same, or compressed (`encoded`: the mark's copy is rendered from).
     pub fn restated(
         mark: Option<&RenderedHere>,
         status: StatusCode,
@@ -233,7 +235,7 @@ impl Marked {
         let here = mark?;
         let same_body = match len {
             Some(len) => !encoded && len == here.len,
-            None => encoded && here.kept.is_some(),
+            None => encoded,
         };
         (here.status != status.as_u16() && status.is_client_error() && same_body)
             .then(|| here.clone())

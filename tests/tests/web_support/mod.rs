@@ -1355,6 +1355,34 @@ pub fn check_own_gone_names_the_request_id(addr: SocketAddr) {
 /// middleware inside that turns every 404 into a 410, changing only the status: the error
 /// is rendered again for the status it goes out with (a problem's `status` and `title` are
 /// the response's), keeping what it said (code, message, type) and the request's id.
+/// [`check_a_derived_4xx_restated_inside`] with compression between the hook and the layer
+/// or middleware, for a client that accepts gzip: rendered again from the mark's copy, for
+/// the status it goes out with.
+pub fn check_a_derived_4xx_restated_behind_compression(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[GZIP, (RID, b"req_gz")]);
+    assert_eq!(resp.status, 410, "{resp:?}");
+    let body = check_stacked(&resp, 410, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_gz", "{resp:?}");
+    let problem = ("accept", &b"application/problem+json"[..]);
+    let resp = fetch_with(
+        addr,
+        "/v1/customers/cus_x",
+        &[GZIP, problem, (RID, b"req_gz")],
+    );
+    assert_eq!(resp.status, 410, "{resp:?}");
+    let resp = decoded(&resp);
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let body = resp.json();
+    assert_eq!(body["status"], 410, "{resp:?}");
+    assert_eq!(body["title"], "Gone", "{resp:?}");
+    assert_eq!(body["code"], "resource_missing", "{resp:?}");
+    assert_eq!(body["request_id"], "req_gz", "{resp:?}");
+    assert_eq!(resp.header(RID), Some("req_gz"));
+}
+
 pub fn check_a_derived_4xx_restated_inside(addr: SocketAddr) {
     let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_restated")]);
     assert_eq!(resp.status, 410, "{resp:?}");
