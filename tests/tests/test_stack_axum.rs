@@ -905,31 +905,7 @@ fn an_error_rendered_in_another_requests_context_gets_this_ones_id() {
             .layer(ApiErrorLayer::new()),
     );
     for addr in [plain, compressed] {
-        let follower = std::thread::spawn(move || {
-            fetch_with(
-                addr,
-                "/follow",
-                &[
-                    (RID, b"req_follower"),
-                    ("accept", b"application/problem+json"),
-                    GZIP,
-                ],
-            )
-        });
-        std::thread::sleep(Duration::from_millis(200));
-        let lead = fetch_with(addr, "/lead", &[(RID, b"req_leader")]);
-        assert_eq!(lead.status, 200);
-        let resp = decoded(&follower.join().unwrap());
-        assert_eq!(resp.status, 404);
-        assert_eq!(resp.header(RID), Some("req_follower"));
-        assert_eq!(
-            resp.header("content-type"),
-            Some("application/problem+json")
-        );
-        let body = resp.json();
-        assert_eq!(body["request_id"], "req_follower", "{resp:?}");
-        assert_eq!(body["code"], "resource_missing");
-        assert_eq!(body["status"], 404);
+        check_an_error_answered_for_another_request(addr);
     }
 }
 
@@ -956,11 +932,7 @@ fn every_content_encoding_line_counts() {
     use axum::body::Body;
     use axum::response::Response;
     fn gzipped_400(lines: &'static [&'static str]) -> Response {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(b"Invalid coupon code, try again later please.")
-            .unwrap();
-        let mut res = Response::new(Body::from(gz.finish().unwrap()));
+        let mut res = Response::new(Body::from(gzipped_text()));
         *res.status_mut() = StatusCode::BAD_REQUEST;
         for line in lines {
             res.headers_mut()
@@ -980,11 +952,5 @@ fn every_content_encoding_line_counts() {
             get(|| async { gzipped_400(&["identity, gzip"]) }),
         )
         .layer(ApiErrorLayer::new());
-    let addr = serve_axum(app);
-    for path in ["/two-lines", "/one-list"] {
-        let resp = fetch(addr, path);
-        let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
-        assert_eq!(body["message"], "The request was invalid.", "{path}");
-        assert_eq!(resp.header("content-encoding"), None, "{path}");
-    }
+    check_every_content_encoding_line_counts(serve_axum(app));
 }

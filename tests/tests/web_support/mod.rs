@@ -1363,24 +1363,68 @@ pub fn check_a_derived_4xx_restated_behind_compression(addr: SocketAddr) {
     assert_eq!(resp.status, 410, "{resp:?}");
     let body = check_stacked(&resp, 410, "not_found_error", "resource_missing");
     assert_eq!(body["request_id"], "req_gz", "{resp:?}");
-    let problem = ("accept", &b"application/problem+json"[..]);
     let resp = fetch_with(
         addr,
         "/v1/customers/cus_x",
-        &[GZIP, problem, (RID, b"req_gz")],
+        &[GZIP, PROBLEM, (RID, b"req_gz")],
     );
-    assert_eq!(resp.status, 410, "{resp:?}");
-    let resp = decoded(&resp);
+    let body = check_problem(&decoded(&resp), 410, "resource_missing", "req_gz");
+    assert_eq!(body["title"], "Gone", "{resp:?}");
+}
+
+/// A problem details response: its status (the response's and its `status` member), code,
+/// and request id (the body's and the header's). Returns the body.
+pub fn check_problem(resp: &Resp, status: u16, code: &str, id: &str) -> serde_json::Value {
+    assert_eq!(resp.status, status, "{resp:?}");
     assert_eq!(
         resp.header("content-type"),
-        Some("application/problem+json")
+        Some("application/problem+json"),
+        "{resp:?}"
     );
+    assert_eq!(resp.header(RID), Some(id), "{resp:?}");
     let body = resp.json();
-    assert_eq!(body["status"], 410, "{resp:?}");
-    assert_eq!(body["title"], "Gone", "{resp:?}");
-    assert_eq!(body["code"], "resource_missing", "{resp:?}");
-    assert_eq!(body["request_id"], "req_gz", "{resp:?}");
-    assert_eq!(resp.header(RID), Some("req_gz"));
+    assert_eq!(body["status"], status, "{resp:?}");
+    assert_eq!(body["code"], code, "{resp:?}");
+    assert_eq!(body["request_id"], id, "{resp:?}");
+    body
+}
+
+/// The `Accept` of a client that prefers problem details.
+pub const PROBLEM: (&str, &[u8]) = ("accept", b"application/problem+json");
+
+/// An app whose `GET /lead` renders a derived 404 (`resource_missing`) and hands it to the
+/// request waiting at `GET /follow`, which sends it (a batcher's leader answering for its
+/// followers): the follower's response has the follower's id and format.
+pub fn check_an_error_answered_for_another_request(addr: SocketAddr) {
+    let follower = std::thread::spawn(move || {
+        fetch_with(addr, "/follow", &[(RID, b"req_follower"), PROBLEM, GZIP])
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let lead = fetch_with(addr, "/lead", &[(RID, b"req_leader")]);
+    assert_eq!(lead.status, 200);
+    let resp = decoded(&follower.join().unwrap());
+    check_problem(&resp, 404, "resource_missing", "req_follower");
+}
+
+/// An app whose `GET /two-lines` and `GET /one-list` send a gzipped text 400 labelled
+/// `identity` then `gzip` (two lines, one list): compressed, so its bytes are never the
+/// message.
+pub fn check_every_content_encoding_line_counts(addr: SocketAddr) {
+    for path in ["/two-lines", "/one-list"] {
+        let resp = fetch(addr, path);
+        let body = check_stacked(&resp, 400, "invalid_request_error", "invalid_request");
+        assert_eq!(body["message"], "The request was invalid.", "{path}");
+        assert_eq!(resp.header("content-encoding"), None, "{path}");
+    }
+}
+
+/// The gzipped text of [`check_every_content_encoding_line_counts`].
+pub fn gzipped_text() -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"Invalid coupon code, try again later please.")
+        .unwrap();
+    gz.finish().unwrap()
 }
 
 pub fn check_a_derived_4xx_restated_inside(addr: SocketAddr) {
@@ -1395,23 +1439,14 @@ pub fn check_a_derived_4xx_restated_inside(addr: SocketAddr) {
     assert_eq!(body["type"], "not_found_error", "{resp:?}");
     assert_eq!(body["message"], "No such customer: cus_x");
     assert_eq!(body["request_id"], "req_restated");
-    let problem = ("accept", &b"application/problem+json"[..]);
     let resp = fetch_with(
         addr,
         "/v1/customers/cus_x",
-        &[problem, (RID, b"req_restated")],
+        &[PROBLEM, (RID, b"req_restated")],
     );
-    assert_eq!(resp.status, 410, "{resp:?}");
-    assert_eq!(
-        resp.header("content-type"),
-        Some("application/problem+json")
-    );
-    let body = resp.json();
-    assert_eq!(body["status"], 410, "{resp:?}");
+    let body = check_problem(&resp, 410, "resource_missing", "req_restated");
     assert_eq!(body["title"], "Gone", "{resp:?}");
-    assert_eq!(body["code"], "resource_missing", "{resp:?}");
     assert_eq!(body["detail"], "No such customer: cus_x");
-    assert_eq!(body["request_id"], "req_restated");
 }
 
 /// `GET /v1/customers/cus_x` behind a layer or middleware inside that turns the derived 404
