@@ -102,7 +102,7 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
                         && crate::case::distance(&name, key) <= 2
                 };
                 if near(STATUS)
-                    || name.contains(STATUS)
+                    || names_status(&name)
                     || OTHER_NAMES.contains(&(name.as_str(), STATUS))
                     || (pos != Position::Field && near(TRANSPARENT))
                 {
@@ -193,6 +193,31 @@ fn parse_value(
                     ),
                 );
                 return Ok(());
+            }
+            // `code = NOT_FOUND`, `code = StatusCode::CONFLICT`: a status constant, likewise.
+            if input.peek(Token![=]) && (input.peek2(syn::Ident) || input.peek2(Token![::])) {
+                let fork = input.fork();
+                let _ = fork.parse::<Token![=]>();
+                let name = fork
+                    .parse::<syn::Path>()
+                    .ok()
+                    .filter(|_| fork.is_empty() || fork.peek(Token![,]))
+                    .and_then(|path| {
+                        let last = path.segments.last()?.ident.to_string();
+                        status_by_name(&last).map(|_| (path, last))
+                    });
+                if let Some((path, last)) = name {
+                    input.parse::<Token![=]>()?;
+                    let _ = input.parse::<syn::Path>()?;
+                    out.status_invalid = true;
+                    cx.error_spanned_by(
+                        &path,
+                        format!(
+                            "`{last}` is an HTTP status: write `status = {last}`; `code` is a snake_case string, like `code = \"resource_missing\"`"
+                        ),
+                    );
+                    return Ok(());
+                }
             }
             out.code = parse_str(cx, input, key, key_span, "\"resource_missing\"")?;
             Ok(())
@@ -317,6 +342,12 @@ const OTHER_NAMES: &[(&str, &str)] = &[
     ("retry", RETRYABLE),
 ];
 
+/// Whether an unknown key says "status" in any case (`status_code`, `httpStatus`,
+/// `StatusCode`).
+fn names_status(name: &str) -> bool {
+    name.to_ascii_lowercase().contains(STATUS)
+}
+
 fn unknown_key_message(name: &str, pos: Position) -> String {
     if pos == Position::Enum && name == CODE {
         return "`code` cannot be set on an enum: each variant has its own; put #[api_error(code = \"...\")] on the variants".to_owned();
@@ -337,8 +368,9 @@ fn unknown_key_message(name: &str, pos: Position) -> String {
         };
         return format!("`{name}` is not allowed on {}; {hint}", pos.name());
     }
-    // `status_code`, `http_status`: the key is `status` (on a field, it has its own hint).
-    let status = (name.contains(STATUS) && pos.keys().contains(&STATUS)).then_some(STATUS);
+    // `status_code`, `http_status`, `httpStatus`, `StatusCode`: the key is `status` (on a
+    // field, it has its own hint).
+    let status = (names_status(name) && pos.keys().contains(&STATUS)).then_some(STATUS);
     let other = OTHER_NAMES
         .iter()
         .find(|(other, key)| *other == name && pos.keys().contains(key))

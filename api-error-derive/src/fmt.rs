@@ -29,9 +29,20 @@ fn format_trait(spec: &str) -> Result<&'static str, String> {
     rest = rest.strip_prefix(['+', '-']).unwrap_or(rest);
     rest = rest.strip_prefix('#').unwrap_or(rest);
     rest = rest.strip_prefix('0').unwrap_or(rest);
-    rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    // A width and a precision are at most `u16::MAX`, as `format!` takes them.
+    let too_large = |digits: &str| !digits.is_empty() && digits.parse::<u16>().is_err();
+    let after_width = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let mut numbers = vec![&rest[..rest.len() - after_width.len()]];
+    rest = after_width;
     if let Some(precision) = rest.strip_prefix('.') {
         rest = precision.trim_start_matches(|c: char| c.is_ascii_digit());
+        numbers.push(&precision[..precision.len() - rest.len()]);
+    }
+    if let Some(n) = numbers.into_iter().find(|n| too_large(n)) {
+        return Err(format!(
+            "`{{..:{spec}}}`: `{n}` is larger than a width or precision can be ({}); write a smaller number",
+            u16::MAX
+        ));
     }
     if rest.starts_with(['$', '*']) || rest.contains('$') {
         return Err(format!(
@@ -244,6 +255,11 @@ mod tests {
         assert!(t(".*").is_err());
         assert!(t("width$").is_err());
         assert!(t("z").is_err());
+        // Widths and precisions up to `u16::MAX`, as `format!` takes them.
+        assert_eq!(t(">65535.65535"), Ok("Display"));
+        assert!(t("65536").is_err());
+        assert!(t("099999x").is_err());
+        assert!(t(".70000").is_err());
     }
 
     #[test]
