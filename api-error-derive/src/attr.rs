@@ -70,6 +70,16 @@ pub fn parse(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Attrs {
             );
             continue;
         }
+        // `#[api_error[...]]`, `#[api_error{...}]`: read as if in parentheses, so nothing
+        // else is reported for what it says.
+        if let syn::Meta::List(list) = &attr.meta {
+            if !matches!(list.delimiter, syn::MacroDelimiter::Paren(_)) {
+                cx.error_spanned_by(
+                    attr,
+                    "write the attribute with parentheses: `#[api_error(...)]`",
+                );
+            }
+        }
         if matches!(&attr.meta, syn::Meta::List(list) if list.tokens.is_empty()) {
             cx.error_spanned_by(
                 attr,
@@ -407,7 +417,20 @@ fn parse_str(
         return Ok(None);
     }
     if input.peek(LitStr) {
-        return Ok(Some(input.parse()?));
+        let lit: LitStr = input.parse()?;
+        // `"x"suffix`: the suffix would be dropped without a word (the value is still taken,
+        // so nothing else is reported for its absence).
+        if !lit.suffix().is_empty() {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "a string here takes no suffix; remove `{}`: `{key} = {:?}`",
+                    lit.suffix(),
+                    lit.value()
+                ),
+            );
+        }
+        return Ok(Some(lit));
     }
     let bad = take_value(input);
     report_value(
