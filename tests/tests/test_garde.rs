@@ -235,3 +235,40 @@ fn raw_identifiers_are_the_inputs_they_name() {
     // In the report's order.
     assert_eq!(params, ["ref.city", "type", "rate"]);
 }
+
+/// Only a segment's own start loses `r#`: a map key is one segment, whatever it holds (`.`,
+/// `r#`), and a key that starts with `r#` loses it, as a field's name does.
+#[test]
+fn r_hash_inside_a_map_key_stays() {
+    let param = |path: garde::Path| {
+        let mut report = garde::Report::new();
+        report.append(path, garde::Error::new("lower than 1"));
+        FieldErrors::from(report)
+            .iter()
+            .next()
+            .unwrap()
+            .param
+            .to_string()
+    };
+    let prices = garde::Path::new("prices");
+    assert_eq!(
+        param(prices.join("eu.r#1").join("amount")),
+        "prices.eu.r#1.amount"
+    );
+    assert_eq!(param(prices.join("r#x").join("r#type")), "prices.x.type");
+    assert_eq!(param(garde::Path::new(0usize).join("r#ref")), "[0].ref");
+    assert_eq!(param(garde::Path::new("r#type")), "type");
+    assert_eq!(param(garde::Path::new("rate")), "rate");
+}
+
+/// A message that prints nothing (zero-width characters) is blank: the default is sent.
+#[test]
+fn an_invisible_message_is_blank() {
+    let mut report = garde::Report::new();
+    report.append(
+        garde::Path::new("name"),
+        garde::Error::new("\u{200b}\u{feff}"),
+    );
+    let errors = FieldErrors::from(report);
+    assert_eq!(errors.iter().next().unwrap().message, "is invalid");
+}

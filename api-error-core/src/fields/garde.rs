@@ -12,7 +12,7 @@
 //! `pattern`, ...), else `invalid`.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use super::{FieldError, FieldErrors, INVALID, INVALID_MESSAGE};
 
@@ -48,7 +48,7 @@ impl From<&garde::Report> for FieldErrors {
                 FieldError {
                     param: super::bounded_param(&Unraw(path)),
                     code: Cow::Borrowed(code(message)),
-                    message: if message.is_empty() {
+                    message: if super::is_blank(message) {
                         Cow::Borrowed(INVALID_MESSAGE)
                     } else {
                         Cow::Owned(message.to_owned())
@@ -69,42 +69,28 @@ impl fmt::Display for Unraw<'_> {
         let mut out = UnrawWriter {
             out: f,
             segment_start: true,
-            held_r: false,
         };
-        fmt::write(&mut out, format_args!("{}", self.0))?;
-        if out.held_r {
-            out.out.write_char('r')?;
-        }
-        Ok(())
+        fmt::write(&mut out, format_args!("{}", self.0))
     }
 }
 
-/// Drops `r#` at the start of a path segment (the path's start, or after a `.`).
+/// Drops `r#` at the start of a path segment. garde's `Display` writes each component of
+/// the path in one `write_str`, and each separator (`.`, `[`, `]`) in another, so a segment
+/// starts with the first write or the one after a `.`: a `.` or an `r#` inside a map key
+/// (`eu.r#1`) is the key's own.
 struct UnrawWriter<'a, 'f> {
     out: &'a mut fmt::Formatter<'f>,
     segment_start: bool,
-    /// An `r` at a segment's start, written only if no `#` follows.
-    held_r: bool,
 }
 
 impl fmt::Write for UnrawWriter<'_, '_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        s.chars().try_for_each(|c| self.write_char(c))
-    }
-
-    fn write_char(&mut self, c: char) -> fmt::Result {
-        if std::mem::take(&mut self.held_r) {
-            if c == '#' {
-                return Ok(());
-            }
-            self.out.write_char('r')?;
-        } else if self.segment_start && c == 'r' {
-            self.segment_start = false;
-            self.held_r = true;
-            return Ok(());
-        }
-        self.segment_start = c == '.';
-        self.out.write_char(c)
+        let s = match std::mem::take(&mut self.segment_start) {
+            true => s.strip_prefix("r#").unwrap_or(s),
+            false => s,
+        };
+        self.segment_start = s == ".";
+        self.out.write_str(s)
     }
 }
 

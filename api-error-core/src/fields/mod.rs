@@ -66,7 +66,7 @@ impl Serialize for FieldError {
 impl FieldError {
     /// The code as sent: `invalid` for a blank one.
     pub(crate) fn sent_code(&self) -> &str {
-        if self.code.trim().is_empty() {
+        if is_blank(&self.code) {
             INVALID
         } else {
             &self.code
@@ -75,7 +75,7 @@ impl FieldError {
 
     /// The message as sent: `is invalid` for a blank one.
     pub(crate) fn sent_message(&self) -> &str {
-        if self.message.trim().is_empty() {
+        if is_blank(&self.message) {
             INVALID_MESSAGE
         } else {
             &self.message
@@ -103,6 +103,8 @@ impl FieldError {
     /// let e = FieldError::new("quantity", "range", format!("must be at most {max}"));
     /// assert_eq!(e.message, "must be at most 10");
     /// assert_eq!(FieldError::new("quantity", "range", " ").message, "is invalid");
+    /// // Characters that print nothing are blank too.
+    /// assert_eq!(FieldError::new("quantity", "range", "\u{200b}\u{feff}").message, "is invalid");
     /// ```
     pub fn new(
         param: impl Into<Cow<'static, str>>,
@@ -110,7 +112,7 @@ impl FieldError {
         message: impl Into<Cow<'static, str>>,
     ) -> Self {
         let or = |value: Cow<'static, str>, default: &'static str| {
-            if value.trim().is_empty() {
+            if is_blank(&value) {
                 Cow::Borrowed(default)
             } else {
                 value
@@ -142,6 +144,19 @@ impl<'de> Deserialize<'de> for FieldError {
     }
 }
 
+/// Whether a code or message shows nothing: only whitespace, or characters that print
+/// nothing (zero-width spaces and joiners, the word joiner, a byte-order mark, a soft
+/// hyphen), which would look empty to whoever reads it.
+pub(crate) fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
+            )
+    })
+}
+
 /// A field error from what a body gave, with the defaults of a lenient reader.
 pub(crate) fn complete(
     param: Option<String>,
@@ -149,8 +164,8 @@ pub(crate) fn complete(
     message: Option<String>,
 ) -> FieldError {
     // A blank code is none: it would be the message, and a message is never blank.
-    let code = code.filter(|c| !c.trim().is_empty());
-    let message = match message.filter(|m| !m.trim().is_empty()) {
+    let code = code.filter(|c| !is_blank(c));
+    let message = match message.filter(|m| !is_blank(m)) {
         Some(m) => Cow::Owned(m),
         None => match &code {
             Some(code) => Cow::Owned(code.clone()),

@@ -149,7 +149,7 @@ fn snake_case_code(code: Cow<'static, str>) -> Cow<'static, str> {
 /// The rule's message, else the default for its code.
 fn message(e: &ValidationError) -> Cow<'static, str> {
     match &e.message {
-        Some(m) if !m.trim().is_empty() => m.clone(),
+        Some(m) if !super::is_blank(m) => m.clone(),
         _ => default_message(&e.code, |name| e.params.get(name)),
     }
 }
