@@ -29,16 +29,18 @@ fn format_trait(spec: &str) -> Result<&'static str, String> {
     rest = rest.strip_prefix(['+', '-']).unwrap_or(rest);
     rest = rest.strip_prefix('#').unwrap_or(rest);
     rest = rest.strip_prefix('0').unwrap_or(rest);
-    // A width and a precision are at most `u16::MAX`, as `format!` takes them.
-    let too_large = |digits: &str| !digits.is_empty() && digits.parse::<u16>().is_err();
-    let after_width = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-    let mut numbers = vec![&rest[..rest.len() - after_width.len()]];
-    rest = after_width;
-    if let Some(precision) = rest.strip_prefix('.') {
-        rest = precision.trim_start_matches(|c: char| c.is_ascii_digit());
-        numbers.push(&precision[..precision.len() - rest.len()]);
+    fn digits(s: &str) -> (&str, &str) {
+        s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()))
     }
-    if let Some(n) = numbers.into_iter().find(|n| too_large(n)) {
+    let (width, after) = digits(rest);
+    rest = after;
+    let mut precision = "";
+    if let Some(after_dot) = rest.strip_prefix('.') {
+        (precision, rest) = digits(after_dot);
+    }
+    // A width and a precision are at most `u16::MAX`, as `format!` takes them.
+    let too_large = |n: &&str| !n.is_empty() && n.parse::<u16>().is_err();
+    if let Some(n) = [width, precision].into_iter().find(too_large) {
         return Err(format!(
             "`{{..:{spec}}}`: `{n}` is larger than a width or precision can be ({}); write a smaller number",
             u16::MAX

@@ -971,11 +971,11 @@ fn a_derived_error_emptied_inside_is_rendered_again() {
 fn an_error_rendered_in_another_requests_context_gets_this_ones_id() {
     use std::cell::RefCell;
     thread_local! {
-        // One worker: the leader and the follower run on this thread.
+        // One worker per server: its leader and follower run on that thread.
         static SLOT: RefCell<Option<HttpResponse>> = const { RefCell::new(None) };
     }
-    let addr = serve_actix_app!(App::new()
-        .route(
+    fn leader_and_follower(cfg: &mut web::ServiceConfig) {
+        cfg.route(
             "/lead",
             web::get().to(|| async {
                 let res = actix_web::ResponseError::error_response(&ShopError::CustomerNotFound {
@@ -995,9 +995,19 @@ fn an_error_rendered_in_another_requests_context_gets_this_ones_id() {
                     actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
                 }
             }),
-        )
+        );
+    }
+    let plain = serve_actix_app!(App::new()
+        .configure(leader_and_follower)
         .wrap(ApiErrorMiddleware::new()));
-    check_an_error_answered_for_another_request(addr);
+    // Also with `Compress` inside: rendered again from the mark's copy.
+    let compressed = serve_actix_app!(App::new()
+        .configure(leader_and_follower)
+        .wrap(Compress::default())
+        .wrap(ApiErrorMiddleware::new()));
+    for addr in [plain, compressed] {
+        check_an_error_answered_for_another_request(addr);
+    }
 }
 
 /// A body is compressed if any `content-encoding` line names a coding: `identity` then
