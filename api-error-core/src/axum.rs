@@ -163,8 +163,48 @@ pub struct ApiErrorLayer {
 /// What the layer was configured with, shared by every request.
 #[derive(Clone, Debug)]
 struct Config {
-    header: HeaderName,
+    header: IdHeader,
     format: ErrorFormat,
+}
+
+/// The request-id header's name. The default is a constant rather than a stored
+/// `HeaderName`: copying it into each request's future (and the service, which axum clones
+/// for every request) is then a tag, not a call through `Bytes`' vtable.
+#[derive(Clone, Debug)]
+enum IdHeader {
+    XRequestId,
+    Named(HeaderName),
+}
+
+/// `x-request-id`, the default request-id header.
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The same, to lend: a `const` of a type with a destructor is made anew at each use.
+static X_REQUEST_ID_REF: HeaderName = X_REQUEST_ID;
+
+impl IdHeader {
+    fn new(name: HeaderName) -> IdHeader {
+        if name == X_REQUEST_ID {
+            IdHeader::XRequestId
+        } else {
+            IdHeader::Named(name)
+        }
+    }
+
+    #[inline]
+    fn name(&self) -> &HeaderName {
+        match self {
+            IdHeader::XRequestId => &X_REQUEST_ID_REF,
+            IdHeader::Named(name) => name,
+        }
+    }
+
+    #[inline]
+    fn into_name(self) -> HeaderName {
+        match self {
+            IdHeader::XRequestId => X_REQUEST_ID,
+            IdHeader::Named(name) => name,
+        }
+    }
 }
 
 impl ApiErrorLayer {
@@ -182,7 +222,7 @@ impl ApiErrorLayer {
     pub fn new() -> Self {
         ApiErrorLayer {
             config: Arc::new(Config {
-                header: HeaderName::from_static("x-request-id"),
+                header: IdHeader::XRequestId,
                 format: ErrorFormat::FLAT,
             }),
         }
@@ -255,7 +295,7 @@ impl ApiErrorLayer {
     /// ```
     #[must_use]
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
-        Arc::make_mut(&mut self.config).header = name;
+        Arc::make_mut(&mut self.config).header = IdHeader::new(name);
         self
     }
 }
@@ -346,8 +386,8 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        let header = &self.config.header;
-        let (incoming, several, accept) = id_and_accept(req.headers(), header);
+        let header = self.config.header.name();
+        let (incoming, several, accept) = id_and_accept(req.headers(), &self.config.header);
         let format = match accept {
             Accept::One(line) => {
                 accept::negotiate(&self.config.format, line.map(HeaderValue::as_bytes))
@@ -388,7 +428,7 @@ where
         let inner = &mut self.inner;
         ResponseFuture {
             inner: Guarded::call(RequestContext::new(id, format), || inner.call(req)),
-            header: Some(header.clone()),
+            header: Some(self.config.header.clone()),
             described,
             reading: None,
         }
@@ -406,10 +446,26 @@ enum Accept<'a> {
 /// The first value of the request-id header, whether it has several, and the `Accept`
 /// field, in one pass over the headers: for the dozen or so a request carries, cheaper than
 /// two hashed lookups.
-#[inline]
+#[inline(always)]
 fn id_and_accept<'a>(
     headers: &'a http::HeaderMap,
+    id: &IdHeader,
+) -> (Option<&'a HeaderValue>, bool, Accept<'a>) {
+    match id {
+        // The default name's bytes are known here: compared inline (a scan with a name only
+        // known at run time calls `bcmp` for every custom header).
+        IdHeader::XRequestId => {
+            scan_id_and_accept(headers, &X_REQUEST_ID_REF, |n| *n == X_REQUEST_ID)
+        }
+        IdHeader::Named(name) => scan_id_and_accept(headers, name, |n| n == name),
+    }
+}
+
+#[inline(always)]
+fn scan_id_and_accept<'a>(
+    headers: &'a http::HeaderMap,
     id: &HeaderName,
+    is_id: impl Fn(&HeaderName) -> bool,
 ) -> (Option<&'a HeaderValue>, bool, Accept<'a>) {
     // Past this many values, hashed lookups win (and a scan is bounded either way).
     const SCAN: usize = 24;
@@ -429,7 +485,7 @@ fn id_and_accept<'a>(
                 Accept::One(None) => Accept::One(Some(value)),
                 _ => Accept::Lines,
             };
-        } else if name == id {
+        } else if is_id(name) {
             several = found_id.is_some();
             found_id = found_id.or(Some(value));
         }
@@ -465,7 +521,7 @@ pin_project! {
         #[pin]
         inner: Guarded<F>,
         // The request-id header sent back (taken when the response is).
-        header: Option<HeaderName>,
+        header: Option<IdHeader>,
         described: Described,
         // Only while the text of a framework's error response is read (bounded).
         reading: Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
@@ -513,7 +569,7 @@ where
             }
         }
         let ctx = this.inner.as_mut().context().take();
-        let header = this.header.take();
+        let header = this.header.take().map(IdHeader::into_name);
         let outcome = match (out, panic) {
             (_, Some(panic)) => Err(panic),
             (Some(called), None) => Ok(called.map(|res| res.map(Body::new))),
@@ -528,11 +584,11 @@ where
 #[inline(never)]
 fn send_id(
     headers: &mut http::HeaderMap,
-    header: &mut Option<HeaderName>,
+    header: &mut Option<IdHeader>,
     ctx: &mut Option<RequestContext>,
 ) {
     if let (Some(ctx), Some(header)) = (ctx.take(), header.take()) {
-        headers.insert(header, ctx.id.into_header_value());
+        headers.insert(header.into_name(), ctx.id.into_header_value());
     }
 }
 
@@ -1284,17 +1340,33 @@ mod tests {
     /// the same `Accept` lines.
     #[test]
     fn id_and_accept_finds_the_first_values_small_or_large() {
-        let id = HeaderName::from_static("x-request-id");
-        for n_other in [0, 3, 23, 24, 40] {
+        // The default name (compared with inline code), the same name given (compared with the
+        // configured one), and another name.
+        let ids = [
+            ("x-request-id", IdHeader::XRequestId),
+            (
+                "x-request-id",
+                IdHeader::Named(HeaderName::from_static("x-request-id")),
+            ),
+            (
+                "request-id",
+                IdHeader::new(HeaderName::from_static("request-id")),
+            ),
+        ];
+        assert!(matches!(IdHeader::new(X_REQUEST_ID), IdHeader::XRequestId));
+        for ((name, id), n_other) in ids
+            .iter()
+            .flat_map(|id| [0, 3, 23, 24, 40].map(|n| (id, n)))
+        {
             let map = headers(
                 n_other,
                 &[
                     ("accept", "application/problem+json"),
-                    ("x-request-id", "first"),
-                    ("x-request-id", "second"),
+                    (name, "first"),
+                    (name, "second"),
                 ],
             );
-            let (found, several, accept) = id_and_accept(&map, &id);
+            let (found, several, accept) = id_and_accept(&map, id);
             assert_eq!(
                 found.map(HeaderValue::as_bytes),
                 Some(&b"first"[..]),
@@ -1313,14 +1385,14 @@ mod tests {
                 ],
             );
             assert!(
-                matches!(id_and_accept(&two, &id).2, Accept::Lines),
+                matches!(id_and_accept(&two, id).2, Accept::Lines),
                 "{n_other}"
             );
-            let one = headers(n_other, &[("x-request-id", "only")]);
-            let (found, several, _) = id_and_accept(&one, &id);
+            let one = headers(n_other, &[(name, "only")]);
+            let (found, several, _) = id_and_accept(&one, id);
             assert!(found.is_some() && !several, "{n_other}");
             let none = headers(n_other, &[]);
-            let (found, several, accept) = id_and_accept(&none, &id);
+            let (found, several, accept) = id_and_accept(&none, id);
             assert!(found.is_none() && !several && matches!(accept, Accept::One(None)));
         }
     }

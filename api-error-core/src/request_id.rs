@@ -379,7 +379,34 @@ pub(crate) fn is_valid_request_id(id: &[u8]) -> bool {
             | (b == b'.')
             | (b == b'_')
     }
-    (1..=MAX_REQUEST_ID_LEN).contains(&id.len()) && id.iter().fold(true, |ok, &b| ok & allowed(b))
+    /// Whether all 16 bytes are allowed: a fixed-size fold, which compiles to a few vector
+    /// instructions without a loop.
+    #[inline(always)]
+    fn all_allowed(chunk: &[u8; 16]) -> bool {
+        chunk.iter().fold(true, |ok, &b| ok & allowed(b))
+    }
+    if !(1..=MAX_REQUEST_ID_LEN).contains(&id.len()) {
+        return false;
+    }
+    let check = |chunk: &[u8]| <&[u8; 16]>::try_from(chunk).is_ok_and(all_allowed);
+    match id.len().checked_sub(16) {
+        // Whole chunks, then the last 16 bytes (overlapping the last chunk): no byte is
+        // checked on its own.
+        Some(last) => {
+            let whole = id
+                .chunks_exact(16)
+                .fold(true, |ok, chunk| ok & check(chunk));
+            whole & id.get(last..).is_some_and(check)
+        }
+        // A short id, padded with an allowed byte to one chunk.
+        None => {
+            let mut padded = [b'a'; 16];
+            if let Some(head) = padded.get_mut(..id.len()) {
+                head.copy_from_slice(id);
+            }
+            all_allowed(&padded)
+        }
+    }
 }
 
 /// Rejection of the `RequestId` extractor when `ApiErrorLayer` / `ApiErrorMiddleware` is not
@@ -509,6 +536,22 @@ mod tests {
                 let mut id = *b"67e55044-10b1-426f-9247-bb680e5fe0c8";
                 id[at] = b;
                 assert_eq!(is_valid_request_id(&id), spec(b), "byte {b:#04x} at {at}");
+            }
+        }
+        // Every length, with one bad byte at every position (whole chunks, the overlapping
+        // last chunk, the padded short id), and with none.
+        for len in 1..=MAX_REQUEST_ID_LEN {
+            let id = vec![b'Z'; len];
+            assert!(is_valid_request_id(&id), "length {len}");
+            for at in 0..len {
+                for bad in [b' ', b'/', 0x80] {
+                    let mut id = id.clone();
+                    id[at] = bad;
+                    assert!(
+                        !is_valid_request_id(&id),
+                        "length {len}, {bad:#04x} at {at}"
+                    );
+                }
             }
         }
         assert!(!is_valid_request_id(b""));
