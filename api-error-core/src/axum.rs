@@ -392,23 +392,13 @@ where
             Accept::One(line) => {
                 accept::negotiate(&self.config.format, line.map(HeaderValue::as_bytes))
             }
-            Accept::Lines => accept::negotiate_lines(
-                &self.config.format,
-                req.headers()
-                    .get_all(http::header::ACCEPT)
-                    .iter()
-                    .map(HeaderValue::as_bytes),
-            ),
+            Accept::Lines => negotiate_lines(&self.config.format, req.headers()),
         };
         // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
         let id = match incoming.and_then(RequestId::from_header) {
             Some(id) if !several => id,
             // One id per request: the others go, so layers and handlers inside see this one.
-            Some(id) => {
-                req.headers_mut()
-                    .insert(header.clone(), id.clone().into_header_value());
-                id
-            }
+            Some(id) => keep_one_id(req.headers_mut(), header, id),
             None => generate_id(req.headers_mut(), header),
         };
         let original = req.extensions().get::<OriginalUri>();
@@ -433,6 +423,22 @@ where
             reading: None,
         }
     }
+}
+
+/// The error format for an `Accept` field sent on several lines (rare: out of the hot path).
+#[cold]
+#[inline(never)]
+fn negotiate_lines(configured: &ErrorFormat, headers: &http::HeaderMap) -> ErrorFormat {
+    let lines = headers.get_all(http::header::ACCEPT).iter();
+    accept::negotiate_lines(configured, lines.map(HeaderValue::as_bytes))
+}
+
+/// Leaves only `id` in the request-id header, which had several lines.
+#[cold]
+#[inline(never)]
+fn keep_one_id(headers: &mut http::HeaderMap, header: &HeaderName, id: RequestId) -> RequestId {
+    headers.insert(header.clone(), id.clone().into_header_value());
+    id
 }
 
 /// The request's `Accept` field, as [`id_and_accept`] found it.
@@ -1047,6 +1053,7 @@ fn in_context<R>(ctx: Option<&RequestContext>, f: impl FnOnce() -> R) -> R {
 /// A new id for a request without a usable one, also put in the request's header: layers
 /// inside (tower-http's request-id layers, `TraceLayer`) and handlers reading the header see
 /// the one id.
+#[cold]
 #[inline(never)]
 fn generate_id(headers: &mut http::HeaderMap, header: &HeaderName) -> RequestId {
     let id = RequestId::generate_header();

@@ -388,7 +388,10 @@ pub(crate) fn is_valid_request_id(id: &[u8]) -> bool {
     if !(1..=MAX_REQUEST_ID_LEN).contains(&id.len()) {
         return false;
     }
-    let check = |chunk: &[u8]| <&[u8; 16]>::try_from(chunk).is_ok_and(all_allowed);
+    let check = |chunk: &[u8]| match <&[u8; 16]>::try_from(chunk) {
+        Ok(chunk) => all_allowed(chunk),
+        Err(_) => false,
+    };
     match id.len().checked_sub(16) {
         // Whole chunks, then the last 16 bytes (overlapping the last chunk): no byte is
         // checked on its own.
