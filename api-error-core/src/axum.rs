@@ -170,10 +170,17 @@ struct Config {
 /// The request-id header's name. The default is a constant rather than a stored
 /// `HeaderName`: copying it into each request's future (and the service, which axum clones
 /// for every request) is then a tag, not a call through `Bytes`' vtable.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum IdHeader {
     XRequestId,
     Named(HeaderName),
+}
+
+impl std::fmt::Debug for IdHeader {
+    /// The name, whichever way it is kept: `"x-request-id"`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.name(), f)
+    }
 }
 
 /// `x-request-id`, the default request-id header.
@@ -1361,6 +1368,7 @@ mod tests {
             ),
         ];
         assert!(matches!(IdHeader::new(X_REQUEST_ID), IdHeader::XRequestId));
+        assert_eq!(format!("{:?}", IdHeader::XRequestId), "\"x-request-id\"");
         for ((name, id), n_other) in ids
             .iter()
             .flat_map(|id| [0, 3, 23, 24, 40].map(|n| (id, n)))
