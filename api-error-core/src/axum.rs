@@ -408,9 +408,17 @@ where
             Some(id) => keep_one_id(req.headers_mut(), header, id),
             None => generate_id(req.headers_mut(), header),
         };
-        let original = req.extensions().get::<OriginalUri>();
-        let uri = original.map_or(req.uri(), |o| &o.0);
         let matched = req.extensions().get::<MatchedPath>();
+        // The path as the client sent it. A router that matched a route put three extensions
+        // in: the `OriginalUri`, the `MatchedPath` and the path's parameters. Only `nest` and
+        // `nest_service` take a prefix off the path before the layer sees it, and they add a
+        // `NestedPath`: with three extensions and a matched route, the request's path is the
+        // client's, and the `OriginalUri` lookup is skipped (on most requests).
+        let original = match matched {
+            Some(_) if req.extensions().len() <= 3 => None,
+            _ => req.extensions().get::<OriginalUri>(),
+        };
+        let uri = original.map_or(req.uri(), |o| &o.0);
         let described = Described {
             method: req.method().clone(),
             path: uri.path_and_query().cloned(),
@@ -594,7 +602,7 @@ where
 
 /// Sends the request's id back in its header, and drops the rest of its context (both
 /// taken from the future, where they stay `None`).
-#[inline(never)]
+#[inline(always)]
 fn send_id(
     headers: &mut http::HeaderMap,
     header: &mut Option<IdHeader>,

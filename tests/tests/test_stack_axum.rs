@@ -636,6 +636,89 @@ fn nested_routers_never_call_a_handlers_404_an_unmatched_route() {
     }
 }
 
+/// A 405 names the path as the client sent it, prefix included, wherever the layer sits: on
+/// a router that `nest` or `nest_service` mounts (inside the prefix's removal), on the outer
+/// router, around it, and with a middleware outside that puts its own extension in the
+/// request (the layer reads the client's path from the `OriginalUri` only where a prefix may
+/// have been taken off).
+#[test]
+fn a_405_names_the_clients_path_wherever_the_layer_sits() {
+    async fn tag(
+        mut req: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        req.extensions_mut().insert(Duration::from_secs(1));
+        next.run(req).await
+    }
+    let apps = [
+        (
+            "plain",
+            Router::new().merge(routes()).layer(ApiErrorLayer::new()),
+        ),
+        (
+            "nest, layer inside",
+            Router::new().nest("/api", routes().layer(ApiErrorLayer::new())),
+        ),
+        (
+            "nest, layer outside",
+            Router::new()
+                .nest("/api", routes())
+                .layer(ApiErrorLayer::new()),
+        ),
+        (
+            "nest_service, layer inside",
+            Router::new().nest_service("/api", routes().layer(ApiErrorLayer::new())),
+        ),
+        (
+            "nest, layer inside, an extension from outside",
+            Router::new()
+                .nest("/api", routes().layer(ApiErrorLayer::new()))
+                .layer(axum::middleware::from_fn(tag)),
+        ),
+        (
+            "plain, an extension from outside",
+            routes()
+                .layer(ApiErrorLayer::new())
+                .layer(axum::middleware::from_fn(tag)),
+        ),
+    ];
+    for (name, app) in apps {
+        let prefix = if name.starts_with("plain") {
+            ""
+        } else {
+            "/api"
+        };
+        let addr = serve_axum(app);
+        let path = format!("{prefix}/v1/charges");
+        let resp = request(addr, "DELETE", &path, &[], None);
+        let body = check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+        assert_eq!(
+            body["message"],
+            format!("Method DELETE is not allowed for {path}."),
+            "{name}"
+        );
+        let path = format!("{prefix}/v1/customers/cus_1");
+        let resp = request(addr, "DELETE", &path, &[], None);
+        let body = check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+        assert_eq!(
+            body["message"],
+            format!("Method DELETE is not allowed for {path}."),
+            "{name}"
+        );
+    }
+    // Around a whole router, nothing was routed before the layer: the request's own path.
+    let around = serve_axum_service(tower::Layer::layer(
+        &ApiErrorLayer::new(),
+        Router::new().nest("/api", routes()),
+    ));
+    let resp = request(around, "DELETE", "/api/v1/charges", &[], None);
+    let body = check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+    assert_eq!(
+        body["message"],
+        "Method DELETE is not allowed for /api/v1/charges."
+    );
+}
+
 /// A HEAD whose 4xx text a router mounted with `nest_service` emptied inside the layer: the
 /// length GET gets is not known, so none is announced, never a wrong one (RFC 9110 §8.6).
 #[test]
