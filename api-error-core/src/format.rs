@@ -157,8 +157,10 @@ impl WireFormat {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ErrorFormat {
     wire: WireFormat,
-    /// The problem type base, JSON-escaped once when set.
-    type_base: Option<Arc<str>>,
+    /// The problem type base, JSON-escaped once when set. Behind a thin pointer (`Arc` of a
+    /// `Box`), so that a format is two words: the layers move one into each request's
+    /// context, and into the thread-local and back on every poll.
+    type_base: Option<Arc<Box<str>>>,
 }
 
 impl ErrorFormat {
@@ -245,7 +247,11 @@ impl ErrorFormat {
         if !base.ends_with(|c: char| c.is_ascii_punctuation()) {
             escaped.push(b'/');
         }
-        self.type_base = Some(Arc::from(String::from_utf8_lossy(&escaped)));
+        self.type_base = Some(Arc::new(
+            String::from_utf8_lossy(&escaped)
+                .into_owned()
+                .into_boxed_str(),
+        ));
         self
     }
 
