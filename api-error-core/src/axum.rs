@@ -408,17 +408,12 @@ where
             Some(id) => keep_one_id(req.headers_mut(), header, id),
             None => generate_id(req.headers_mut(), header),
         };
-        let matched = req.extensions().get::<MatchedPath>();
-        // The path as the client sent it. A router that matched a route put three extensions
-        // in: the `OriginalUri`, the `MatchedPath` and the path's parameters. Only `nest` and
-        // `nest_service` take a prefix off the path before the layer sees it, and they add a
-        // `NestedPath`: with three extensions and a matched route, the request's path is the
-        // client's, and the `OriginalUri` lookup is skipped (on most requests).
-        let original = match matched {
-            Some(_) if req.extensions().len() <= 3 => None,
-            _ => req.extensions().get::<OriginalUri>(),
-        };
+        // The path as the client sent it: a `nest`, a rewrite around the router (which keeps
+        // the client's URI in the `OriginalUri` it puts in first) or a middleware between the
+        // router and the layer may have changed the request's.
+        let original = req.extensions().get::<OriginalUri>();
         let uri = original.map_or(req.uri(), |o| &o.0);
+        let matched = req.extensions().get::<MatchedPath>();
         let described = Described {
             method: req.method().clone(),
             path: uri.path_and_query().cloned(),

@@ -714,6 +714,56 @@ fn a_405_names_the_clients_path_wherever_the_layer_sits() {
     );
 }
 
+/// A 405 names the client's path when something other than `nest` changed the request's:
+/// a rewrite around the router that keeps the client's URI in `OriginalUri` (axum's router
+/// keeps one it finds), a service mounted with `route_service` that takes a prefix off
+/// itself, and a middleware between the router and the layer. (Found by a review: counting
+/// the request's extensions instead of reading its `OriginalUri` named the rewritten path.)
+#[test]
+fn a_405_names_the_clients_path_after_a_rewrite() {
+    fn rewrite(mut req: axum::extract::Request) -> axum::extract::Request {
+        let original = req.uri().clone();
+        req.extensions_mut()
+            .insert(axum::extract::OriginalUri(original.clone()));
+        if let Some(rest) = original.path().strip_prefix("/legacy") {
+            if let Ok(uri) = rest.parse() {
+                *req.uri_mut() = uri;
+            }
+        }
+        req
+    }
+    fn strip(mut req: axum::extract::Request) -> axum::extract::Request {
+        if let Some(Ok(uri)) = req.uri().path().strip_prefix("/v2").map(str::parse) {
+            *req.uri_mut() = uri;
+        }
+        req
+    }
+    let around = serve_axum_service(tower::Layer::layer(
+        &tower::util::MapRequestLayer::new(rewrite),
+        routes().layer(ApiErrorLayer::new()),
+    ));
+    let inner = tower::util::MapRequest::new(routes().layer(ApiErrorLayer::new()), strip);
+    let route_service = serve_axum(Router::new().route_service("/v2/{*rest}", inner));
+    let between = serve_axum(routes().layer(ApiErrorLayer::new()).layer(
+        axum::middleware::map_request(|mut req: axum::extract::Request| async move {
+            *req.uri_mut() = http::Uri::from_static("/redacted");
+            req
+        }),
+    ));
+    for (addr, path) in [
+        (around, "/legacy/v1/charges"),
+        (route_service, "/v2/v1/charges"),
+        (between, "/v1/charges"),
+    ] {
+        let resp = request(addr, "DELETE", path, &[], None);
+        let body = check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+        assert_eq!(
+            body["message"],
+            format!("Method DELETE is not allowed for {path}.")
+        );
+    }
+}
+
 /// A HEAD whose 4xx text a router mounted with `nest_service` emptied inside the layer: the
 /// length GET gets is not known, so none is announced, never a wrong one (RFC 9110 §8.6).
 #[test]
