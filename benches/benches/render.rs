@@ -377,7 +377,7 @@ mod axum {
     #[divan::bench]
     fn derived_error(b: divan::Bencher) {
         let app = Router::new().route(
-            "/",
+            request::PATH,
             get(|| async { Err::<(), _>(fixture::PaymentError::InvalidApiKey) }),
         );
         run(b, app);
@@ -386,7 +386,7 @@ mod axum {
     /// A handler's hand-built error: `(StatusCode, Json(json!{..}))`.
     fn hand_built() -> Router {
         Router::new().route(
-            "/",
+            request::PATH,
             get(|| async {
                 Err::<(), _>((
                     StatusCode::UNAUTHORIZED,
@@ -425,7 +425,7 @@ mod axum {
     }
 
     fn ok() -> Router {
-        Router::new().route("/", get(|| async { "ok" }))
+        Router::new().route(request::PATH, get(|| async { "ok" }))
     }
 
     #[divan::bench]
@@ -499,7 +499,7 @@ mod axum {
     fn derived_error_with_layer(b: divan::Bencher) {
         let app = Router::new()
             .route(
-                "/",
+                request::PATH,
                 get(|| async { Err::<(), _>(fixture::PaymentError::InvalidApiKey) }),
             )
             .layer(ApiErrorLayer::new());

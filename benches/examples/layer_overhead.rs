@@ -46,13 +46,14 @@ struct InvalidApiKey;
 fn app(which: &str) -> App {
     use tower::Layer;
     // The error path: a handler returning a derived error, bare or under the layer.
-    let error = || Router::new().route("/", get(|| async { Err::<(), _>(InvalidApiKey) }));
+    let error =
+        || Router::new().route(request::PATH, get(|| async { Err::<(), _>(InvalidApiKey) }));
     match which {
         "error-bare" => return App::new(error().with_state(())),
         "error-layer" => return App::new(error().layer(ApiErrorLayer::new()).with_state(())),
         _ => {}
     }
-    let ok = Router::new().route("/", get(|| async { "ok" }));
+    let ok = Router::new().route(request::PATH, get(|| async { "ok" }));
     // Around the whole router (as `axum::serve(listener, layer.layer(router))` runs it).
     match which {
         "layer-outer" => return App::new(ApiErrorLayer::new().layer(ok.with_state(()))),

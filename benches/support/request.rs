@@ -11,18 +11,24 @@
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Request, Uri};
 
-/// The incoming request id, in a buffer shared as hyper's read buffer is.
+/// The path every case routes and requests: not `/`, which `http` keeps in a static string
+/// whatever buffer it was parsed from.
+pub const PATH: &str = "/v1/items";
+
+/// The incoming request id and path, in buffers shared as hyper's read buffer is.
 pub struct Incoming {
     id: bytes::Bytes,
+    path: bytes::Bytes,
     typical: bool,
 }
 
 impl Incoming {
     pub fn new(id: &str) -> Incoming {
         // `split` makes the buffer shared (reference-counted), as hyper's `split_to` does.
-        let mut buf = bytes::BytesMut::from(id.as_bytes());
+        let shared = |text: &str| bytes::BytesMut::from(text.as_bytes()).split().freeze();
         Incoming {
-            id: buf.split().freeze(),
+            id: shared(id),
+            path: shared(PATH),
             typical: false,
         }
     }
@@ -37,14 +43,16 @@ impl Incoming {
         self
     }
 
-    /// A `GET /` request, with the id in `x-request-id` if `with_id`. Its header map is
+    /// A `GET` request of [`PATH`] (a URI parsed from a shared buffer, as hyper parses the
+    /// request line: cloning its path touches a reference count), with the id in
+    /// `x-request-id` if `with_id`. Its header map is
     /// made with room for every header, as hyper makes it (`HeaderMap::reserve` with the
     /// count it parsed): growing it one header at a time, as `Request::builder()` does,
     /// reallocates it on every request, which no server request pays and which changes
     /// where glibc's allocator finds memory for everything after it.
     pub fn request(&self, with_id: bool) -> Request<Body> {
         let mut req = Request::new(Body::empty());
-        *req.uri_mut() = Uri::from_static("/");
+        *req.uri_mut() = Uri::from_maybe_shared(self.path.clone()).unwrap_or_default();
         let headers = req.headers_mut();
         headers.reserve(usize::from(self.typical) * 7 + usize::from(with_id));
         if self.typical {

@@ -714,6 +714,43 @@ fn a_405_names_the_clients_path_wherever_the_layer_sits() {
     );
 }
 
+/// A 404 and a 405 name the whole path, whether the layer keeps a copy of it (up to 62
+/// bytes) or shares the request's (longer): lengths on both sides of that bound, and one
+/// past what a message names (200 characters, then `...`).
+#[test]
+fn a_404_and_a_405_name_short_and_long_paths_whole() {
+    let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
+    for len in [15, 61, 62, 63, 64, 150, 200] {
+        // A route that only answers GET: `/v1/customers/` and an id.
+        let path = format!("/v1/customers/{}", "c".repeat(len - "/v1/customers/".len()));
+        let resp = request(addr, "DELETE", &path, &[], None);
+        let body = check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+        assert_eq!(
+            body["message"],
+            format!("Method DELETE is not allowed for {path}.")
+        );
+    }
+    for len in [1, 2, 61, 62, 63, 64, 150, 200] {
+        // No route: `/`, `/x` and more of them.
+        let path = format!("/{}", "x".repeat(len - 1));
+        let resp = request(addr, "GET", &path, &[], None);
+        let body = check_stacked(&resp, 404, "not_found_error", "route_not_found");
+        assert_eq!(
+            body["message"],
+            format!("Unrecognized request URL (GET: {path}).")
+        );
+    }
+    let long = format!("/{}", "x".repeat(240));
+    let resp = request(addr, "GET", &long, &[], None);
+    let body = check_stacked(&resp, 404, "not_found_error", "route_not_found");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with(&format!("Unrecognized request URL (GET: {}", &long[..200])),
+        "{message}"
+    );
+    assert!(!message.contains(&long[..201]), "{message}");
+}
+
 /// A 405 names the client's path when something other than `nest` changed the request's:
 /// a rewrite around the router that keeps the client's URI in `OriginalUri` (axum's router
 /// keeps one it finds), a service mounted with `route_service` that takes a prefix off
