@@ -350,9 +350,9 @@ pub struct ApiErrorService<S> {
 #[derive(Clone, Default)]
 struct Described {
     method: Method,
-    /// The request's path as the client sent it (before a `nest` or `nest_service` took its
-    /// prefix off).
-    path: ClientPath,
+    /// The request's path and query as the client sent it (before a `nest` or
+    /// `nest_service` took its prefix off), if it has a path (`Uri::path`).
+    path: Option<PathAndQuery>,
     /// The route's pattern (`/v1/items/{n}`), when a route with parameters matched.
     matched: Option<MatchedPath>,
     /// Whether no route matched, as a `Router` found that routed the request before the
@@ -364,13 +364,7 @@ struct Described {
 
 impl Described {
     fn path(&self) -> &str {
-        match &self.path {
-            ClientPath::Inline { len, bytes } => bytes
-                .get(..usize::from(*len))
-                .and_then(|path| std::str::from_utf8(path).ok())
-                .unwrap_or(""),
-            ClientPath::Shared(path) => path.path(),
-        }
+        self.path.as_ref().map_or("", PathAndQuery::path)
     }
 
     /// The method as a 404/405 message names it: `GET` for `HEAD`, which axum routes to
@@ -380,56 +374,6 @@ impl Described {
         match self.method {
             Method::HEAD => "GET",
             ref other => other.as_str(),
-        }
-    }
-}
-
-/// A path a 404/405 message may name. On a server, a request's path is a slice of the
-/// buffer hyper read it into, shared by reference count: a short one is copied rather than
-/// shared, so that keeping it for a request that never fails touches no atomic counter.
-#[derive(Clone)]
-enum ClientPath {
-    Inline {
-        len: u8,
-        bytes: [u8; INLINE_PATH],
-    },
-    /// A longer one, shared.
-    Shared(PathAndQuery),
-}
-
-/// The longest path [`ClientPath`] copies (the enum is then 64 bytes).
-const INLINE_PATH: usize = 62;
-
-impl ClientPath {
-    /// The path of `uri` (empty if it has none, as `Uri::path` says).
-    #[inline]
-    fn of(uri: &http::Uri) -> ClientPath {
-        let path = uri.path().as_bytes();
-        let mut bytes = [0; INLINE_PATH];
-        match (bytes.get_mut(..path.len()), u8::try_from(path.len())) {
-            (Some(inline), Ok(len)) => {
-                inline.copy_from_slice(path);
-                ClientPath::Inline { len, bytes }
-            }
-            _ => Self::shared(uri),
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn shared(uri: &http::Uri) -> ClientPath {
-        match uri.path_and_query() {
-            Some(path) => ClientPath::Shared(path.clone()),
-            None => ClientPath::default(),
-        }
-    }
-}
-
-impl Default for ClientPath {
-    fn default() -> Self {
-        ClientPath::Inline {
-            len: 0,
-            bytes: [0; INLINE_PATH],
         }
     }
 }
@@ -472,7 +416,7 @@ where
         let matched = req.extensions().get::<MatchedPath>();
         let described = Described {
             method: req.method().clone(),
-            path: ClientPath::of(uri),
+            path: uri.path_and_query().cloned(),
             // Only read without a matched route (where it decides the 404's wording).
             routed: matched.is_none()
                 && original.is_some()

@@ -714,9 +714,8 @@ fn a_405_names_the_clients_path_wherever_the_layer_sits() {
     );
 }
 
-/// A 404 and a 405 name the whole path, whether the layer keeps a copy of it (up to 62
-/// bytes) or shares the request's (longer): lengths on both sides of that bound, and one
-/// past what a message names (200 characters, then `...`).
+/// A 404 and a 405 name the whole path, short or long, and a path longer than a message
+/// names (200 characters) only up to that bound.
 #[test]
 fn a_404_and_a_405_name_short_and_long_paths_whole() {
     let addr = serve_axum(routes().layer(ApiErrorLayer::new()));
