@@ -5,7 +5,7 @@
 # differ by 2% to 5% of the layer's cost, steadily, in one binary). Prints, for a one-header
 # request and a typical client request with a UUID id, each run's exp/base ratio of the
 # layer's time over the bare router, and their geometric mean. A null experiment (the same
-# revision twice) has come out at 1.00-1.02: differences below about 3% are not resolved.
+# revision twice) has come out at 0.99-1.03: differences below about 3% are not resolved.
 #
 #   bash scripts/ab-layer.sh BASE EXP [RUNS]
 #
