@@ -7,12 +7,11 @@
 //! `harness <with-id|no-id> [N] [ROUNDS]`; `BENCH_ID` and `BENCH_HEADERS` as in
 //! `examples/layer_overhead.rs`.
 
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::http::Request;
 use axum::routing::get;
 use axum::Router;
 use std::convert::Infallible;
-use tower::ServiceExt;
 
 type App = tower::util::BoxCloneSyncService<Request<Body>, axum::response::Response, Infallible>;
 
@@ -35,23 +34,6 @@ fn app(which: &str) -> App {
     App::new(app.with_state(()))
 }
 
-fn run(rt: &tokio::runtime::Runtime, app: &App, incoming: &request::Incoming, with_id: bool, n: usize) -> usize {
-    let mut total = 0;
-    for _ in 0..n {
-        total += rt.block_on(async {
-            let req = incoming.request(with_id);
-            let res = match app.clone().oneshot(req).await {
-                Ok(res) => res,
-                Err(e) => match e {},
-            };
-            to_bytes(res.into_body(), usize::MAX)
-                .await
-                .map_or(0, |b| b.len())
-        });
-    }
-    total
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let with_id = args.get(1).map_or("with-id", String::as_str) == "with-id";
@@ -60,19 +42,19 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap_or_else(|e| unreachable!("{e}"));
-    let id = std::env::var("BENCH_ID").unwrap_or_else(|_| "req_8fZ2kQ".to_owned());
-    let mut incoming = request::Incoming::new(&id);
-    if std::env::var("BENCH_HEADERS").is_ok_and(|h| h == "typical") {
-        incoming = incoming.with_typical_headers();
-    }
+    let incoming = request::Incoming::from_env();
     let apps: Vec<App> = ["bare", "a", "b", "tower"].iter().map(|w| app(w)).collect();
     let (mut ra, mut rb, mut rba) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds {
         let mut t = [0.0f64; 4];
-        let order = if round % 2 == 0 { [0, 1, 2, 3] } else { [0, 2, 1, 3] };
+        let order = if round % 2 == 0 {
+            [0, 1, 2, 3]
+        } else {
+            [0, 2, 1, 3]
+        };
         for i in order {
             let start = std::time::Instant::now();
-            std::hint::black_box(run(&rt, &apps[i], &incoming, with_id, n));
+            std::hint::black_box(incoming.run(&rt, &apps[i], with_id, n));
             t[i] = start.elapsed().as_nanos() as f64 / n as f64;
         }
         ra.push((t[1] - t[0]) / (t[3] - t[0]));

@@ -15,12 +15,11 @@
 #![allow(missing_docs)]
 
 use api_error_core::axum::ApiErrorLayer;
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::http::Request;
 use axum::routing::get;
 use axum::Router;
 use std::convert::Infallible;
-use tower::ServiceExt;
 
 type App = tower::util::BoxCloneSyncService<Request<Body>, axum::response::Response, Infallible>;
 
@@ -91,29 +90,6 @@ fn app(which: &str) -> App {
     App::new(app.with_state(()))
 }
 
-fn run(rt: &tokio::runtime::Runtime, app: &App, with_id: bool, n: usize) -> usize {
-    // The id as hyper hands it over: a slice of a shared buffer (support/request.rs).
-    let id = std::env::var("BENCH_ID").unwrap_or_else(|_| "req_8fZ2kQ".to_owned());
-    let mut incoming = request::Incoming::new(&id);
-    if std::env::var("BENCH_HEADERS").is_ok_and(|h| h == "typical") {
-        incoming = incoming.with_typical_headers();
-    }
-    let mut total = 0;
-    for _ in 0..n {
-        total += rt.block_on(async {
-            let req = incoming.request(with_id);
-            let res = match app.clone().oneshot(req).await {
-                Ok(res) => res,
-                Err(e) => match e {},
-            };
-            to_bytes(res.into_body(), usize::MAX)
-                .await
-                .map_or(0, |b| b.len())
-        });
-    }
-    total
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let which = args.get(1).map_or("bare", String::as_str);
@@ -122,8 +98,10 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap_or_else(|e| unreachable!("{e}"));
+    // The id as hyper hands it over: a slice of a shared buffer (support/request.rs).
+    let incoming = request::Incoming::from_env();
     if which != "time" {
-        println!("{}", run(&rt, &app(which), with_id, n));
+        println!("{}", incoming.run(&rt, &app(which), with_id, n));
         return;
     }
     // Interleaved timing: every round runs `n` requests through each app in turn; the
@@ -142,7 +120,7 @@ fn main() {
         let mut t = [0.0f64; 4];
         for (i, app) in apps.iter().enumerate() {
             let start = std::time::Instant::now();
-            std::hint::black_box(run(&rt, app, with_id, n));
+            std::hint::black_box(incoming.run(&rt, app, with_id, n));
             t[i] = start.elapsed().as_nanos() as f64 / n as f64;
             times[i].push(t[i]);
         }

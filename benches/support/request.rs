@@ -10,6 +10,7 @@
 
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Request, Uri};
+use std::convert::Infallible;
 
 /// The path every case routes and requests: not `/`, which `http` keeps in a static string
 /// whatever buffer it was parsed from.
@@ -33,11 +34,48 @@ impl Incoming {
         }
     }
 
+    /// The request of the timing harnesses (`examples/layer_overhead.rs`,
+    /// `benches/ab/harness.rs`): the id `req_8fZ2kQ`, or `BENCH_ID` when set; the typical
+    /// headers too with `BENCH_HEADERS=typical`.
+    // The divan benchmark that shares this file uses neither this nor `run`.
+    #[allow(dead_code)]
+    pub fn from_env() -> Incoming {
+        let id = std::env::var("BENCH_ID").unwrap_or_else(|_| "req_8fZ2kQ".to_owned());
+        let incoming = Incoming::new(&id);
+        if std::env::var("BENCH_HEADERS").is_ok_and(|h| h == "typical") {
+            incoming.with_typical_headers()
+        } else {
+            incoming
+        }
+    }
+
+    /// Sends `n` of these requests through `app` one by one, each body read to its end:
+    /// the bytes read.
+    #[allow(dead_code)]
+    pub fn run<S>(&self, rt: &tokio::runtime::Runtime, app: &S, with_id: bool, n: usize) -> usize
+    where
+        S: tower::Service<Request<Body>, Response = axum::response::Response, Error = Infallible>
+            + Clone,
+    {
+        use tower::ServiceExt;
+        let mut total = 0;
+        for _ in 0..n {
+            total += rt.block_on(async {
+                let res = match app.clone().oneshot(self.request(with_id)).await {
+                    Ok(res) => res,
+                    Err(e) => match e {},
+                };
+                axum::body::to_bytes(res.into_body(), usize::MAX)
+                    .await
+                    .map_or(0, |b| b.len())
+            });
+        }
+        total
+    }
+
     /// Requests that also carry the seven headers an API client typically sends (`host`,
     /// `user-agent`, `accept: application/json`, `accept-encoding`, `accept-language`,
     /// `authorization`, `connection`).
-    // Used by `examples/layer_overhead.rs`; the divan benchmark that shares this file does not.
-    #[allow(dead_code)]
     pub fn with_typical_headers(mut self) -> Incoming {
         self.typical = true;
         self
