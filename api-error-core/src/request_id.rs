@@ -590,7 +590,7 @@ mod tests {
             }
         }
         // Every length, with one bad byte at every position (whole chunks, the overlapping
-        // last chunk, the padded short id), and with none.
+        // last chunk, a short id's overlapping words), and with none.
         for len in 1..=MAX_REQUEST_ID_LEN {
             let id = vec![b'Z'; len];
             assert!(is_valid_request_id(&id), "length {len}");

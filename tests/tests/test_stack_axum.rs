@@ -639,8 +639,7 @@ fn nested_routers_never_call_a_handlers_404_an_unmatched_route() {
 /// A 405 names the path as the client sent it, prefix included, wherever the layer sits: on
 /// a router that `nest` or `nest_service` mounts (inside the prefix's removal), on the outer
 /// router, around it, and with a middleware outside that puts its own extension in the
-/// request (the layer reads the client's path from the `OriginalUri` only where a prefix may
-/// have been taken off).
+/// request (the layer reads the client's path from the `OriginalUri` axum's router puts in).
 #[test]
 fn a_405_names_the_clients_path_wherever_the_layer_sits() {
     async fn tag(
