@@ -165,7 +165,7 @@ impl<'a> Resolved<'a> {
                 let message: Option<&dyn Display> = (!m.literal).then_some(as_display(this));
                 write_body(m, format, out, request_id, message, None);
             }
-            Resolved::Inner(e) => e.write_body(format, request_id, out),
+            Resolved::Inner(e) => format.write(e, request_id, out),
         }
     }
 }

@@ -330,6 +330,91 @@ fn hand_written_headers_never_panic_and_never_relabel_the_body() {
     assert_eq!(res.headers().get("x-should-retry").unwrap(), "false");
 }
 
+/// A hand-written type whose own `write_json` (SPEC §5: "Integrations use it") writes a
+/// body no default rendering would: what the flat format sends, with and without a request.
+#[derive(Debug)]
+struct OwnJson;
+
+impl std::fmt::Display for OwnJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("default text")
+    }
+}
+
+impl std::error::Error for OwnJson {}
+
+impl ApiError for OwnJson {
+    fn status(&self) -> http::StatusCode {
+        http::StatusCode::CONFLICT
+    }
+    fn error_type(&self) -> &'static str {
+        "invalid_request_error"
+    }
+    fn code(&self) -> &'static str {
+        "own_json"
+    }
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        "default text".into()
+    }
+    fn param(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
+    }
+    fn write_json(&self, request_id: Option<&str>, out: &mut Vec<u8>) {
+        let body = ErrorBody {
+            message: "written by write_json".into(),
+            ..self.to_body()
+        };
+        out.extend_from_slice(&serde_json::to_vec(&with_id(body, request_id)).unwrap());
+    }
+}
+
+api_error_core::impl_integrations!(OwnJson);
+
+async fn axum_own_json() -> Result<String, OwnJson> {
+    Err(OwnJson)
+}
+
+async fn actix_own_json() -> Result<String, OwnJson> {
+    Err(OwnJson)
+}
+
+#[test]
+fn the_flat_format_is_a_hand_written_write_json() {
+    let own = r#"{"message":"written by write_json","type":"invalid_request_error","code":"own_json","param":null"#;
+    let outside = format!("{own},\"request_id\":null}}");
+    assert_eq!(render(&ErrorFormat::FLAT, &OwnJson, None), outside);
+    let body = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).unwrap();
+    let res = axum::response::IntoResponse::into_response(OwnJson);
+    let bytes = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(axum::body::to_bytes(res.into_body(), usize::MAX))
+        .unwrap();
+    assert_eq!(body(&bytes), outside);
+    let res = actix_web::ResponseError::error_response(&OwnJson);
+    let bytes = actix_web::body::to_bytes(res.into_body());
+    let bytes = actix_web::rt::System::new().block_on(bytes).unwrap();
+    assert_eq!(body(&bytes), outside);
+    // The other formats have their own shapes: the default rendering of the same fields.
+    let problem = render(&ErrorFormat::new(WireFormat::Problem), &OwnJson, None);
+    assert!(problem.contains(r#""detail":"default text""#), "{problem}");
+
+    // On live servers, in a request: the request's id goes in through `write_json`.
+    let axum_addr = serve_axum(
+        axum::Router::new()
+            .route("/own", axum::routing::get(axum_own_json))
+            .layer(api_error_core::axum::ApiErrorLayer::new()),
+    );
+    let actix_addr = serve_actix_app!(actix_web::App::new()
+        .wrap(api_error_core::actix::ApiErrorMiddleware::new())
+        .route("/own", actix_web::web::get().to(actix_own_json)));
+    for addr in [axum_addr, actix_addr] {
+        let resp = fetch_with(addr, "/own", &[("x-request-id", b"req_own")]);
+        assert_eq!(resp.status, 409);
+        assert_eq!(resp.text(), format!("{own},\"request_id\":\"req_own\"}}"));
+        assert_eq!(resp.header("x-request-id"), Some("req_own"));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Live servers
 // ---------------------------------------------------------------------------------------------

@@ -419,7 +419,7 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
     let status = err.status();
     let (id, format) = context::current();
     let mut body = Vec::with_capacity(192);
-    err.write_body(&format, id.as_ref().map(|id| id.as_str()), &mut body);
+    format.write(err, id.as_ref().map(|id| id.as_str()), &mut body);
     // Outside any request a log line would have no request id: what it says is kept and
     // logged once, by the request that sends this response (with its id), else when the
     // response goes.
