@@ -59,13 +59,13 @@
 //! | bytes of a JSON body parsed (a longer one is read as far as that, as a truncated one) | [`MAX_JSON_BODY_LEN`] (1 MiB) |
 //! | any string field parsed from JSON (`message`, `code`, ...) | [`MAX_FIELD_LEN`] (64 KiB) |
 //! | field errors kept from a body's `errors` array | [`MAX_FIELD_ERRORS`] (1000) |
-//! | fallback message built from a non-JSON body | [`MAX_FALLBACK_MESSAGE_LEN`] (4 KiB) |
-//! | `retry_after()` | [`MAX_RETRY_AFTER`] (1 hour) |
+//! | fallback message built from a non-JSON body | [`MAX_FALLBACK_MESSAGE_LEN`] (64 KiB) |
+//! | `retry_after()` (only against overflow) | [`MAX_RETRY_AFTER`] (about 136 years) |
 //! | `request_id()` taken from the `x-request-id` (or `request-id`) header | 256 bytes |
 //! | the body as received, kept for `raw_body()` (shared by clones, not copied) | [`MAX_JSON_BODY_LEN`] (1 MiB) |
 //!
 //! Larger bodies are never parsed or copied in full: JSON is read as far as its first MiB,
-//! any other text as far as the fallback message's 4 KiB, and `raw_body()` keeps the first
+//! any other text as far as the fallback message's 64 KiB, and `raw_body()` keeps the first
 //! MiB.
 
 use std::borrow::Cow;
@@ -94,19 +94,23 @@ pub use transport::{send_with_retry, ClientError, IDEMPOTENCY_KEY};
 
 /// The longest fallback message, in bytes, built from a body that is not an error object in
 /// the standard format (HTML, plain text, invalid UTF-8, non-object JSON, bodies too large to
-/// parse): the raw text, lossily decoded as UTF-8, trimmed and cut on a character boundary.
+/// parse): the raw text, lossily decoded as UTF-8 and cut on a character boundary.
 ///
-/// 4 KiB shows the useful start of a proxy's HTML page or a stack trace without letting a
+/// 64 KiB keeps a whole proxy page or stack trace as the server sent it, without letting a
 /// multi-megabyte body into logs and error reports.
 ///
 /// ```
 /// use api_error_core::client::{ErrorResponse, MAX_FALLBACK_MESSAGE_LEN};
 ///
-/// let page = "<html>".repeat(10_000);
+/// let page = "<html>".repeat(20_000);
 /// let error = ErrorResponse::from_parts(http::StatusCode::BAD_GATEWAY, &http::HeaderMap::new(), page.as_bytes());
 /// assert_eq!(error.message().len(), MAX_FALLBACK_MESSAGE_LEN);
+/// // Below the bound, the text is the message as sent.
+/// let page = "<html><body>502 Bad Gateway</body></html>\r\n";
+/// let error = ErrorResponse::from_parts(http::StatusCode::BAD_GATEWAY, &http::HeaderMap::new(), page.as_bytes());
+/// assert_eq!(error.message(), page);
 /// ```
-pub const MAX_FALLBACK_MESSAGE_LEN: usize = 4 * 1024;
+pub const MAX_FALLBACK_MESSAGE_LEN: usize = 64 * 1024;
 
 /// The longest string field, in bytes, kept from a parsed JSON body (`message`, `type`,
 /// `code`, `param`, `request_id`); longer values are cut on a character boundary.
@@ -135,26 +139,24 @@ pub const MAX_FIELD_LEN: usize = 64 * 1024;
 /// ```
 pub const MAX_JSON_BODY_LEN: usize = 1024 * 1024;
 
-/// The largest value [`ErrorResponse::retry_after`] reports; longer server-requested delays
-/// (a `Retry-After` date years ahead, an absurd `retry-after-ms`) are clamped to it.
-///
-/// One hour keeps the information useful to show ("try again in 40 minutes", hourly quotas)
-/// while excluding nonsense; [`RetryPolicy`] caps what it actually waits much lower.
+/// The largest value [`ErrorResponse::retry_after`] reports (`u32::MAX` seconds, about 136
+/// years): a bound only so that no arithmetic on a delay can overflow. Below it the delay is
+/// reported as the server sent it; what a client actually waits is its
+/// [`RetryPolicy`]'s business.
 ///
 /// ```
+/// use std::time::Duration;
 /// use api_error_core::client::{ErrorResponse, MAX_RETRY_AFTER};
 ///
 /// let mut headers = http::HeaderMap::new();
 /// headers.insert("retry-after", "86400".parse().unwrap());
 /// let error = ErrorResponse::from_parts(http::StatusCode::SERVICE_UNAVAILABLE, &headers, b"");
+/// assert_eq!(error.retry_after(), Some(Duration::from_secs(86400)));
+/// headers.insert("retry-after", "99999999999999999999".parse().unwrap());
+/// let error = ErrorResponse::from_parts(http::StatusCode::SERVICE_UNAVAILABLE, &headers, b"");
 /// assert_eq!(error.retry_after(), Some(MAX_RETRY_AFTER));
 /// ```
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
-
-/// The bound of the delay kept as the server requested it (about 136 years): only so that
-/// no arithmetic on it can overflow. A retry policy compares its cap with this value, so a
-/// delay beyond an hour is neither cut short nor mistaken for an hour.
-const REQUESTED_BOUND: Duration = Duration::from_secs(u32::MAX as u64);
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(u32::MAX as u64);
 
 /// The `code` of a received error whose body did not carry one (a non-JSON body, or a JSON
 /// body without a usable `code`).
@@ -199,7 +201,7 @@ const MAX_HEADER_REQUEST_ID_LEN: usize = 256;
 /// let error = ErrorResponse::from_parts(
 ///     StatusCode::BAD_GATEWAY,
 ///     &HeaderMap::new(),
-///     b"<html><body><h1>502 Bad Gateway</h1></body></html>\n",
+///     b"<html><body><h1>502 Bad Gateway</h1></body></html>",
 /// );
 /// assert_eq!(error.error_type(), "api_error");
 /// assert_eq!(error.code(), "unknown");
@@ -300,8 +302,8 @@ impl ErrorResponse {
     /// - **Anything else** — HTML, plain text, empty, invalid UTF-8, a JSON array or string,
     ///   an object with none of the keys above holding a string (or a field error, or an
     ///   integer `code` other than the status) — becomes a body with the status table's `type`, code
-    ///   [`UNKNOWN_CODE`], and as message the raw text (lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
-    ///   status's canonical reason when that text is empty.
+    ///   [`UNKNOWN_CODE`], and as message the raw text as sent (lossy UTF-8, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes), or the
+    ///   status's canonical reason when that text is empty or only whitespace.
     ///
     /// Headers read (all optional, malformed values are ignored): `x-request-id` (or
     /// `request-id`),
@@ -602,8 +604,8 @@ impl ErrorResponse {
             .or(self.header_request_id.as_deref())
     }
 
-    /// How long the server asked the client to wait before retrying, at most
-    /// [`MAX_RETRY_AFTER`]:
+    /// How long the server asked the client to wait before retrying, as it sent it (at most
+    /// [`MAX_RETRY_AFTER`], against overflow):
     ///
     /// - `retry-after-ms`: milliseconds, integer or decimal (the OpenAI/Stainless header);
     /// - else `Retry-After`: delta-seconds (a decimal number of seconds is tolerated), or an
@@ -628,13 +630,6 @@ impl ErrorResponse {
     /// assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(3)));
     /// ```
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
-            .map(|requested| requested.min(MAX_RETRY_AFTER))
-    }
-
-    /// The delay the server asked for, not clamped to [`MAX_RETRY_AFTER`] (bounded only
-    /// against overflow): what a retry policy compares with its cap.
-    pub(crate) fn requested_retry_after(&self) -> Option<Duration> {
         self.retry_after
     }
 
@@ -1527,7 +1522,7 @@ fn truncate_on_char_boundary(s: &str, max: usize) -> &str {
 /// The body of a response that is not an error object in the standard format.
 fn fallback_body(status: StatusCode, bytes: &[u8]) -> ErrorBody<'static> {
     let text = fallback_text(bytes);
-    let message = if text.is_empty() {
+    let message = if text.trim().is_empty() {
         reason_message(status)
     } else {
         text
@@ -1535,10 +1530,9 @@ fn fallback_body(status: StatusCode, bytes: &[u8]) -> ErrorBody<'static> {
     ErrorBody::new(message, status::default_type(status), UNKNOWN_CODE)
 }
 
-/// The raw text: lossy UTF-8, trimmed, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes. Only a
-/// prefix slightly longer than the bound is ever decoded.
+/// The raw text: lossy UTF-8, at most [`MAX_FALLBACK_MESSAGE_LEN`] bytes. Only a prefix
+/// slightly longer than the bound is ever decoded.
 fn fallback_text(bytes: &[u8]) -> String {
-    let bytes = bytes.trim_ascii_start();
     // Lossy decoding never shrinks its input, so this window always yields enough text; the
     // slack lets a character cut by the window be dropped rather than shown as U+FFFD.
     let window = MAX_FALLBACK_MESSAGE_LEN + 16;
@@ -1554,9 +1548,7 @@ fn fallback_text(bytes: &[u8]) -> String {
             text.push(char::REPLACEMENT_CHARACTER);
         }
     }
-    truncate_on_char_boundary(text.trim(), MAX_FALLBACK_MESSAGE_LEN)
-        .trim_end()
-        .to_owned()
+    truncate_on_char_boundary(&text, MAX_FALLBACK_MESSAGE_LEN).to_owned()
 }
 
 /// The message of a body that has none: the status's canonical reason.
@@ -1610,7 +1602,7 @@ fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // delta-seconds; more digits than fit a u64 are certainly more than the bound.
         let secs = value.parse::<u64>().unwrap_or(u64::MAX);
-        return Some(Duration::from_secs(secs).min(REQUESTED_BOUND));
+        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
     }
     if let Some(secs) = non_negative_number(value) {
         return Some(bounded_secs(secs));
@@ -1619,7 +1611,7 @@ fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(
         at.duration_since(now)
             .unwrap_or(Duration::ZERO)
-            .min(REQUESTED_BOUND),
+            .min(MAX_RETRY_AFTER),
     )
 }
 
@@ -1641,12 +1633,12 @@ fn non_negative_number(s: &str) -> Option<f64> {
         .filter(|v| *v >= 0.0)
 }
 
-/// `secs` as a duration, at most [`REQUESTED_BOUND`].
+/// `secs` as a duration, at most [`MAX_RETRY_AFTER`].
 fn bounded_secs(secs: f64) -> Duration {
-    if secs >= REQUESTED_BOUND.as_secs_f64() {
-        REQUESTED_BOUND
+    if secs >= MAX_RETRY_AFTER.as_secs_f64() {
+        MAX_RETRY_AFTER
     } else if secs > 0.0 {
-        Duration::try_from_secs_f64(secs).unwrap_or(REQUESTED_BOUND)
+        Duration::try_from_secs_f64(secs).unwrap_or(MAX_RETRY_AFTER)
     } else {
         Duration::ZERO
     }

@@ -17,9 +17,8 @@ use super::ErrorResponse;
 ///    ([`ErrorResponse::is_retryable`]: `x-should-retry` when the server sent it, else the
 ///    status table — so 400, 401, 403, 404, 409, 422 are never retried unless the server says
 ///    so, and a 409 with `x-should-retry: false` never is).
-/// 2. The server's own delay when it sent one (`retry-after-ms`, else `Retry-After`, as
-///    sent: [`ErrorResponse::retry_after`] reports at most an hour, but a cap above that is
-///    honoured), capped at the policy's cap: `max_delay` (8 s by default), or a longer
+/// 2. The server's own delay when it sent one (`retry-after-ms`, else `Retry-After`:
+///    [`ErrorResponse::retry_after`]), capped at the policy's cap: `max_delay` (8 s by default), or a longer
 ///    [`max_retry_after`](RetryPolicy::max_retry_after) when one is set. Honouring the
 ///    server is what makes a 429 succeed; the cap keeps a misconfigured server from parking
 ///    a client for an hour. Not jittered: the server already chose when it wants the
@@ -341,8 +340,7 @@ impl RetryPolicy {
         if attempt >= self.max_retries || !error.is_retryable() {
             return None;
         }
-        // As the server sent it: a cap above an hour is honoured up to the cap.
-        if let Some(requested) = error.requested_retry_after() {
+        if let Some(requested) = error.retry_after() {
             return Some(requested.min(self.retry_after_cap()));
         }
         Some(self.jittered_backoff(attempt))
@@ -353,9 +351,8 @@ impl RetryPolicy {
     /// error now rather than wait the cap and retry before the server wants it back. This is
     /// what `send_with_retry` (feature `reqwest`) uses.
     ///
-    /// The comparison uses the delay as the server sent it, not the one-hour
-    /// [`ErrorResponse::retry_after`] reports: with a cap of a day, a `Retry-After` of two
-    /// hours is waited in full, and one of two days is not waited for.
+    /// With a cap of a day, a `Retry-After` of two hours is waited in full, and one of two
+    /// days is not waited for.
     ///
     /// ```
     /// # use std::time::Duration;
@@ -372,7 +369,7 @@ impl RetryPolicy {
     /// ```
     pub fn delay_within_cap(&self, attempt: u32, error: &ErrorResponse) -> Option<Duration> {
         if error
-            .requested_retry_after()
+            .retry_after()
             .is_some_and(|requested| requested > self.retry_after_cap())
         {
             return None;

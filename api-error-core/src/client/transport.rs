@@ -343,7 +343,7 @@ pub async fn send_with_retry(
                 // Logged only when the cap is what stops the retries.
                 #[cfg(feature = "tracing")]
                 if delay.is_none() && policy.delay(attempt, &error).is_some() {
-                    if let Some(requested) = error.requested_retry_after() {
+                    if let Some(requested) = error.retry_after() {
                         tracing::debug!(
                             %method,
                             status = error.status().as_u16(),
