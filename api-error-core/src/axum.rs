@@ -401,13 +401,9 @@ where
             }
             Accept::Lines => negotiate_lines(&self.config.format, req.headers()),
         };
-        // An outer `ApiErrorLayer` put its id in the header, so nested layers agree.
-        let id = match incoming.and_then(RequestId::from_header) {
-            Some(id) if !several => id,
-            // One id per request: the others go, so layers and handlers inside see this one.
-            Some(id) => keep_one_id(req.headers_mut(), header, id),
-            None => generate_id(req.headers_mut(), header),
-        };
+        // An outer `ApiErrorLayer` put its id in the header, so nested layers agree. (Made
+        // an id below, after the request's description: see `RequestId::valid_header`.)
+        let incoming = incoming.and_then(RequestId::valid_header);
         // The path as the client sent it: a `nest`, a rewrite around the router (which keeps
         // the client's URI in the `OriginalUri` it puts in first) or a middleware between the
         // router and the layer may have changed the request's.
@@ -424,6 +420,12 @@ where
             // Kept only when it has parameters, the only case where a rejection's parameter
             // is named from it: a clone is an `Arc`'s two atomic operations per request.
             matched: matched.filter(|m| m.as_str().contains('{')).cloned(),
+        };
+        let id = match incoming {
+            Some(value) if !several => RequestId::from_valid_header(value),
+            // One id per request: the others go, so layers and handlers inside see this one.
+            Some(value) => keep_one_id(req.headers_mut(), header, value),
+            None => generate_id(req.headers_mut(), header),
         };
         let inner = &mut self.inner;
         ResponseFuture {
@@ -446,9 +448,13 @@ fn negotiate_lines(configured: &ErrorFormat, headers: &http::HeaderMap) -> Error
 /// Leaves only `id` in the request-id header, which had several lines.
 #[cold]
 #[inline(never)]
-fn keep_one_id(headers: &mut http::HeaderMap, header: &HeaderName, id: RequestId) -> RequestId {
-    headers.insert(header.clone(), id.clone().into_header_value());
-    id
+fn keep_one_id(
+    headers: &mut http::HeaderMap,
+    header: &HeaderName,
+    value: HeaderValue,
+) -> RequestId {
+    headers.insert(header.clone(), value.clone());
+    RequestId::from_valid_header(value)
 }
 
 /// The request's `Accept` field, as [`id_and_accept`] found it.

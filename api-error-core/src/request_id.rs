@@ -85,16 +85,38 @@ pub struct RequestId(Repr);
 /// sent back without a copy.
 #[derive(Clone)]
 enum Repr {
-    Inline {
-        len: u8,
-        buf: [u8; INLINE],
-    },
+    Inline(Inline),
     Shared(Arc<str>),
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     Header(http::HeaderValue),
 }
 
-const INLINE: usize = 46;
+/// An inline id's bytes, padded with zeros (an id has none: its length is where they start).
+/// Aligned as the other variants' words are, so that every variant's data starts at the
+/// same offset after the tag: a move of a `RequestId` then copies its words where they lie.
+/// (With a length byte in front, the data started one byte after the tag, and each move of
+/// a just-built header value read it across its stores, stalling the loads.)
+#[derive(Clone, Copy)]
+#[repr(align(8))]
+struct Inline([u8; INLINE]);
+
+impl Inline {
+    /// `id` (at most [`INLINE`] bytes, none of them zero), padded.
+    fn new(id: &[u8]) -> Inline {
+        let mut buf = [0; INLINE];
+        let len = id.len().min(INLINE);
+        buf[..len].copy_from_slice(&id[..len]);
+        Inline(buf)
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        let len = self.0.iter().position(|&b| b == 0).unwrap_or(INLINE);
+        self.0.get(..len).unwrap_or_default()
+    }
+}
+
+/// The longest id kept inline: a UUID with a prefix (`req_` and 36 characters) fits.
+const INLINE: usize = 40;
 
 impl PartialEq for RequestId {
     fn eq(&self, other: &Self) -> bool {
@@ -140,12 +162,7 @@ impl RequestId {
             return None;
         }
         if id.len() <= INLINE {
-            let mut buf = [0; INLINE];
-            buf[..id.len()].copy_from_slice(id);
-            return Some(RequestId(Repr::Inline {
-                len: id.len() as u8,
-                buf,
-            }));
+            return Some(RequestId(Repr::Inline(Inline::new(id))));
         }
         // Only ASCII bytes passed the check, so this never fails.
         std::str::from_utf8(id)
@@ -204,15 +221,9 @@ impl RequestId {
         RequestId::inline(&generated())
     }
 
-    /// An id of at most [`INLINE`] ASCII bytes, kept inline.
+    /// An id of at most [`INLINE`] ASCII bytes, none zero, kept inline.
     fn inline(id: &[u8]) -> RequestId {
-        let mut buf = [0; INLINE];
-        let len = id.len().min(INLINE);
-        buf[..len].copy_from_slice(&id[..len]);
-        RequestId(Repr::Inline {
-            len: len as u8,
-            buf,
-        })
+        RequestId(Repr::Inline(Inline::new(id)))
     }
 
     /// The id as text (always ASCII, never empty, at most 128 bytes).
@@ -234,7 +245,7 @@ impl RequestId {
     /// The id's bytes (ASCII).
     fn as_bytes(&self) -> &[u8] {
         match &self.0 {
-            Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Inline(inline) => inline.as_bytes(),
             Repr::Shared(s) => s.as_bytes(),
             Repr::Header(v) => v.as_bytes(),
         }
@@ -244,11 +255,20 @@ impl RequestId {
 /// The axum layer's ids: kept as the header value they travel in.
 #[cfg(feature = "axum")]
 impl RequestId {
-    /// The id a request's header carries, if it is a valid one: the value itself is kept
-    /// (a reference count, not a copy).
+    /// A clone of `value` if it is a valid id (a reference count, not a copy). Kept apart from
+    /// [`from_valid_header`](Self::from_valid_header): a header value without a tag in
+    /// front is built where it is returned, so the layer can wrap it later, once the
+    /// clone's stores are done (read back at once, 16 bytes across two 8-byte stores, they
+    /// stall the load).
     #[inline]
-    pub(crate) fn from_header(value: &http::HeaderValue) -> Option<RequestId> {
-        is_valid_request_id(value.as_bytes()).then(|| RequestId(Repr::Header(value.clone())))
+    pub(crate) fn valid_header(value: &http::HeaderValue) -> Option<http::HeaderValue> {
+        is_valid_request_id(value.as_bytes()).then(|| value.clone())
+    }
+
+    /// The id in a header value [`valid_header`](Self::valid_header) returned.
+    #[inline]
+    pub(crate) fn from_valid_header(value: http::HeaderValue) -> RequestId {
+        RequestId(Repr::Header(value))
     }
 
     /// A new id (see [`generate`](RequestId::generate)) in a header value that every copy
@@ -513,11 +533,12 @@ mod tests {
     #[test]
     fn header_ids_equal_parsed_ones() {
         let value = http::HeaderValue::from_static("req_8fZ2kQ");
-        let id = RequestId::from_header(&value).unwrap_or_else(|| panic!("valid"));
+        let value = RequestId::valid_header(&value).unwrap_or_else(|| panic!("valid"));
+        let id = RequestId::from_valid_header(value.clone());
         assert_eq!(Some(&id), RequestId::parse("req_8fZ2kQ").as_ref());
         assert_eq!(id.as_str(), "req_8fZ2kQ");
         assert_eq!(id.clone().into_header_value(), value);
-        assert!(RequestId::from_header(&http::HeaderValue::from_static("a b")).is_none());
+        assert!(RequestId::valid_header(&http::HeaderValue::from_static("a b")).is_none());
 
         let generated = RequestId::generate_header();
         assert!(matches!(generated.0, Repr::Header(_)));
@@ -539,7 +560,18 @@ mod tests {
         assert_eq!(id.as_str(), long);
         assert!(matches!(id.0, Repr::Shared(_)));
         let uuid = RequestId::parse("67e55044-10b1-426f-9247-bb680e5fe0c8").unwrap();
-        assert!(matches!(uuid.0, Repr::Inline { .. }));
+        assert!(matches!(uuid.0, Repr::Inline(_)));
+        assert_eq!(size_of::<RequestId>(), 48);
+        // Every length up to the inline bound and past it reads back whole.
+        for len in 1..=INLINE + 1 {
+            let text: String = "req_0b9c7a3e-8f5d-4a1b-9c2e-6d7f8a9b0c1d.x"
+                .chars()
+                .take(len)
+                .collect();
+            let id = RequestId::parse(&text).unwrap_or_else(|| panic!("valid: {text}"));
+            assert_eq!(id.as_str(), text);
+            assert_eq!(matches!(id.0, Repr::Inline(_)), len <= INLINE, "{len}");
+        }
         assert_eq!(uuid.to_string(), "67e55044-10b1-426f-9247-bb680e5fe0c8");
         assert_eq!(uuid, uuid.clone());
         assert_ne!(uuid, id);
