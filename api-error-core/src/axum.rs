@@ -609,8 +609,13 @@ fn send_id(
     header: &mut Option<IdHeader>,
     ctx: &mut Option<RequestContext>,
 ) {
-    if let (Some(ctx), Some(header)) = (ctx.take(), header.take()) {
-        headers.insert(header.into_name(), ctx.id.into_header_value());
+    // Each taken where it lies, not as a pair: a pair is one more copy of both.
+    if ctx.is_some() {
+        if let Some(header) = header.take() {
+            if let Some(ctx) = ctx.take() {
+                headers.insert(header.into_name(), ctx.id.into_header_value());
+            }
+        }
     }
 }
 
