@@ -18,12 +18,12 @@ use super::ErrorResponse;
 ///    status table — so 400, 401, 403, 404, 409, 422 are never retried unless the server says
 ///    so, and a 409 with `x-should-retry: false` never is).
 /// 2. The server's own delay when it sent one (`retry-after-ms`, else `Retry-After`:
-///    [`ErrorResponse::retry_after`]), capped at the policy's cap: `max_delay` (8 s by default), or a longer
-///    [`max_retry_after`](RetryPolicy::max_retry_after) when one is set. Honouring the
-///    server is what makes a 429 succeed; the cap keeps a misconfigured server from parking
-///    a client for an hour. Not jittered: the server already chose when it wants the
-///    client back (a zero delay, or an HTTP date already past by this machine's clock, is
-///    a retry at once).
+///    [`ErrorResponse::retry_after`]), capped at the policy's cap: `max_delay` (8 s by
+///    default), or a longer [`max_retry_after`](RetryPolicy::max_retry_after) when one is
+///    set. Honouring the server is what makes a 429 succeed; the cap keeps a misconfigured
+///    server from parking a client for an hour. Not jittered: the server already chose when
+///    it wants the client back (a zero delay, or an HTTP date already past by this
+///    machine's clock, is a retry at once).
 /// 3. Otherwise exponential backoff, `initial_delay * 2^attempt` capped at `max_delay`, with
 ///    "full jitter" (a uniformly random delay between zero and that value) so that many
 ///    clients failing together do not retry together.
