@@ -368,8 +368,9 @@ pub trait ApiError: std::error::Error {
     /// The output is byte-identical to `serde_json::to_writer(out, &body)` of
     /// [`to_body`](ApiError::to_body) with the request id set. Provided: it is
     /// [`write_body`](ApiError::write_body) in [`ErrorFormat::FLAT`]. The integrations send
-    /// what it writes whenever the body is in the flat format, so a hand-written override is
-    /// what goes on the wire; the other formats are [`write_body`](ApiError::write_body)'s.
+    /// what it writes as the flat object, alone or in the `{"error": …}` envelope, so a
+    /// hand-written override is what goes on the wire; a problem is
+    /// [`write_body`](ApiError::write_body)'s.
     ///
     /// ```
     /// use api_error_core::ApiError;

@@ -296,9 +296,9 @@ impl ErrorFormat {
     }
 
     /// Appends `err`'s body in this format: byte-identical to what `ApiErrorLayer` and
-    /// `ApiErrorMiddleware` send. The flat format is the error's
+    /// `ApiErrorMiddleware` send. The flat object, alone or in its envelope, is the error's
     /// [`write_json`](ApiError::write_json) (so a hand-written override of it is what goes
-    /// on the wire), the others its [`write_body`](ApiError::write_body).
+    /// on the wire); a problem is its [`write_body`](ApiError::write_body).
     ///
     /// ```
     /// use api_error_core::ErrorFormat;
@@ -322,7 +322,12 @@ impl ErrorFormat {
     pub fn write(&self, err: &dyn ApiError, request_id: Option<&str>, out: &mut Vec<u8>) {
         match self.wire {
             WireFormat::Flat => err.write_json(request_id, out),
-            WireFormat::Enveloped | WireFormat::Problem => err.write_body(self, request_id, out),
+            WireFormat::Enveloped => {
+                out.extend_from_slice(b"{\"error\":");
+                err.write_json(request_id, out);
+                out.push(b'}');
+            }
+            WireFormat::Problem => err.write_body(self, request_id, out),
         }
     }
 }

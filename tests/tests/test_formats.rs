@@ -394,7 +394,10 @@ fn the_flat_format_is_a_hand_written_write_json() {
     let bytes = actix_web::body::to_bytes(res.into_body());
     let bytes = actix_web::rt::System::new().block_on(bytes).unwrap();
     assert_eq!(body(&bytes), outside);
-    // The other formats have their own shapes: the default rendering of the same fields.
+    // The envelope holds the same flat object; a problem has its own shape, the default
+    // rendering of the same fields.
+    let enveloped = render(&ErrorFormat::new(WireFormat::Enveloped), &OwnJson, None);
+    assert_eq!(enveloped, format!("{{\"error\":{outside}}}"));
     let problem = render(&ErrorFormat::new(WireFormat::Problem), &OwnJson, None);
     assert!(problem.contains(r#""detail":"default text""#), "{problem}");
 
@@ -412,6 +415,33 @@ fn the_flat_format_is_a_hand_written_write_json() {
         assert_eq!(resp.status, 409);
         assert_eq!(resp.text(), format!("{own},\"request_id\":\"req_own\"}}"));
         assert_eq!(resp.header("x-request-id"), Some("req_own"));
+    }
+
+    // Enveloped, with compression inside the layer and the middleware.
+    let enveloped =
+        || api_error_core::axum::ApiErrorLayer::new().wire_format(WireFormat::Enveloped);
+    let axum_addr = serve_axum(
+        axum::Router::new()
+            .route("/own", axum::routing::get(axum_own_json))
+            .layer(tower_http::compression::CompressionLayer::new())
+            .layer(enveloped()),
+    );
+    let actix_addr = serve_actix_app!(actix_web::App::new()
+        .wrap(actix_web::middleware::Compress::default())
+        .wrap(api_error_core::actix::ApiErrorMiddleware::new().wire_format(WireFormat::Enveloped))
+        .route("/own", actix_web::web::get().to(actix_own_json)));
+    for addr in [axum_addr, actix_addr] {
+        let headers: [(&str, &[u8]); 2] =
+            [("x-request-id", b"req_env"), ("accept-encoding", b"gzip")];
+        let raw = fetch_with(addr, "/own", &headers);
+        assert_eq!(raw.header("content-encoding"), Some("gzip"), "{raw:?}");
+        let resp = decoded(&raw);
+        assert_eq!(resp.status, 409);
+        assert_eq!(
+            resp.text(),
+            format!("{{\"error\":{own},\"request_id\":\"req_env\"}}}}")
+        );
+        assert_eq!(resp.header("x-request-id"), Some("req_env"));
     }
 }
 
