@@ -414,9 +414,7 @@ where
             method: req.method().clone(),
             path: uri.path_and_query().cloned(),
             // Only read without a matched route (where it decides the 404's wording).
-            routed: matched.is_none()
-                && original.is_some()
-                && req.extensions().get::<NestedPath>().is_none(),
+            routed: matched.is_none() && original.is_some() && !is_nested(&req),
             // Kept only when it has parameters, the only case where a rejection's parameter
             // is named from it: a clone is an `Arc`'s two atomic operations per request.
             matched: matched.filter(|m| m.as_str().contains('{')).cloned(),
@@ -435,6 +433,14 @@ where
             reading: None,
         }
     }
+}
+
+/// Whether the request went to a service mounted with `nest_service` (only asked when no
+/// route matched: out of the hot path).
+#[cold]
+#[inline(never)]
+fn is_nested<B>(req: &Request<B>) -> bool {
+    req.extensions().get::<NestedPath>().is_some()
 }
 
 /// The error format for an `Accept` field sent on several lines (rare: out of the hot path).
@@ -479,8 +485,18 @@ fn id_and_accept<'a>(
         IdHeader::XRequestId => {
             scan_id_and_accept(headers, &X_REQUEST_ID_REF, |n| *n == X_REQUEST_ID)
         }
-        IdHeader::Named(name) => scan_id_and_accept(headers, name, |n| n == name),
+        IdHeader::Named(name) => scan_named_id_and_accept(headers, name),
     }
+}
+
+/// [`id_and_accept`] for a request-id header with another name: out of line, so the default
+/// name's scan is one run of code.
+#[inline(never)]
+fn scan_named_id_and_accept<'a>(
+    headers: &'a http::HeaderMap,
+    id: &HeaderName,
+) -> (Option<&'a HeaderValue>, bool, Accept<'a>) {
+    scan_id_and_accept(headers, id, |n| n == id)
 }
 
 #[inline(always)]
@@ -492,13 +508,7 @@ fn scan_id_and_accept<'a>(
     // Past this many values, hashed lookups win (and a scan is bounded either way).
     const SCAN: usize = 24;
     if headers.len() > SCAN {
-        let mut lines = headers.get_all(http::header::ACCEPT).iter();
-        let accept = match (lines.next(), lines.next()) {
-            (first, None) => Accept::One(first),
-            _ => Accept::Lines,
-        };
-        let mut ids = headers.get_all(id).iter();
-        return (ids.next(), ids.next().is_some(), accept);
+        return look_up_id_and_accept(headers, id);
     }
     let (mut found_id, mut several, mut accept) = (None, false, Accept::One(None));
     for (name, value) in headers {
@@ -513,6 +523,23 @@ fn scan_id_and_accept<'a>(
         }
     }
     (found_id, several, accept)
+}
+
+/// [`scan_id_and_accept`] for a request with many headers, by hashed lookups (rare: out of
+/// the hot path, whose code stays contiguous).
+#[cold]
+#[inline(never)]
+fn look_up_id_and_accept<'a>(
+    headers: &'a http::HeaderMap,
+    id: &HeaderName,
+) -> (Option<&'a HeaderValue>, bool, Accept<'a>) {
+    let mut lines = headers.get_all(http::header::ACCEPT).iter();
+    let accept = match (lines.next(), lines.next()) {
+        (first, None) => Accept::One(first),
+        _ => Accept::Lines,
+    };
+    let mut ids = headers.get_all(id).iter();
+    (ids.next(), ids.next().is_some(), accept)
 }
 
 pin_project! {

@@ -11,6 +11,7 @@
 //! renders `"request_id":null`.
 
 use std::cell::Cell;
+use std::mem::ManuallyDrop;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::guard::Panic;
@@ -85,8 +86,12 @@ impl RequestContext {
 
 thread_local! {
     // A `Cell`, not a `RefCell`: no borrow is ever held, so nothing here can panic, even if
-    // rendering runs user code that polls another request's future.
-    static CURRENT: Cell<Option<RequestContext>> = const { Cell::new(None) };
+    // rendering runs user code that polls another request's future. In a `ManuallyDrop`,
+    // so the thread-local has no destructor: reaching it is one address, with no check of
+    // the thread's state and no registration on first use (a context is here only while a
+    // scope or a poll runs, which a thread never exits in: nothing is left to drop).
+    static CURRENT: ManuallyDrop<Cell<Option<RequestContext>>> =
+        const { ManuallyDrop::new(Cell::new(None)) };
     // Set while an error is rendered again only to read its text (its first rendering was
     // logged): rendering logs nothing then.
     #[cfg(feature = "tracing")]
@@ -147,7 +152,7 @@ pub(crate) fn current() -> (Option<RequestId>, ErrorFormat) {
 }
 
 fn with_current<R>(f: impl FnOnce(Option<&RequestContext>) -> R) -> R {
-    let ctx = CURRENT.try_with(Cell::take).ok().flatten();
+    let ctx = CURRENT.try_with(|c| c.take()).ok().flatten();
     let out = f(ctx.as_ref());
     let _ = CURRENT.try_with(|c| c.set(ctx));
     out

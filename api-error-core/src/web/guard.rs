@@ -113,9 +113,7 @@ impl<F: Future> Guarded<F> {
                 }
                 Poll::Pending => false,
             }),
-            StateProj::Panicked { panic } => {
-                return Poll::Ready(Some(panic.take().unwrap_or_else(|| Box::new(COMPLETED))));
-            }
+            StateProj::Panicked { panic } => return Poll::Ready(Some(take_panic(panic))),
         };
         let panic = match ready {
             Ok(false) => return Poll::Pending,
@@ -130,6 +128,14 @@ impl<F: Future> Guarded<F> {
         }));
         Poll::Ready(panic)
     }
+}
+
+/// The panic the call raised (or, for a poll after completion, a stand-in): out of the hot
+/// path.
+#[cold]
+#[inline(never)]
+fn take_panic(panic: &mut Option<Panic>) -> Panic {
+    panic.take().unwrap_or_else(|| Box::new(COMPLETED))
 }
 
 impl<F: Future> Future for Guarded<F> {
