@@ -370,6 +370,14 @@ impl ApiError for OwnJson {
 
 api_error_core::impl_integrations!(OwnJson);
 
+/// A derived error that delegates to [`OwnJson`]: its body is the inner error's own.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum WrapsOwnJson {
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Own(OwnJson),
+}
+
 async fn axum_own_json() -> Result<String, OwnJson> {
     Err(OwnJson)
 }
@@ -400,6 +408,25 @@ fn the_flat_format_is_a_hand_written_write_json() {
     assert_eq!(enveloped, format!("{{\"error\":{outside}}}"));
     let problem = render(&ErrorFormat::new(WireFormat::Problem), &OwnJson, None);
     assert!(problem.contains(r#""detail":"default text""#), "{problem}");
+    // A transparent variant sends the inner error's own body, in every format, through
+    // its derived `write_json` and through a response.
+    let wrapped = WrapsOwnJson::Own(OwnJson);
+    let mut derived = Vec::new();
+    wrapped.write_json(None, &mut derived);
+    assert_eq!(body(&derived), outside);
+    for format in [WireFormat::Flat, WireFormat::Enveloped, WireFormat::Problem] {
+        let format = ErrorFormat::new(format);
+        assert_eq!(
+            render(&format, &wrapped, None),
+            render(&format, &OwnJson, None)
+        );
+    }
+    let res = axum::response::IntoResponse::into_response(WrapsOwnJson::Own(OwnJson));
+    let bytes = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(axum::body::to_bytes(res.into_body(), usize::MAX))
+        .unwrap();
+    assert_eq!(body(&bytes), outside);
 
     // On live servers, in a request: the request's id goes in through `write_json`.
     let axum_addr = serve_axum(
