@@ -476,7 +476,7 @@ impl fmt::Display for Cause {
 
 /// The error returned for a panic (`what` panicked, for the log): the standard 500.
 fn panicked(panic: Panic, what: &str, info: &RequestInfo) -> actix_web::Error {
-    let mut res = build(rejection::render_panic(&*panic));
+    let mut res = build(rejection::render_panic(panic));
     info.set_request_id(res.headers_mut());
     Answered::into_error(res, what.to_owned())
 }

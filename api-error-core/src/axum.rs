@@ -669,7 +669,7 @@ fn not_a_success<E>(
     let res = match outcome {
         Ok(Ok(res)) => res,
         Ok(Err(e)) => return Poll::Ready(Err(e)),
-        Err(panic) => return Poll::Ready(Ok(panicked(&*panic, ctx, header))),
+        Err(panic) => return Poll::Ready(Ok(panicked(panic, ctx, header))),
     };
     // A success without a context (the thread-local was gone) goes without an id.
     if !crate::status::is_error(res.status()) {
@@ -688,11 +688,7 @@ fn not_a_success<E>(
 /// The standard 500 for a panic (or for a poll after completion), in the request's context.
 #[cold]
 #[inline(never)]
-fn panicked(
-    payload: &(dyn std::any::Any + Send),
-    ctx: Option<RequestContext>,
-    header: Option<HeaderName>,
-) -> Response {
+fn panicked(payload: Panic, ctx: Option<RequestContext>, header: Option<HeaderName>) -> Response {
     let mut res = in_context(ctx.as_ref(), || panic_response(payload));
     if let Some(ctx) = ctx {
         set_request_id(res.headers_mut(), header, ctx.id);
@@ -700,7 +696,7 @@ fn panicked(
     res
 }
 
-fn panic_response(payload: &(dyn std::any::Any + Send)) -> Response {
+fn panic_response(payload: Panic) -> Response {
     build(rejection::render_panic(payload), None)
 }
 

@@ -134,6 +134,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route("/v1/panic", web::get().to(panics))
+        .route(
+            "/v1/panic-payload",
+            web::get().to(panics_with_a_payload_that_panics),
+        )
         .route("/v1/stream", web::get().to(stream))
         .route("/v1/whoami", web::get().to(whoami))
         .route(

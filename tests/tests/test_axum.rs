@@ -103,6 +103,7 @@ fn routes() -> Router {
             }),
         )
         .route("/v1/panic", get(panics))
+        .route("/v1/panic-payload", get(panics_with_a_payload_that_panics))
         .route("/v1/stream", get(stream))
         .route(
             "/v1/stalled-404",

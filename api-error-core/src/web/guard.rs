@@ -123,10 +123,23 @@ impl<F: Future> Guarded<F> {
         // The inner future is done (or broken by its panic): drop it now, catching a
         // panicking destructor too.
         let mut state = this.state;
-        let _ = catch_unwind(AssertUnwindSafe(|| {
+        if let Err(again) = catch_unwind(AssertUnwindSafe(|| {
             state.set(State::Panicked { panic: None })
-        }));
+        })) {
+            drop_payload(again);
+        }
         Poll::Ready(panic)
+    }
+}
+
+/// Drops a panic's payload, which is the handler's own value (`panic_any`): its destructor
+/// may panic too, and would then unwind out of the layer with no response sent. Such a
+/// payload is dropped in a `catch_unwind`; the payload of that second panic is leaked (it
+/// could only be dropped by risking a third).
+#[cold]
+pub(crate) fn drop_payload(panic: Panic) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(panic))) {
+        std::mem::forget(again);
     }
 }
 

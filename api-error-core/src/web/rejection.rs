@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use http::StatusCode;
 
 use super::context;
+use super::guard::{self, Panic};
 use super::response::Rendered;
 use crate::format::{write_fields, Fields, Param, Text};
 use crate::status;
@@ -105,11 +106,12 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
 }
 
 /// The 500 sent for a panic: the panic's message is logged (with `tracing`), never sent.
-pub(crate) fn render_panic(payload: &(dyn std::any::Any + Send)) -> Rendered {
+/// The payload is dropped here, where a destructor that panics too cannot unwind through
+/// the response (see [`guard::drop_payload`]).
+pub(crate) fn render_panic(payload: Panic) -> Rendered {
     #[cfg(feature = "tracing")]
-    crate::log::panicked(payload);
-    #[cfg(not(feature = "tracing"))]
-    let _ = payload;
+    crate::log::panicked(&*payload);
+    guard::drop_payload(payload);
     render_rejection(&Rejection {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         code: "internal_error",

@@ -352,6 +352,21 @@ pub async fn panics() -> &'static str {
     panic!("{}", PANIC_TEXT)
 }
 
+/// A panic payload whose destructor panics too.
+struct DropPanics;
+
+impl Drop for DropPanics {
+    fn drop(&mut self) {
+        panic!("{}", PANIC_TEXT)
+    }
+}
+
+/// The `/v1/panic-payload` handler: panics with a payload that panics again when dropped,
+/// which must not unwind out of the layer (the client would get no response at all).
+pub async fn panics_with_a_payload_that_panics() -> &'static str {
+    std::panic::panic_any(DropPanics)
+}
+
 /// The `/v1/stream` handler's chunks.
 pub const CHUNKS: [&str; 3] = ["chunk-1;", "chunk-2;", "chunk-3"];
 
@@ -865,6 +880,12 @@ pub mod checks {
         assert!(!resp.text().contains("secret"));
         assert!(!resp.text().contains("4242"));
         // The server is still up.
+        assert_eq!(fetch(addr, "/v1/customers/cus_ok").status, 200);
+        // A payload whose destructor panics is dropped where that second panic is caught.
+        let resp = fetch(addr, "/v1/panic-payload");
+        let body = check_layered(&resp, 500, "api_error", "internal_error");
+        assert_eq!(body["message"], "An internal error occurred.");
+        assert!(!resp.text().contains("4242"));
         assert_eq!(fetch(addr, "/v1/customers/cus_ok").status, 200);
     }
 
