@@ -552,6 +552,34 @@ fn long_fallback_text_is_bounded_on_a_char_boundary() {
     assert_eq!(got.message(), &body[..MAX_FALLBACK_MESSAGE_LEN]);
 }
 
+/// A Latin-1 server's message cut by the parse bound is kept as far as the bound too, its
+/// bytes that are not UTF-8 replaced (not lost with everything after the first of them).
+#[test]
+fn a_latin_1_message_cut_by_the_bound_is_kept() {
+    let mut body =
+        b"{\"code\":\"invalid_parameter\",\"message\":\"Param\xe8tre invalide: ".to_vec();
+    body.resize(2 * MAX_JSON_BODY_LEN, b'a');
+    let got = parse(400, &body);
+    assert_eq!(got.code(), "invalid_parameter");
+    assert!(
+        got.message().starts_with("Param\u{fffd}tre invalide: aaa"),
+        "{:?}",
+        got.message().chars().take(40).collect::<String>()
+    );
+    assert_eq!(got.message().len(), MAX_FIELD_LEN);
+
+    // Repaired bytes grow (a raw control character is six bytes escaped) and are cut at the
+    // bound again, inside an escape here: the message ends before it.
+    for pad in 0..6 {
+        let mut body = b"{\"message\":\"".to_vec();
+        body.extend(std::iter::repeat_n(b'a', pad));
+        body.resize(2 * MAX_JSON_BODY_LEN, 1);
+        let got = parse(400, &body);
+        assert!(got.message().len() > 1000, "{pad}: {:?}", got.message());
+        assert!(got.message()[pad..].chars().all(|c| c == '\u{1}'), "{pad}");
+    }
+}
+
 #[test]
 fn a_4_mib_body_is_cheap_and_bounded() {
     // A JSON body larger than the parse bound: read as far as the bound, as a truncated
@@ -586,7 +614,7 @@ fn an_aws_message_cut_by_the_bound_is_kept() {
     assert!(
         got.message().starts_with("yyyy"),
         "{}",
-        &got.message()[..40]
+        got.message().chars().take(40).collect::<String>()
     );
 }
 
@@ -1003,6 +1031,18 @@ fn display() {
     assert_eq!(
         got.to_string(),
         r"400 x\ry (c\0d): bad\n2026-12-02 ERROR forged \u{1b}[31mred\u{1b}[0m"
+    );
+
+    // So do the characters that break a line or reorder it without being control
+    // characters (line and paragraph separators, bidirectional controls); other text,
+    // accents and combining marks included, is kept as sent.
+    let got = parse(
+        400,
+        "{\"message\":\"ok\u{2028}FAKE 200\u{2029}x \u{202e}gnp.exe\u{202c} \u{2066}\u{200f}\u{061c} cafe\u{301} déjà\"}".as_bytes(),
+    );
+    assert_eq!(
+        got.to_string(),
+        "400 invalid_request_error (unknown): ok\\u{2028}FAKE 200\\u{2029}x \\u{202e}gnp.exe\\u{202c} \\u{2066}\\u{200f}\\u{61c} cafe\u{301} déjà"
     );
 }
 

@@ -847,24 +847,20 @@ fn parse_json(bytes: &[u8], cut: bool) -> Option<Parsed> {
         // UTF-8 (a Latin-1 server), a raw line break or other control character inside a
         // string (a template that pasted text in). Read again with those repaired, rather
         // than keep only the fields before them.
-        if let Some(repaired) = repaired(bytes) {
+        let repaired = repaired(bytes);
+        if let Some(repaired) = &repaired {
             parsed = Parsed::default();
-            whole = read_json(&repaired, &mut parsed).is_ok();
+            whole = read_json(repaired, &mut parsed).is_ok();
         }
         // Cut inside a message (a message echoing a 2 MiB input, the first value of the
         // body or after others, as problem details put `detail` after `type` and `title`):
         // read again with that message as far as the bound, and every field before it
-        // (repaired too, if it needs it).
+        // (repaired first, if it needs it: a repair can only lengthen the text, which is
+        // then cut at the bound again).
         if cut {
-            if let Some(done) = completed(bytes) {
+            if let Some(done) = completed(repaired.as_deref().unwrap_or(bytes)) {
                 parsed = Parsed::default();
                 whole = read_json(&done, &mut parsed).is_ok();
-                if !whole {
-                    if let Some(repaired) = repaired(&done) {
-                        parsed = Parsed::default();
-                        whole = read_json(&repaired, &mut parsed).is_ok();
-                    }
-                }
             }
         }
     }
@@ -932,13 +928,10 @@ fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
     if !in_string || !is_value || depth == 0 {
         return None;
     }
-    // The string's text as far as a whole character and a whole escape.
+    // The string's text as far as a whole character and a whole escape. (Bytes that are not
+    // UTF-8 before the cut, a Latin-1 server's, stay: `repaired` replaces them.)
     let text = bytes.get(opened + 1..)?;
-    let whole = match std::str::from_utf8(text) {
-        Ok(_) => text.len(),
-        Err(e) => e.valid_up_to(),
-    };
-    let mut text = text.get(..whole)?;
+    let mut text = text.get(..text.len() - split_char(text))?;
     if let Some(escape) = text.iter().rposition(|&b| b == b'\\') {
         // Only the last escape can be cut; count the backslashes before it, as `\\` is one.
         let run = text[..=escape]
@@ -976,6 +969,28 @@ fn completed(bytes: &[u8]) -> Option<Vec<u8>> {
     out.push(b'"');
     out.extend(std::iter::repeat_n(b'}', depth));
     Some(out)
+}
+
+/// How many bytes at the end of `text` (0 to 3) begin a UTF-8 character that the cut went
+/// through: a lead byte followed by fewer continuation bytes than it announces.
+fn split_char(text: &[u8]) -> usize {
+    let tail = text.len().min(3);
+    for have in 1..=tail {
+        let Some(&lead) = text.get(text.len() - have) else {
+            return 0;
+        };
+        if lead & 0xC0 == 0x80 {
+            continue;
+        }
+        let needs = match lead {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        return if have < needs { have } else { 0 };
+    }
+    0
 }
 
 fn read_json(bytes: &[u8], parsed: &mut Parsed) -> Result<(), serde_json::Error> {
@@ -1693,6 +1708,23 @@ mod tests {
             Some(&br#"{"title":"a\\ud83d"}"#[..])
         );
         assert_eq!(completed(br#"{"m":["ab"#), None);
+        // Only a character the cut went through goes: bytes that are not UTF-8 before it
+        // stay (for `repaired`), as does a whole character at the end.
+        assert_eq!(
+            completed(b"{\"message\":\"Param\xe8tre \xc3").as_deref(),
+            Some(&b"{\"message\":\"Param\xe8tre \"}"[..])
+        );
+        assert_eq!(
+            completed("{\"message\":\"d\u{e9}j\u{e0} \u{20ac}".as_bytes()).as_deref(),
+            Some("{\"message\":\"d\u{e9}j\u{e0} \u{20ac}\"}".as_bytes())
+        );
+        let emoji = "{\"message\":\"a\u{1f600}".as_bytes();
+        for cut in 1..4 {
+            assert_eq!(
+                completed(&emoji[..emoji.len() - cut]).as_deref(),
+                Some(&b"{\"message\":\"a\"}"[..])
+            );
+        }
     }
 
     #[test]
