@@ -686,8 +686,9 @@ impl<B: AsRef<[u8]>> From<&http::Response<B>> for ErrorResponse {
 
 /// `404 not_found_error (resource_missing): No such customer [request_id: req_1]` — the
 /// request id part only when one is known.
-/// One line: the server's texts with their control characters escaped, so an SDK that logs
-/// the error logs one line whatever the server sent.
+/// One line: the server's texts with their control characters, line and paragraph
+/// separators and bidirectional controls escaped, so an SDK that logs the error logs one
+/// line, which reads as it displays, whatever the server sent.
 impl fmt::Display for ErrorResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::text::Escaped;
