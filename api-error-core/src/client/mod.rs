@@ -1010,7 +1010,9 @@ fn repaired(bytes: &[u8]) -> Option<Vec<u8>> {
             let whole = bytes.get(..cut.valid_up_to()).unwrap_or_default();
             Cow::Borrowed(std::str::from_utf8(whole).unwrap_or_default())
         }
-        Err(_) => String::from_utf8_lossy(bytes),
+        // Other bytes that are not UTF-8 become U+FFFD; a character cut at the end still
+        // goes (it is not one the server sent wrong).
+        Err(_) => String::from_utf8_lossy(bytes.get(..bytes.len() - split_char(bytes))?),
     };
     let b = text.as_bytes();
     let hex = |at: usize| -> Option<u16> {
@@ -1741,6 +1743,10 @@ mod tests {
         assert_eq!(
             repaired(b"{\"m\":\"\\ud83d x\"}\xc3").as_deref(),
             Some(&b"{\"m\":\"\\ufffd x\"}"[..])
+        );
+        assert_eq!(
+            repaired(b"{\"m\":\"caf\xe9 \xe2\x82").as_deref(),
+            Some("{\"m\":\"caf\u{fffd} ".as_bytes())
         );
         // A pair, and an escaped backslash before a `u`, stay.
         assert_eq!(repaired(br#"{"m":"\ud83d\ude00 \\ud800"}"#), None);
