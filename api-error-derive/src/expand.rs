@@ -70,12 +70,17 @@ fn plan<'a>(input: &'a Input<'a>) -> Vec<Plan<'a>> {
             };
             let status = a.status.or(d.status).map_or(500, |s| s.code);
             // A variant's `expose` (its Display as the message) overrides the container's
-            // default `message`, as its own `message` would.
-            let lit = a
-                .message
-                .as_ref()
-                .or_else(|| d.message.as_ref().filter(|_| a.expose.is_none()));
+            // default `message`, as its own `message` would. A transparent variant takes
+            // none: its message is its inner error's (redacted there if a 5xx).
+            let lit = if transparent.is_some() {
+                None
+            } else {
+                a.message
+                    .as_ref()
+                    .or_else(|| d.message.as_ref().filter(|_| a.expose.is_none()))
+            };
             let msg = match lit {
+                _ if transparent.is_some() => Msg::Display,
                 Some(lit) => match fmt::parse(&lit.value()) {
                     Ok(m) => match m.literal {
                         Some(text) => Msg::Literal(text),

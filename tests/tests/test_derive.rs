@@ -649,6 +649,47 @@ fn expose_overrides_a_container_message() {
 }
 
 #[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[error("connect to postgres://admin:hunter2@10.0.0.5 failed")]
+#[api_error(status = 503)]
+struct DbDown;
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
+#[api_error(status = 400, message = "Bad request: {0}")]
+enum FormattedContainerMessage {
+    #[error("bad {0}")]
+    Bad(String),
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Db(DbDown),
+    #[error(transparent)]
+    #[api_error(transparent)]
+    Payment(PaymentError),
+}
+
+/// A container `message` that formats fields is the message of the variants that take it,
+/// never of a transparent one: that one's message is its inner error's, redacted if a 5xx.
+#[test]
+fn a_container_message_never_applies_to_a_transparent_variant() {
+    let e = FormattedContainerMessage::Bad("input".into());
+    assert_eq!(e.message(), "Bad request: input");
+    assert!(render(&e, None).starts_with(r#"{"message":"Bad request: input","#));
+
+    let e = FormattedContainerMessage::Db(DbDown);
+    assert_eq!(e.message(), "The service is temporarily unavailable.");
+    assert_eq!(
+        render(&e, Some("req_1")),
+        r#"{"message":"The service is temporarily unavailable.","type":"api_error","code":"db_down","param":null,"request_id":"req_1"}"#
+    );
+    assert!(!e.to_body().message.contains("hunter2"));
+
+    let e = FormattedContainerMessage::Payment(PaymentError::Auth(AuthError::KeyExpired {
+        expired_on: "2026-01-31".into(),
+    }));
+    assert_eq!(e.message(), "Your API key expired on 2026-01-31");
+    render(&e, None);
+}
+
+#[derive(Debug, thiserror::Error, api_error_core::ApiError)]
 enum Boxed {
     /// Boxed to keep `Result<T, Boxed>` small (clippy's `result_large_err`).
     #[error(transparent)]
