@@ -416,7 +416,8 @@ pub struct NotAParam;
 #[diagnostic::on_unimplemented(
     message = "`#[api_error(param)]` needs a field that is `AsRef<str>` or `Display`, and this one is neither",
     label = "this field's type is neither `AsRef<str>` nor `Display`",
-    note = "implement `Display` for the type (a type of another crate: wrap it in one of yours), mark a field that holds the parameter's name, or name it with `param = \"...\"` on the variant"
+    note = "implement `Display` for the type (a type of another crate: wrap it in one of yours), mark a field that holds the parameter's name, or name it with `param = \"...\"` on the variant",
+    note = "an optional parameter is written `Option<...>` on the field itself: an `Option` behind a type alias is not seen as one"
 )]
 pub trait IntoParam<'a> {
     fn into_param(self) -> ParamValue<'a>;

@@ -285,9 +285,21 @@ pub fn mentions_param(ty: &Type, params: &[&Ident]) -> bool {
     !params.is_empty() && walk(quote::ToTokens::to_token_stream(ty), params)
 }
 
+/// `ty` without the invisible groups a `macro_rules!` `$t:ty` puts around it, or
+/// parentheses: `Option<String>` passed through a macro is still `Option<String>`.
+pub fn ungrouped(mut ty: &Type) -> &Type {
+    loop {
+        ty = match ty {
+            Type::Group(g) => &g.elem,
+            Type::Paren(p) => &p.elem,
+            _ => return ty,
+        };
+    }
+}
+
 /// `Option<T>` written as such (last path segment `Option` with one type argument).
 pub fn is_option(ty: &Type) -> bool {
-    if let Type::Path(p) = ty {
+    if let Type::Path(p) = ungrouped(ty) {
         if let Some(last) = p.path.segments.last() {
             return last.ident == "Option"
                 && matches!(&last.arguments, syn::PathArguments::AngleBracketed(a) if a.args.len() == 1);
@@ -301,7 +313,9 @@ pub fn option_inner(ty: &Type) -> Option<&Type> {
     if !is_option(ty) {
         return None;
     }
-    let Type::Path(p) = ty else { return None };
+    let Type::Path(p) = ungrouped(ty) else {
+        return None;
+    };
     match p.path.segments.last().map(|s| &s.arguments) {
         Some(syn::PathArguments::AngleBracketed(a)) => match a.args.first() {
             Some(syn::GenericArgument::Type(inner)) => Some(inner),

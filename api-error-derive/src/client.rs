@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Type;
 
-use crate::ast::{is_option, option_inner, Field, Input, Variant};
+use crate::ast::{is_option, option_inner, ungrouped, Field, Input, Variant};
 
 /// What a field is rebuilt from.
 enum Source {
@@ -41,7 +41,7 @@ fn source(f: &Field) -> Option<Source> {
 
 /// `String` or `Option<String>`, as written.
 fn is_string_or_option(ty: &Type) -> bool {
-    let last = |ty: &Type| match ty {
+    let last = |ty: &Type| match ungrouped(ty) {
         Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     };

@@ -634,7 +634,7 @@ fn named_type_span(ty: &syn::Type) -> Span {
     if let Some(inner) = crate::ast::option_inner(ty) {
         return named_type_span(inner);
     }
-    match ty {
+    match crate::ast::ungrouped(ty) {
         syn::Type::Path(p) => p
             .path
             .segments

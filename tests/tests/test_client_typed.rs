@@ -352,3 +352,43 @@ fn an_enum_level_error_text_is_each_variants_template() {
         Some(ReadOnly::Put)
     );
 }
+
+/// Declares an error enum whose field types come in as `$t:ty` fragments, which reach the
+/// derive wrapped in invisible groups: `Option<String>` and `String` are still seen as such.
+macro_rules! declare {
+    ($name:ident, $param:ty, $wait:ty, $text:ty) => {
+        #[derive(Debug, PartialEq, thiserror::Error, ApiError)]
+        enum $name {
+            #[error("bad")]
+            #[api_error(status = 400, message = "Bad value")]
+            Bad(#[api_error(param)] $param),
+            #[error("slow down")]
+            #[api_error(status = 429)]
+            Limited(#[api_error(retry_after)] $wait),
+            #[error("{0}")]
+            #[api_error(status = 409)]
+            Conflict(#[api_error(param)] $text),
+        }
+    };
+}
+
+declare!(
+    FromMacro,
+    Option<String>,
+    Option<std::time::Duration>,
+    (String)
+);
+
+#[test]
+fn field_types_passed_through_a_macro_are_seen_through() {
+    let e = FromMacro::Bad(Some("amount".into()));
+    assert_eq!(e.param().as_deref(), Some("amount"));
+    assert_eq!(FromMacro::Bad(None).param(), None);
+    let e = FromMacro::Limited(Some(std::time::Duration::from_secs(3)));
+    assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(3)));
+    // The typed client rebuilds both `Option<String>` and a parenthesized `String`.
+    let e = FromMacro::Bad(Some("amount".into()));
+    assert_eq!(FromMacro::from_error_response(&received(&e)), Some(e));
+    let e = FromMacro::Conflict("order".into());
+    assert_eq!(FromMacro::from_error_response(&received(&e)), Some(e));
+}
