@@ -358,7 +358,7 @@ fn an_enum_level_error_text_is_each_variants_template() {
 macro_rules! declare {
     ($name:ident, $param:ty, $wait:ty, $text:ty) => {
         #[derive(Debug, PartialEq, thiserror::Error, ApiError)]
-        enum $name {
+        pub(crate) enum $name {
             #[error("bad")]
             #[api_error(status = 400, message = "Bad value")]
             Bad(#[api_error(param)] $param),
@@ -372,12 +372,18 @@ macro_rules! declare {
     };
 }
 
-declare!(
-    FromMacro,
-    Option<String>,
-    Option<std::time::Duration>,
-    (String)
-);
+// `(String)` on purpose: a parenthesized type (in the derive's output too, hence the module).
+#[allow(unused_parens)]
+mod from_macro {
+    use super::*;
+    declare!(
+        FromMacro,
+        Option<String>,
+        Option<std::time::Duration>,
+        (String)
+    );
+}
+use from_macro::FromMacro;
 
 #[test]
 fn field_types_passed_through_a_macro_are_seen_through() {
