@@ -42,7 +42,8 @@ pub use render::{assert_catalog_matches, Catalog, DEFAULT_TITLE, UPDATE_ENV};
 /// ```
 pub trait ErrorCatalog {
     /// Every error, in declaration order; transparent variants contribute the entries of
-    /// their inner type in place.
+    /// their inner type in place (none when that type does not implement `ErrorCatalog`: a
+    /// `Box<dyn ApiError>`, or a hand-written `ApiError` without its own impl of this trait).
     ///
     /// ```
     /// use api_error_core::{ApiError, ErrorCatalog};
