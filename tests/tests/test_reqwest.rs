@@ -866,7 +866,7 @@ async fn from_reqwest_keeps_status_and_headers_when_the_body_breaks() {
         let _ = stream.read(&mut buf).await;
         stream
             .write_all(
-                b"HTTP/1.1 429 Too Many Requests\r\ncontent-length: 1000\r\nx-request-id: req_cut\r\nretry-after: 7\r\n\r\n{\"message\":\"To",
+                b"HTTP/1.1 429 Too Many Requests\r\ncontent-length: 1000\r\nx-request-id: req_cut\r\nretry-after: 7\r\n\r\n{\"code\":\"rate_limited\",\"message\":\"To",
             )
             .await
             .unwrap();
@@ -882,6 +882,9 @@ async fn from_reqwest_keeps_status_and_headers_when_the_body_breaks() {
     assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
     assert_eq!(error.error_type(), "rate_limit_error");
     assert!(error.is_retryable());
+    // The message as far as it arrived, as for a body cut by the bound (not the raw JSON).
+    assert_eq!(error.code(), "rate_limited");
+    assert_eq!(error.message(), "To");
 }
 
 // ---------------------------------------------------------------------------------------------

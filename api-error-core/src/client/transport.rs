@@ -49,17 +49,18 @@ impl ErrorResponse {
     pub async fn from_reqwest(mut response: reqwest::Response) -> ErrorResponse {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = read_bounded(&mut response, MAX_JSON_BODY_LEN).await;
-        // Reading stopped at the bound: a message running up to it is cut there, as in a
-        // longer body given to `from_parts` (the rest was not read, so it cannot tell).
-        let cut = body.len() >= MAX_JSON_BODY_LEN;
+        let (body, broken) = read_bounded(&mut response, MAX_JSON_BODY_LEN).await;
+        // Reading stopped at the bound, or the body broke off: a message running up to the
+        // end of what arrived is cut there, as in a longer body given to `from_parts` (the
+        // rest was not read, so it cannot tell).
+        let cut = broken || body.len() >= MAX_JSON_BODY_LEN;
         ErrorResponse::from_read(status, &headers, &body, cut)
     }
 }
 
-/// At most `limit` bytes of the body (the rest is never waited for). Stops at the first
-/// read error, keeping what arrived.
-async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> Vec<u8> {
+/// At most `limit` bytes of the body (the rest is never waited for), and whether a read
+/// error stopped it first (what arrived is kept).
+async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
     let capacity = response
         .content_length()
         .and_then(|len| usize::try_from(len).ok())
@@ -69,8 +70,10 @@ async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> Vec<u8>
     // Not one more chunk asked for once the bound is reached: a body that stops exactly
     // there (or stalls after it) is not waited on.
     while body.len() < limit {
-        let Ok(Some(chunk)) = response.chunk().await else {
-            break;
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(_) => return (body, true),
         };
         let room = limit.saturating_sub(body.len());
         if chunk.len() > room {
@@ -79,7 +82,7 @@ async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> Vec<u8>
         }
         body.extend_from_slice(&chunk);
     }
-    body
+    (body, false)
 }
 
 /// The error of [`send_with_retry`]: the API's final error response, or a failure without a
