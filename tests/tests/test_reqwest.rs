@@ -594,6 +594,46 @@ async fn a_connection_closed_before_a_response_is_retried() {
 }
 
 #[tokio::test]
+async fn a_response_that_is_not_http_is_not_retried() {
+    // The server answers, with bytes that are not an HTTP response: a head too large, an
+    // invalid version, an invalid header. Retrying would get the same answer and repeat a
+    // request the server may have acted on.
+    for answer in [
+        format!(
+            "HTTP/1.1 503 Service Unavailable\r\nx-junk: {}\r\ncontent-length: 0\r\n\r\n",
+            "j".repeat(600_000)
+        ),
+        "SSH-2.0-OpenSSH_9.6\r\n".to_owned(),
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-length: abc\r\n\r\n".to_owned(),
+    ] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connections = Arc::new(Mutex::new(0));
+        let count = Arc::clone(&connections);
+        tokio::spawn(async move {
+            loop {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                *count.lock().unwrap() += 1;
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                let _ = stream.write_all(answer.as_bytes()).await;
+                drop(stream);
+            }
+        });
+        let policy = policy().initial_delay(Duration::from_millis(10));
+        let request = client()
+            .post(format!("http://{addr}/v1/charges"))
+            .body("{}");
+        let result = send_with_retry(request, &policy).await;
+        assert!(
+            matches!(result, Err(ClientError::Transport(_))),
+            "{result:?}"
+        );
+        assert_eq!(*connections.lock().unwrap(), 1);
+    }
+}
+
+#[tokio::test]
 async fn a_timeout_is_retried() {
     let mut slow = ok("slow");
     slow.delay = Duration::from_secs(30);

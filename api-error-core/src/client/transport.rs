@@ -395,6 +395,25 @@ pub async fn send_with_retry(
 fn is_transport_failure(error: &reqwest::Error) -> bool {
     (error.is_connect() || error.is_timeout() || error.is_request())
         && !is_unsupported_scheme(error)
+        && !is_malformed_response(error)
+}
+
+/// Whether the server did answer, with bytes that are not an HTTP response (a head too
+/// large, an invalid status line or header, another protocol): a retry gets the same answer,
+/// and would repeat a request the server may have acted on.
+fn is_malformed_response(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    for _ in 0..8 {
+        let Some(cause) = source else { break };
+        if cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse)
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Whether a connect error is the connector refusing the URL's scheme (`https` with a
