@@ -556,9 +556,11 @@ async fn an_invalid_request_is_not_retried() {
     assert_eq!(started.elapsed(), Duration::ZERO);
 }
 
-#[tokio::test]
-async fn a_connection_closed_before_a_response_is_retried() {
-    // First connection: read the request, close without answering. Second: answer 200.
+/// A server that answers the `n`th connection (from 1) with `answer(n)`'s bytes, then closes
+/// it (`None`: closes without answering); with the count of connections it took.
+async fn raw_server(
+    answer: impl Fn(usize) -> Option<Vec<u8>> + Send + 'static,
+) -> (SocketAddr, Arc<Mutex<usize>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let connections = Arc::new(Mutex::new(0));
@@ -573,17 +575,24 @@ async fn a_connection_closed_before_a_response_is_retried() {
             };
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf).await;
-            if n > 1 {
-                stream
-                    .write_all(
-                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
-                    )
-                    .await
-                    .unwrap();
+            if let Some(bytes) = answer(n) {
+                let _ = stream.write_all(&bytes).await;
             }
             drop(stream);
         }
     });
+    (addr, connections)
+}
+
+#[tokio::test]
+async fn a_connection_closed_before_a_response_is_retried() {
+    // First connection: read the request, close without answering. Second: answer 200.
+    let (addr, connections) = raw_server(|n| {
+        (n > 1).then(|| {
+            b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok".to_vec()
+        })
+    })
+    .await;
     let policy = policy().initial_delay(Duration::from_millis(10));
     let request = client()
         .post(format!("http://{addr}/v1/charges"))
@@ -606,20 +615,7 @@ async fn a_response_that_is_not_http_is_not_retried() {
         "SSH-2.0-OpenSSH_9.6\r\n".to_owned(),
         "HTTP/1.1 503 Service Unavailable\r\ncontent-length: abc\r\n\r\n".to_owned(),
     ] {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let connections = Arc::new(Mutex::new(0));
-        let count = Arc::clone(&connections);
-        tokio::spawn(async move {
-            loop {
-                let (mut stream, _) = listener.accept().await.unwrap();
-                *count.lock().unwrap() += 1;
-                let mut buf = [0u8; 4096];
-                let _ = stream.read(&mut buf).await;
-                let _ = stream.write_all(answer.as_bytes()).await;
-                drop(stream);
-            }
-        });
+        let (addr, connections) = raw_server(move |_| Some(answer.clone().into_bytes())).await;
         let policy = policy().initial_delay(Duration::from_millis(10));
         let request = client()
             .post(format!("http://{addr}/v1/charges"))
