@@ -402,27 +402,30 @@ fn is_transport_failure(error: &reqwest::Error) -> bool {
 /// large, an invalid status line or header, another protocol): a retry gets the same answer,
 /// and would repeat a request the server may have acted on.
 fn is_malformed_response(error: &reqwest::Error) -> bool {
-    let mut source = std::error::Error::source(error);
-    for _ in 0..8 {
-        let Some(cause) = source else { break };
-        if cause
+    any_cause(error, |cause| {
+        cause
             .downcast_ref::<hyper::Error>()
             .is_some_and(hyper::Error::is_parse)
-        {
-            return true;
-        }
-        source = cause.source();
-    }
-    false
+    })
 }
 
 /// Whether a connect error is the connector refusing the URL's scheme (`https` with a
 /// reqwest built without TLS: "invalid URL, scheme is not http"): no retry changes that.
 fn is_unsupported_scheme(error: &reqwest::Error) -> bool {
+    any_cause(error, |cause| {
+        cause.to_string().contains("scheme is not http")
+    })
+}
+
+/// Whether one of the first eight causes of `error` (its `source()` chain) is `what`.
+fn any_cause(
+    error: &reqwest::Error,
+    what: impl Fn(&(dyn std::error::Error + 'static)) -> bool,
+) -> bool {
     let mut source = std::error::Error::source(error);
     for _ in 0..8 {
         let Some(cause) = source else { break };
-        if cause.to_string().contains("scheme is not http") {
+        if what(cause) {
             return true;
         }
         source = cause.source();
