@@ -417,7 +417,9 @@ where
             routed: matched.is_none() && original.is_some() && !is_nested(&req),
             // Kept only when it has parameters, the only case where a rejection's parameter
             // is named from it: a clone is an `Arc`'s two atomic operations per request.
-            matched: matched.filter(|m| m.as_str().bytes().any(|b| b == b'{')).cloned(),
+            matched: matched
+                .filter(|m| m.as_str().bytes().any(|b| b == b'{'))
+                .cloned(),
         };
         let id = match incoming {
             Some(value) if !several => RequestId::from_valid_header(value),

@@ -474,6 +474,48 @@ fn write_problem(format: &ErrorFormat, f: &Fields<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"\"}");
 }
 
+/// A body this crate rendered, in any of the three formats, read back exactly (the inverse of
+/// [`write_fields`] but for the status and a problem's `type` and `title`, which say nothing
+/// the status does not): `None` for bytes that are no such body.
+pub(crate) fn read_rendered(bytes: &[u8]) -> Option<crate::ErrorBody<'static>> {
+    use serde::Deserialize;
+    use std::borrow::Cow;
+
+    #[derive(Deserialize)]
+    struct Envelope {
+        error: crate::ErrorBody<'static>,
+    }
+    /// The members of a problem that the flat body has (`error_type` is
+    /// [`PROBLEM_ERROR_TYPE_MEMBER`]).
+    #[derive(Deserialize)]
+    struct Problem {
+        detail: String,
+        code: String,
+        #[serde(default)]
+        param: Option<String>,
+        #[serde(default)]
+        request_id: Option<String>,
+        #[serde(default)]
+        errors: Option<Vec<FieldError>>,
+        error_type: String,
+    }
+    if let Ok(body) = serde_json::from_slice::<crate::ErrorBody<'static>>(bytes) {
+        return Some(body);
+    }
+    if let Ok(Envelope { error }) = serde_json::from_slice(bytes) {
+        return Some(error);
+    }
+    let p: Problem = serde_json::from_slice(bytes).ok()?;
+    Some(crate::ErrorBody {
+        message: Cow::Owned(p.detail),
+        r#type: Cow::Owned(p.error_type),
+        code: Cow::Owned(p.code),
+        param: p.param.map(Cow::Owned),
+        request_id: p.request_id.map(Cow::Owned),
+        errors: Cow::Owned(p.errors.unwrap_or_default()),
+    })
+}
+
 /// A problem's `title`: the status's reason phrase (plain ASCII, nothing to escape).
 pub(crate) fn title(status: StatusCode) -> &'static str {
     status
@@ -509,5 +551,85 @@ mod tests {
         let mut out = Vec::new();
         write_status(&mut out, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(out, b"429");
+    }
+
+    /// An error of any status, message and param, with field errors or none.
+    #[derive(Debug)]
+    struct Any {
+        status: StatusCode,
+        message: &'static str,
+        param: Option<&'static str>,
+        errors: Vec<FieldError>,
+    }
+    impl fmt::Display for Any {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.message)
+        }
+    }
+    impl std::error::Error for Any {}
+    impl ApiError for Any {
+        fn status(&self) -> StatusCode {
+            self.status
+        }
+        fn error_type(&self) -> &'static str {
+            "invalid_request_error"
+        }
+        fn code(&self) -> &'static str {
+            "odd"
+        }
+        fn message(&self) -> std::borrow::Cow<'_, str> {
+            self.message.into()
+        }
+        fn param(&self) -> Option<std::borrow::Cow<'_, str>> {
+            self.param.map(Into::into)
+        }
+        fn field_errors(&self) -> &[FieldError] {
+            &self.errors
+        }
+    }
+
+    /// Every format reads back exactly as rendered, blank and padded messages too (the
+    /// client's lenient parser would make a blank one the status's reason, and take a
+    /// problem's title for it).
+    #[test]
+    fn rendered_bodies_read_back_exactly_in_every_format() {
+        let status = |n| StatusCode::from_u16(n).unwrap_or_default();
+        let errors = vec![FieldError::new("a.b", "length", "too \"short\"")];
+        let cases = [
+            (status(499), "  ", None, Vec::new()),
+            (status(400), "", Some("q"), Vec::new()),
+            (status(422), " padded ", Some("x\u{2028}"), errors),
+            (status(599), "", None, Vec::new()),
+        ];
+        for (status, message, param, errors) in cases {
+            let err = Any {
+                status,
+                message,
+                param,
+                errors,
+            };
+            for id in [None, Some("req_1")] {
+                let mut want = err.to_body().into_owned();
+                want.set_request_id(id);
+                for format in [
+                    ErrorFormat::new(WireFormat::Flat),
+                    ErrorFormat::new(WireFormat::Enveloped),
+                    ErrorFormat::new(WireFormat::Problem),
+                    ErrorFormat::new(WireFormat::Problem).problem_type_base("https://x.test/e/"),
+                ] {
+                    let mut out = Vec::new();
+                    format.write(&err, id, &mut out);
+                    let back = read_rendered(&out);
+                    assert_eq!(
+                        back.as_ref(),
+                        Some(&want),
+                        "{}",
+                        String::from_utf8_lossy(&out)
+                    );
+                }
+            }
+        }
+        assert_eq!(read_rendered(b"{\"error\":\"invalid_grant\"}"), None);
+        assert_eq!(read_rendered(b"<html>"), None);
     }
 }

@@ -247,6 +247,39 @@ fn the_client_reads_every_format_back_to_the_same_body() {
     }
 }
 
+/// Blank messages, on statuses with a reason phrase and without (whose problem `title` is
+/// only `Client Error`): every format still reads back to one body.
+#[derive(Debug, thiserror::Error, ApiError)]
+enum Blank {
+    #[error("  ")]
+    #[api_error(status = 499, code = "blank_odd")]
+    Odd,
+    #[error("")]
+    #[api_error(status = 400, code = "blank_bad")]
+    Bad,
+    #[error("")]
+    #[api_error(status = 599, code = "blank_server")]
+    Server,
+}
+
+#[test]
+fn blank_messages_read_back_the_same_in_every_format() {
+    let headers = http::HeaderMap::new();
+    for e in [Blank::Odd, Blank::Bad, Blank::Server] {
+        let flat = render(&ErrorFormat::new(WireFormat::Flat), &e, Some("req_9"));
+        let want = ErrorResponse::from_parts(e.status(), &headers, flat.as_bytes());
+        for format in [
+            ErrorFormat::new(WireFormat::Enveloped),
+            ErrorFormat::new(WireFormat::Problem),
+            ErrorFormat::new(WireFormat::Problem).problem_type_base("https://x.test/e/"),
+        ] {
+            let body = render(&format, &e, Some("req_9"));
+            let got = ErrorResponse::from_parts(e.status(), &headers, body.as_bytes());
+            assert_eq!(got.body(), want.body(), "{format:?}: {body}");
+        }
+    }
+}
+
 #[test]
 fn static_headers_are_declared_per_variant() {
     assert_eq!(

@@ -1192,7 +1192,10 @@ impl Parsed {
             f.msg,
             f.detail,
             f.error_description,
-            f.title,
+            // A title that only names the status (ours, for a status without a reason
+            // phrase: `Client Error`) says what a body without a message gets below: the
+            // same body in any format reads back the same.
+            f.title.filter(|t| t != crate::format::title(status)),
             error_text,
         ]
         .into_iter()

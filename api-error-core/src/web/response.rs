@@ -447,20 +447,18 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
     }
 }
 
-/// A body this crate rendered outside any request (`"request_id":null`) read back and
-/// rendered again with the current request's id and format. Outside a request a body is
-/// always flat, so it is read back exactly as [`ErrorBody`](crate::ErrorBody) (every field
-/// error, every string as it was); only bytes that are not such a body (they cannot be,
-/// unless over [`MAX_RENDERED_BODY`]) fall back to the client's lenient parser. The
+/// A body this crate rendered outside any request (`"request_id":null`), or in another
+/// request's context, read back and rendered again with the current request's id and
+/// format. It is read back exactly, in whichever format it was rendered (every field error,
+/// every string as it was, a blank message too); only bytes that are not such a body (they
+/// cannot be, unless over [`MAX_RENDERED_BODY`]) fall back to the client's lenient parser. The
 /// response keeps its other headers (retry advice, the error's own), so only the body's are
 /// set again ([`Rendered::headers`] are not meant for it: `retryable` and `retry_after` are
 /// left as the first render set them).
 pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Cause>) -> Rendered {
-    let body = match serde_json::from_slice::<crate::ErrorBody<'static>>(bytes) {
-        Ok(body) => body,
-        Err(_) => crate::client::ErrorResponse::from_parts(status, &http::HeaderMap::new(), bytes)
-            .into_body(),
-    };
+    let body = crate::format::read_rendered(bytes).unwrap_or_else(|| {
+        crate::client::ErrorResponse::from_parts(status, &http::HeaderMap::new(), bytes).into_body()
+    });
     // Logged once, with this request's id (the layer or middleware logged it already when
     // it took the response).
     #[cfg(feature = "tracing")]
@@ -640,6 +638,21 @@ pub(crate) fn is_json_content_type(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A body rendered in another request's context, in another format, is rendered again
+    /// as it said: a blank message stays blank (the client's parser would have made it the
+    /// problem's title, `Client Error`).
+    #[test]
+    fn rendered_again_as_it_was_rendered() {
+        let problem = br#"{"type":"about:blank","title":"Client Error","status":499,"detail":"  ","code":"blank","param":null,"request_id":"req_leader","error_type":"invalid_request_error"}"#;
+        let status = StatusCode::from_u16(499).unwrap_or_default();
+        // Outside any request: flat, without an id.
+        let again = render_again(status, problem, None);
+        assert_eq!(
+            String::from_utf8_lossy(&again.body),
+            r#"{"message":"  ","type":"invalid_request_error","code":"blank","param":null,"request_id":null}"#
+        );
+    }
 
     /// `Retry-After` and `retry-after-ms` round up and agree, even for a delay past what
     /// the milliseconds can say.
