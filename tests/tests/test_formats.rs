@@ -280,6 +280,48 @@ fn blank_messages_read_back_the_same_in_every_format() {
     }
 }
 
+/// A hand-written error with a blank code (against SPEC §3, but possible): a problem's type
+/// URI is then the base alone, whose last segment is no code.
+#[derive(Debug, thiserror::Error)]
+#[error("Nope")]
+struct BlankCode;
+
+impl ApiError for BlankCode {
+    fn status(&self) -> http::StatusCode {
+        http::StatusCode::NOT_FOUND
+    }
+    fn error_type(&self) -> &'static str {
+        "not_found_error"
+    }
+    fn code(&self) -> &'static str {
+        ""
+    }
+    fn message(&self) -> std::borrow::Cow<'_, str> {
+        "Nope".into()
+    }
+    fn param(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
+    }
+}
+
+#[test]
+fn a_blank_code_reads_back_the_same_in_every_format() {
+    let headers = http::HeaderMap::new();
+    let e = BlankCode;
+    let flat = render(&ErrorFormat::new(WireFormat::Flat), &e, Some("req_1"));
+    let want = ErrorResponse::from_parts(e.status(), &headers, flat.as_bytes());
+    assert_eq!(want.body().code, "unknown");
+    for format in [
+        ErrorFormat::new(WireFormat::Enveloped),
+        ErrorFormat::new(WireFormat::Problem),
+        ErrorFormat::new(WireFormat::Problem).problem_type_base("https://docs.example.com/errors/"),
+    ] {
+        let body = render(&format, &e, Some("req_1"));
+        let got = ErrorResponse::from_parts(e.status(), &headers, body.as_bytes());
+        assert_eq!(got.body(), want.body(), "{format:?}: {body}");
+    }
+}
+
 #[test]
 fn static_headers_are_declared_per_variant() {
     assert_eq!(

@@ -1220,11 +1220,17 @@ impl Parsed {
             .number
             .filter(|&n| n != i64::from(status.as_u16()))
             .map(|n| n.to_string());
+        // Only a body without a `code` member gets one from its type URI: a blank one (a
+        // problem's URI is then the base alone, `.../errors/`) is no code, not `errors`.
+        let has_code = f.code.is_some();
         let code = non_blank(f.code)
             .or(error_code)
             .or(status_code)
             .or(number)
-            .or_else(|| type_uri.as_deref().and_then(code_from_type_uri))
+            .or_else(|| {
+                let uri = type_uri.as_deref().filter(|_| !has_code);
+                uri.and_then(code_from_type_uri)
+            })
             .map(Cow::Owned)
             .unwrap_or(Cow::Borrowed(UNKNOWN_CODE));
         Some(ErrorBody {
