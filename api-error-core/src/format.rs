@@ -477,6 +477,7 @@ fn write_problem(format: &ErrorFormat, f: &Fields<'_>, out: &mut Vec<u8>) {
 /// A body this crate rendered, in any of the three formats, read back exactly (the inverse of
 /// [`write_fields`] but for the status and a problem's `type` and `title`, which say nothing
 /// the status does not): `None` for bytes that are no such body.
+#[cfg(any(feature = "axum", feature = "actix-web"))]
 pub(crate) fn read_rendered(bytes: &[u8]) -> Option<crate::ErrorBody<'static>> {
     use serde::Deserialize;
     use std::borrow::Cow;
@@ -553,83 +554,90 @@ mod tests {
         assert_eq!(out, b"429");
     }
 
-    /// An error of any status, message and param, with field errors or none.
-    #[derive(Debug)]
-    struct Any {
-        status: StatusCode,
-        message: &'static str,
-        param: Option<&'static str>,
-        errors: Vec<FieldError>,
-    }
-    impl fmt::Display for Any {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.message)
-        }
-    }
-    impl std::error::Error for Any {}
-    impl ApiError for Any {
-        fn status(&self) -> StatusCode {
-            self.status
-        }
-        fn error_type(&self) -> &'static str {
-            "invalid_request_error"
-        }
-        fn code(&self) -> &'static str {
-            "odd"
-        }
-        fn message(&self) -> std::borrow::Cow<'_, str> {
-            self.message.into()
-        }
-        fn param(&self) -> Option<std::borrow::Cow<'_, str>> {
-            self.param.map(Into::into)
-        }
-        fn field_errors(&self) -> &[FieldError] {
-            &self.errors
-        }
-    }
+    /// Reading rendered bodies back (what the layer and middleware do).
+    #[cfg(any(feature = "axum", feature = "actix-web"))]
+    mod read_back {
+        use super::*;
 
-    /// Every format reads back exactly as rendered, blank and padded messages too (the
-    /// client's lenient parser would make a blank one the status's reason, and take a
-    /// problem's title for it).
-    #[test]
-    fn rendered_bodies_read_back_exactly_in_every_format() {
-        let status = |n| StatusCode::from_u16(n).unwrap_or_default();
-        let errors = vec![FieldError::new("a.b", "length", "too \"short\"")];
-        let cases = [
-            (status(499), "  ", None, Vec::new()),
-            (status(400), "", Some("q"), Vec::new()),
-            (status(422), " padded ", Some("x\u{2028}"), errors),
-            (status(599), "", None, Vec::new()),
-        ];
-        for (status, message, param, errors) in cases {
-            let err = Any {
-                status,
-                message,
-                param,
-                errors,
-            };
-            for id in [None, Some("req_1")] {
-                let mut want = err.to_body().into_owned();
-                want.set_request_id(id);
-                for format in [
-                    ErrorFormat::new(WireFormat::Flat),
-                    ErrorFormat::new(WireFormat::Enveloped),
-                    ErrorFormat::new(WireFormat::Problem),
-                    ErrorFormat::new(WireFormat::Problem).problem_type_base("https://x.test/e/"),
-                ] {
-                    let mut out = Vec::new();
-                    format.write(&err, id, &mut out);
-                    let back = read_rendered(&out);
-                    assert_eq!(
-                        back.as_ref(),
-                        Some(&want),
-                        "{}",
-                        String::from_utf8_lossy(&out)
-                    );
-                }
+        /// An error of any status, message and param, with field errors or none.
+        #[derive(Debug)]
+        struct Any {
+            status: StatusCode,
+            message: &'static str,
+            param: Option<&'static str>,
+            errors: Vec<FieldError>,
+        }
+        impl fmt::Display for Any {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.message)
             }
         }
-        assert_eq!(read_rendered(b"{\"error\":\"invalid_grant\"}"), None);
-        assert_eq!(read_rendered(b"<html>"), None);
+        impl std::error::Error for Any {}
+        impl ApiError for Any {
+            fn status(&self) -> StatusCode {
+                self.status
+            }
+            fn error_type(&self) -> &'static str {
+                "invalid_request_error"
+            }
+            fn code(&self) -> &'static str {
+                "odd"
+            }
+            fn message(&self) -> std::borrow::Cow<'_, str> {
+                self.message.into()
+            }
+            fn param(&self) -> Option<std::borrow::Cow<'_, str>> {
+                self.param.map(Into::into)
+            }
+            fn field_errors(&self) -> &[FieldError] {
+                &self.errors
+            }
+        }
+
+        /// Every format reads back exactly as rendered, blank and padded messages too (the
+        /// client's lenient parser would make a blank one the status's reason, and take a
+        /// problem's title for it).
+        #[test]
+        fn rendered_bodies_read_back_exactly_in_every_format() {
+            let status = |n| StatusCode::from_u16(n).unwrap_or_default();
+            let errors = vec![FieldError::new("a.b", "length", "too \"short\"")];
+            let cases = [
+                (status(499), "  ", None, Vec::new()),
+                (status(400), "", Some("q"), Vec::new()),
+                (status(422), " padded ", Some("x\u{2028}"), errors),
+                (status(599), "", None, Vec::new()),
+            ];
+            for (status, message, param, errors) in cases {
+                let err = Any {
+                    status,
+                    message,
+                    param,
+                    errors,
+                };
+                for id in [None, Some("req_1")] {
+                    let mut want = err.to_body().into_owned();
+                    want.set_request_id(id);
+                    for format in [
+                        ErrorFormat::new(WireFormat::Flat),
+                        ErrorFormat::new(WireFormat::Enveloped),
+                        ErrorFormat::new(WireFormat::Problem),
+                        ErrorFormat::new(WireFormat::Problem)
+                            .problem_type_base("https://x.test/e/"),
+                    ] {
+                        let mut out = Vec::new();
+                        format.write(&err, id, &mut out);
+                        let back = read_rendered(&out);
+                        assert_eq!(
+                            back.as_ref(),
+                            Some(&want),
+                            "{}",
+                            String::from_utf8_lossy(&out)
+                        );
+                    }
+                }
+            }
+            assert_eq!(read_rendered(b"{\"error\":\"invalid_grant\"}"), None);
+            assert_eq!(read_rendered(b"<html>"), None);
+        }
     }
 }
