@@ -514,6 +514,28 @@ fn real_world_body_shapes() {
     }
 }
 
+/// Every member of a problem is optional (RFC 9457): labelled `application/problem+json`, a
+/// body with only a relative `type` and a `detail` is one; unlabelled, it reads as a flat
+/// body whose `type` is its category (as Paddle's envelope sends a `detail` beside one).
+#[test]
+fn the_problem_media_type_makes_any_object_a_problem() {
+    let body = br#"{"type":"insufficient-funds","detail":"Balance too low"}"#;
+    for content_type in [
+        "application/problem+json",
+        "Application/Problem+JSON; charset=utf-8",
+    ] {
+        let headers = headers(&[("content-type", content_type)]);
+        let e = ErrorResponse::from_parts(status(403), &headers, body);
+        assert_eq!(e.message(), "Balance too low", "{content_type}");
+        assert_eq!(e.error_type(), "permission_error", "{content_type}");
+        assert_eq!(e.code(), "insufficient-funds", "{content_type}");
+    }
+    let headers = headers(&[("content-type", "application/json")]);
+    let e = ErrorResponse::from_parts(status(403), &headers, body);
+    assert_eq!(e.error_type(), "insufficient-funds");
+    assert_eq!(e.code(), UNKNOWN_CODE);
+}
+
 #[test]
 fn long_string_fields_are_bounded() {
     let long = "é".repeat(MAX_FIELD_LEN); // twice the bound, in bytes

@@ -273,7 +273,8 @@ impl ErrorResponse {
     ///     missing, but for `param`, which is kept trimmed, `""` included (what a param
     ///     field holding `""` sends); string values are cut to [`MAX_FIELD_LEN`] bytes;
     ///   - RFC 9457 problem details (`{"type": "<URI>", "title", "status", "detail", ...}`,
-    ///     whatever the `content-type`): `detail` is the message, the `error_type` member the
+    ///     whatever the `content-type`; any object when it is `application/problem+json`,
+    ///     as every member of a problem is optional): `detail` is the message, the `error_type` member the
     ///     `type`, and a missing `code` is the last segment of a type URI such as
     ///     `https://docs.example.com/errors/resource_missing` (or a relative one,
     ///     `out-of-credit`) when it is a token of lowercase letters, digits, `_` and `-`;
@@ -341,7 +342,7 @@ impl ErrorResponse {
     ) -> ErrorResponse {
         ErrorResponse {
             status,
-            body: parse_body(status, body, cut),
+            body: parse_body(status, body, cut, is_problem_media(headers)),
             header_request_id: header_request_id(headers),
             retry_after: parse_retry_after(headers, SystemTime::now()),
             should_retry: parse_should_retry(headers),
@@ -820,11 +821,31 @@ macro_rules! skip_scalars {
 }
 use skip_scalars;
 
-fn parse_body(status: StatusCode, bytes: &[u8], cut: bool) -> ErrorBody<'static> {
+/// `problem_media`: the response says `application/problem+json`, so the object is problem
+/// details whatever members it has.
+fn parse_body(
+    status: StatusCode,
+    bytes: &[u8],
+    cut: bool,
+    problem_media: bool,
+) -> ErrorBody<'static> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     parse_json(bytes, cut)
-        .and_then(|parsed| parsed.into_body(status))
+        .and_then(|parsed| parsed.into_body(status, problem_media))
         .unwrap_or_else(|| fallback_body(status, bytes))
+}
+
+/// Whether the response's `content-type` is `application/problem+json` (RFC 9457), any
+/// parameters after it ignored.
+fn is_problem_media(headers: &HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.as_bytes().split(|&b| b == b';').next())
+        .is_some_and(|media| {
+            media
+                .trim_ascii()
+                .eq_ignore_ascii_case(crate::format::PROBLEM_JSON.as_bytes())
+        })
 }
 
 /// Parses a JSON object, keeping whatever was read before an error. `cut`: its reading
@@ -1169,7 +1190,7 @@ impl Parsed {
     }
 
     /// The body, or `None` if the object had nothing we recognise.
-    fn into_body(self, status: StatusCode) -> Option<ErrorBody<'static>> {
+    fn into_body(self, status: StatusCode, problem_media: bool) -> Option<ErrorBody<'static>> {
         if self.is_empty(status) {
             return None;
         }
@@ -1181,11 +1202,14 @@ impl Parsed {
             Some(e) if is_code_token(&e) && !is_reason_phrase(&e, status) => (Some(e), None),
             other => (None, other),
         };
-        // A problem (a `title`, and no `message`) has a URI reference as its `type`, relative
-        // ones included (`insufficient-funds`); a `detail` alone does not make one (Paddle's
-        // envelope puts one beside a category `type`).
-        let problem =
-            f.title.is_some() && f.message.is_none() && f.aws_message.is_none() && f.msg.is_none();
+        // A problem (labelled `application/problem+json`, or a `title` and no `message`) has
+        // a URI reference as its `type`, relative ones included (`insufficient-funds`); a
+        // `detail` alone does not make one (Paddle's envelope puts one beside a category
+        // `type`).
+        let problem = (problem_media || f.title.is_some())
+            && f.message.is_none()
+            && f.aws_message.is_none()
+            && f.msg.is_none();
         let message = [
             f.message,
             f.aws_message,
