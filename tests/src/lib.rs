@@ -9,7 +9,11 @@ pub mod payments {
     pub enum AuthError {
         /// The API key has expired; create a new one in the dashboard.
         #[error("Your API key expired on {expired_on}")]
-        #[api_error(status = 401, code = "api_key_expired")]
+        #[api_error(
+            status = 401,
+            code = "api_key_expired",
+            header("WWW-Authenticate", "Bearer realm=\"api\"")
+        )]
         KeyExpired {
             /// The day the key expired.
             expired_on: String,
@@ -28,7 +32,11 @@ pub mod payments {
     pub enum PaymentError {
         /// The API key is missing, revoked or malformed.
         #[error("Invalid API key provided")]
-        #[api_error(status = 401, code = "invalid_api_key")]
+        #[api_error(
+            status = 401,
+            code = "invalid_api_key",
+            header("WWW-Authenticate", "Bearer realm=\"api\"")
+        )]
         InvalidApiKey,
 
         /// The customer does not exist.
