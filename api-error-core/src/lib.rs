@@ -13,7 +13,11 @@
 //! pub enum PaymentError {
 //!     /// The API key is missing, revoked or malformed.
 //!     #[error("Invalid API key provided")]
-//!     #[api_error(status = 401, code = "invalid_api_key")]
+//!     #[api_error(
+//!         status = 401,
+//!         code = "invalid_api_key",
+//!         header("WWW-Authenticate", "Bearer realm=\"api\"")
+//!     )]
 //!     InvalidApiKey,
 //!
 //!     #[error("No such customer: {id}")]
