@@ -48,8 +48,19 @@ struct Shown<T>(T);
 
 impl<T: fmt::Display> fmt::Debug for Shown<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&crate::text::display_bounded(&self.0, MAX_LOGGED_CHARS), f)
+        fmt::Debug::fmt(&logged_text(&self.0), f)
     }
+}
+
+/// What `value` displays, cut to [`MAX_LOGGED_CHARS`]; a text that was cut ends in `…`, so
+/// the log says that more followed.
+fn logged_text(value: &dyn fmt::Display) -> String {
+    let mut text = crate::text::display_bounded(value, MAX_LOGGED_CHARS + 1);
+    if let Some((last, _)) = text.char_indices().nth(MAX_LOGGED_CHARS) {
+        text.truncate(last);
+        text.push('…');
+    }
+    text
 }
 
 /// The span the integrations run each request in; `error_span` so the request id is there
@@ -88,8 +99,8 @@ pub(crate) fn cause(err: &dyn ApiError, status: StatusCode) -> Cause {
     Cause {
         status,
         code: err.code().to_owned(),
-        error: crate::text::display_bounded(&error, MAX_LOGGED_CHARS),
-        sources: crate::text::display_bounded(&Sources(error), MAX_LOGGED_CHARS),
+        error: logged_text(&error),
+        sources: logged_text(&Sources(error)),
         logged: std::sync::atomic::AtomicBool::new(false),
     }
 }
@@ -163,4 +174,20 @@ pub(crate) fn panicked(payload: &(dyn Any + Send)) {
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(non-string panic payload)");
     tracing::error!(panic = ?Shown(message), "handler panicked");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text past the bound is cut there and says so; one at the bound is whole.
+    #[test]
+    fn logged_texts_say_when_they_were_cut() {
+        let at = "é".repeat(MAX_LOGGED_CHARS);
+        assert_eq!(logged_text(&at), at);
+        let over = format!("{at}x");
+        let logged = logged_text(&over);
+        assert_eq!(logged.chars().count(), MAX_LOGGED_CHARS + 1);
+        assert!(logged.ends_with("é…"), "{}", &logged[logged.len() - 8..]);
+    }
 }
