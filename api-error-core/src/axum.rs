@@ -63,7 +63,7 @@ pub use crate::valid::Valid;
 pub use crate::valid::{axum::ValidationRejection, Extracted};
 use crate::web::accept;
 use crate::web::context::{self, RequestContext};
-use crate::web::guard::{self, Guarded, Panic};
+use crate::web::guard::{self, Guarded, Panic, Unwinding};
 use crate::web::params;
 use crate::web::rejection::{self, Rejection, Unread};
 use crate::web::response::{self, Marked, Rendered, RenderedHere};
@@ -677,13 +677,26 @@ fn not_a_success<E>(
     if !crate::status::is_error(res.status()) {
         return Poll::Ready(Ok(res));
     }
-    match finish_error(res, header, described, ctx) {
-        Finish::Done(res) => Poll::Ready(Ok(res)),
-        Finish::Read(mut future) => {
+    // Judging and reading the response runs its body's code (`size_hint`, `poll_frame`),
+    // which may panic: answered as a handler's panic is, with the request's id.
+    let (ctx_kept, header_kept) = (ctx.clone(), header.clone());
+    let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        finish_error(res, header, described, ctx)
+    }));
+    match finished {
+        Ok(Finish::Done(res)) => Poll::Ready(Ok(res)),
+        Ok(Finish::Read(future)) => {
+            let mut future: Pin<Box<dyn Future<Output = Response> + Send>> = Box::pin(async move {
+                match Unwinding::new(future).await {
+                    Ok(res) => res,
+                    Err(panic) => panicked(panic, ctx_kept, header_kept),
+                }
+            });
             let polled = future.as_mut().poll(cx);
             *reading = Some(future);
             polled.map(Ok)
         }
+        Err(panic) => Poll::Ready(Ok(panicked(panic, ctx_kept, header_kept))),
     }
 }
 

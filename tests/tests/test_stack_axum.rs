@@ -1117,3 +1117,52 @@ fn every_content_encoding_line_counts() {
         .layer(ApiErrorLayer::new());
     check_every_content_encoding_line_counts(serve_axum(app));
 }
+
+/// An error response's body that panics when read (a size it announces, then a panic): the
+/// layer reads such bodies (a 4xx's text, a JSON 4xx to check it, a 5xx's text for the log)
+/// before any head is sent, and answers the panic as a handler's, with the request's id.
+#[test]
+fn an_error_body_that_panics_when_read_is_a_500() {
+    use axum::body::{Body, Bytes};
+    use axum::response::Response;
+    use http_body::{Frame, SizeHint};
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    struct PanicBody;
+    impl http_body::Body for PanicBody {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+            panic!("secret in a body")
+        }
+        fn size_hint(&self) -> SizeHint {
+            SizeHint::with_exact(20)
+        }
+    }
+    fn panicking(status: u16, json: bool) -> Response {
+        let mut res = Response::new(Body::new(PanicBody));
+        *res.status_mut() = StatusCode::from_u16(status).unwrap();
+        if json {
+            let json = http::HeaderValue::from_static("application/json");
+            res.headers_mut().insert(http::header::CONTENT_TYPE, json);
+        }
+        res
+    }
+    let addr = serve_axum(
+        Router::new()
+            .route("/text-400", get(|| async { panicking(400, false) }))
+            .route("/json-409", get(|| async { panicking(409, true) }))
+            .route("/text-502", get(|| async { panicking(502, false) }))
+            .layer(ApiErrorLayer::new()),
+    );
+    for path in ["/text-400", "/json-409", "/text-502"] {
+        let resp = fetch_with(addr, path, &[(RID, b"req_body_panic")]);
+        let body = check_error(&resp, 500, "api_error", "internal_error", Some(RID));
+        assert_eq!(body["request_id"], "req_body_panic", "{path}");
+        assert!(!resp.text().contains("secret"), "{path}");
+    }
+}

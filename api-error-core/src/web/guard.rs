@@ -176,7 +176,6 @@ pin_project! {
 }
 
 impl<F: Future> Unwinding<F> {
-    #[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
     pub fn new(fut: F) -> Unwinding<F> {
         Unwinding { fut }
     }
