@@ -1213,3 +1213,42 @@ fn an_error_forwarded_with_this_id_gets_this_requests_format() {
         assert_eq!(body["request_id"], "req_fwd");
     }
 }
+
+/// A request cancelled while its handler runs (the client went away): the handler's future
+/// is dropped in the request's context, so what its destructors log or render has the id.
+#[test]
+fn a_cancelled_request_is_dropped_in_its_context() {
+    use std::io::Write;
+    use std::sync::Mutex;
+    static SEEN: Mutex<Option<Option<String>>> = Mutex::new(None);
+    struct OnDrop;
+    impl Drop for OnDrop {
+        fn drop(&mut self) {
+            let id = api_error_core::RequestId::current().map(|id| id.as_str().to_owned());
+            *SEEN.lock().unwrap() = Some(id);
+        }
+    }
+    let addr = serve_axum(
+        Router::new()
+            .route(
+                "/slow",
+                get(|| async {
+                    let _guard = OnDrop;
+                    tokio::time::sleep(Duration::from_secs(10)).await;
+                    "too late"
+                }),
+            )
+            .layer(ApiErrorLayer::new()),
+    );
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(b"GET /slow HTTP/1.1\r\nhost: x\r\nx-request-id: req_cancel\r\n\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    drop(stream);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while SEEN.lock().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(*SEEN.lock().unwrap(), Some(Some("req_cancel".to_owned())));
+}

@@ -20,13 +20,35 @@ pub(crate) const COMPLETED: &str = "request future polled after completion";
 
 pin_project! {
     /// Resolves to the inner future's output, or to the payload of a panic raised by the
-    /// call or by any poll. Every poll runs in the request's [`RequestContext`].
+    /// call or by any poll. Every poll runs in the request's [`RequestContext`], and so does
+    /// the inner future's drop when the request is cancelled before it is done (a client
+    /// gone): what its destructors log or render has the request's id.
     pub(crate) struct Guarded<F> {
         #[pin]
         state: State<F>,
         // Moved into the thread-local for each poll (and, for actix-web, the call), and
         // back (see `RequestContext::run_in`).
         ctx: Option<RequestContext>,
+    }
+
+    impl<F> PinnedDrop for Guarded<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if let StateProj::Running { .. } = this.state.as_mut().project() {
+                drop_running(this.state, this.ctx);
+            }
+        }
+    }
+}
+
+/// Drops an inner future that is still running (the request was cancelled) in the
+/// request's context; a destructor's panic goes no further.
+#[cold]
+#[inline(never)]
+fn drop_running<F>(mut state: Pin<&mut State<F>>, ctx: &mut Option<RequestContext>) {
+    let dropped = RequestContext::run_in(ctx, || state.set(State::Panicked { panic: None }));
+    if let Err(panic) = dropped {
+        drop_payload(panic);
     }
 }
 
