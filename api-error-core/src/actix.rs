@@ -496,7 +496,7 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
         if !here.in_request() {
             here.log_sent();
         }
-        if !encoded && !here.is_current() {
+        if !encoded && !here.says(context::current_request_id().as_ref()) {
             let cause = here.cause();
             let (head, body) = res.into_parts();
             let res = match body.try_into_bytes() {

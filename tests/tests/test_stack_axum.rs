@@ -1167,53 +1167,6 @@ fn an_error_body_that_panics_when_read_is_a_500() {
     }
 }
 
-/// A request forwarded in process to a router with its own layer, with this request's id but
-/// not its `Accept`: the inner layer renders in its own request's format, and the outer one
-/// renders the error again in this request's (its id the same).
-#[test]
-fn an_error_forwarded_with_this_id_gets_this_requests_format() {
-    use tower::ServiceExt;
-    let inner = Router::new()
-        .route(
-            "/thing",
-            get(|| async { Err::<(), _>(ShopError::CustomerNotFound { id: "t".into() }) }),
-        )
-        .layer(ApiErrorLayer::new());
-    let forward = move |headers: HeaderMap| {
-        let inner = inner.clone();
-        async move {
-            let mut req = axum::extract::Request::builder().uri("/thing");
-            if let Some(id) = headers.get(RID) {
-                req = req.header(RID, id);
-            }
-            inner
-                .oneshot(req.body(axum::body::Body::empty()).unwrap())
-                .await
-                .unwrap()
-        }
-    };
-    let plain = serve_axum(
-        Router::new()
-            .route("/proxy", get(forward.clone()))
-            .layer(ApiErrorLayer::new()),
-    );
-    let compressed = serve_axum(
-        Router::new()
-            .route("/proxy", get(forward))
-            .layer(CompressionLayer::new())
-            .layer(ApiErrorLayer::new()),
-    );
-    for addr in [plain, compressed] {
-        let resp = fetch_with(addr, "/proxy", &[(RID, b"req_fwd"), PROBLEM, GZIP]);
-        let body = check_problem(&decoded(&resp), 404, "resource_missing", "req_fwd");
-        assert_eq!(body["detail"], "No such customer: t");
-        // Asked for the flat body, it is passed on as rendered.
-        let resp = fetch_with(addr, "/proxy", &[(RID, b"req_fwd")]);
-        let body = check_error(&resp, 404, "not_found_error", "resource_missing", Some(RID));
-        assert_eq!(body["request_id"], "req_fwd");
-    }
-}
-
 /// A request cancelled while its handler runs (the client went away): the handler's future
 /// is dropped in the request's context, so what its destructors log or render has the id.
 #[test]

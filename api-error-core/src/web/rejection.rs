@@ -94,7 +94,7 @@ pub(crate) fn render_rejection(rejection: &Rejection<'_>) -> Rendered {
     write_fields(&format, &fields, &mut body);
     Rendered {
         status,
-        format,
+        content_type: format.content_type(),
         extra: &[],
         retryable: status::is_retryable(status),
         retry_after: None,

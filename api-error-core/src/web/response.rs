@@ -9,19 +9,18 @@ use http::StatusCode;
 use super::context::{self, RequestContext};
 use super::rejection;
 use crate::format::{write_fields, Fields};
-use crate::{ApiError, ErrorFormat, RequestId};
+use crate::{ApiError, RequestId};
 
 /// Status, headers and body of one error response (the request-id header is the caller's).
 pub(crate) struct Rendered {
     pub status: StatusCode,
-    /// The format it was rendered in (its `content-type` is the format's).
-    pub format: ErrorFormat,
+    pub content_type: &'static str,
     /// The error's own static headers (`WWW-Authenticate`, ...).
     pub extra: &'static [(&'static str, &'static str)],
     pub retryable: bool,
     pub retry_after: Option<Duration>,
     pub body: Vec<u8>,
-    /// The id of the request in whose context it was rendered, if any.
+    /// The id of the request in whose context it was rendered (with its format), if any.
     pub request_id: Option<RequestId>,
     /// For a 5xx rendered outside any request, with `tracing`: what the log said of it,
     /// said again with the request's id when a request sends it ([`render_again`]).
@@ -104,14 +103,12 @@ pub(crate) struct RenderedHere {
     status: u16,
     len: u64,
     cause: Option<Arc<Cause>>,
-    /// The body as rendered: a 5xx is sent again from here when its body was changed
-    /// inside; a body rendered outside this request (its id or format is not this one's),
+    /// The body and content type as rendered: a 5xx is sent again from here when its body
+    /// was changed inside; a body rendered outside this request (its id is not this one's),
     /// or a 4xx whose status a layer inside changed, is rendered again from here when a
     /// layer inside compressed it. (One copy of a few hundred bytes, on error responses
     /// only.)
-    kept: Arc<[u8]>,
-    /// The format it was rendered in.
-    format: ErrorFormat,
+    kept: (Arc<[u8]>, &'static str),
     /// The body's first and last [`ENDS`] bytes (zero-filled when shorter): with its length,
     /// enough to tell it from another body a layer inside set, when it is read back.
     ends: [[u8; ENDS]; 2],
@@ -133,8 +130,7 @@ impl RenderedHere {
             status: rendered.status.as_u16(),
             len: body.len() as u64,
             cause: rendered.cause.clone(),
-            kept: Arc::from(body),
-            format: rendered.format.clone(),
+            kept: (Arc::from(body), rendered.content_type),
             ends,
         }
     }
@@ -151,13 +147,14 @@ impl RenderedHere {
     /// The body as it was rendered, to be sent or rendered again (with the headers of a
     /// body rendered again: its bytes', and `Vary`).
     pub fn kept(&self) -> Option<Rendered> {
+        let (body, content_type) = &self.kept;
         Some(Rendered {
             status: StatusCode::from_u16(self.status).ok()?,
-            format: self.format.clone(),
+            content_type,
             extra: &[],
             retryable: false,
             retry_after: None,
-            body: self.kept.to_vec(),
+            body: body.to_vec(),
             request_id: self.request_id.clone(),
             cause: self.cause.clone(),
             replacing: false,
@@ -169,24 +166,16 @@ impl RenderedHere {
         self.request_id.is_some()
     }
 
-    /// Whether the body says what a body rendered in `ctx` would (`None`: outside any
-    /// request): its id, in its format. Else it was rendered outside any request, or in
-    /// another request's context (a handler that answers for several requests, as a
-    /// batcher's leader does; a request forwarded in process to a router with its own
-    /// layer, with this one's id but not its `Accept`), and is rendered again in this one.
+    /// Whether the body says the id a body rendered in `ctx` would (`None`: outside any
+    /// request): else it was rendered outside any request, or in another request's context
+    /// (a handler that answers for several requests, as a batcher's leader does), and is
+    /// rendered again in this one.
     pub fn is_of(&self, ctx: Option<&RequestContext>) -> bool {
-        self.says(ctx.map(|ctx| &ctx.id)) && ctx.is_none_or(|ctx| ctx.format == self.format)
-    }
-
-    /// [`is_of`](Self::is_of) the request being handled on this thread (none: outside any).
-    #[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
-    pub fn is_current(&self) -> bool {
-        let (id, format) = context::current();
-        self.says(id.as_ref()) && (id.is_none() || format == self.format)
+        self.says(ctx.map(|ctx| &ctx.id))
     }
 
     /// Whether the body's `request_id` is `id` (`None`: null).
-    fn says(&self, id: Option<&RequestId>) -> bool {
+    pub fn says(&self, id: Option<&RequestId>) -> bool {
         self.request_id.as_ref() == id
     }
 
@@ -447,7 +436,7 @@ pub(crate) fn render(err: &dyn ApiError) -> Rendered {
     let cause = None;
     Rendered {
         status,
-        format,
+        content_type: format.content_type(),
         extra: err.headers(),
         retryable: err.is_retryable(),
         retry_after: err.retry_after(),
@@ -484,7 +473,7 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Caus
     write_fields(&format, &fields, &mut out);
     Rendered {
         status,
-        format,
+        content_type: format.content_type(),
         extra: &[],
         retryable: false,
         retry_after: None,
@@ -530,7 +519,7 @@ macro_rules! header_glue {
             }
             headers.insert(
                 $($header)::+::CONTENT_TYPE,
-                $($header)::+::HeaderValue::from_static(rendered.format.content_type()),
+                $($header)::+::HeaderValue::from_static(rendered.content_type),
             );
         }
 
@@ -672,7 +661,7 @@ mod tests {
         let headers = |d: Duration| -> Vec<(&str, String)> {
             let rendered = Rendered {
                 status: StatusCode::TOO_MANY_REQUESTS,
-                format: ErrorFormat::FLAT,
+                content_type: "application/json",
                 extra: &[],
                 retryable: false,
                 retry_after: Some(d),
