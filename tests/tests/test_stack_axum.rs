@@ -1205,3 +1205,20 @@ fn a_cancelled_request_is_dropped_in_its_context() {
     }
     assert_eq!(*SEEN.lock().unwrap(), Some(Some("req_cancel".to_owned())));
 }
+
+/// A sub-router with a format of its own, under a layer with another: the inner layer's
+/// errors are passed on untouched, in its format, with the outer layer's id.
+#[test]
+fn a_nested_layer_keeps_its_own_format() {
+    use api_error_core::WireFormat;
+    let api = Router::new()
+        .route(
+            "/missing",
+            get(|| async { Err::<(), _>(ShopError::CustomerNotFound { id: "c1".into() }) }),
+        )
+        .layer(ApiErrorLayer::new().wire_format(WireFormat::Problem));
+    let addr = serve_axum(Router::new().nest("/api", api).layer(ApiErrorLayer::new()));
+    let resp = fetch_with(addr, "/api/missing", &[(RID, b"req_nested")]);
+    let body = check_problem(&resp, 404, "resource_missing", "req_nested");
+    assert_eq!(body["detail"], "No such customer: c1");
+}
