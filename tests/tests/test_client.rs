@@ -519,6 +519,7 @@ fn real_world_body_shapes() {
 /// body whose `type` is its category (as Paddle's envelope sends a `detail` beside one).
 #[test]
 fn the_problem_media_type_makes_any_object_a_problem() {
+    let headers_of = headers;
     let body = br#"{"type":"insufficient-funds","detail":"Balance too low"}"#;
     for content_type in [
         "application/problem+json",
@@ -534,6 +535,14 @@ fn the_problem_media_type_makes_any_object_a_problem() {
     let e = ErrorResponse::from_parts(status(403), &headers, body);
     assert_eq!(e.error_type(), "insufficient-funds");
     assert_eq!(e.code(), UNKNOWN_CODE);
+    // A problem with none of the members read: the status says it all.
+    let problem = headers_of(&[("content-type", "application/problem+json")]);
+    for body in [&b"{}"[..], br#"{"status":404,"instance":"/orders/1"}"#] {
+        let e = ErrorResponse::from_parts(status(404), &problem, body);
+        assert_eq!(e.message(), "Not Found");
+        assert_eq!(e.error_type(), "not_found_error");
+        assert_eq!(e.code(), UNKNOWN_CODE);
+    }
 }
 
 #[test]

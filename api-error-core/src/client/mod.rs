@@ -1189,9 +1189,10 @@ impl Parsed {
         self.outer.is_empty(status) && self.inner.is_empty(status) && self.error_code.is_none()
     }
 
-    /// The body, or `None` if the object had nothing we recognise.
+    /// The body, or `None` if the object had nothing we recognise (a problem, labelled
+    /// so, always makes one: every member of a problem is optional, `{}` included).
     fn into_body(self, status: StatusCode, problem_media: bool) -> Option<ErrorBody<'static>> {
-        if self.is_empty(status) {
+        if self.is_empty(status) && !problem_media {
             return None;
         }
         let f = self.inner.or(self.outer);
