@@ -604,12 +604,11 @@ async fn finish<B: MessageBody + 'static>(
         encoded,
         res.response().body().size(),
     );
-    // A 5xx of ours whose body cannot be told to be the one rendered (compressed or a
-    // stream inside), or that has another body on its head: sent from the mark's copy, so
-    // no text a middleware inside put there goes out (rendered again with the request's id
-    // if it was rendered outside any request).
-    let unmeasured = encoded || res.response().body().size() == BodySize::Stream;
-    if status.is_server_error() && (unmeasured || marked.is_replaced()) {
+    // A 5xx of ours: always sent from the mark's copy, so no text a middleware inside put
+    // there goes out, whether its body cannot be told to be the one rendered (compressed or
+    // a stream inside) or can only be told by its length (another text of the same length);
+    // rendered again with the request's id if it was rendered outside any request.
+    if status.is_server_error() {
         if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
             let rendered = if here.is_of(Some(ctx)) {
                 kept

@@ -754,11 +754,11 @@ fn finish_error(
         status.as_u16(),
         size.filter(|_| !encoded && !emptied),
     );
-    // A 5xx of ours whose body cannot be told to be the one rendered (compressed or wrapped
-    // inside), or that has another body on its head: sent from the mark's copy, so no text a
-    // layer inside put there goes out (rendered again with the request's id if it was
-    // rendered outside any request).
-    if status.is_server_error() && (encoded || size.is_none() || marked.is_replaced()) {
+    // A 5xx of ours: always sent from the mark's copy, so no text a layer inside put there
+    // goes out, whether its body cannot be told to be the one rendered (compressed or
+    // wrapped inside) or can only be told by its length (another text of the same length);
+    // rendered again with the request's id if it was rendered outside any request.
+    if status.is_server_error() {
         if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
             let (parts, _) = res.into_parts();
             if here.is_of(ctx.as_ref()) || ctx.is_none() {

@@ -487,6 +487,24 @@ fn same_head_text<B: MessageBody>(
     ))
 }
 
+/// A hook that sets text of the body's own length on the error's head (its mark kept): the
+/// length cannot tell the two apart.
+fn same_length_text<B: MessageBody>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let n = match res.body().size() {
+        actix_web::body::BodySize::Sized(n) => n as usize,
+        _ => 0,
+    };
+    let res = res.set_body("s".repeat(n));
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, res)
+            .map_into_boxed_body()
+            .map_into_right_body(),
+    ))
+}
+
 /// A hook that sets a streamed text on the error's head (its extensions, and so the derived
 /// error's mark, kept).
 fn streamed_text<B: MessageBody>(
@@ -646,6 +664,12 @@ fn error_handlers_either_side() {
         .wrap(Compress::default())
         .wrap(ApiErrorMiddleware::new()));
     check_derived_503_as_rendered(compressed, &[GZIP]);
+    // Text of the same length on a 5xx's head: sent from the copy of the body as rendered.
+    let same_length = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::SERVICE_UNAVAILABLE, same_length_text))
+        .wrap(ApiErrorMiddleware::new()));
+    check_derived_503_as_rendered(same_length, &[]);
+    assert!(!fetch(same_length, "/v1/database").text().contains("sss"));
 }
 
 #[test]

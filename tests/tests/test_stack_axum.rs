@@ -1222,3 +1222,30 @@ fn a_nested_layer_keeps_its_own_format() {
     let body = check_problem(&resp, 404, "resource_missing", "req_nested");
     assert_eq!(body["detail"], "No such customer: c1");
 }
+
+/// A derived 5xx whose body a layer inside replaced with text of the same length (so the
+/// length cannot tell it apart): sent from the copy of the body as rendered, never the text.
+#[test]
+fn a_5xx_body_replaced_inside_with_the_same_length_is_not_sent() {
+    use axum::body::Body;
+    use axum::response::Response;
+    let same_length = |res: Response| async move {
+        let (parts, body) = res.into_parts();
+        let n = axum::body::to_bytes(body, usize::MAX).await.unwrap().len();
+        Response::from_parts(parts, Body::from("s".repeat(n)))
+    };
+    let addr = serve_axum(
+        Router::new()
+            .route("/ledger", get(|| async { Err::<(), _>(ShopError::Ledger) }))
+            .layer(axum::middleware::map_response(same_length))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch_with(addr, "/ledger", &[(RID, b"req_same")]);
+    assert_eq!(resp.status, 500);
+    assert_eq!(resp.header(RID), Some("req_same"));
+    let body = resp.json();
+    assert_eq!(body["code"], "ledger_inconsistent", "{resp:?}");
+    assert_eq!(body["message"], "An internal error occurred.");
+    assert_eq!(body["request_id"], "req_same");
+    assert!(!resp.text().contains("sss"), "{resp:?}");
+}
