@@ -1249,3 +1249,36 @@ fn a_5xx_body_replaced_inside_with_the_same_length_is_not_sent() {
     assert_eq!(body["request_id"], "req_same");
     assert!(!resp.text().contains("sss"), "{resp:?}");
 }
+
+/// A service's future that panics while it still holds values (a hand-written future keeps
+/// them through the unwind, where an `async` block drops them): they are dropped in the
+/// request's context.
+#[test]
+fn a_panicked_future_is_dropped_in_its_context() {
+    use axum::response::Response;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Mutex;
+    use std::task::{Context, Poll};
+    use tower::Layer;
+    static SEEN: Mutex<Option<Option<String>>> = Mutex::new(None);
+    struct OnDrop;
+    impl Drop for OnDrop {
+        fn drop(&mut self) {
+            let id = api_error_core::RequestId::current().map(|id| id.as_str().to_owned());
+            *SEEN.lock().unwrap() = Some(id);
+        }
+    }
+    struct Holder(#[allow(dead_code)] OnDrop);
+    impl Future for Holder {
+        type Output = Result<Response, std::convert::Infallible>;
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
+            panic!("holder panicked")
+        }
+    }
+    let service = tower::service_fn(|_: axum::extract::Request| Holder(OnDrop));
+    let addr = serve_axum_service(ApiErrorLayer::new().layer(service));
+    let resp = fetch_with(addr, "/hold", &[(RID, b"req_held")]);
+    assert_eq!(resp.status, 500);
+    assert_eq!(*SEEN.lock().unwrap(), Some(Some("req_held".to_owned())));
+}

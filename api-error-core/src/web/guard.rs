@@ -41,8 +41,8 @@ pin_project! {
     }
 }
 
-/// Drops an inner future that is still running (the request was cancelled) in the
-/// request's context; a destructor's panic goes no further.
+/// Drops an inner future that is still running (the request was cancelled, or the future
+/// panicked) in the request's context; a destructor's panic goes no further.
 #[cold]
 #[inline(never)]
 fn drop_running<F>(mut state: Pin<&mut State<F>>, ctx: &mut Option<RequestContext>) {
@@ -143,9 +143,12 @@ impl<F: Future> Guarded<F> {
             Err(panic) => Some(panic),
         };
         // The inner future is done (or broken by its panic): drop it now, catching a
-        // panicking destructor too.
+        // panicking destructor too; after a panic, in the request's context (what a
+        // combinator still holds, `join`'s other half, is dropped there).
         let mut state = this.state;
-        if let Err(again) = catch_unwind(AssertUnwindSafe(|| {
+        if panic.is_some() {
+            drop_running(state, this.ctx);
+        } else if let Err(again) = catch_unwind(AssertUnwindSafe(|| {
             state.set(State::Panicked { panic: None })
         })) {
             drop_payload(again);
