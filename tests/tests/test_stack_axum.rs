@@ -1177,7 +1177,7 @@ fn a_cancelled_request_is_dropped_in_its_context() {
     struct OnDrop;
     impl Drop for OnDrop {
         fn drop(&mut self) {
-            let id = api_error_core::RequestId::current().map(|id| id.as_str().to_owned());
+            let id = RequestId::current().map(|id| id.as_str().to_owned());
             *SEEN.lock().unwrap() = Some(id);
         }
     }
@@ -1265,7 +1265,7 @@ fn a_panicked_future_is_dropped_in_its_context() {
     struct OnDrop;
     impl Drop for OnDrop {
         fn drop(&mut self) {
-            let id = api_error_core::RequestId::current().map(|id| id.as_str().to_owned());
+            let id = RequestId::current().map(|id| id.as_str().to_owned());
             *SEEN.lock().unwrap() = Some(id);
         }
     }
