@@ -1152,18 +1152,33 @@ fn an_error_body_that_panics_when_read_is_a_500() {
         }
         res
     }
-    let addr = serve_axum(
+    let routes = || {
         Router::new()
             .route("/text-400", get(|| async { panicking(400, false) }))
             .route("/json-409", get(|| async { panicking(409, true) }))
             .route("/text-502", get(|| async { panicking(502, false) }))
-            .layer(ApiErrorLayer::new()),
-    );
-    for path in ["/text-400", "/json-409", "/text-502"] {
-        let resp = fetch_with(addr, path, &[(RID, b"req_body_panic")]);
-        let body = check_error(&resp, 500, "api_error", "internal_error", Some(RID));
-        assert_eq!(body["request_id"], "req_body_panic", "{path}");
-        assert!(!resp.text().contains("secret"), "{path}");
+            .layer(ApiErrorLayer::new())
+    };
+    // Also with compression outside, which compresses the 500 the layer answers with.
+    let plain = serve_axum(routes());
+    let compressed = serve_axum(routes().layer(CompressionLayer::new()));
+    for addr in [plain, compressed] {
+        for path in ["/text-400", "/json-409", "/text-502"] {
+            let resp = decoded(&fetch_with(addr, path, &[(RID, b"req_body_panic"), GZIP]));
+            let body = check_error(&resp, 500, "api_error", "internal_error", Some(RID));
+            assert_eq!(body["request_id"], "req_body_panic", "{path}");
+            assert!(!resp.text().contains("secret"), "{path}");
+        }
+    }
+}
+
+/// Records, when dropped, the request id current then (`Some(None)`: none).
+struct IdOnDrop(&'static std::sync::Mutex<Option<Option<String>>>);
+
+impl Drop for IdOnDrop {
+    fn drop(&mut self) {
+        let id = RequestId::current().map(|id| id.as_str().to_owned());
+        *self.0.lock().unwrap() = Some(id);
     }
 }
 
@@ -1174,19 +1189,12 @@ fn a_cancelled_request_is_dropped_in_its_context() {
     use std::io::Write;
     use std::sync::Mutex;
     static SEEN: Mutex<Option<Option<String>>> = Mutex::new(None);
-    struct OnDrop;
-    impl Drop for OnDrop {
-        fn drop(&mut self) {
-            let id = RequestId::current().map(|id| id.as_str().to_owned());
-            *SEEN.lock().unwrap() = Some(id);
-        }
-    }
     let addr = serve_axum(
         Router::new()
             .route(
                 "/slow",
                 get(|| async {
-                    let _guard = OnDrop;
+                    let _guard = IdOnDrop(&SEEN);
                     tokio::time::sleep(Duration::from_secs(10)).await;
                     "too late"
                 }),
@@ -1262,21 +1270,14 @@ fn a_panicked_future_is_dropped_in_its_context() {
     use std::task::{Context, Poll};
     use tower::Layer;
     static SEEN: Mutex<Option<Option<String>>> = Mutex::new(None);
-    struct OnDrop;
-    impl Drop for OnDrop {
-        fn drop(&mut self) {
-            let id = RequestId::current().map(|id| id.as_str().to_owned());
-            *SEEN.lock().unwrap() = Some(id);
-        }
-    }
-    struct Holder(#[allow(dead_code)] OnDrop);
+    struct Holder(#[allow(dead_code)] IdOnDrop);
     impl Future for Holder {
         type Output = Result<Response, std::convert::Infallible>;
         fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
             panic!("holder panicked")
         }
     }
-    let service = tower::service_fn(|_: axum::extract::Request| Holder(OnDrop));
+    let service = tower::service_fn(|_: axum::extract::Request| Holder(IdOnDrop(&SEEN)));
     let addr = serve_axum_service(ApiErrorLayer::new().layer(service));
     let resp = fetch_with(addr, "/hold", &[(RID, b"req_held")]);
     assert_eq!(resp.status, 500);

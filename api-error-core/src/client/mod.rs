@@ -274,17 +274,20 @@ impl ErrorResponse {
     ///     field holding `""` sends); string values are cut to [`MAX_FIELD_LEN`] bytes;
     ///   - RFC 9457 problem details (`{"type": "<URI>", "title", "status", "detail", ...}`,
     ///     whatever the `content-type`; any object when it is `application/problem+json`,
-    ///     as every member of a problem is optional): `detail` is the message, the `error_type` member the
-    ///     `type`, and a missing `code` is the last segment of a type URI such as
+    ///     as every member of a problem is optional): `detail` is the message, the
+    ///     `error_type` member the `type`, and a body without a `code` member takes the
+    ///     last segment of a type URI such as
     ///     `https://docs.example.com/errors/resource_missing` (or a relative one,
     ///     `out-of-credit`) when it is a token of lowercase letters, digits, `_` and `-`;
     ///     a `type` that is a URI, or the `type` of an object with a `title` and no `message`
     ///     (a problem), is never taken as the category;
     ///   - a missing `type` comes from [`status::default_type`];
     ///   - a missing `message` is taken from `detail`, `error_description` or `title` (RFC 9457
-    ///     problem details, OAuth 2), then from a top-level `"error"` string that is not a
-    ///     code (`"Validation failed: ..."`), else the status's canonical reason
-    ///     (`"Not Found"`); `Message` (AWS) and `msg` count as `message`, in that order;
+    ///     problem details, OAuth 2; a `title` only when it says more than the status:
+    ///     not `Not Found` under a 404, nor `Client Error` under a 499), then from a
+    ///     top-level `"error"` string that is not a code (`"Validation failed: ..."`), else
+    ///     the status's canonical reason (`"Not Found"`, `"HTTP status 499"` without one);
+    ///     `Message` (AWS) and `msg` count as `message`, in that order;
     ///   - a missing `code` is the OAuth-style top-level `"error": "<string>"` when it is one
     ///     word of at most 128 ASCII letters, digits, `_`, `-` and `.` (`invalid_grant`) and
     ///     not the status's reason phrase (Spring's `"Unauthorized"`), else the envelope's
