@@ -21,54 +21,131 @@ use crate::format::{write_fields, Fields, Param, Text};
 use crate::json;
 use crate::{ApiError, FieldError, WireFormat};
 
-/// Everything static about one variant, computed at compile time by the derive. Every field
-/// is a plain literal (no `Option`, no enum, no `const fn` call): the derive emits one per
-/// variant, so what each costs to type-check matters for large enums.
-#[derive(Debug)]
+/// Everything static about one variant, computed at compile time by the derive: its status,
+/// its flags, and where its strings lie in its type's one text. The derive emits, per type,
+/// one string constant with every string of every variant, and per variant one row of
+/// integers ([`Row`]): for an enum of hundreds of variants, a struct literal with a string
+/// constant per field costs the compiler more than the rest of the derive. This is a view of
+/// one row, with the text it indexes.
+#[derive(Clone, Copy, Debug)]
 pub struct Meta {
-    pub variant: &'static str,
-    /// Checked by the derive to be 400..=599; see [`Meta::status`].
-    pub status: u16,
-    pub error_type: &'static str,
-    pub code: &'static str,
-    /// Whether the message is the fixed text `template` (already JSON-escaped into
-    /// `json_head`); otherwise it is the error's own `Display` (4xx default, or `expose`),
-    /// or a format string, expanded in place by the derive.
-    pub literal: bool,
-    /// The catalog's message template.
-    pub template: &'static str,
-    /// A static `param = "..."`; `""` when there is none (an empty param is rejected by the
-    /// derive). See [`Meta::param`].
-    pub param: &'static str,
-    pub retryable: bool,
-    pub doc: &'static str,
-    /// `{"message":"` plus, for a literal message, the escaped literal.
-    pub json_head: &'static str,
-    /// `","type":"…","code":"…","param":` and, unless a field gives the param, the static
-    /// param (or `null`) and `,"request_id":`.
-    pub json_tail: &'static str,
-    /// Whether a field gives the param (rendered between `json_tail` and the request id).
-    pub param_field: bool,
+    text: &'static str,
+    row: &'static Row,
+    /// The doc when it is a macro's text (`#[doc = include_str!(..)]`), which the derive
+    /// cannot put in the text; else `""`, and the doc is in the text.
+    macro_doc: &'static str,
 }
 
+/// One variant's integers: its status, its flags ([`Meta::LITERAL`], [`Meta::RETRYABLE`],
+/// [`Meta::PARAM_FIELD`]), then where its strings lie in the type's text: the `i`th string (in
+/// the order of [`Meta::part`]'s indexes) is `text[row[2 + i]..row[3 + i]]`.
+pub type Row = [u32; 11];
+
 impl Meta {
+    /// The message is the fixed text `template` (already JSON-escaped into `json_head`);
+    /// otherwise it is the error's own `Display` (4xx default, or `expose`), or a format
+    /// string, expanded in place by the derive.
+    pub const LITERAL: u32 = 1;
+    /// The variant is retryable.
+    pub const RETRYABLE: u32 = 2;
+    /// A field gives the param (rendered between `json_tail` and the request id).
+    pub const PARAM_FIELD: u32 = 4;
+
+    /// The indexes of [`Meta::part`]: the variant's name, its type, its code, the catalog's
+    /// message template, its static param (`""` when there is none: an empty param is
+    /// rejected by the derive), its doc, then `{"message":"` plus, for a literal message,
+    /// the escaped literal, then `","type":"…","code":"…","param":` and, unless a field
+    /// gives the param, the static param (or `null`) and `,"request_id":`.
+    pub const VARIANT: usize = 0;
+    pub const ERROR_TYPE: usize = 1;
+    pub const CODE: usize = 2;
+    pub const TEMPLATE: usize = 3;
+    pub const PARAM: usize = 4;
+    pub const DOC: usize = 5;
+    pub const JSON_HEAD: usize = 6;
+    pub const JSON_TAIL: usize = 7;
+
+    /// The `i`th variant of a type: its row in `rows`, its strings in `text`, and its doc in
+    /// `docs` when some doc of the type is a macro's text (`docs` is empty otherwise).
+    #[inline]
+    pub fn new(
+        text: &'static str,
+        rows: &'static [Row],
+        docs: &'static [&'static str],
+        i: usize,
+    ) -> Meta {
+        Meta {
+            text,
+            row: rows.get(i).unwrap_or(&[0; 11]),
+            macro_doc: docs.get(i).copied().unwrap_or(""),
+        }
+    }
+
+    /// The variant's `i`th string (`""` if the derive had laid them out wrong, which the
+    /// tests rule out).
+    #[inline]
+    pub fn part(&self, i: usize) -> &'static str {
+        let text = self.text;
+        match (self.row.get(2 + i), self.row.get(3 + i)) {
+            (Some(&start), Some(&end)) => text.get(start as usize..end as usize).unwrap_or(""),
+            _ => "",
+        }
+    }
+
     /// The status (500 if it were ever out of range, which the derive rules out).
     #[inline]
     pub fn status(&self) -> StatusCode {
-        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        u16::try_from(self.row[0])
+            .ok()
+            .and_then(|status| StatusCode::from_u16(status).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    #[inline]
+    pub fn error_type(&self) -> &'static str {
+        self.part(Meta::ERROR_TYPE)
+    }
+
+    #[inline]
+    pub fn code(&self) -> &'static str {
+        self.part(Meta::CODE)
+    }
+
+    #[inline]
+    pub fn literal(&self) -> bool {
+        self.row[1] & Meta::LITERAL != 0
+    }
+
+    #[inline]
+    pub fn retryable(&self) -> bool {
+        self.row[1] & Meta::RETRYABLE != 0
+    }
+
+    #[inline]
+    pub fn param_field(&self) -> bool {
+        self.row[1] & Meta::PARAM_FIELD != 0
+    }
+
+    /// The doc comment, as the derive found it (the catalog trims it).
+    pub fn doc(&self) -> &'static str {
+        match self.macro_doc {
+            "" => self.part(Meta::DOC),
+            doc => doc,
+        }
     }
 
     /// The static param, if any.
     #[inline]
     pub fn param(&self) -> Option<&'static str> {
-        (!self.param.is_empty()).then_some(self.param)
+        let param = self.part(Meta::PARAM);
+        (!param.is_empty()).then_some(param)
     }
 }
 
 /// What one value of a derived type is: a variant described by static data, or a
 /// transparent wrapper around another error.
 pub enum Resolved<'a> {
-    Static(&'static Meta),
+    Static(Meta),
     Inner(&'a dyn ApiError),
 }
 
@@ -84,7 +161,7 @@ impl Resolved<'_> {
     #[inline]
     pub fn error_type(&self) -> &'static str {
         match self {
-            Resolved::Static(m) => m.error_type,
+            Resolved::Static(m) => m.error_type(),
             Resolved::Inner(e) => e.error_type(),
         }
     }
@@ -92,7 +169,7 @@ impl Resolved<'_> {
     #[inline]
     pub fn code(&self) -> &'static str {
         match self {
-            Resolved::Static(m) => m.code,
+            Resolved::Static(m) => m.code(),
             Resolved::Inner(e) => e.code(),
         }
     }
@@ -100,7 +177,7 @@ impl Resolved<'_> {
     #[inline]
     pub fn is_retryable(&self) -> bool {
         match self {
-            Resolved::Static(m) => m.retryable,
+            Resolved::Static(m) => m.retryable(),
             Resolved::Inner(e) => e.is_retryable(),
         }
     }
@@ -129,7 +206,7 @@ impl<'a> Resolved<'a> {
     /// error, at the derive's impl, not one more here).
     pub fn message<T: ApiError>(self, this: &'a T) -> Cow<'a, str> {
         match self {
-            Resolved::Static(m) if m.literal => Cow::Borrowed(m.template),
+            Resolved::Static(m) if m.literal() => Cow::Borrowed(m.part(Meta::TEMPLATE)),
             Resolved::Static(_) => Cow::Owned(format(format_args!("{this}"))),
             Resolved::Inner(e) => e.message(),
         }
@@ -162,8 +239,8 @@ impl<'a> Resolved<'a> {
     ) {
         match self {
             Resolved::Static(m) => {
-                let message: Option<&dyn Display> = (!m.literal).then_some(as_display(this));
-                write_body(m, format, out, request_id, message, None);
+                let message: Option<&dyn Display> = (!m.literal()).then_some(as_display(this));
+                write_body(&m, format, out, request_id, message, None);
             }
             Resolved::Inner(e) => format.write(e, request_id, out),
         }
@@ -294,14 +371,16 @@ pub fn write_body_with_errors(
             // The derive lays the pieces out this way (`expand.rs`); the byte-identity tests
             // compare every format with serde's, and debug builds check the layout here.
             const HEAD: usize = "{\"message\":\"".len();
-            debug_assert!(meta.json_head.starts_with("{\"message\":\""));
-            debug_assert!(meta.json_tail.starts_with("\",\"type\":\""));
-            debug_assert!(meta.param_field || meta.json_tail.ends_with(",\"request_id\":"));
+            let (json_head, json_tail) = (meta.part(Meta::JSON_HEAD), meta.part(Meta::JSON_TAIL));
+            let (error_type, code) = (meta.error_type(), meta.code());
+            debug_assert!(json_head.starts_with("{\"message\":\""));
+            debug_assert!(json_tail.starts_with("\",\"type\":\""));
+            debug_assert!(meta.param_field() || json_tail.ends_with(",\"request_id\":"));
             let text = match message {
                 Some(m) => Text::Display(m),
-                None => Text::Escaped(meta.json_head.get(HEAD..).unwrap_or_default()),
+                None => Text::Escaped(json_head.get(HEAD..).unwrap_or_default()),
             };
-            let param = if meta.param_field {
+            let param = if meta.param_field() {
                 match param {
                     Some(ParamValue::Str(s)) => Param::Text(Text::Raw(s)),
                     Some(ParamValue::Display(d)) => Param::Text(Text::Display(d)),
@@ -310,16 +389,16 @@ pub fn write_body_with_errors(
             } else {
                 // Type and code are snake_case: escaping leaves them as they are.
                 let start = "\",\"type\":\"\",\"code\":\"\",\"param\":".len()
-                    + meta.error_type.len()
-                    + meta.code.len();
-                let end = meta.json_tail.len() - ",\"request_id\":".len().min(meta.json_tail.len());
-                Param::Json(meta.json_tail.get(start..end).unwrap_or("null"))
+                    + error_type.len()
+                    + code.len();
+                let end = json_tail.len() - ",\"request_id\":".len().min(json_tail.len());
+                Param::Json(json_tail.get(start..end).unwrap_or("null"))
             };
             let fields = Fields {
                 status: meta.status(),
                 message: text,
-                error_type: Text::Escaped(meta.error_type),
-                code: Text::Escaped(meta.code),
+                error_type: Text::Escaped(error_type),
+                code: Text::Escaped(code),
                 param,
                 request_id,
                 errors,
@@ -338,12 +417,12 @@ fn write_flat(
     param: Option<ParamValue<'_>>,
     errors: &[FieldError],
 ) {
-    out.extend_from_slice(meta.json_head.as_bytes());
+    out.extend_from_slice(meta.part(Meta::JSON_HEAD).as_bytes());
     if let Some(message) = message {
         json::escape_fmt(out, format_args!("{message}"));
     }
-    out.extend_from_slice(meta.json_tail.as_bytes());
-    if meta.param_field {
+    out.extend_from_slice(meta.part(Meta::JSON_TAIL).as_bytes());
+    if meta.param_field() {
         match param {
             Some(p) => {
                 out.push(b'"');
@@ -492,21 +571,37 @@ pub fn param_string(p: Option<ParamValue<'_>>) -> Option<Cow<'_, str>> {
     })
 }
 
-/// Appends the catalog entries of `metas[from..to]`.
-pub fn push_entries(out: &mut Vec<CatalogEntry>, metas: &[Meta], from: usize, to: usize) {
-    if let Some(metas) = metas.get(from..to) {
-        out.extend(metas.iter().map(|m| CatalogEntry {
-            variant: m.variant,
-            status: m.status,
-            error_type: m.error_type,
-            code: m.code,
-            message: m.template,
-            param: m.param(),
-            retryable: m.retryable,
-            // A doc from a macro (`include_str!`) keeps the text around it: trimmed here.
-            doc: m.doc.trim(),
-        }));
-    }
+/// The index of the first of a type's `len` variants (`meta` gives each) with the code and
+/// status of a received error (one code has one status), or `usize::MAX`: what a derived
+/// `from_error_response` matches on, an integer (a match on strings costs the compiler a
+/// comparison per arm, checked against every arm before it).
+pub fn variant_of(
+    meta: fn(usize) -> Meta,
+    len: usize,
+    response: &crate::client::ErrorResponse,
+) -> usize {
+    let (code, status) = (response.code(), response.status());
+    (0..len)
+        .find(|&i| {
+            let m = meta(i);
+            m.status() == status && m.code() == code
+        })
+        .unwrap_or(usize::MAX)
+}
+
+/// Appends the catalog entries of a type's variants `from..to` (`meta` gives each).
+pub fn push_entries(out: &mut Vec<CatalogEntry>, meta: fn(usize) -> Meta, from: usize, to: usize) {
+    out.extend((from..to).map(meta).map(|m| CatalogEntry {
+        variant: m.part(Meta::VARIANT),
+        status: m.status().as_u16(),
+        error_type: m.error_type(),
+        code: m.code(),
+        message: m.part(Meta::TEMPLATE),
+        param: m.param(),
+        retryable: m.retryable(),
+        // A doc from a macro (`include_str!`) keeps the text around it: trimmed here.
+        doc: m.doc().trim(),
+    }));
 }
 
 /// Runs `f` for the type `T` (its catalog, its field hints, its typed parsing through its

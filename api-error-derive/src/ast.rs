@@ -27,8 +27,8 @@ pub struct Variant<'a> {
     pub ident: &'a Ident,
     pub attrs: Attrs,
     pub fields: Vec<Field<'a>>,
-    /// The doc comment, a `&'static str` expression (see `doc_comment`).
-    pub doc: proc_macro2::TokenStream,
+    /// The doc comment (see `doc_comment`).
+    pub doc: Doc,
     /// The literal of a thiserror `#[error("...")]`, used as the catalog template.
     pub error_text: Option<String>,
     /// Whether that attribute is the literal alone (`#[error("text")]`, no format
@@ -165,11 +165,18 @@ impl Field<'_> {
     }
 }
 
-/// The doc comment as a `&'static str` expression: `/// text` lines joined with newlines,
-/// each trimmed once, the whole trimmed, as one literal; or, when a line is a macro
-/// (`#[doc = include_str!("errors/missing.md")]`, `#[doc = concat!(..)]`), a `concat!` of
-/// the lines (the catalog trims what the macro's text leaves around it).
-fn doc_comment(attrs: &[Attribute]) -> proc_macro2::TokenStream {
+/// A variant's doc comment.
+pub enum Doc {
+    /// `/// text` lines joined with newlines, each trimmed once, the whole trimmed.
+    Text(String),
+    /// A `&'static str` expression: when a line is a macro
+    /// (`#[doc = include_str!("errors/missing.md")]`, `#[doc = concat!(..)]`), a `concat!`
+    /// of the lines (the catalog trims what the macro's text leaves around it).
+    Expr(proc_macro2::TokenStream),
+}
+
+/// The doc comment: text, or an expression when a line is a macro (see [`Doc`]).
+fn doc_comment(attrs: &[Attribute]) -> Doc {
     enum Line {
         Text(String),
         Macro(syn::Expr),
@@ -215,8 +222,7 @@ fn doc_comment(attrs: &[Attribute]) -> proc_macro2::TokenStream {
                 Line::Macro(_) => None,
             })
             .collect();
-        let joined = text.join("\n").trim().to_owned();
-        return quote::quote!(#joined);
+        return Doc::Text(text.join("\n").trim().to_owned());
     }
     let mut parts = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -228,7 +234,7 @@ fn doc_comment(attrs: &[Attribute]) -> proc_macro2::TokenStream {
             Line::Macro(m) => quote::quote!(#m),
         });
     }
-    quote::quote!(::core::concat!(#(#parts),*))
+    Doc::Expr(quote::quote!(::core::concat!(#(#parts),*)))
 }
 
 /// The lines of a `/** ... */` block doc comment, as rustdoc shows them: the first as it is

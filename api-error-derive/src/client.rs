@@ -84,11 +84,12 @@ fn message_frame(template: &str) -> Option<(String, String)> {
     seen.then_some((prefix, suffix))
 }
 
-/// What the typed client needs of a variant that is not transparent: its final code and
-/// status, and how its message is made.
+/// What the typed client needs of a variant that is not transparent: its descriptor, its
+/// final code, and how its message is made.
 pub struct Recognised {
+    /// The index of the variant's descriptor in the type's table.
+    pub index: usize,
     pub code: String,
-    pub status: u16,
     pub message: Message,
 }
 
@@ -204,27 +205,29 @@ pub fn derive(
 ) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
-    // Per code, in order: its status, its candidates, and whether one cannot fail (then
-    // those after it are never tried). Variants that share a code (same status and type)
-    // are tried in declaration order: the first that the body rebuilds wins.
-    let mut by_code: Vec<(&str, u16, Vec<TokenStream>, bool)> = Vec::new();
+    // Per code, in order: the index of the first descriptor with it (what
+    // `__private::variant_of` finds for a body with this code and status: one code has one
+    // status), its candidates, and whether one cannot fail (then those after it are never
+    // tried). Variants that share a code (same status and type) are tried in declaration
+    // order: the first that the body rebuilds wins.
+    let mut by_code: Vec<(&str, usize, Vec<TokenStream>, bool)> = Vec::new();
     let mut inner = Vec::new();
     for (v, code) in input.variants.iter().zip(codes) {
         match code {
             Some(Recognised {
+                index,
                 code,
-                status,
                 message,
             }) => {
-                let Some(candidate) = construct(input, v, message) else {
-                    continue;
-                };
                 let at = match by_code.iter().position(|(c, ..)| *c == code.as_str()) {
                     Some(at) => at,
                     None => {
-                        by_code.push((code, *status, Vec::new(), false));
+                        by_code.push((code, *index, Vec::new(), false));
                         by_code.len() - 1
                     }
+                };
+                let Some(candidate) = construct(input, v, message) else {
+                    continue;
                 };
                 if let Some((_, _, candidates, closed)) = by_code.get_mut(at) {
                     if !*closed {
@@ -250,15 +253,12 @@ pub fn derive(
             }
         }
     }
+    // Integer arms: a match on strings costs the compiler a comparison per arm, checked
+    // against every arm before it.
     let arms: Vec<TokenStream> = by_code
         .iter()
-        .map(|(code, status, candidates, _)| {
-            quote! {
-                #code => if __status == #status {
-                    #(#candidates)*
-                },
-            }
-        })
+        .filter(|(.., candidates, _)| !candidates.is_empty())
+        .map(|(_, index, candidates, _)| quote!(#index => { #(#candidates)* }))
         .collect();
     // A variant is its code with its status; a code whose status differs, or whose
     // candidates the body does not rebuild, goes on to the inner types (one of them may use
@@ -268,8 +268,7 @@ pub fn derive(
         quote!(let _ = response;)
     } else {
         quote! {
-            let __status = ::api_error_core::client::ErrorResponse::status(response).as_u16();
-            match ::api_error_core::client::ErrorResponse::code(response) {
+            match ::api_error_core::__private::variant_of(__api_error_meta, __API_ERROR_ROWS.len(), response) {
                 #(#arms)*
                 _ => {}
             }

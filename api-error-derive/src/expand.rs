@@ -1,18 +1,20 @@
 //! Code generation. Runs only after validation found nothing wrong, so it may assume every
 //! variant has a status, every message names existing fields, and so on.
 //!
-//! Everything static about a variant goes into one `static` array of descriptors, built at
-//! compile time (including the pre-rendered JSON around the dynamic parts); one match maps
-//! a value to its descriptor (or to its inner error, for `transparent`). The trait methods
-//! read from it, and only the variants that really have something dynamic (a formatted
-//! message, a param field, a retry delay) get arms of their own. Less code per variant
-//! keeps the derive cheap to compile for large enums.
+//! Everything static about a variant goes into one `static` table of descriptors, built at
+//! compile time (including the pre-rendered JSON around the dynamic parts): a row of
+//! integers per variant, indexing one string constant with every variant's strings. One
+//! match maps a value to its descriptor (or to its inner error, for `transparent`). The trait
+//! methods read from it, and only the variants that really have something dynamic (a
+//! formatted message, a param field, a retry delay) get arms of their own. Less code per
+//! variant keeps the derive cheap to compile for large enums: integers are the cheapest
+//! thing for the compiler to check, evaluate and emit.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, LitStr};
 
-use crate::ast::{is_option, mentions_param, Field, Input, Variant};
+use crate::ast::{is_option, mentions_param, Doc, Field, Input, Variant};
 use crate::case::to_snake_case;
 use crate::fmt;
 use crate::valid::{default_retryable, default_type, generic_message};
@@ -27,7 +29,7 @@ enum Msg {
 /// One variant with every default applied.
 struct Plan<'a> {
     v: &'a Variant<'a>,
-    /// Index into the descriptor array; `None` for transparent variants.
+    /// Index into the descriptor table; `None` for transparent variants.
     index: Option<usize>,
     status: u16,
     ty: String,
@@ -212,9 +214,9 @@ pub fn derive(input: &Input) -> TokenStream {
     let codes: Vec<Option<crate::client::Recognised>> = plans
         .iter()
         .map(|p| {
-            p.index.map(|_| crate::client::Recognised {
+            p.index.map(|index| crate::client::Recognised {
+                index,
                 code: p.code.clone(),
-                status: p.status,
                 message: match p.msg {
                     Msg::Literal(_) => crate::client::Message::Fixed,
                     Msg::Format(..) => crate::client::Message::Template(p.template.clone()),
@@ -245,12 +247,29 @@ pub fn derive(input: &Input) -> TokenStream {
     let resolve_impl_generics = replace_self(quote!(#resolve_impl_generics), &self_ty);
     let resolve_where = replace_self(api_where.clone(), &self_ty);
 
-    let metas: Vec<TokenStream> = plans
+    // The descriptors: one string constant and one row of integers per variant, written as
+    // text and handed to the compiler as one token stream (made token by token, the rows of
+    // a large enum cost more than the rest of the expansion).
+    let (mut text, mut rows) = (String::from(""), String::from("["));
+    let docs: Vec<Option<TokenStream>> = plans
         .iter()
         .filter(|p| p.index.is_some())
-        .map(meta)
+        .map(|p| meta(p, &mut text, &mut rows))
         .collect();
-    let meta_len = metas.len();
+    rows.push(']');
+    let meta_len = docs.len();
+    let rows: TokenStream = rows.parse().unwrap_or_else(|_| {
+        quote!(::core::compile_error!(
+            "api-error: the derive wrote a table it cannot read"
+        ))
+    });
+    // Docs that are a macro's text, when there are any: then every variant's, in a table.
+    let docs = if docs.iter().any(Option::is_some) {
+        let docs = docs.iter().map(|d| d.clone().unwrap_or_else(|| quote!("")));
+        quote!([#(#docs),*])
+    } else {
+        quote!([])
+    };
 
     // fn __resolve: the one match every method goes through. Its arms are integer literals,
     // the index of the variant's descriptor (the cheapest arms to type-check and borrow-check:
@@ -273,7 +292,7 @@ pub fn derive(input: &Input) -> TokenStream {
         }
     });
     let resolve_body = if meta_len > 0 {
-        quote!(::api_error_core::__private::Resolved::Static(&__API_ERROR_META[match this { #(#resolve_arms)* }]))
+        quote!(::api_error_core::__private::Resolved::Static(__api_error_meta(match this { #(#resolve_arms)* })))
     } else {
         quote!(match this { #(#resolve_arms)* })
     };
@@ -411,11 +430,11 @@ pub fn derive(input: &Input) -> TokenStream {
                 Some(f) => {
                     let errors = field_errors_of(f);
                     quote! {
-                        #pat => ::api_error_core::__private::write_body_with_errors(&__API_ERROR_META[#i], format, out, request_id, #message, #param, #errors),
+                        #pat => ::api_error_core::__private::write_body_with_errors(&__api_error_meta(#i), format, out, request_id, #message, #param, #errors),
                     }
                 }
                 None => quote! {
-                    #pat => ::api_error_core::__private::write_body(&__API_ERROR_META[#i], format, out, request_id, #message, #param),
+                    #pat => ::api_error_core::__private::write_body(&__api_error_meta(#i), format, out, request_id, #message, #param),
                 },
             })
         },
@@ -430,7 +449,7 @@ pub fn derive(input: &Input) -> TokenStream {
             end += 1;
         } else if let Some(f) = p.transparent {
             if end > start {
-                catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, &__API_ERROR_META, #start, #end);));
+                catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, __api_error_meta, #start, #end);));
             }
             start = end;
             let ty = f.ty;
@@ -443,7 +462,7 @@ pub fn derive(input: &Input) -> TokenStream {
         }
     }
     if meta_len > start {
-        catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, &__API_ERROR_META, #start, #meta_len);));
+        catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, __api_error_meta, #start, #meta_len);));
     }
 
     // What fields give the body, by code (for OpenAPI examples), with the inner types'
@@ -543,8 +562,13 @@ pub fn derive(input: &Input) -> TokenStream {
             clippy::nursery
         )]
         const _: () = {
-            use ::api_error_core::__private::Meta as __ApiErrorMeta;
-            static __API_ERROR_META: [__ApiErrorMeta; #meta_len] = [#(#metas),*];
+            static __API_ERROR_TEXT: &::core::primitive::str = #text;
+            static __API_ERROR_ROWS: [::api_error_core::__private::Row; #meta_len] = #rows;
+            static __API_ERROR_DOCS: &[&::core::primitive::str] = &#docs;
+            #[inline]
+            fn __api_error_meta(i: ::core::primitive::usize) -> ::api_error_core::__private::Meta {
+                ::api_error_core::__private::Meta::new(__API_ERROR_TEXT, &__API_ERROR_ROWS, __API_ERROR_DOCS, i)
+            }
             #walk_site
 
             #[inline]
@@ -794,20 +818,17 @@ fn errors_param(f: &Field) -> TokenStream {
     quote!(::api_error_core::__private::errors_param(#errors))
 }
 
-/// One descriptor: a `Meta` literal with every string pre-rendered.
-fn meta(p: &Plan) -> TokenStream {
+/// One variant's descriptor: its row of integers (`__private::Row`) written to `rows`, its
+/// strings (pre-rendered) appended to `text`, the type's one string constant, in the order of
+/// `Meta::part`'s indexes; its doc when that is a macro's text (unknown here).
+fn meta(p: &Plan, text: &mut String, rows: &mut String) -> Option<TokenStream> {
     // `r#loop` is the variant `loop`.
     let variant = syn::ext::IdentExt::unraw(p.v.ident).to_string();
-    let status = p.status;
     let (ty, code) = (&p.ty, &p.code);
     let (literal, head) = match &p.msg {
-        Msg::Literal(text) => (
-            Some(text.as_str()),
-            format!("{{\"message\":\"{}", json_escape(text)),
-        ),
-        _ => (None, "{\"message\":\"".to_owned()),
+        Msg::Literal(text) => (true, format!("{{\"message\":\"{}", json_escape(text))),
+        _ => (false, "{\"message\":\"".to_owned()),
     };
-    let literal = literal.is_some();
     let mut tail = format!(
         "\",\"type\":\"{}\",\"code\":\"{}\",\"param\":",
         json_escape(ty),
@@ -823,26 +844,29 @@ fn meta(p: &Plan) -> TokenStream {
     }
     // `""`: no static param (validation rejects an empty `param = ""`).
     let param = p.param.as_deref().unwrap_or("");
-    let template = &p.template;
-    let doc = &p.v.doc;
-    let retryable = p.retryable;
-    // Only literals: no paths to resolve, no const fn to evaluate, per variant.
-    quote! {
-        __ApiErrorMeta {
-            variant: #variant,
-            status: #status,
-            error_type: #ty,
-            code: #code,
-            literal: #literal,
-            template: #template,
-            param: #param,
-            retryable: #retryable,
-            doc: #doc,
-            json_head: #head,
-            json_tail: #tail,
-            param_field: #param_field,
-        }
+    let (doc, macro_doc) = match &p.v.doc {
+        Doc::Text(doc) => (doc.as_str(), None),
+        Doc::Expr(expr) => ("", Some(expr.clone())),
+    };
+    let parts = [
+        variant.as_str(),
+        ty,
+        code,
+        &p.template,
+        param,
+        doc,
+        &head,
+        &tail,
+    ];
+    // The flags as `Meta::LITERAL`, `Meta::RETRYABLE` and `Meta::PARAM_FIELD` read them.
+    let flags = u8::from(literal) | u8::from(p.retryable) << 1 | u8::from(param_field) << 2;
+    rows.push_str(&format!("[{}, {flags}, {}", p.status, text.len()));
+    for part in parts {
+        text.push_str(part);
+        rows.push_str(&format!(", {}", text.len()));
     }
+    rows.push_str("], ");
+    macro_doc
 }
 
 /// JSON string escaping, identical to serde_json's (and to the runtime's own escaping).
