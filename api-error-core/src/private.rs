@@ -23,25 +23,27 @@ use crate::{ApiError, FieldError, WireFormat};
 
 /// Everything static about one variant, computed at compile time by the derive: its status,
 /// its flags, and where its strings lie in its type's one text. The derive emits, per type,
-/// one string constant with every string of every variant, and per variant one row of
-/// integers ([`Row`]): for an enum of hundreds of variants, a struct literal with a string
-/// constant per field costs the compiler more than the rest of the derive. This is a view of
-/// one row, with the text it indexes.
+/// one string constant with every string of every variant, and one byte string with every
+/// variant's row of integers: two literals, however many variants (for an enum of hundreds,
+/// a literal per field made the table cost the compiler more than the rest of the derive).
+/// This is a view of one row, with the text it indexes.
 #[derive(Clone, Copy, Debug)]
 pub struct Meta {
     text: &'static str,
-    row: &'static Row,
+    /// The row: [`Meta::ROW`] integers, each a `u32`, little-endian: the status, the flags
+    /// ([`Meta::LITERAL`], [`Meta::RETRYABLE`], [`Meta::PARAM_FIELD`]), then where the
+    /// variant's strings lie in `text`: the `i`th (in the order of [`Meta::part`]'s indexes)
+    /// is `text[row[2 + i]..row[3 + i]]`.
+    row: &'static [u8; Meta::ROW * 4],
     /// The doc when it is a macro's text (`#[doc = include_str!(..)]`), which the derive
     /// cannot put in the text; else `""`, and the doc is in the text.
     macro_doc: &'static str,
 }
 
-/// One variant's integers: its status, its flags ([`Meta::LITERAL`], [`Meta::RETRYABLE`],
-/// [`Meta::PARAM_FIELD`]), then where its strings lie in the type's text: the `i`th string (in
-/// the order of [`Meta::part`]'s indexes) is `text[row[2 + i]..row[3 + i]]`.
-pub type Row = [u32; 11];
-
 impl Meta {
+    /// The integers in a row.
+    pub const ROW: usize = 11;
+
     /// The message is the fixed text `template` (already JSON-escaped into `json_head`);
     /// otherwise it is the error's own `Display` (4xx default, or `expose`), or a format
     /// string, expanded in place by the derive.
@@ -70,14 +72,28 @@ impl Meta {
     #[inline]
     pub fn new(
         text: &'static str,
-        rows: &'static [Row],
+        rows: &'static [u8],
         docs: &'static [&'static str],
         i: usize,
     ) -> Meta {
+        const BYTES: usize = Meta::ROW * 4;
         Meta {
             text,
-            row: rows.get(i).unwrap_or(&[0; 11]),
+            row: i
+                .checked_mul(BYTES)
+                .and_then(|at| rows.get(at..))
+                .and_then(<[u8]>::first_chunk)
+                .unwrap_or(&[0; BYTES]),
             macro_doc: docs.get(i).copied().unwrap_or(""),
+        }
+    }
+
+    /// The row's `k`th integer (0 past its end, which the derive rules out).
+    #[inline]
+    fn int(&self, k: usize) -> u32 {
+        match self.row.get(4 * k..4 * k + 4) {
+            Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+            _ => 0,
         }
     }
 
@@ -86,16 +102,23 @@ impl Meta {
     #[inline]
     pub fn part(&self, i: usize) -> &'static str {
         let text = self.text;
-        match (self.row.get(2 + i), self.row.get(3 + i)) {
-            (Some(&start), Some(&end)) => text.get(start as usize..end as usize).unwrap_or(""),
-            _ => "",
-        }
+        let (start, end) = (self.int(2 + i), self.int(3 + i));
+        text.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// [`Meta::part`] as bytes (no check that it starts and ends on characters: what is
+    /// copied into a body as it is).
+    #[inline]
+    fn bytes(&self, i: usize) -> &'static [u8] {
+        let (start, end) = (self.int(2 + i), self.int(3 + i));
+        let text = self.text.as_bytes();
+        text.get(start as usize..end as usize).unwrap_or_default()
     }
 
     /// The status (500 if it were ever out of range, which the derive rules out).
     #[inline]
     pub fn status(&self) -> StatusCode {
-        u16::try_from(self.row[0])
+        u16::try_from(self.int(0))
             .ok()
             .and_then(|status| StatusCode::from_u16(status).ok())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -113,17 +136,17 @@ impl Meta {
 
     #[inline]
     pub fn literal(&self) -> bool {
-        self.row[1] & Meta::LITERAL != 0
+        self.int(1) & Meta::LITERAL != 0
     }
 
     #[inline]
     pub fn retryable(&self) -> bool {
-        self.row[1] & Meta::RETRYABLE != 0
+        self.int(1) & Meta::RETRYABLE != 0
     }
 
     #[inline]
     pub fn param_field(&self) -> bool {
-        self.row[1] & Meta::PARAM_FIELD != 0
+        self.int(1) & Meta::PARAM_FIELD != 0
     }
 
     /// The doc comment, as the derive found it (the catalog trims it).
@@ -417,11 +440,11 @@ fn write_flat(
     param: Option<ParamValue<'_>>,
     errors: &[FieldError],
 ) {
-    out.extend_from_slice(meta.part(Meta::JSON_HEAD).as_bytes());
+    out.extend_from_slice(meta.bytes(Meta::JSON_HEAD));
     if let Some(message) = message {
         json::escape_fmt(out, format_args!("{message}"));
     }
-    out.extend_from_slice(meta.part(Meta::JSON_TAIL).as_bytes());
+    out.extend_from_slice(meta.bytes(Meta::JSON_TAIL));
     if meta.param_field() {
         match param {
             Some(p) => {

@@ -268,7 +268,7 @@ pub fn derive(
         quote!(let _ = response;)
     } else {
         quote! {
-            match ::api_error_core::__private::variant_of(__api_error_meta, __API_ERROR_ROWS.len(), response) {
+            match ::api_error_core::__private::variant_of(__api_error_meta, __API_ERROR_LEN, response) {
                 #(#arms)*
                 _ => {}
             }

@@ -247,22 +247,18 @@ pub fn derive(input: &Input) -> TokenStream {
     let resolve_impl_generics = replace_self(quote!(#resolve_impl_generics), &self_ty);
     let resolve_where = replace_self(api_where.clone(), &self_ty);
 
-    // The descriptors: one string constant and one row of integers per variant, written as
-    // text and handed to the compiler as one token stream (made token by token, the rows of
-    // a large enum cost more than the rest of the expansion).
-    let (mut text, mut rows) = (String::from(""), String::from("["));
+    // The descriptors: one string constant with every variant's strings, and one byte
+    // string with every variant's row of integers (each a `u32`, little-endian): two tokens
+    // for the compiler, whatever the number of variants (a literal per integer made a large
+    // enum's table cost more to compile than the rest of the expansion).
+    let (mut text, mut rows) = (String::new(), Vec::new());
     let docs: Vec<Option<TokenStream>> = plans
         .iter()
         .filter(|p| p.index.is_some())
         .map(|p| meta(p, &mut text, &mut rows))
         .collect();
-    rows.push(']');
     let meta_len = docs.len();
-    let rows: TokenStream = rows.parse().unwrap_or_else(|_| {
-        quote!(::core::compile_error!(
-            "api-error: the derive wrote a table it cannot read"
-        ))
-    });
+    let rows = proc_macro2::Literal::byte_string(&rows);
     // Docs that are a macro's text, when there are any: then every variant's, in a table.
     let docs = if docs.iter().any(Option::is_some) {
         let docs = docs.iter().map(|d| d.clone().unwrap_or_else(|| quote!("")));
@@ -563,11 +559,12 @@ pub fn derive(input: &Input) -> TokenStream {
         )]
         const _: () = {
             static __API_ERROR_TEXT: &::core::primitive::str = #text;
-            static __API_ERROR_ROWS: [::api_error_core::__private::Row; #meta_len] = #rows;
+            static __API_ERROR_ROWS: &[::core::primitive::u8] = #rows;
+            const __API_ERROR_LEN: ::core::primitive::usize = #meta_len;
             static __API_ERROR_DOCS: &[&::core::primitive::str] = &#docs;
             #[inline]
             fn __api_error_meta(i: ::core::primitive::usize) -> ::api_error_core::__private::Meta {
-                ::api_error_core::__private::Meta::new(__API_ERROR_TEXT, &__API_ERROR_ROWS, __API_ERROR_DOCS, i)
+                ::api_error_core::__private::Meta::new(__API_ERROR_TEXT, __API_ERROR_ROWS, __API_ERROR_DOCS, i)
             }
             #walk_site
 
@@ -818,10 +815,10 @@ fn errors_param(f: &Field) -> TokenStream {
     quote!(::api_error_core::__private::errors_param(#errors))
 }
 
-/// One variant's descriptor: its row of integers (`__private::Row`) written to `rows`, its
+/// One variant's descriptor: its row of integers (see `__private::Meta`) appended to `rows`, its
 /// strings (pre-rendered) appended to `text`, the type's one string constant, in the order of
 /// `Meta::part`'s indexes; its doc when that is a macro's text (unknown here).
-fn meta(p: &Plan, text: &mut String, rows: &mut String) -> Option<TokenStream> {
+fn meta(p: &Plan, text: &mut String, rows: &mut Vec<u8>) -> Option<TokenStream> {
     // `r#loop` is the variant `loop`.
     let variant = syn::ext::IdentExt::unraw(p.v.ident).to_string();
     let (ty, code) = (&p.ty, &p.code);
@@ -859,13 +856,15 @@ fn meta(p: &Plan, text: &mut String, rows: &mut String) -> Option<TokenStream> {
         &tail,
     ];
     // The flags as `Meta::LITERAL`, `Meta::RETRYABLE` and `Meta::PARAM_FIELD` read them.
-    let flags = u8::from(literal) | u8::from(p.retryable) << 1 | u8::from(param_field) << 2;
-    rows.push_str(&format!("[{}, {flags}, {}", p.status, text.len()));
+    let flags = u32::from(literal) | u32::from(p.retryable) << 1 | u32::from(param_field) << 2;
+    // A text past 4 GiB would wrap its offsets: its strings would read wrong, not unsafely.
+    let offset = |text: &String| u32::try_from(text.len()).unwrap_or(u32::MAX);
+    let mut row = vec![u32::from(p.status), flags, offset(text)];
     for part in parts {
         text.push_str(part);
-        rows.push_str(&format!(", {}", text.len()));
+        row.push(offset(text));
     }
-    rows.push_str("], ");
+    rows.extend(row.iter().flat_map(|n| n.to_le_bytes()));
     macro_doc
 }
 
