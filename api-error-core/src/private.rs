@@ -596,8 +596,8 @@ pub fn param_string(p: Option<ParamValue<'_>>) -> Option<Cow<'_, str>> {
 
 /// The index of the first of a type's `len` variants (`meta` gives each) with the code and
 /// status of a received error (one code has one status), or `usize::MAX`: what a derived
-/// `from_error_response` matches on, an integer (a match on strings costs the compiler a
-/// comparison per arm, checked against every arm before it).
+/// `from_error_response` matches on, an integer (a match on strings costs the compiler far
+/// more to check and lower).
 pub fn variant_of(
     meta: fn(usize) -> Meta,
     len: usize,

@@ -253,8 +253,9 @@ pub fn derive(
             }
         }
     }
-    // Integer arms: a match on strings costs the compiler a comparison per arm, checked
-    // against every arm before it.
+    // Integer arms: a match on strings costs the compiler far more to check and lower (a
+    // chain of comparisons): for 167 codes, the whole impl cost rustc 136M instructions,
+    // now 61M.
     let arms: Vec<TokenStream> = by_code
         .iter()
         .filter(|(.., candidates, _)| !candidates.is_empty())
