@@ -88,13 +88,10 @@ impl Meta {
         }
     }
 
-    /// The row's `k`th integer (0 past its end, which the derive rules out).
+    /// The row's `k`th integer.
     #[inline]
     fn int(&self, k: usize) -> u32 {
-        match self.row.get(4 * k..4 * k + 4) {
-            Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
-            _ => 0,
-        }
+        row_int(self.row, k)
     }
 
     /// The variant's `i`th string (`""` if the derive had laid them out wrong, which the
@@ -594,20 +591,34 @@ pub fn param_string(p: Option<ParamValue<'_>>) -> Option<Cow<'_, str>> {
     })
 }
 
-/// The index of the first of a type's `len` variants (`meta` gives each) with the code and
-/// status of a received error (one code has one status), or `usize::MAX`: what a derived
-/// `from_error_response` matches on, an integer (a match on strings costs the compiler far
-/// more to check and lower).
+/// A row's `k`th integer (0 past its end, which the derive rules out).
+#[inline]
+fn row_int(row: &[u8], k: usize) -> u32 {
+    match row.get(4 * k..4 * k + 4) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+        _ => 0,
+    }
+}
+
+/// The index of the first of a type's variants (its `text` and `rows`, as [`Meta::new`]
+/// takes them) with the code and status of a received error (one code has one status), or
+/// `usize::MAX`: what a derived `from_error_response` matches on, an integer (a match on
+/// strings costs the compiler far more to check and lower). Each row's status is compared
+/// first, as an integer, and only then its code.
 pub fn variant_of(
-    meta: fn(usize) -> Meta,
-    len: usize,
+    text: &'static str,
+    rows: &'static [u8],
     response: &crate::client::ErrorResponse,
 ) -> usize {
-    let (code, status) = (response.code(), response.status());
-    (0..len)
-        .find(|&i| {
-            let m = meta(i);
-            m.status() == status && m.code() == code
+    let (code, status) = (response.code(), usize::from(response.status().as_u16()));
+    rows.chunks_exact(Meta::ROW * 4)
+        .position(|row| {
+            let int = |k| row_int(row, k) as usize;
+            int(0) == status
+                && text
+                    .as_bytes()
+                    .get(int(2 + Meta::CODE)..int(3 + Meta::CODE))
+                    == Some(code.as_bytes())
         })
         .unwrap_or(usize::MAX)
 }

@@ -269,7 +269,7 @@ pub fn derive(
         quote!(let _ = response;)
     } else {
         quote! {
-            match ::api_error_core::__private::variant_of(__api_error_meta, __API_ERROR_LEN, response) {
+            match ::api_error_core::__private::variant_of(__API_ERROR_TEXT, __API_ERROR_ROWS, response) {
                 #(#arms)*
                 _ => {}
             }

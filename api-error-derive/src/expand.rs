@@ -560,7 +560,6 @@ pub fn derive(input: &Input) -> TokenStream {
         const _: () = {
             static __API_ERROR_TEXT: &::core::primitive::str = #text;
             static __API_ERROR_ROWS: &[::core::primitive::u8] = #rows;
-            const __API_ERROR_LEN: ::core::primitive::usize = #meta_len;
             static __API_ERROR_DOCS: &[&::core::primitive::str] = &#docs;
             #[inline]
             fn __api_error_meta(i: ::core::primitive::usize) -> ::api_error_core::__private::Meta {
