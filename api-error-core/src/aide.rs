@@ -792,21 +792,21 @@ macro_rules! __impl_aide {
             type Inner = $crate::ErrorBody<'static>;
 
             fn operation_response(
-                ctx: &mut $crate::__private::aide::generate::GenContext,
+                __api_error_ctx: &mut $crate::__private::aide::generate::GenContext,
                 _: &mut $crate::__private::aide::openapi::Operation,
             ) -> $crate::__private::core::option::Option<$crate::__private::aide::openapi::Response>
             {
-                $crate::__private::aide::response::<Self>(ctx)
+                $crate::__private::aide::response::<Self>(__api_error_ctx)
             }
 
             fn inferred_responses(
-                ctx: &mut $crate::__private::aide::generate::GenContext,
+                __api_error_ctx: &mut $crate::__private::aide::generate::GenContext,
                 _: &mut $crate::__private::aide::openapi::Operation,
             ) -> $crate::__private::std::vec::Vec<(
                 $crate::__private::core::option::Option<$crate::__private::core::primitive::u16>,
                 $crate::__private::aide::openapi::Response,
             )> {
-                $crate::__private::aide::responses::<Self>(ctx)
+                $crate::__private::aide::responses::<Self>(__api_error_ctx)
             }
         }
     };

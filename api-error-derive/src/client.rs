@@ -128,12 +128,14 @@ fn construct(input: &Input, v: &Variant, message: &Message) -> Option<Candidate>
                 let ty = f.ty;
                 let span = syn::spanned::Spanned::span(ty);
                 let value = quote::quote_spanned!(span=> <#ty as ::api_error_core::__private::FieldErrorsField>::from_field_errors(
-                    ::api_error_core::client::ErrorResponse::field_errors(response),
+                    ::api_error_core::client::ErrorResponse::field_errors(__api_error_response),
                 ));
                 inits.push(quote!(#m: #value,));
                 continue;
             }
-            Source::Param => quote!(::api_error_core::client::ErrorResponse::param(response)),
+            Source::Param => quote!(::api_error_core::client::ErrorResponse::param(
+                __api_error_response
+            )),
             Source::Message => {
                 let frame = match message {
                     Message::Fixed => return None,
@@ -143,13 +145,13 @@ fn construct(input: &Input, v: &Variant, message: &Message) -> Option<Candidate>
                 match frame {
                     Some((prefix, suffix)) if !(prefix.is_empty() && suffix.is_empty()) => {
                         quote!(::api_error_core::__private::message_field(
-                            ::api_error_core::client::ErrorResponse::message(response),
+                            ::api_error_core::client::ErrorResponse::message(__api_error_response),
                             #prefix,
                             #suffix,
                         ))
                     }
                     _ => quote!(::core::option::Option::Some(
-                        ::api_error_core::client::ErrorResponse::message(response)
+                        ::api_error_core::client::ErrorResponse::message(__api_error_response)
                     )),
                 }
             }
@@ -243,7 +245,7 @@ pub fn derive(
                 let path = input.variant_path(v);
                 let call = quote! {{
                     use ::api_error_core::__private::{HasFromResponse as _, NoFromResponse as _};
-                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_from_response(response)
+                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_from_response(__api_error_response)
                 }};
                 inner.push(quote! {
                     if let ::core::option::Option::Some(__inner) = #call {
@@ -266,10 +268,10 @@ pub fn derive(
     // the same code with another status).
     let direct = if arms.is_empty() {
         // Nothing to match: the parameter is still "used", for `deny(warnings)` users.
-        quote!(let _ = response;)
+        quote!(let _ = __api_error_response;)
     } else {
         quote! {
-            match ::api_error_core::__private::variant_of(__API_ERROR_TEXT, __API_ERROR_ROWS, response) {
+            match ::api_error_core::__private::variant_of(__API_ERROR_TEXT, __API_ERROR_ROWS, __api_error_response) {
                 #(#arms)*
                 _ => {}
             }
@@ -290,7 +292,7 @@ pub fn derive(
     quote! {
         #[automatically_derived]
         impl #impl_generics ::api_error_core::client::FromErrorResponse for #ident #ty_generics #where_clause {
-            fn from_error_response(response: &::api_error_core::client::ErrorResponse) -> ::core::option::Option<Self> {
+            fn from_error_response(__api_error_response: &::api_error_core::client::ErrorResponse) -> ::core::option::Option<Self> {
                 #direct
                 #inner
             }

@@ -288,9 +288,9 @@ pub fn derive(input: &Input) -> TokenStream {
         }
     });
     let resolve_body = if meta_len > 0 {
-        quote!(::api_error_core::__private::Resolved::Static(__api_error_meta(match this { #(#resolve_arms)* })))
+        quote!(::api_error_core::__private::Resolved::Static(__api_error_meta(match __api_error_this { #(#resolve_arms)* })))
     } else {
-        quote!(match this { #(#resolve_arms)* })
+        quote!(match __api_error_this { #(#resolve_arms)* })
     };
 
     let message = method_match(
@@ -426,15 +426,20 @@ pub fn derive(input: &Input) -> TokenStream {
                 Some(f) => {
                     let errors = field_errors_of(f);
                     quote! {
-                        #pat => ::api_error_core::__private::write_body_with_errors(&__api_error_meta(#i), format, out, request_id, #message, #param, #errors),
+                        #pat => ::api_error_core::__private::write_body_with_errors(&__api_error_meta(#i), __api_error_format, __api_error_out, __api_error_request_id, #message, #param, #errors),
                     }
                 }
                 None => quote! {
-                    #pat => ::api_error_core::__private::write_body(&__api_error_meta(#i), format, out, request_id, #message, #param),
+                    #pat => ::api_error_core::__private::write_body(&__api_error_meta(#i), __api_error_format, __api_error_out, __api_error_request_id, #message, #param),
                 },
             })
         },
-        quote!(__resolve(self).write_body(self, format, request_id, out)),
+        quote!(__resolve(self).write_body(
+            self,
+            __api_error_format,
+            __api_error_request_id,
+            __api_error_out
+        )),
     );
 
     // The catalog: descriptor ranges in order, inner catalogs spliced in for transparent.
@@ -562,13 +567,13 @@ pub fn derive(input: &Input) -> TokenStream {
             static __API_ERROR_ROWS: &[::core::primitive::u8] = #rows;
             static __API_ERROR_DOCS: &[&::core::primitive::str] = &#docs;
             #[inline]
-            fn __api_error_meta(i: ::core::primitive::usize) -> ::api_error_core::__private::Meta {
-                ::api_error_core::__private::Meta::new(__API_ERROR_TEXT, __API_ERROR_ROWS, __API_ERROR_DOCS, i)
+            fn __api_error_meta(__api_error_index: ::core::primitive::usize) -> ::api_error_core::__private::Meta {
+                ::api_error_core::__private::Meta::new(__API_ERROR_TEXT, __API_ERROR_ROWS, __API_ERROR_DOCS, __api_error_index)
             }
             #walk_site
 
             #[inline]
-            fn __resolve #resolve_impl_generics (this: &'__api_error #ident #ty_generics) -> ::api_error_core::__private::Resolved<'__api_error> #resolve_where {
+            fn __resolve #resolve_impl_generics (__api_error_this: &'__api_error #ident #ty_generics) -> ::api_error_core::__private::Resolved<'__api_error> #resolve_where {
                 #resolve_body
             }
 
@@ -587,7 +592,7 @@ pub fn derive(input: &Input) -> TokenStream {
                 #[inline]
                 fn is_retryable(&self) -> ::core::primitive::bool { __resolve(self).is_retryable() }
                 #field_errors
-                fn write_body(&self, format: &::api_error_core::__private::ErrorFormat, request_id: ::core::option::Option<&::core::primitive::str>, out: &mut ::api_error_core::__private::std::vec::Vec<::core::primitive::u8>) { #write_json }
+                fn write_body(&self, __api_error_format: &::api_error_core::__private::ErrorFormat, __api_error_request_id: ::core::option::Option<&::core::primitive::str>, __api_error_out: &mut ::api_error_core::__private::std::vec::Vec<::core::primitive::u8>) { #write_json }
             }
 
             #[automatically_derived]

@@ -1,7 +1,16 @@
 //! Generated code names everything by absolute path: it compiles without the prelude and
-//! next to local items named like the prelude's.
+//! next to local items named like the prelude's, and its own bindings are named so that no
+//! constant in scope is taken for one (a binding named like a constant is a pattern).
 #![no_implicit_prelude]
-#![allow(dead_code, non_camel_case_types)]
+#![allow(dead_code, non_camel_case_types, non_upper_case_globals)]
+
+const i: usize = 0;
+const this: usize = 0;
+const response: usize = 0;
+const format: usize = 0;
+const request_id: usize = 0;
+const out: usize = 0;
+const ctx: usize = 0;
 
 struct Option;
 struct Some;
@@ -69,7 +78,7 @@ impl ::std::error::Error for Inner {}
 fn main() {
     use ::api_error_core::{ApiError as _, ErrorCatalog as _};
     let e: E<u8> = E::Slow { secs: 3, name: 1 };
-    let mut out = ::std::vec::Vec::new();
-    e.write_json(::core::option::Option::None, &mut out);
+    let mut body = ::std::vec::Vec::new();
+    e.write_json(::core::option::Option::None, &mut body);
     let _ = E::<u8>::catalog();
 }
