@@ -99,7 +99,7 @@ impl Meta {
     #[inline]
     pub fn part(&self, i: usize) -> &'static str {
         let text = self.text;
-        let (start, end) = (self.int(2 + i), self.int(3 + i));
+        let (start, end) = (self.int(i.saturating_add(2)), self.int(i.saturating_add(3)));
         text.get(start as usize..end as usize).unwrap_or("")
     }
 
@@ -107,7 +107,7 @@ impl Meta {
     /// copied into a body as it is).
     #[inline]
     fn bytes(&self, i: usize) -> &'static [u8] {
-        let (start, end) = (self.int(2 + i), self.int(3 + i));
+        let (start, end) = (self.int(i.saturating_add(2)), self.int(i.saturating_add(3)));
         let text = self.text.as_bytes();
         text.get(start as usize..end as usize).unwrap_or_default()
     }
@@ -594,8 +594,8 @@ pub fn param_string(p: Option<ParamValue<'_>>) -> Option<Cow<'_, str>> {
 /// A row's `k`th integer (0 past its end, which the derive rules out).
 #[inline]
 fn row_int(row: &[u8], k: usize) -> u32 {
-    match row.get(4 * k..4 * k + 4) {
-        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+    match k.checked_mul(4).and_then(|at| row.get(at..)) {
+        Some(&[a, b, c, d, ..]) => u32::from_le_bytes([a, b, c, d]),
         _ => 0,
     }
 }
@@ -983,3 +983,114 @@ macro_rules! __impl_aide {
 }
 
 pub use crate::__integrations as integrations;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TAIL: &str = r#"","type":"api_error","code":"boom","param":null,"request_id":"#;
+
+    /// A text and rows laid out as the derive lays them out, for two variants: the strings
+    /// one after another, a row of integers per variant.
+    fn table() -> (&'static str, &'static [u8]) {
+        let variants: [(u32, u32, [&str; 8]); 2] = [
+            (
+                500,
+                Meta::RETRYABLE,
+                [
+                    "A",
+                    "api_error",
+                    "boom",
+                    "Boom.",
+                    "é",
+                    "Doc",
+                    r#"{"message":""#,
+                    TAIL,
+                ],
+            ),
+            (
+                404,
+                Meta::LITERAL,
+                ["B", "not_found_error", "missing", "Gone.", "", "", "", ""],
+            ),
+        ];
+        let (mut text, mut rows) = (String::new(), Vec::new());
+        for (status, flags, parts) in variants {
+            let mut row = vec![status, flags, text.len() as u32];
+            for part in parts {
+                text.push_str(part);
+                row.push(text.len() as u32);
+            }
+            rows.extend(row.iter().flat_map(|n| n.to_le_bytes()));
+        }
+        (text.leak(), rows.leak())
+    }
+
+    #[test]
+    fn a_row_reads_back_its_parts() {
+        let (text, rows) = table();
+        let m = Meta::new(text, rows, &[], 0);
+        assert_eq!(m.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(m.part(Meta::VARIANT), "A");
+        assert_eq!(m.error_type(), "api_error");
+        assert_eq!(m.code(), "boom");
+        assert_eq!(m.part(Meta::TEMPLATE), "Boom.");
+        assert_eq!(m.param(), Some("é"));
+        assert_eq!(m.doc(), "Doc");
+        assert_eq!(m.bytes(Meta::JSON_HEAD), br#"{"message":""#);
+        assert_eq!(m.bytes(Meta::JSON_TAIL), TAIL.as_bytes());
+        assert!(m.retryable() && !m.literal() && !m.param_field());
+        let m = Meta::new(text, rows, &["", "from a macro"], 1);
+        assert_eq!((m.status(), m.code()), (StatusCode::NOT_FOUND, "missing"));
+        assert_eq!((m.param(), m.doc()), (None, "from a macro"));
+        assert!(m.literal() && !m.retryable());
+    }
+
+    /// Out of range, a row describes nothing rather than panic: an index past the table, a
+    /// part past the row, offsets past the text or inside a character.
+    #[test]
+    fn out_of_range_reads_nothing() {
+        let (text, rows) = table();
+        for m in [
+            Meta::new(text, rows, &[], 2),
+            Meta::new(text, rows, &[], usize::MAX),
+            Meta::new(text, &rows[..40], &[], 0),
+        ] {
+            assert_eq!((m.code(), m.part(Meta::JSON_TAIL)), ("", ""));
+            assert_eq!(m.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        }
+        let m = Meta::new(text, rows, &[], 0);
+        assert_eq!((m.part(8), m.part(usize::MAX - 3)), ("", ""));
+        assert_eq!(m.bytes(9), b"");
+        // `é` is two bytes: an offset between them is not a `str` boundary.
+        let mut inside = rows.to_vec();
+        let param_start = 4 * (2 + Meta::PARAM);
+        let middle = 1 + text.find('é').unwrap_or_default() as u32;
+        inside[param_start..param_start + 4].copy_from_slice(&middle.to_le_bytes());
+        let m = Meta::new(text, inside.leak(), &[], 0);
+        assert_eq!(m.part(Meta::PARAM), "");
+        let past = Meta::new("short", rows, &[], 1);
+        assert_eq!((past.code(), past.bytes(Meta::JSON_TAIL)), ("", &b""[..]));
+    }
+
+    #[test]
+    fn variant_of_matches_code_and_status() {
+        let (text, rows) = table();
+        let response = |status: StatusCode, code: &str| {
+            let body = format!(r#"{{"message":"m","type":"t","code":"{code}"}}"#);
+            let headers = http::HeaderMap::new();
+            crate::client::ErrorResponse::from_parts(status, &headers, body.as_bytes())
+        };
+        let find = |rows, status, code| variant_of(text, rows, &response(status, code));
+        assert_eq!(find(rows, StatusCode::NOT_FOUND, "missing"), 1);
+        assert_eq!(find(rows, StatusCode::INTERNAL_SERVER_ERROR, "boom"), 0);
+        // One code has one status: another status is another error.
+        assert_eq!(find(rows, StatusCode::NOT_FOUND, "boom"), usize::MAX);
+        assert_eq!(find(rows, StatusCode::NOT_FOUND, "gone"), usize::MAX);
+        // A truncated table: whole rows only.
+        assert_eq!(
+            find(&rows[..50], StatusCode::NOT_FOUND, "missing"),
+            usize::MAX
+        );
+    }
+}
