@@ -472,8 +472,9 @@ pub(crate) fn all_in_one(catalog: &Catalog) -> ResponseDoc {
 /// [`all_in_one`] of a type's own entries.
 #[cfg_attr(not(feature = "aide"), allow(dead_code))]
 pub(crate) fn all_in_one_of(entries: &[CatalogEntry], hints: &ResponseHints) -> ResponseDoc {
-    let catalog = Catalog::new().with_entries(entries.iter().cloned());
-    let entries: Vec<&CatalogEntry> = catalog.entries().iter().collect();
+    // All of them: `response_doc` lists each code (with its status) once, and takes the
+    // retry values of every entry.
+    let entries: Vec<&CatalogEntry> = entries.iter().collect();
     response_doc("Error", &entries, true, hints)
 }
 
@@ -515,11 +516,13 @@ fn response_doc(
     }
     description.push('.');
 
+    // Every value the codes send: of all the entries, not only the first of each code (two
+    // variants of one code may differ in retryability, which a client's retry follows).
     let mut should_retry = Vec::new();
-    if listed.iter().any(|e| e.retryable) {
+    if entries.iter().any(|e| e.retryable) {
         should_retry.push("true");
     }
-    if listed.iter().any(|e| !e.retryable) {
+    if entries.iter().any(|e| !e.retryable) {
         should_retry.push("false");
     }
 
@@ -539,12 +542,12 @@ fn response_doc(
 
 /// One code's example. The summary is the doc comment's first paragraph on one line (else
 /// the message, else the code); the whole doc comment is the description when it says more.
-/// [`FieldErrors`](crate::FieldErrors)' code shows a body with field errors.
+/// [`FieldErrors`](crate::FieldErrors)' own entry shows a body with field errors.
 /// `hints` say what fields of the error give: a param field shows as `"{field}"`, as the
 /// message shows its template; field errors as a sample list (whose first `param` is the
 /// body's, unless something else gives it).
 fn example(e: &CatalogEntry, hints: impl Iterator<Item = ResponseHint>) -> ExampleDoc {
-    let value = if e.code == crate::FieldErrors::CODE && e.error_type == crate::FieldErrors::TYPE {
+    let value = if is_field_errors(e) {
         field_errors_example()
     } else {
         let (mut param_field, mut field_errors) = (None, false);
@@ -718,6 +721,16 @@ fn pointer_escape(token: &str) -> String {
 }
 
 /// The body of a `validation_failed` error with two field errors, as the server renders it.
+/// Whether the entry is [`FieldErrors`](crate::FieldErrors)' own (through a transparent
+/// variant, or a handler's error), not a variant of another type that uses its code: that
+/// one's body is its own, with its own message.
+fn is_field_errors(e: &CatalogEntry) -> bool {
+    let own = <crate::FieldErrors as crate::ErrorCatalog>::catalog();
+    own.iter().any(|f| {
+        (f.variant, f.code, f.error_type, f.message) == (e.variant, e.code, e.error_type, e.message)
+    })
+}
+
 fn field_errors_example() -> Value {
     use crate::{ApiError, FieldErrors};
     let errors: FieldErrors = sample_field_errors().into_iter().collect();
@@ -1052,6 +1065,56 @@ mod tests {
 
         let all = all_in_one(&catalog);
         assert_eq!(all.description, "Error. Codes: `a` (404), `b` (404).");
+    }
+
+    /// Two variants of one code and status that differ in retryability: the retry header
+    /// documents both values (the example stays the first variant's).
+    #[test]
+    fn retry_values_come_from_every_entry_of_a_code() {
+        let e = |variant: &'static str, retryable| CatalogEntry {
+            variant,
+            status: 409,
+            error_type: "conflict_error",
+            code: "busy",
+            message: "Busy",
+            param: None,
+            retryable,
+            doc: "",
+        };
+        let entries = [e("BusyFinal", false), e("BusyRetry", true)];
+        let no_hints: &ResponseHints = &[];
+        let docs = by_status_of(&entries, no_hints);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].1.should_retry, ["true", "false"]);
+        assert_eq!(docs[0].1.examples.len(), 1);
+        assert_eq!(
+            all_in_one_of(&entries, no_hints).should_retry,
+            ["true", "false"]
+        );
+    }
+
+    /// A variant of another type with `FieldErrors`' code and type is shown with its own
+    /// message, not `FieldErrors`' sample.
+    #[test]
+    fn only_field_errors_itself_shows_the_field_errors_sample() {
+        let own = CatalogEntry {
+            variant: "OwnValidation",
+            status: 422,
+            error_type: crate::FieldErrors::TYPE,
+            code: crate::FieldErrors::CODE,
+            message: "Order validation failed",
+            param: None,
+            retryable: false,
+            doc: "",
+        };
+        let value = example(&own, std::iter::empty()).value;
+        assert_eq!(value["message"], "Order validation failed");
+        assert!(value.get("errors").is_none());
+        let field_errors = <crate::FieldErrors as crate::ErrorCatalog>::catalog();
+        let sample = field_errors
+            .first()
+            .map(|e| example(e, std::iter::empty()).value);
+        assert!(sample.is_some_and(|v| v["errors"].is_array()));
     }
 
     /// One code under two statuses (inner types behind transparent variants) is two errors:
