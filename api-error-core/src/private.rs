@@ -94,22 +94,24 @@ impl Meta {
         row_int(self.row, k)
     }
 
+    /// Where the variant's `i`th string lies in the text.
+    #[inline]
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
+        self.int(i.saturating_add(2)) as usize..self.int(i.saturating_add(3)) as usize
+    }
+
     /// The variant's `i`th string (`""` if the derive had laid them out wrong, which the
     /// tests rule out).
     #[inline]
     pub fn part(&self, i: usize) -> &'static str {
-        let text = self.text;
-        let (start, end) = (self.int(i.saturating_add(2)), self.int(i.saturating_add(3)));
-        text.get(start as usize..end as usize).unwrap_or("")
+        self.text.get(self.range(i)).unwrap_or("")
     }
 
     /// [`Meta::part`] as bytes (no check that it starts and ends on characters: what is
     /// copied into a body as it is).
     #[inline]
     fn bytes(&self, i: usize) -> &'static [u8] {
-        let (start, end) = (self.int(i.saturating_add(2)), self.int(i.saturating_add(3)));
-        let text = self.text.as_bytes();
-        text.get(start as usize..end as usize).unwrap_or_default()
+        self.text.as_bytes().get(self.range(i)).unwrap_or_default()
     }
 
     /// The status (500 if it were ever out of range, which the derive rules out).
