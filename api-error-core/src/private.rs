@@ -24,9 +24,9 @@ use crate::{ApiError, FieldError, WireFormat};
 /// Everything static about one variant, computed at compile time by the derive: its status,
 /// its flags, and where its strings lie in its type's one text. The derive emits, per type,
 /// one string constant with every string of every variant, and one byte string with every
-/// variant's row of integers: two literals, however many variants (for an enum of hundreds,
-/// a literal per field made the table cost the compiler more than the rest of the derive).
-/// This is a view of one row, with the text it indexes.
+/// variant's row of integers: two literals, however many variants (for an enum of
+/// hundreds, a struct literal of string constants per variant was one of the largest costs
+/// of compiling the derive's output). This is a view of one row, with the text it indexes.
 #[derive(Clone, Copy, Debug)]
 pub struct Meta {
     text: &'static str,
@@ -44,13 +44,14 @@ impl Meta {
     /// The integers in a row.
     pub const ROW: usize = 11;
 
-    /// The message is the fixed text `template` (already JSON-escaped into `json_head`);
-    /// otherwise it is the error's own `Display` (4xx default, or `expose`), or a format
-    /// string, expanded in place by the derive.
+    /// The message is the fixed text of the [`Meta::TEMPLATE`] part (already JSON-escaped
+    /// into the [`Meta::JSON_HEAD`] part); otherwise it is the error's own `Display` (4xx
+    /// default, or `expose`), or a format string, expanded in place by the derive.
     pub const LITERAL: u32 = 1;
     /// The variant is retryable.
     pub const RETRYABLE: u32 = 2;
-    /// A field gives the param (rendered between `json_tail` and the request id).
+    /// A field gives the param (rendered between the [`Meta::JSON_TAIL`] part and the
+    /// request id).
     pub const PARAM_FIELD: u32 = 4;
 
     /// The indexes of [`Meta::part`]: the variant's name, its type, its code, the catalog's

@@ -248,8 +248,8 @@ pub fn derive(
                     (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_from_response(__api_error_response)
                 }};
                 inner.push(quote! {
-                    if let ::core::option::Option::Some(__inner) = #call {
-                        return ::core::option::Option::Some(#path { #m: __inner });
+                    if let ::core::option::Option::Some(__api_error_inner) = #call {
+                        return ::core::option::Option::Some(#path { #m: __api_error_inner });
                     }
                 });
             }

@@ -249,13 +249,13 @@ pub fn derive(input: &Input) -> TokenStream {
 
     // The descriptors: one string constant with every variant's strings, and one byte
     // string with every variant's row of integers (each a `u32`, little-endian): two tokens
-    // for the compiler, whatever the number of variants (a literal per integer made a large
-    // enum's table cost more to compile than the rest of the expansion).
+    // for the compiler, whatever the number of variants (a literal per integer was some
+    // 11,000 tokens for a 500-variant enum, costly to hand over and to check).
     let (mut text, mut rows) = (String::new(), Vec::new());
     let docs: Vec<Option<TokenStream>> = plans
         .iter()
         .filter(|p| p.index.is_some())
-        .map(|p| meta(p, &mut text, &mut rows))
+        .map(|p| describe(p, &mut text, &mut rows))
         .collect();
     let meta_len = docs.len();
     let rows = proc_macro2::Literal::byte_string(&rows);
@@ -450,20 +450,20 @@ pub fn derive(input: &Input) -> TokenStream {
             end += 1;
         } else if let Some(f) = p.transparent {
             if end > start {
-                catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, __api_error_meta, #start, #end);));
+                catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __api_error_entries, __api_error_meta, #start, #end);));
             }
             start = end;
             let ty = f.ty;
             catalog_parts.push(quote! {
                 {
                     use ::api_error_core::__private::{HasCatalog as _, NoCatalog as _};
-                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_catalog(&mut __entries);
+                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_catalog(&mut __api_error_entries);
                 }
             });
         }
     }
     if meta_len > start {
-        catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __entries, __api_error_meta, #start, #meta_len);));
+        catalog_parts.push(quote!(::api_error_core::__private::push_entries(&mut __api_error_entries, __api_error_meta, #start, #meta_len);));
     }
 
     // What fields give the body, by code (for OpenAPI examples), with the inner types'
@@ -475,7 +475,7 @@ pub fn derive(input: &Input) -> TokenStream {
             hint_parts.push(quote! {
                 {
                     use ::api_error_core::__private::{HasCatalog as _, NoCatalog as _};
-                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_field_hints(__out);
+                    (&::api_error_core::__private::Probe::<#ty>::new()).__api_error_field_hints(__api_error_hints);
                 }
             });
             continue;
@@ -484,21 +484,21 @@ pub fn derive(input: &Input) -> TokenStream {
         if let Some(f) = p.param_field {
             let name = f.name();
             hint_parts.push(
-                quote!(__out.push((#code, ::api_error_core::__private::ResponseHint::Param(#name)));),
+                quote!(__api_error_hints.push((#code, ::api_error_core::__private::ResponseHint::Param(#name)));),
             );
         }
         if p.field_errors.is_some() {
             hint_parts.push(
-                quote!(__out.push((#code, ::api_error_core::__private::ResponseHint::FieldErrors));),
+                quote!(__api_error_hints.push((#code, ::api_error_core::__private::ResponseHint::FieldErrors));),
             );
         }
         if p.retry_after.is_some() {
             hint_parts.push(
-                quote!(__out.push((#code, ::api_error_core::__private::ResponseHint::RetryAfter));),
+                quote!(__api_error_hints.push((#code, ::api_error_core::__private::ResponseHint::RetryAfter));),
             );
         }
         for (name, value) in &p.headers {
-            hint_parts.push(quote!(__out.push((#code, ::api_error_core::__private::ResponseHint::Header(#name, #value)));));
+            hint_parts.push(quote!(__api_error_hints.push((#code, ::api_error_core::__private::ResponseHint::Header(#name, #value)));));
         }
     }
     // Through transparent variants, a type may reach itself (`Nested(Box<Self>)`): its
@@ -519,24 +519,24 @@ pub fn derive(input: &Input) -> TokenStream {
     };
     let param_fields = (!hint_parts.is_empty()).then(|| {
         quote! {
-            fn response_hints(__out: &mut ::api_error_core::__private::std::vec::Vec<(&'static ::core::primitive::str, ::api_error_core::__private::ResponseHint)>) {
+            fn response_hints(__api_error_hints: &mut ::api_error_core::__private::std::vec::Vec<(&'static ::core::primitive::str, ::api_error_core::__private::ResponseHint)>) {
                 #hints
             }
         }
     });
     let catalog_body = quote! {
-        let mut __entries = ::api_error_core::__private::std::vec::Vec::with_capacity(#meta_len);
+        let mut __api_error_entries = ::api_error_core::__private::std::vec::Vec::with_capacity(#meta_len);
         #(#catalog_parts)*
     };
     let catalog_body = if has_transparent {
         quote! {
             ::api_error_core::__private::walk::<Self, _>(&__API_ERROR_WALK, ::api_error_core::__private::std::vec::Vec::new(), || {
                 #catalog_body
-                ::api_error_core::__private::dedup_entries(__entries)
+                ::api_error_core::__private::dedup_entries(__api_error_entries)
             })
         }
     } else {
-        quote!(#catalog_body __entries)
+        quote!(#catalog_body __api_error_entries)
     };
 
     // #[api_error(no_integrations)]: the type writes its own integration impls.
@@ -822,12 +822,12 @@ fn errors_param(f: &Field) -> TokenStream {
 /// One variant's descriptor: its row of integers (see `__private::Meta`) appended to `rows`, its
 /// strings (pre-rendered) appended to `text`, the type's one string constant, in the order of
 /// `Meta::part`'s indexes; its doc when that is a macro's text (unknown here).
-fn meta(p: &Plan, text: &mut String, rows: &mut Vec<u8>) -> Option<TokenStream> {
+fn describe(p: &Plan, text: &mut String, rows: &mut Vec<u8>) -> Option<TokenStream> {
     // `r#loop` is the variant `loop`.
     let variant = syn::ext::IdentExt::unraw(p.v.ident).to_string();
     let (ty, code) = (&p.ty, &p.code);
     let (literal, head) = match &p.msg {
-        Msg::Literal(text) => (true, format!("{{\"message\":\"{}", json_escape(text))),
+        Msg::Literal(literal) => (true, format!("{{\"message\":\"{}", json_escape(literal))),
         _ => (false, "{\"message\":\"".to_owned()),
     };
     let mut tail = format!(
@@ -861,7 +861,7 @@ fn meta(p: &Plan, text: &mut String, rows: &mut Vec<u8>) -> Option<TokenStream> 
     ];
     // The flags as `Meta::LITERAL`, `Meta::RETRYABLE` and `Meta::PARAM_FIELD` read them.
     let flags = u32::from(literal) | u32::from(p.retryable) << 1 | u32::from(param_field) << 2;
-    // A text past 4 GiB would wrap its offsets: its strings would read wrong, not unsafely.
+    // Offsets saturate past 4 GiB of text: such a type's later strings would read as empty.
     let offset = |text: &String| u32::try_from(text.len()).unwrap_or(u32::MAX);
     let mut row = vec![u32::from(p.status), flags, offset(text)];
     for part in parts {

@@ -720,7 +720,6 @@ fn pointer_escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// The body of a `validation_failed` error with two field errors, as the server renders it.
 /// Whether the entry is [`FieldErrors`](crate::FieldErrors)' own (through a transparent
 /// variant, or a handler's error), not a variant of another type that uses its code: that
 /// one's body is its own, with its own message.
@@ -731,6 +730,7 @@ fn is_field_errors(e: &CatalogEntry) -> bool {
     })
 }
 
+/// The body of a `validation_failed` error with two field errors, as the server renders it.
 fn field_errors_example() -> Value {
     use crate::{ApiError, FieldErrors};
     let errors: FieldErrors = sample_field_errors().into_iter().collect();

@@ -11,6 +11,9 @@ const format: usize = 0;
 const request_id: usize = 0;
 const out: usize = 0;
 const ctx: usize = 0;
+const __out: usize = 0;
+const __entries: usize = 0;
+const __inner: usize = 0;
 
 struct Option;
 struct Some;
