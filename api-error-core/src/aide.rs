@@ -170,7 +170,11 @@ impl JsonSchema for FieldError {
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(ctx: &mut GenContext, catalog: &Catalog) -> Vec<(Option<u16>, Response)> {
-    responses_of(ctx, catalog.entries(), &catalog.response_hints())
+    responses_of(
+        ctx,
+        &catalog.documented_entries(),
+        &catalog.response_hints(),
+    )
 }
 
 /// One response per status of `entries` (see [`openapi::by_status_of`]).

@@ -264,7 +264,7 @@ fn from_json(schema: serde_json::Map<String, serde_json::Value>) -> RefOr<Schema
 /// assert_eq!(example["value"]["request_id"], serde_json::Value::Null);
 /// ```
 pub fn responses(catalog: &Catalog) -> Responses {
-    responses_of(catalog.entries(), &catalog.response_hints())
+    responses_of(&catalog.documented_entries(), &catalog.response_hints())
 }
 
 /// What the derived `IntoResponses` calls. Not public API.

@@ -432,7 +432,7 @@ pub(crate) type ResponseHints = [(&'static str, ResponseHint)];
 
 /// The catalog as one response per status, ascending.
 pub(crate) fn by_status(catalog: &Catalog) -> Vec<(u16, ResponseDoc)> {
-    by_status_of(catalog.entries(), &[])
+    by_status_of(&catalog.documented_entries(), &[])
 }
 
 /// A type's entries as one response per status, ascending. As in a merged [`Catalog`], a
@@ -466,7 +466,7 @@ pub(crate) fn by_status_of(
 /// The whole catalog as one response (every code, its status in the description).
 #[cfg_attr(not(feature = "aide"), allow(dead_code))]
 pub(crate) fn all_in_one(catalog: &Catalog) -> ResponseDoc {
-    all_in_one_of(catalog.entries(), &catalog.response_hints())
+    all_in_one_of(&catalog.documented_entries(), &catalog.response_hints())
 }
 
 /// [`all_in_one`] of a type's own entries.
@@ -1091,6 +1091,12 @@ mod tests {
             all_in_one_of(&entries, no_hints).should_retry,
             ["true", "false"]
         );
+        // The same through a merged `Catalog`, which lists the code once.
+        let catalog = Catalog::new().with_entries(entries);
+        assert_eq!(catalog.len(), 1);
+        assert_eq!(by_status(&catalog)[0].1.should_retry, ["true", "false"]);
+        assert_eq!(by_status(&catalog)[0].1.examples.len(), 1);
+        assert_eq!(all_in_one(&catalog).should_retry, ["true", "false"]);
     }
 
     /// A variant of another type with `FieldErrors`' code and type is shown with its own

@@ -74,6 +74,9 @@ pub struct Catalog {
     /// types added with [`with`](Catalog::with): a `param` a field gives at run time (what
     /// the Markdown shows as `{field}`), a retry delay, a static header, field errors.
     hints: Vec<((&'static str, u16), ResponseHint)>,
+    /// Entries left out as repeats of a code and status, whose retryability differs from
+    /// the listed entry's: what a response documents as the values of `x-should-retry`.
+    retry_also: Vec<CatalogEntry>,
 }
 
 impl Default for Catalog {
@@ -118,6 +121,7 @@ impl Catalog {
             title: DEFAULT_TITLE.to_owned(),
             entries: Vec::new(),
             hints: Vec::new(),
+            retry_also: Vec::new(),
         }
     }
 
@@ -648,6 +652,23 @@ impl Catalog {
         })
     }
 
+    /// The entries as responses document them: each listed entry, then a repeat of a code
+    /// and status for each other retryability its errors have (the examples and codes come
+    /// from the first; `x-should-retry` lists every value).
+    #[cfg(any(feature = "utoipa", feature = "aide"))]
+    pub(crate) fn documented_entries(&self) -> std::borrow::Cow<'_, [CatalogEntry]> {
+        if self.retry_also.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.entries);
+        }
+        std::borrow::Cow::Owned(
+            self.entries
+                .iter()
+                .chain(&self.retry_also)
+                .cloned()
+                .collect(),
+        )
+    }
+
     /// The hints of the types added with [`with`](Catalog::with), by code, for OpenAPI
     /// responses: those of codes the catalog has one error of (a code under two statuses
     /// would not say which error a hint is of).
@@ -670,6 +691,10 @@ impl Extend<CatalogEntry> for Catalog {
         for entry in iter {
             if seen.insert((entry.code, entry.status)) {
                 self.entries.push(entry);
+            } else if !self.entries.iter().chain(&self.retry_also).any(|e| {
+                (e.code, e.status, e.retryable) == (entry.code, entry.status, entry.retryable)
+            }) {
+                self.retry_also.push(entry);
             }
         }
     }
