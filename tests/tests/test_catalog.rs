@@ -871,3 +871,34 @@ mod same_name {
         }
     }
 }
+
+/// Two variants of one code and status, one retryable: the reference lists the code once
+/// and says its clients may see either (the JSON keeps the first entry's `retryable`).
+#[test]
+fn markdown_says_when_a_code_is_retryable_only_sometimes() {
+    #[derive(Debug, thiserror::Error, ApiError)]
+    enum Busy {
+        #[error("Busy")]
+        #[api_error(status = 409, code = "busy", retryable = false)]
+        Final,
+        #[error("Busy, try again")]
+        #[api_error(status = 409, code = "busy", retryable = true)]
+        Retry,
+        #[error("Locked")]
+        #[api_error(status = 409, code = "locked")]
+        Locked,
+    }
+    let catalog = Catalog::of::<Busy>();
+    assert_eq!(catalog.len(), 2);
+    let markdown = catalog.to_markdown();
+    let row = |code: &str| {
+        markdown
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{code}` |")))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    assert!(row("busy").contains("| yes or no |"), "{markdown}");
+    assert!(row("locked").contains("| no |"), "{markdown}");
+    assert!(catalog.to_json().contains(r#""retryable": false"#));
+}

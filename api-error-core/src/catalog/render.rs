@@ -515,7 +515,17 @@ impl Catalog {
                 };
                 out.push_str(&param);
                 out.push_str(" | ");
-                out.push_str(if e.retryable { "yes" } else { "no" });
+                // Another error of this code and status that is retryable the other way
+                // (two variants of one code may differ): its clients see both.
+                let both = self
+                    .retry_also
+                    .iter()
+                    .any(|r| (r.code, r.status) == (e.code, e.status));
+                out.push_str(match (both, e.retryable) {
+                    (true, _) => "yes or no",
+                    (false, true) => "yes",
+                    (false, false) => "no",
+                });
                 out.push_str(" | ");
                 out.push_str(&cell(e.doc));
                 out.push_str(" |\n");
