@@ -876,6 +876,7 @@ mod same_name {
 /// and says its clients may see either (the JSON keeps the first entry's `retryable`).
 #[test]
 fn markdown_says_when_a_code_is_retryable_only_sometimes() {
+    #[allow(dead_code)] // only its catalog is read
     #[derive(Debug, thiserror::Error, ApiError)]
     enum Busy {
         #[error("Busy")]
