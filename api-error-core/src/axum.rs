@@ -619,14 +619,15 @@ where
                 }
             }
         }
-        let ctx = this.inner.as_mut().context().take();
-        let header = this.header.take().map(IdHeader::into_name);
-        let outcome = match (out, panic) {
-            (_, Some(panic)) => Err(panic),
-            (Some(called), None) => Ok(called.map(|res| res.map(Body::new))),
-            (None, None) => Err(Box::new(guard::COMPLETED) as Panic),
-        };
-        not_a_success(outcome, ctx, header, this.described, this.reading, cx)
+        not_a_success(
+            &mut out,
+            panic,
+            this.inner.as_mut().context(),
+            this.header,
+            this.described,
+            this.reading,
+            cx,
+        )
     }
 }
 
@@ -660,14 +661,28 @@ fn set_request_id(headers: &mut http::HeaderMap, header: Option<HeaderName>, id:
 /// error response.
 #[cold]
 #[inline(never)]
-fn not_a_success<E>(
-    outcome: Result<Result<Response, E>, Panic>,
-    ctx: Option<RequestContext>,
-    header: Option<HeaderName>,
+fn not_a_success<E, ResBody>(
+    out: &mut Option<Result<http::Response<ResBody>, E>>,
+    panic: Option<Panic>,
+    ctx: &mut Option<RequestContext>,
+    header: &mut Option<IdHeader>,
     described: &mut Described,
     reading: &mut Option<Pin<Box<dyn Future<Output = Response> + Send>>>,
     cx: &mut Context<'_>,
-) -> Poll<Result<Response, E>> {
+) -> Poll<Result<Response, E>>
+where
+    ResBody: HttpBody<Data = Bytes> + Send + 'static,
+    ResBody::Error: Into<axum::BoxError>,
+{
+    // Taken here, out of the hot path's code: the context, the header's name and the
+    // outcome (a response moved and its body made axum's).
+    let ctx = ctx.take();
+    let header = header.take().map(IdHeader::into_name);
+    let outcome = match (out.take(), panic) {
+        (_, Some(panic)) => Err(panic),
+        (Some(called), None) => Ok(called.map(|res| res.map(Body::new))),
+        (None, None) => Err(Box::new(guard::COMPLETED) as Panic),
+    };
     let res = match outcome {
         Ok(Ok(res)) => res,
         Ok(Err(e)) => return Poll::Ready(Err(e)),
