@@ -614,13 +614,15 @@ async fn finish<B: MessageBody + 'static>(
                 kept
             } else {
                 let cause = here.cause();
-                ctx.scope(|| {
+                let mut again = ctx.scope(|| {
                     response::render_again(back_status(status), &kept.body, cause.as_deref())
-                })
+                });
+                again.extra = kept.extra;
+                again
             };
             let (req, response) = res.into_parts();
             let (response, _) = response.into_parts();
-            return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
+            return ServiceResponse::new(req, put_rendered(response, rendered, set_kept_headers));
         }
     }
     // A derived 4xx whose body became a stream inside (a hook set a streamed body on its
@@ -663,8 +665,9 @@ async fn finish<B: MessageBody + 'static>(
         }
     }
     // A 4xx of ours whose status a middleware inside changed (`ErrorHandlers` making a 404
-    // a 410, its body the one rendered): rendered again for the status it goes out with,
-    // from the mark's copy if compressed.
+    // a 410, its body the one rendered): rendered again for the status it goes out with
+    // (and that status's retry advice), from the mark's copy if compressed or not there
+    // without waiting.
     let len = match res.response().body().size() {
         BodySize::None => Some(0),
         BodySize::Sized(n) => Some(n),
@@ -681,26 +684,15 @@ async fn finish<B: MessageBody + 'static>(
         let (response, body) = response.into_parts();
         let bytes = match encoded.then(|| here.kept()).flatten() {
             Some(kept) => kept.body,
-            None => match read_whole(body, len.unwrap_or_default()).await {
-                // Another body of the same length, set with the status: not ours, so judged
-                // as any other (the app's JSON goes on, text is the message).
-                Ok(bytes) if !here.is_body(&bytes) => {
-                    let mut response = response.set_body(BoxBody::new(bytes));
-                    response.extensions_mut().remove::<RenderedHere>();
-                    let judged = Box::pin(finish(ServiceResponse::new(req, response), info, ctx));
-                    return judged
-                        .await
-                        .map_body(|_, body| EitherBody::right(BoxBody::new(body)));
-                }
-                Ok(bytes) => bytes.to_vec(),
-                Err(resumed) => {
-                    let response = response.set_body(EitherBody::right(BoxBody::new(resumed)));
-                    return ServiceResponse::new(req, response);
-                }
-            },
+            None => read_back(body, &here).await,
         };
-        let rendered = ctx.scope(|| response::render_again(back_status(status), &bytes, None));
-        return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
+        // Another body of the same length, set with the status (or one that fails): not
+        // ours, so judged as any other (the app's JSON goes on, text is the message).
+        if !here.is_body(&bytes) {
+            return judged_as_foreign(req, response, bytes, info, ctx).await;
+        }
+        let rendered = ctx.scope(|| response::restate(back_status(status), &bytes));
+        return ServiceResponse::new(req, put_rendered(response, rendered, set_restated_headers));
     }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task), or in another request's context,
@@ -723,11 +715,12 @@ async fn finish<B: MessageBody + 'static>(
         }
         let (req, response) = res.into_parts();
         let (response, body) = response.into_parts();
-        let bytes = match actix_web::body::to_bytes_limited(body, response::MAX_RENDERED_BODY).await
-        {
-            Ok(Ok(bytes)) => bytes,
-            _ => Default::default(),
-        };
+        let bytes = read_back(body, &here).await;
+        // Another body on this crate's head (set by a middleware inside, or one that
+        // fails): not ours, so judged as any other.
+        if !here.is_body(&bytes) {
+            return judged_as_foreign(req, response, bytes, info, ctx).await;
+        }
         let cause = here.cause();
         let rendered = ctx.scope(|| {
             response::render_again(back_status(response.status()), &bytes, cause.as_deref())
@@ -966,6 +959,35 @@ async fn read_whole<B: MessageBody>(body: B, n: u64) -> Result<actix_web::web::B
         rest: body,
         size: BodySize::Sized(n),
     })
+}
+
+/// A body on this crate's head, read back to render it again (see [`response::read_back`]:
+/// never waiting on it).
+async fn read_back<B: MessageBody>(body: B, here: &RenderedHere) -> Vec<u8> {
+    let mut body = std::pin::pin!(body);
+    response::read_back(here, |cx| {
+        body.as_mut()
+            .poll_next(cx)
+            .map(|chunk| chunk.map(|data| data.map(Some).map_err(drop)))
+    })
+    .await
+}
+
+/// Bytes read back from this crate's head that are not the body rendered there: judged as
+/// any other response (the app's JSON goes on, text is the message), without the mark.
+async fn judged_as_foreign<B>(
+    req: HttpRequest,
+    response: HttpResponse<()>,
+    bytes: Vec<u8>,
+    info: &RequestInfo,
+    ctx: &RequestContext,
+) -> ServiceResponse<EitherBody<B>> {
+    let mut response = response.set_body(BoxBody::new(bytes));
+    response.extensions_mut().remove::<RenderedHere>();
+    let judged = Box::pin(finish(ServiceResponse::new(req, response), info, ctx));
+    judged
+        .await
+        .map_body(|_, body| EitherBody::right(BoxBody::new(body)))
 }
 
 /// A body whose first bytes were read already (what was there without waiting), sent as

@@ -777,47 +777,32 @@ fn finish_error(
         if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
             let (parts, _) = res.into_parts();
             if here.is_of(ctx.as_ref()) || ctx.is_none() {
-                return Finish::Done(put_on(parts, kept));
+                return Finish::Done(put_on(parts, kept, set_kept_headers));
             }
             let cause = here.cause();
             return Finish::Done(in_context(ctx.as_ref(), || {
-                render_again(parts, &kept.body, cause.as_deref())
+                let mut again = response::render_again(parts.status, &kept.body, cause.as_deref());
+                again.extra = kept.extra;
+                put_on(parts, again, set_kept_headers)
             }));
         }
     }
     // A 4xx of ours whose status a layer inside changed (its body the one rendered):
-    // rendered again for the status it goes out with, from the mark's copy if compressed.
+    // rendered again for the status it goes out with (and that status's retry advice),
+    // from the mark's copy if compressed, or if a HEAD's body was left out inside (then
+    // with the length a GET gets).
     let restated = Marked::restated(
         res.extensions().get(),
         status,
         size.filter(|_| !emptied),
-        encoded,
+        encoded || emptied,
     );
     if let Some(here) = restated {
-        let (mut parts, body) = res.into_parts();
-        if let Some(kept) = encoded.then(|| here.kept()).flatten() {
-            return Finish::Done(in_context(ctx.as_ref(), || {
-                render_again(parts, &kept.body, None)
-            }));
+        let (parts, body) = res.into_parts();
+        if let Some(kept) = (encoded || emptied).then(|| here.kept()).flatten() {
+            return Finish::Done(in_context(ctx.as_ref(), || restate(parts, &kept.body)));
         }
-        let mut described = described.clone();
-        return Finish::Read(Box::pin(async move {
-            // A body that fails: the status's standard error, as for a body that says nothing.
-            let bytes = axum::body::to_bytes(body, response::MAX_RENDERED_BODY)
-                .await
-                .unwrap_or_default();
-            if bytes.is_empty() || here.is_body(&bytes) {
-                return in_context(ctx.as_ref(), || render_again(parts, &bytes, None));
-            }
-            // Another body of the same length, set with the status: not ours, so judged as
-            // any other (the app's JSON goes on, text is the message).
-            parts.extensions.remove::<RenderedHere>();
-            let res = Response::from_parts(parts, Body::from(bytes));
-            match finish_error(res, None, &mut described, ctx) {
-                Finish::Done(res) => res,
-                Finish::Read(reading) => reading.await,
-            }
-        }));
+        return read_back(parts, body, here, ctx, described, Again::Restated);
     }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task), or in another request's context,
@@ -859,16 +844,8 @@ fn finish_error(
             }
             return Finish::Done(Response::from_parts(parts, Body::new(Unannounced(body))));
         }
-        let cause = here.cause();
         let (parts, body) = res.into_parts();
-        return Finish::Read(Box::pin(async move {
-            let bytes = axum::body::to_bytes(body, response::MAX_RENDERED_BODY)
-                .await
-                .unwrap_or_default();
-            in_context(ctx.as_ref(), || {
-                render_again(parts, &bytes, cause.as_deref())
-            })
-        }));
+        return read_back(parts, body, here, ctx, described, Again::Sent);
     }
     // A JSON 4xx the app built itself is its own business, once it is seen to be a JSON
     // object or array, read whole when its length is known, it is plain and all there (else
@@ -967,6 +944,53 @@ fn finish_error(
             String::from_utf8_lossy(&bytes)
         };
         in_context(ctx.as_ref(), || replace(parts, &text, unread, &info))
+    }))
+}
+
+/// How [`read_back`] renders a body of this crate's again.
+#[derive(Clone, Copy)]
+enum Again {
+    /// Rendered outside this request (or in another's): with this request's id.
+    Sent,
+    /// Rendered for another status: for the one it goes out with ([`restate`]).
+    Restated,
+}
+
+/// Reads back a body on this crate's head to render it again in this request (see
+/// [`response::read_back`]: never waiting on it). Bytes that are not the body rendered
+/// (another body set on the head by a layer inside, or one that fails) are not ours:
+/// judged as any other response (the app's JSON goes on, text is the message, nothing is
+/// the status's standard error).
+fn read_back(
+    parts: http::response::Parts,
+    body: Body,
+    here: RenderedHere,
+    ctx: Option<RequestContext>,
+    described: &Described,
+    again: Again,
+) -> Finish {
+    let mut described = described.clone();
+    let mut body = body;
+    Finish::Read(Box::pin(async move {
+        let bytes = response::read_back(&here, |cx| {
+            Pin::new(&mut body)
+                .poll_frame(cx)
+                .map(|frame| frame.map(|frame| frame.map(|f| f.into_data().ok()).map_err(drop)))
+        })
+        .await;
+        if here.is_body(&bytes) {
+            return in_context(ctx.as_ref(), || match again {
+                Again::Sent => render_again(parts, &bytes, here.cause().as_deref()),
+                Again::Restated => restate(parts, &bytes),
+            });
+        }
+        let mut parts = parts;
+        parts.extensions.remove::<RenderedHere>();
+        let res = Response::from_parts(parts, Body::from(bytes));
+        match finish_error(res, None, &mut described, ctx) {
+            Finish::Done(res) => res,
+            Finish::Read(reading) => reading.await,
+        }
     }))
 }
 
@@ -1102,15 +1126,27 @@ fn render_again(
     cause: Option<&response::Cause>,
 ) -> Response {
     let rendered = response::render_again(parts.status, bytes, cause);
-    put_on(parts, rendered)
+    put_on(parts, rendered, set_body_headers)
+}
+
+/// A body this crate rendered for another status, rendered again for the status of `parts`
+/// (see [`response::restate`]), on the same head.
+fn restate(parts: http::response::Parts, bytes: &[u8]) -> Response {
+    let rendered = response::restate(parts.status, bytes);
+    put_on(parts, rendered, set_restated_headers)
 }
 
 /// A body this crate rendered, on the head of the response it replaces (whose headers
-/// about the old bytes go), marked as this crate's.
-fn put_on(parts: http::response::Parts, mut rendered: Rendered) -> Response {
+/// about the old bytes go: `headers` sets those that go with the new one), marked as this
+/// crate's.
+fn put_on(
+    parts: http::response::Parts,
+    mut rendered: Rendered,
+    headers: fn(&mut http::HeaderMap, &Rendered),
+) -> Response {
     let here = RenderedHere::of(&rendered);
     let mut res = Response::from_parts(parts, Body::from(std::mem::take(&mut rendered.body)));
-    set_body_headers(res.headers_mut(), &rendered);
+    headers(res.headers_mut(), &rendered);
     res.extensions_mut().insert(here);
     res
 }

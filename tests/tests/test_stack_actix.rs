@@ -1057,3 +1057,127 @@ fn every_content_encoding_line_counts() {
         .wrap(ApiErrorMiddleware::new()));
     check_every_content_encoding_line_counts(addr);
 }
+
+/// Makes a 404 a 429 and a 503 a 409, changing only the status.
+async fn restatus(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    let to = match res.status() {
+        StatusCode::NOT_FOUND => StatusCode::TOO_MANY_REQUESTS,
+        StatusCode::SERVICE_UNAVAILABLE => StatusCode::CONFLICT,
+        other => other,
+    };
+    *res.response_mut().status_mut() = to;
+    Ok(res)
+}
+
+/// A middleware inside that changes a derived error's status: its retry advice is the new
+/// status's.
+#[test]
+fn retry_advice_follows_a_status_a_middleware_inside_changed() {
+    let addr = serve!(|app| app.wrap(from_fn(restatus)).wrap(ApiErrorMiddleware::new()));
+    check_retry_advice_follows_a_changed_status(addr);
+}
+
+/// Sets text of its own on a derived 503's head, with headers that describe it.
+fn dump<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, mut res) = res.into_parts();
+    for (name, value) in HOOK_MEANING_HEADERS {
+        res.headers_mut().insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    let res = res.set_body(SECRET_CAUSE.to_owned()).map_into_boxed_body();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, res).map_into_right_body(),
+    ))
+}
+
+/// An `ErrorHandlers` hook inside that sets text of its own, with headers describing it, on
+/// a derived 503's head: the hook's `content-disposition`, `content-language` and
+/// `content-location` go.
+#[test]
+fn a_replaced_5xx_loses_the_hooks_headers() {
+    let addr = serve!(|app| app
+        .wrap(ErrorHandlers::new().handler(StatusCode::SERVICE_UNAVAILABLE, dump))
+        .wrap(ApiErrorMiddleware::new()));
+    check_a_replaced_5xx_loses_the_hooks_headers(addr);
+}
+
+/// A body that passes on another's chunks, then never ends (an upstream that stalls).
+struct Stalling<B> {
+    inner: std::pin::Pin<Box<B>>,
+    done: bool,
+}
+
+impl<B: MessageBody> MessageBody for Stalling<B> {
+    type Error = B::Error;
+    fn size(&self) -> actix_web::body::BodySize {
+        actix_web::body::BodySize::Stream
+    }
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<web::Bytes, Self::Error>>> {
+        if self.done {
+            return std::task::Poll::Pending;
+        }
+        match self.inner.as_mut().poll_next(cx) {
+            std::task::Poll::Ready(None) => {
+                self.done = true;
+                std::task::Poll::Pending
+            }
+            other => other,
+        }
+    }
+}
+
+/// Puts the body of `GET /v1/spawned-response` in a stream that never ends.
+async fn stall_spawned(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let stall = req.path() == "/v1/spawned-response";
+    let res = next.call(req).await?;
+    Ok(res.map_body(|_, body| {
+        let body = Stalling {
+            inner: Box::pin(body),
+            done: false,
+        };
+        if stall {
+            actix_web::body::EitherBody::left(body)
+        } else {
+            actix_web::body::EitherBody::right(body.inner)
+        }
+    }))
+}
+
+/// A middleware inside that puts a derived error's body in a stream that stalls: the answer
+/// never waits on it (here the response carries no error to render again from: the
+/// handler returned the spawned task's response itself).
+#[test]
+fn a_stalled_body_on_a_derived_errors_head_is_never_waited_on() {
+    use actix_web::ResponseError as _;
+    let addr = serve!(|app| app
+        .wrap(from_fn(stall_spawned))
+        .wrap(ApiErrorMiddleware::new())
+        .route(
+            "/v1/spawned-response",
+            web::get().to(|| async {
+                actix_web::rt::spawn(async {
+                    ShopError::CustomerNotFound {
+                        id: "cus_spawned".into(),
+                    }
+                    .error_response()
+                })
+                .await
+                .unwrap()
+            }),
+        ));
+    check_a_stalled_body_on_a_spawned_errors_head(addr, "/v1/spawned-response");
+}

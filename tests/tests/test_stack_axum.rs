@@ -881,8 +881,9 @@ fn a_derived_4xx_whose_status_a_layer_changed_is_rendered_for_it() {
     );
     check_a_same_length_text_restated_inside(addr);
 
-    // The same with a body of the rendered length that fails on its first frame: the
-    // status's standard error, whole (not an empty response), with the request's id.
+    // The same with a body of the rendered length that fails on its first frame: not the
+    // body rendered (which never fails), so answered as a bare 410 is, whole (not an empty
+    // response), with the request's id.
     struct Failing(u64);
     impl http_body::Body for Failing {
         type Data = axum::body::Bytes;
@@ -919,7 +920,11 @@ fn a_derived_4xx_whose_status_a_layer_changed_is_rendered_for_it() {
     );
     let body = resp.json();
     assert_eq!(body["request_id"], "req_failing", "{resp:?}");
-    assert_eq!(body["message"], "Gone", "{resp:?}");
+    assert_eq!(
+        body["message"], "The request could not be completed.",
+        "{resp:?}"
+    );
+    assert_eq!(body["code"], "invalid_request", "{resp:?}");
 }
 
 /// An inner layer that adds a field to every JSON error (a documentation link): the new
@@ -1282,4 +1287,172 @@ fn a_panicked_future_is_dropped_in_its_context() {
     let resp = fetch_with(addr, "/hold", &[(RID, b"req_held")]);
     assert_eq!(resp.status, 500);
     assert_eq!(*SEEN.lock().unwrap(), Some(Some("req_held".to_owned())));
+}
+
+/// A layer inside that changes a derived error's status: its retry advice is the new
+/// status's.
+#[test]
+fn retry_advice_follows_a_status_a_layer_inside_changed() {
+    async fn restatus(mut res: axum::response::Response) -> axum::response::Response {
+        let to = match res.status() {
+            StatusCode::NOT_FOUND => StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::SERVICE_UNAVAILABLE => StatusCode::CONFLICT,
+            other => other,
+        };
+        *res.status_mut() = to;
+        res
+    }
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(restatus))
+            .layer(ApiErrorLayer::new()),
+    );
+    check_retry_advice_of_both_shapes(addr);
+    // The same around the whole router.
+    use tower::Layer as _;
+    let addr = serve_axum_service(
+        ApiErrorLayer::new().layer(
+            routes()
+                .layer(axum::middleware::map_response(restatus))
+                .with_state(()),
+        ),
+    );
+    check_retry_advice_of_both_shapes(addr);
+}
+
+fn check_retry_advice_of_both_shapes(addr: std::net::SocketAddr) {
+    check_retry_advice_follows_a_changed_status(addr);
+}
+
+/// A layer inside that sets text of its own, with headers describing it, on a derived 503's
+/// head: the hook's `content-disposition`, `content-language` and `content-location` go.
+#[test]
+fn a_replaced_5xx_loses_the_hooks_headers() {
+    async fn dump(res: axum::response::Response) -> axum::response::Response {
+        if res.status() != StatusCode::SERVICE_UNAVAILABLE {
+            return res;
+        }
+        let (mut parts, _) = res.into_parts();
+        for (name, value) in HOOK_MEANING_HEADERS {
+            parts
+                .headers
+                .insert(name, http::HeaderValue::from_static(value));
+        }
+        axum::response::Response::from_parts(parts, axum::body::Body::from(SECRET_CAUSE))
+    }
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(dump))
+            .layer(ApiErrorLayer::new()),
+    );
+    check_a_replaced_5xx_loses_the_hooks_headers(addr);
+}
+
+/// A body that yields its first chunk, then never ends (an upstream that stalls), claiming
+/// `len` bytes when given.
+struct Stalling {
+    first: Option<axum::body::Bytes>,
+    len: Option<u64>,
+}
+
+impl http_body::Body for Stalling {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        match self.first.take() {
+            Some(first) => std::task::Poll::Ready(Some(Ok(http_body::Frame::data(first)))),
+            None => std::task::Poll::Pending,
+        }
+    }
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.len
+            .map_or_else(http_body::SizeHint::new, http_body::SizeHint::with_exact)
+    }
+}
+
+/// The body of a response, in a [`Stalling`] body: its bytes first, then nothing ever.
+async fn stalled(res: axum::response::Response, sized: bool) -> axum::response::Response {
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    let len = sized.then_some(bytes.len() as u64);
+    let body = Stalling {
+        first: Some(bytes),
+        len,
+    };
+    axum::response::Response::from_parts(parts, axum::body::Body::new(body))
+}
+
+/// A layer inside that puts a derived error's body in a stream that stalls: the answer
+/// never waits on it, for an error rendered outside the request (rendered again in it) or
+/// one whose status the layer also changed (rendered again for it).
+#[test]
+fn a_stalled_body_on_a_derived_errors_head_is_never_waited_on() {
+    async fn stall(uri: http::Uri, mut res: axum::response::Response) -> axum::response::Response {
+        match uri.path() {
+            "/v1/spawned" => stalled(res, false).await,
+            "/v1/customers/cus_stall" => {
+                *res.status_mut() = StatusCode::GONE;
+                stalled(res, true).await
+            }
+            _ => res,
+        }
+    }
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(stall))
+            .layer(ApiErrorLayer::new()),
+    );
+    check_a_stalled_body_on_a_spawned_errors_head(addr, "/v1/spawned");
+    let started = std::time::Instant::now();
+    let resp = fetch_with(addr, "/v1/customers/cus_stall", &[(RID, b"req_gone")]);
+    assert!(started.elapsed() < Duration::from_secs(10), "{resp:?}");
+    let body = check_stacked(&resp, 410, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_gone", "{resp:?}");
+    assert_eq!(body["message"], "No such customer: cus_stall", "{resp:?}");
+}
+
+/// Around a whole router, where axum empties a HEAD's body before the layer sees it, a
+/// derived 4xx whose status a layer inside changed: HEAD gets the headers GET gets (the
+/// length and format of the body rendered again for the new status), whether the error
+/// was rendered in the request or outside it (RFC 9110 §9.3.2).
+#[test]
+fn head_of_a_restated_error_around_the_router_gets_the_get_headers() {
+    use tower::Layer as _;
+    async fn conflict(mut res: axum::response::Response) -> axum::response::Response {
+        if res.status() == StatusCode::NOT_FOUND {
+            *res.status_mut() = StatusCode::CONFLICT;
+        }
+        res
+    }
+    let addr = serve_axum_service(
+        ApiErrorLayer::new().layer(
+            routes()
+                .layer(axum::middleware::map_response(conflict))
+                .with_state(()),
+        ),
+    );
+    for path in ["/v1/customers/cus_x", "/v1/spawned"] {
+        for accept in [&[][..], &[PROBLEM][..]] {
+            let mut headers = vec![(RID, &b"req_head_restated"[..])];
+            headers.extend_from_slice(accept);
+            let get = request(addr, "GET", path, &headers, None);
+            let head = request(addr, "HEAD", path, &headers, None);
+            assert_eq!((get.status, head.status), (409, 409), "{path}");
+            assert_eq!(
+                head.header("content-length"),
+                Some(get.body.len().to_string().as_str()),
+                "{path} {head:?} {get:?}"
+            );
+            assert_eq!(
+                head.header("content-type"),
+                get.header("content-type"),
+                "{path}"
+            );
+            assert_eq!(head.header("x-should-retry"), Some("false"), "{path}");
+            assert!(head.body.is_empty());
+        }
+    }
 }

@@ -109,6 +109,9 @@ pub(crate) struct RenderedHere {
     /// layer inside compressed it. (One copy of a few hundred bytes, on error responses
     /// only.)
     kept: (Arc<[u8]>, &'static str),
+    /// The error's own headers ([`ApiError::headers`]): its name, language and location go
+    /// back on when a 5xx is sent from `kept` in place of another body.
+    extra: &'static [(&'static str, &'static str)],
     /// The body's first and last [`ENDS`] bytes (zero-filled when shorter): with its length,
     /// enough to tell it from another body a layer inside set, when it is read back.
     ends: [[u8; ENDS]; 2],
@@ -131,6 +134,7 @@ impl RenderedHere {
             len: body.len() as u64,
             cause: rendered.cause.clone(),
             kept: (Arc::from(body), rendered.content_type),
+            extra: rendered.extra,
             ends,
         }
     }
@@ -151,7 +155,7 @@ impl RenderedHere {
         Some(Rendered {
             status: StatusCode::from_u16(self.status).ok()?,
             content_type,
-            extra: &[],
+            extra: self.extra,
             retryable: false,
             retry_after: None,
             body: body.to_vec(),
@@ -295,6 +299,35 @@ pub(crate) async fn ready_bytes<D: AsRef<[u8]>>(
     })
     .await;
     (out, whole)
+}
+
+/// The bytes of a body on this crate's head, read back to render it again in this request:
+/// all of them if they are there without waiting; the mark's copy if not (a stream a layer
+/// or middleware inside put on the head could stall, and the answer with it: it is never
+/// waited on); none if it fails (then it is not the body rendered, which never fails).
+/// `next` polls the body's next chunk: `Ok(None)` for a frame without data, `Err` for a
+/// failure, `None` at its end.
+pub(crate) async fn read_back<D: AsRef<[u8]>>(
+    here: &RenderedHere,
+    mut next: impl FnMut(&mut std::task::Context<'_>) -> std::task::Poll<Option<Result<Option<D>, ()>>>,
+) -> Vec<u8> {
+    let mut failed = false;
+    let (read, whole) = ready_bytes(MAX_RENDERED_BODY, |cx| {
+        next(cx).map(|chunk| match chunk {
+            Some(Ok(data)) => Some(data),
+            Some(Err(())) => {
+                failed = true;
+                None
+            }
+            None => None,
+        })
+    })
+    .await;
+    match (failed, whole) {
+        (true, _) => Vec::new(),
+        (false, true) => read,
+        (false, false) => here.kept().map(|kept| kept.body).unwrap_or_default(),
+    }
 }
 
 /// Whether a body replaced on this crate's head, still labelled JSON, is JSON (an inner
@@ -484,6 +517,16 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Caus
     }
 }
 
+/// A body this crate rendered for another status (a layer or middleware inside changed a
+/// 4xx's status, `ErrorHandlers` making a 404 a 410), rendered again for the status it goes
+/// out with: as [`render_again`], and with the retry advice of that status's table (the
+/// advice sent with it was for the other one), which `set_restated_headers` sends.
+pub(crate) fn restate(status: StatusCode, bytes: &[u8]) -> Rendered {
+    let mut rendered = render_again(status, bytes, None);
+    rendered.retryable = crate::status::is_retryable(status);
+    rendered
+}
+
 /// The header helpers of one `http` crate's `HeaderMap` (axum is on `http` 1, actix-web 4 on
 /// `http` 0.2, with the same API): expands to `set_error_headers`, `set_request_id`,
 /// `is_json` and `is_encoded` in the calling module, so both integrations send the same
@@ -533,6 +576,64 @@ macro_rules! header_glue {
             vary_on_accept(headers, rendered);
         }
 
+        /// The headers of a body this crate rendered, sent from its mark's copy in place of
+        /// whatever body is on its head (a 5xx whose body a layer or middleware inside
+        /// compressed, wrapped or replaced): every header of the old body goes, its name,
+        /// language and location too (a hook's `content-disposition` described the hook's
+        /// text); the error's own come back.
+        fn set_kept_headers(
+            headers: &mut $($header)::+::HeaderMap,
+            rendered: &$crate::web::response::Rendered,
+        ) {
+            replace_body_headers(headers, rendered, true);
+            set_extra_headers(headers, rendered, |name| {
+                $crate::web::response::MEANING_HEADERS
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(name))
+            });
+            vary_on_accept(headers, rendered);
+        }
+
+        /// The error's own headers that `wanted` names. They come from `ApiError::headers`,
+        /// which a hand-written impl may get wrong: a name or value that is not valid HTTP
+        /// is skipped, never a panic.
+        fn set_extra_headers(
+            headers: &mut $($header)::+::HeaderMap,
+            rendered: &$crate::web::response::Rendered,
+            wanted: fn(&str) -> bool,
+        ) {
+            for (name, value, again) in rendered.extra_headers() {
+                if !wanted(name) {
+                    continue;
+                }
+                let name = $($header)::+::HeaderName::from_bytes(name.as_bytes());
+                let value = $($header)::+::HeaderValue::from_str(value);
+                if let (Ok(name), Ok(value)) = (name, value) {
+                    if again {
+                        headers.append(name, value);
+                    } else {
+                        headers.insert(name, value);
+                    }
+                }
+            }
+        }
+
+        /// The headers of a body rendered again for another status ([`restate`]): a body
+        /// rendered again's, and the new status's retry advice.
+        ///
+        /// [`restate`]: $crate::web::response::restate
+        fn set_restated_headers(
+            headers: &mut $($header)::+::HeaderMap,
+            rendered: &$crate::web::response::Rendered,
+        ) {
+            set_body_headers(headers, rendered);
+            let retry = if rendered.retryable { "true" } else { "false" };
+            headers.insert(
+                $($header)::+::HeaderName::from_static($crate::web::response::X_SHOULD_RETRY),
+                $($header)::+::HeaderValue::from_static(retry),
+            );
+        }
+
         /// In a request, the format followed its `Accept` (problem details when it prefers
         /// them): caches must keep the answers apart (RFC 9110 §12.5.5). Added to what is
         /// there (a `Vary` of the error's own, `accept-encoding` from compression).
@@ -571,20 +672,7 @@ macro_rules! header_glue {
                 }
                 headers.insert(name, header_value(value));
             }
-            // The error's own headers come from `ApiError::headers`, which a hand-written
-            // impl may get wrong: a name or value that is not valid HTTP is skipped, never a
-            // panic.
-            for (name, value, again) in rendered.extra_headers() {
-                let name = $($header)::+::HeaderName::from_bytes(name.as_bytes());
-                let value = $($header)::+::HeaderValue::from_str(value);
-                if let (Ok(name), Ok(value)) = (name, value) {
-                    if again {
-                        headers.append(name, value);
-                    } else {
-                        headers.insert(name, value);
-                    }
-                }
-            }
+            set_extra_headers(headers, rendered, |_| true);
             vary_on_accept(headers, rendered);
         }
 

@@ -1490,3 +1490,52 @@ pub fn check_a_same_length_text_restated_inside(addr: SocketAddr) {
     );
     assert_eq!(body["request_id"], "req_same_len");
 }
+
+/// Behind a layer or middleware inside that turns a derived 404 into a 429 and a derived
+/// 503 into a 409: each is rendered again for the status it goes out with, and its retry
+/// advice is that status's (SPEC §3: an SDK retries a 409 unless told not to), not the
+/// advice rendered for the other one.
+pub fn check_retry_advice_follows_a_changed_status(addr: SocketAddr) {
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_now_429")]);
+    let body = check_stacked(&resp, 429, "not_found_error", "resource_missing");
+    assert_eq!(resp.header("x-should-retry"), Some("true"), "{resp:?}");
+    assert_eq!(body["request_id"], "req_now_429");
+    let resp = fetch_with(addr, "/v1/database", &[PROBLEM, (RID, b"req_now_409")]);
+    let body = check_problem(&resp, 409, "database_unavailable", "req_now_409");
+    assert_eq!(resp.header("x-should-retry"), Some("false"), "{resp:?}");
+    assert_eq!(body["status"], 409, "{resp:?}");
+    assert!(!resp.text().contains(SECRET_CAUSE), "{resp:?}");
+}
+
+/// The headers a hook inside sets with text of its own on a derived 503's head: the 503 is
+/// sent as rendered, and every header that described the hook's text goes with it (its
+/// name, language and location too).
+pub const HOOK_MEANING_HEADERS: [(&str, &str); 4] = [
+    ("content-disposition", "attachment; filename=\"dump.txt\""),
+    ("content-language", "fr"),
+    ("content-location", "/dump.txt"),
+    ("etag", "\"v1\""),
+];
+
+/// `GET /v1/database` behind such a hook (see [`HOOK_MEANING_HEADERS`]).
+pub fn check_a_replaced_5xx_loses_the_hooks_headers(addr: SocketAddr) {
+    let resp = fetch(addr, "/v1/database");
+    check_stacked(&resp, 503, "api_error", "database_unavailable");
+    assert!(!resp.text().contains(SECRET_CAUSE), "{resp:?}");
+    for (name, _) in HOOK_MEANING_HEADERS {
+        assert_eq!(resp.header(name), None, "{name}: {resp:?}");
+    }
+}
+
+/// `GET path` (a derived 404 for `cus_spawned`, rendered outside the request) behind a
+/// layer or middleware inside that puts its body in a stream that never ends: the answer
+/// does not wait on it (the error is rendered again from the copy of its body, with this
+/// request's id).
+pub fn check_a_stalled_body_on_a_spawned_errors_head(addr: SocketAddr, path: &str) {
+    let started = std::time::Instant::now();
+    let resp = fetch_with(addr, path, &[(RID, b"req_stalled")]);
+    assert!(started.elapsed() < Duration::from_secs(10), "{resp:?}");
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_stalled", "{resp:?}");
+    assert_eq!(body["message"], "No such customer: cus_spawned", "{resp:?}");
+}
