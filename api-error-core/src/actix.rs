@@ -766,7 +766,7 @@ async fn finish<B: MessageBody + 'static>(
         };
         if !response::is_app_json(&bytes) {
             let text = shown_text(&bytes, true);
-            let described = describe_plain(&req, status, text, false);
+            let described = describe_plain(&req, response.headers(), status, text, false);
             return replaced(req, response, described, None, ctx);
         }
         let response = response.set_body(EitherBody::right(BoxBody::new(bytes)));
@@ -885,7 +885,7 @@ async fn finish<B: MessageBody + 'static>(
                     None
                 };
             }
-            describe_plain(&req, status, text, encoded)
+            describe_plain(&req, response.headers(), status, text, encoded)
         }
     };
     replaced(req, response, described, unread, ctx)
@@ -959,6 +959,15 @@ async fn read_whole<B: MessageBody>(body: B, n: u64) -> Result<actix_web::web::B
         rest: body,
         size: BodySize::Sized(n),
     })
+}
+
+/// Whether a response's `Allow` lists `method`.
+fn allows(headers: &actix_web::http::header::HeaderMap, method: &actix_web::http::Method) -> bool {
+    headers
+        .get_all(actix_web::http::header::ALLOW)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|m| m.trim() == method.as_str())
 }
 
 /// A body on this crate's head, read back to render it again (see [`response::read_back`]:
@@ -1230,7 +1239,13 @@ fn describe_by_type(
 
 /// The code and text of an error response without an actix error: unmatched routes, wrong
 /// methods, bare statuses and plain-text bodies.
-fn describe_plain(req: &HttpRequest, status: StatusCode, text: String, encoded: bool) -> Described {
+fn describe_plain(
+    req: &HttpRequest,
+    headers: &actix_web::http::header::HeaderMap,
+    status: StatusCode,
+    text: String,
+    encoded: bool,
+) -> Described {
     let text = text.trim();
     // A compressed body had text (actix-web's `Compress` leaves an empty one alone), unread:
     // not a framework answer without any, so the code does not depend on the client's
@@ -1252,6 +1267,14 @@ fn describe_plain(req: &HttpRequest, status: StatusCode, text: String, encoded: 
                 None,
             )
         }
+        // The method is one the resource has a route for (its `Allow` lists it), but a
+        // guard of that route refused the request (`guard::Header`, say).
+        405 if no_text && allows(headers, req.method()) => (
+            status,
+            "method_not_allowed",
+            rejection::refused_by_guard_message(req.method().as_str(), path),
+            None,
+        ),
         405 if no_text => (
             status,
             "method_not_allowed",

@@ -1181,3 +1181,32 @@ fn a_stalled_body_on_a_derived_errors_head_is_never_waited_on() {
         ));
     check_a_stalled_body_on_a_spawned_errors_head(addr, "/v1/spawned-response");
 }
+
+/// A route whose method matched but whose guard refused the request: actix-web answers 405
+/// with an `Allow` that lists that very method, so the message does not say the method is
+/// not allowed.
+#[test]
+fn a_405_from_a_route_guard_does_not_say_the_method_is_not_allowed() {
+    let addr = serve!(|app| app.wrap(ApiErrorMiddleware::new()).service(
+        web::resource("/v1/guarded").route(
+            web::get()
+                .guard(actix_web::guard::Header("x-api", "1"))
+                .to(|| async { "ok" })
+        )
+    ));
+    let resp = fetch(addr, "/v1/guarded");
+    let body = check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+    assert_eq!(resp.header("allow"), Some("GET"), "{resp:?}");
+    assert_eq!(
+        body["message"],
+        "The route for GET /v1/guarded did not accept this request."
+    );
+    let resp = request(addr, "POST", "/v1/guarded", &[], None);
+    let body = check_stacked(&resp, 405, "invalid_request_error", "method_not_allowed");
+    assert_eq!(
+        body["message"],
+        "Method POST is not allowed for /v1/guarded."
+    );
+    let resp = fetch_with(addr, "/v1/guarded", &[("x-api", b"1")]);
+    assert_eq!((resp.status, resp.text()), (200, "ok".to_owned()));
+}

@@ -209,6 +209,17 @@ pub(crate) fn method_not_allowed_message(method: &str, path: &str) -> String {
     )
 }
 
+/// The message of a 405 for a method the resource has a route for, whose guards refused
+/// the request (actix-web's route guards).
+#[cfg(feature = "actix-web")]
+pub(crate) fn refused_by_guard_message(method: &str, path: &str) -> String {
+    format!(
+        "The route for {} {} did not accept this request.",
+        message_method(method),
+        bounded_path(path)
+    )
+}
+
 /// The method as a message names it (bounded).
 fn message_method(method: &str) -> &str {
     bounded(method, 16)
