@@ -1307,7 +1307,7 @@ fn retry_advice_follows_a_status_a_layer_inside_changed() {
             .layer(axum::middleware::map_response(restatus))
             .layer(ApiErrorLayer::new()),
     );
-    check_retry_advice_of_both_shapes(addr);
+    check_retry_advice_follows_a_changed_status(addr);
     // The same around the whole router.
     use tower::Layer as _;
     let addr = serve_axum_service(
@@ -1317,10 +1317,6 @@ fn retry_advice_follows_a_status_a_layer_inside_changed() {
                 .with_state(()),
         ),
     );
-    check_retry_advice_of_both_shapes(addr);
-}
-
-fn check_retry_advice_of_both_shapes(addr: std::net::SocketAddr) {
     check_retry_advice_follows_a_changed_status(addr);
 }
 
