@@ -610,19 +610,20 @@ async fn finish<B: MessageBody + 'static>(
     // rendered again with the request's id if it was rendered outside any request.
     if status.is_server_error() {
         if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
-            let rendered = if here.is_of(Some(ctx)) {
-                kept
+            // Another body was on its head, or one that cannot be measured: the headers
+            // that described it go (its name, language and location too).
+            let other = marked.is_replaced()
+                || encoded
+                || matches!(res.response().body().size(), BodySize::Stream);
+            let headers = if other {
+                set_kept_headers
             } else {
-                let cause = here.cause();
-                let mut again = ctx.scope(|| {
-                    response::render_again(back_status(status), &kept.body, cause.as_deref())
-                });
-                again.extra = kept.extra;
-                again
+                set_body_headers
             };
+            let rendered = here.resend(kept, Some(ctx));
             let (req, response) = res.into_parts();
             let (response, _) = response.into_parts();
-            return ServiceResponse::new(req, put_rendered(response, rendered, set_kept_headers));
+            return ServiceResponse::new(req, put_rendered(response, rendered, headers));
         }
     }
     // A derived 4xx whose body became a stream inside (a hook set a streamed body on its
@@ -640,26 +641,19 @@ async fn finish<B: MessageBody + 'static>(
             .filter(|again| again.status() == status)
             .filter(|again| again.extensions().get::<RenderedHere>().is_some());
         if let Some(again) = again {
-            // The error's own name, language and location, not those of the hook's body.
-            let meaning: Vec<(HeaderName, HeaderValue)> = response::MEANING_HEADERS
-                .iter()
-                .filter_map(|name| {
-                    let value = again.headers().get(*name)?.clone();
-                    Some((HeaderName::from_static(name), value))
-                })
-                .collect();
+            // The error's own headers (its name, language and location, not those of the
+            // hook's body), as its mark keeps them.
+            let extra = again
+                .extensions()
+                .get::<RenderedHere>()
+                .map_or(&[][..], RenderedHere::extra);
             if let Ok(bytes) = again.into_body().try_into_bytes() {
-                let rendered =
+                let mut rendered =
                     ctx.scope(|| response::render_again(back_status(status), &bytes, None));
+                rendered.extra = extra;
                 let (req, response) = res.into_parts();
                 let (response, _) = response.into_parts();
-                let mut response = put_rendered(response, rendered, set_body_headers);
-                for name in response::MEANING_HEADERS {
-                    response.headers_mut().remove(name);
-                }
-                for (name, value) in meaning {
-                    response.headers_mut().insert(name, value);
-                }
+                let response = put_rendered(response, rendered, set_kept_headers);
                 return ServiceResponse::new(req, response);
             }
         }
@@ -692,7 +686,9 @@ async fn finish<B: MessageBody + 'static>(
             return judged_as_foreign(req, response, bytes, info, ctx).await;
         }
         let rendered = ctx.scope(|| response::restate(back_status(status), &bytes));
-        return ServiceResponse::new(req, put_rendered(response, rendered, set_restated_headers));
+        let mut response = response;
+        restate_retry_headers(response.headers_mut(), &here, rendered.retryable);
+        return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
     }
     if let Marked::Ours(here) = marked {
         // Rendered outside any request (a spawned task), or in another request's context,
@@ -717,8 +713,9 @@ async fn finish<B: MessageBody + 'static>(
         let (response, body) = response.into_parts();
         let bytes = read_back(body, &here).await;
         // Another body on this crate's head (set by a middleware inside, or one that
-        // fails): not ours, so judged as any other.
-        if !here.is_body(&bytes) {
+        // fails): not ours, so judged as any other; unless a JSON object (a middleware
+        // inside added a field to the error), rendered again with this request's id.
+        if !here.is_body(&bytes) && !response::is_json_object(&bytes) {
             return judged_as_foreign(req, response, bytes, info, ctx).await;
         }
         let cause = here.cause();

@@ -761,13 +761,16 @@ fn finish_error(
     let size = res.body().size_hint().exact();
     // A HEAD's body may be gone already (axum empties it in a router mounted inside, after
     // announcing the length it had); an empty body that announces none is really empty.
-    let emptied = head && size == Some(0) && announces_content(&res);
+    let announced = announced_length(&res);
+    let emptied = head && size == Some(0) && announced.is_some_and(|n| n > 0);
+    // The body's length: a HEAD's emptied one by the length announced for it.
+    let measured = if emptied { announced } else { size };
     // Ours if the mark still describes it: same status, same length (a body replaced on
-    // the same head is not ours); a compressed or emptied body cannot be measured.
+    // the same head is not ours); a compressed body cannot be measured.
     let marked = Marked::judge(
         res.extensions().get::<RenderedHere>(),
         status.as_u16(),
-        size.filter(|_| !encoded && !emptied),
+        measured.filter(|_| !encoded),
     );
     // A 5xx of ours: always sent from the mark's copy, so no text a layer inside put there
     // goes out, whether its body cannot be told to be the one rendered (compressed or
@@ -775,32 +778,29 @@ fn finish_error(
     // rendered again with the request's id if it was rendered outside any request.
     if status.is_server_error() {
         if let Some((here, kept)) = marked.here().and_then(|h| Some((h, h.kept()?))) {
+            // Another body was on its head, or one that cannot be measured: the headers
+            // that described it go (its name, language and location too).
+            let other = marked.is_replaced() || encoded || measured.is_none();
+            let headers = if other {
+                set_kept_headers
+            } else {
+                set_body_headers
+            };
             let (parts, _) = res.into_parts();
-            if here.is_of(ctx.as_ref()) || ctx.is_none() {
-                return Finish::Done(put_on(parts, kept, set_kept_headers));
-            }
-            let cause = here.cause();
-            return Finish::Done(in_context(ctx.as_ref(), || {
-                let mut again = response::render_again(parts.status, &kept.body, cause.as_deref());
-                again.extra = kept.extra;
-                put_on(parts, again, set_kept_headers)
-            }));
+            return Finish::Done(put_on(parts, here.resend(kept, ctx.as_ref()), headers));
         }
     }
     // A 4xx of ours whose status a layer inside changed (its body the one rendered):
     // rendered again for the status it goes out with (and that status's retry advice),
     // from the mark's copy if compressed, or if a HEAD's body was left out inside (then
     // with the length a GET gets).
-    let restated = Marked::restated(
-        res.extensions().get(),
-        status,
-        size.filter(|_| !emptied),
-        encoded || emptied,
-    );
+    let restated = Marked::restated(res.extensions().get(), status, measured, encoded);
     if let Some(here) = restated {
         let (parts, body) = res.into_parts();
         if let Some(kept) = (encoded || emptied).then(|| here.kept()).flatten() {
-            return Finish::Done(in_context(ctx.as_ref(), || restate(parts, &kept.body)));
+            return Finish::Done(in_context(ctx.as_ref(), || {
+                restate(parts, &kept.body, &here)
+            }));
         }
         return read_back(parts, body, here, ctx, described, Again::Restated);
     }
@@ -958,7 +958,8 @@ enum Again {
 
 /// Reads back a body on this crate's head to render it again in this request (see
 /// [`response::read_back`]: never waiting on it). Bytes that are not the body rendered
-/// (another body set on the head by a layer inside, or one that fails) are not ours:
+/// (another body set on the head by a layer inside, or one that fails) are not ours,
+/// unless a JSON object on an error rendered outside this request (a field added to it):
 /// judged as any other response (the app's JSON goes on, text is the message, nothing is
 /// the status's standard error).
 fn read_back(
@@ -978,10 +979,14 @@ fn read_back(
                 .map(|frame| frame.map(|frame| frame.map(|f| f.into_data().ok()).map_err(drop)))
         })
         .await;
-        if here.is_body(&bytes) {
+        // A JSON object on the head of an error rendered outside this request: an inner
+        // layer added a field to it (as for a replaced body of known length, rendered again
+        // with this request's id).
+        let enriched = matches!(again, Again::Sent) && response::is_json_object(&bytes);
+        if here.is_body(&bytes) || enriched {
             return in_context(ctx.as_ref(), || match again {
                 Again::Sent => render_again(parts, &bytes, here.cause().as_deref()),
-                Again::Restated => restate(parts, &bytes),
+                Again::Restated => restate(parts, &bytes, &here),
             });
         }
         let mut parts = parts;
@@ -994,13 +999,17 @@ fn read_back(
     }))
 }
 
-/// Whether a response says it has content: a `content-length` above zero.
-fn announces_content(res: &Response) -> bool {
+/// The length a response's `content-length` announces, if any.
+fn announced_length(res: &Response) -> Option<u64> {
     res.headers()
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
-        .is_some_and(|n| n > 0)
+}
+
+/// Whether a response says it has content: a `content-length` above zero.
+fn announces_content(res: &Response) -> bool {
+    announced_length(res).is_some_and(|n| n > 0)
 }
 
 /// A body whose length is not known up front, so none is announced for it.
@@ -1129,11 +1138,12 @@ fn render_again(
     put_on(parts, rendered, set_body_headers)
 }
 
-/// A body this crate rendered for another status, rendered again for the status of `parts`
-/// (see [`response::restate`]), on the same head.
-fn restate(parts: http::response::Parts, bytes: &[u8]) -> Response {
+/// A body this crate rendered (its mark `here`) for another status, rendered again for the
+/// status of `parts` (see [`response::restate`]), on the same head.
+fn restate(mut parts: http::response::Parts, bytes: &[u8], here: &RenderedHere) -> Response {
     let rendered = response::restate(parts.status, bytes);
-    put_on(parts, rendered, set_restated_headers)
+    restate_retry_headers(&mut parts.headers, here, rendered.retryable);
+    put_on(parts, rendered, set_body_headers)
 }
 
 /// A body this crate rendered, on the head of the response it replaces (whose headers

@@ -1210,3 +1210,98 @@ fn a_405_from_a_route_guard_does_not_say_the_method_is_not_allowed() {
     let resp = fetch_with(addr, "/v1/guarded", &[("x-api", b"1")]);
     assert_eq!((resp.status, resp.text()), (200, "ok".to_owned()));
 }
+
+/// Makes `GET /v1/rate-limited` a 404, and `GET /v1/customers/cus_x?own=1` a 410 with
+/// retry advice of its own.
+async fn restatus_with_advice(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let (path, own) = (req.path().to_owned(), req.query_string() == "own=1");
+    let mut res = next.call(req).await?;
+    if path == "/v1/rate-limited" {
+        *res.response_mut().status_mut() = StatusCode::NOT_FOUND;
+    } else if own {
+        *res.response_mut().status_mut() = StatusCode::GONE;
+        res.headers_mut().insert(
+            HeaderName::from_static("x-should-retry"),
+            HeaderValue::from_static("true"),
+        );
+    }
+    Ok(res)
+}
+
+/// A middleware inside that makes a derived 429 a 404: the retry headers rendered for the
+/// 429 go; one that sets its own advice with the new status keeps it.
+#[test]
+fn a_restated_error_loses_the_retry_headers_rendered_for_its_old_status() {
+    let addr = serve!(|app| app
+        .wrap(from_fn(restatus_with_advice))
+        .wrap(ApiErrorMiddleware::new())
+        .route(
+            "/v1/rate-limited",
+            web::get().to(|| async {
+                Err::<String, _>(ShopError::RateLimited {
+                    wait: std::time::Duration::from_secs(30),
+                })
+            }),
+        ));
+    check_a_restated_errors_retry_headers(addr, "/v1/rate-limited");
+}
+
+/// Adds a field to the JSON of `GET /v1/spawned-response` and sends it as a stream.
+async fn enrich_spawned(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let enrich = req.path() == "/v1/spawned-response";
+    let res = next.call(req).await?;
+    if !enrich {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let (res, body) = res.into_parts();
+    let bytes = actix_web::body::to_bytes(body).await.ok().unwrap();
+    let mut json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    json["doc_url"] = "https://docs.example.com/errors".into();
+    let bytes = web::Bytes::from(serde_json::to_vec(&json).unwrap());
+    let stream = futures_util::stream::once(async move { Ok::<_, actix_web::Error>(bytes) });
+    let res = res.set_body(actix_web::body::BodyStream::new(stream));
+    Ok(ServiceResponse::new(req, res).map_into_boxed_body())
+}
+
+/// A middleware inside that adds a field to an error rendered outside the request, and
+/// sends it as a stream: rendered again with the request's id.
+#[test]
+fn an_enriched_error_rendered_outside_the_request_gets_its_id() {
+    use actix_web::ResponseError as _;
+    let addr = serve!(|app| app
+        .wrap(from_fn(enrich_spawned))
+        .wrap(ApiErrorMiddleware::new())
+        .route(
+            "/v1/spawned-response",
+            web::get().to(|| async {
+                actix_web::rt::spawn(async {
+                    ShopError::CustomerNotFound {
+                        id: "cus_spawned".into(),
+                    }
+                    .error_response()
+                })
+                .await
+                .unwrap()
+            }),
+        ));
+    check_an_enriched_spawned_error_gets_the_requests_id(addr, "/v1/spawned-response");
+}
+
+/// A middleware inside that says the language of every response: a derived 5xx whose body
+/// it left alone keeps it.
+#[test]
+fn a_derived_5xx_keeps_a_language_a_middleware_inside_gave_every_response() {
+    let addr = serve!(|app| app
+        .wrap(actix_web::middleware::DefaultHeaders::new().add(("content-language", "en")))
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch(addr, "/v1/database");
+    check_stacked(&resp, 503, "api_error", "database_unavailable");
+    assert_eq!(resp.header("content-language"), Some("en"), "{resp:?}");
+}

@@ -1452,3 +1452,117 @@ fn head_of_a_restated_error_around_the_router_gets_the_get_headers() {
         }
     }
 }
+
+/// A layer inside that makes a derived 429 a 404: the retry headers rendered for the 429
+/// go; one that sets its own advice with the new status keeps it.
+#[test]
+fn a_restated_error_loses_the_retry_headers_rendered_for_its_old_status() {
+    async fn not_found(
+        uri: http::Uri,
+        mut res: axum::response::Response,
+    ) -> axum::response::Response {
+        if uri.path() == "/v1/rate-limited" {
+            *res.status_mut() = StatusCode::NOT_FOUND;
+        } else if uri.query() == Some("own=1") {
+            *res.status_mut() = StatusCode::GONE;
+            res.headers_mut()
+                .insert("x-should-retry", http::HeaderValue::from_static("true"));
+        }
+        res
+    }
+    let app = routes().route(
+        "/v1/rate-limited",
+        get(|| async {
+            Err::<String, _>(ShopError::RateLimited {
+                wait: Duration::from_secs(30),
+            })
+        }),
+    );
+    let addr = serve_axum(
+        app.layer(axum::middleware::map_response(not_found))
+            .layer(ApiErrorLayer::new()),
+    );
+    check_a_restated_errors_retry_headers(addr, "/v1/rate-limited");
+}
+
+/// A layer inside that adds a field to an error rendered outside the request, and sends it
+/// as a stream: rendered again with the request's id.
+#[test]
+fn an_enriched_error_rendered_outside_the_request_gets_its_id() {
+    async fn enrich(uri: http::Uri, res: axum::response::Response) -> axum::response::Response {
+        if uri.path() != "/v1/spawned" {
+            return res;
+        }
+        let (parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+        let mut json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        json["doc_url"] = "https://docs.example.com/errors".into();
+        let bytes = axum::body::Bytes::from(serde_json::to_vec(&json).unwrap());
+        let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+        axum::response::Response::from_parts(parts, axum::body::Body::from_stream(stream))
+    }
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(enrich))
+            .layer(ApiErrorLayer::new()),
+    );
+    check_an_enriched_spawned_error_gets_the_requests_id(addr, "/v1/spawned");
+}
+
+/// Around a whole router, a layer inside that makes a derived 404 a 410 with text of its
+/// own: a HEAD (whose body axum emptied) announces no length rather than a wrong one.
+#[test]
+fn head_of_an_error_whose_status_and_body_a_layer_changed_announces_no_wrong_length() {
+    use tower::Layer as _;
+    async fn gone_text(res: axum::response::Response) -> axum::response::Response {
+        if res.status() != StatusCode::NOT_FOUND {
+            return res;
+        }
+        let (mut parts, _) = res.into_parts();
+        parts.status = StatusCode::GONE;
+        parts.headers.remove(http::header::CONTENT_LENGTH);
+        parts.headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/plain"),
+        );
+        let text = "This customer was removed at the owner's request, for good.";
+        axum::response::Response::from_parts(parts, axum::body::Body::from(text))
+    }
+    let addr = serve_axum_service(
+        ApiErrorLayer::new().layer(
+            routes()
+                .layer(axum::middleware::map_response(gone_text))
+                .with_state(()),
+        ),
+    );
+    let get = request(addr, "GET", "/v1/customers/cus_x", &[], None);
+    let head = request(addr, "HEAD", "/v1/customers/cus_x", &[], None);
+    assert_eq!((get.status, head.status), (410, 410), "{get:?}");
+    let body = get.json();
+    assert_eq!(
+        body["message"],
+        "This customer was removed at the owner's request, for good."
+    );
+    if let Some(len) = head.header("content-length") {
+        assert_eq!(len, get.body.len().to_string(), "{head:?} {get:?}");
+    }
+}
+
+/// A layer inside that says the language of every response: a derived 5xx whose body it
+/// left alone keeps it.
+#[test]
+fn a_derived_5xx_keeps_a_language_a_layer_inside_gave_every_response() {
+    async fn english(mut res: axum::response::Response) -> axum::response::Response {
+        res.headers_mut()
+            .insert("content-language", http::HeaderValue::from_static("en"));
+        res
+    }
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(english))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch(addr, "/v1/database");
+    check_stacked(&resp, 503, "api_error", "database_unavailable");
+    assert_eq!(resp.header("content-language"), Some("en"), "{resp:?}");
+}

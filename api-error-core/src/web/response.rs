@@ -112,6 +112,10 @@ pub(crate) struct RenderedHere {
     /// The error's own headers ([`ApiError::headers`]): its name, language and location go
     /// back on when a 5xx is sent from `kept` in place of another body.
     extra: &'static [(&'static str, &'static str)],
+    /// The retry advice rendered with it (`x-should-retry`, the delay): taken back when a
+    /// layer or middleware inside changed its status, where the headers still say it.
+    retryable: bool,
+    retry_after: Option<Duration>,
     /// The body's first and last [`ENDS`] bytes (zero-filled when shorter): with its length,
     /// enough to tell it from another body a layer inside set, when it is read back.
     ends: [[u8; ENDS]; 2],
@@ -135,6 +139,8 @@ impl RenderedHere {
             cause: rendered.cause.clone(),
             kept: (Arc::from(body), rendered.content_type),
             extra: rendered.extra,
+            retryable: rendered.retryable,
+            retry_after: rendered.retry_after,
             ends,
         }
     }
@@ -163,6 +169,38 @@ impl RenderedHere {
             cause: self.cause.clone(),
             replacing: false,
         })
+    }
+
+    /// The error's own headers ([`ApiError::headers`]).
+    #[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
+    pub fn extra(&self) -> &'static [(&'static str, &'static str)] {
+        self.extra
+    }
+
+    /// The retry headers rendered with the body, as sent: `x-should-retry`, then
+    /// `retry-after` and `retry-after-ms` if it had a delay.
+    pub fn retry_sent(&self) -> (&'static str, Option<u64>, Option<u64>) {
+        let advice = if self.retryable { "true" } else { "false" };
+        let d = self
+            .retry_after
+            .map(|d| d.min(Duration::from_millis(u64::MAX)));
+        (advice, d.map(ceil_secs), d.map(ceil_millis))
+    }
+
+    /// The body to send from the mark's copy `kept`: as it was rendered if it says this
+    /// request's id (or there is no request), else rendered again in this request, with
+    /// the error's own headers.
+    pub fn resend(&self, kept: Rendered, ctx: Option<&RequestContext>) -> Rendered {
+        match ctx {
+            Some(ctx) if !self.is_of(Some(ctx)) => {
+                let cause = self.cause();
+                let mut again =
+                    ctx.scope(|| render_again(kept.status, &kept.body, cause.as_deref()));
+                again.extra = kept.extra;
+                again
+            }
+            _ => kept,
+        }
     }
 
     /// Whether the body was rendered in a request's context (else: outside any request).
@@ -519,8 +557,8 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Caus
 
 /// A body this crate rendered for another status (a layer or middleware inside changed a
 /// 4xx's status, `ErrorHandlers` making a 404 a 410), rendered again for the status it goes
-/// out with: as [`render_again`], and with the retry advice of that status's table (the
-/// advice sent with it was for the other one), which `set_restated_headers` sends.
+/// out with: as [`render_again`], with the retry advice of that status's table (the advice
+/// sent with it was for the other one), which `restate_retry_headers` puts in its place.
 pub(crate) fn restate(status: StatusCode, bytes: &[u8]) -> Rendered {
     let mut rendered = render_again(status, bytes, None);
     rendered.retryable = crate::status::is_retryable(status);
@@ -618,20 +656,34 @@ macro_rules! header_glue {
             }
         }
 
-        /// The headers of a body rendered again for another status ([`restate`]): a body
-        /// rendered again's, and the new status's retry advice.
-        ///
-        /// [`restate`]: $crate::web::response::restate
-        fn set_restated_headers(
+        /// The retry headers of a body rendered again for another status: where the
+        /// headers still say what was rendered with it for the old status (`here`), the
+        /// advice is the new status's (`retryable`) and the delay goes; advice a layer
+        /// inside set itself stays.
+        fn restate_retry_headers(
             headers: &mut $($header)::+::HeaderMap,
-            rendered: &$crate::web::response::Rendered,
+            here: &$crate::web::response::RenderedHere,
+            retryable: bool,
         ) {
-            set_body_headers(headers, rendered);
-            let retry = if rendered.retryable { "true" } else { "false" };
-            headers.insert(
-                $($header)::+::HeaderName::from_static($crate::web::response::X_SHOULD_RETRY),
-                $($header)::+::HeaderValue::from_static(retry),
-            );
+            use $crate::web::response::{RETRY_AFTER, RETRY_AFTER_MS, X_SHOULD_RETRY};
+            let (advice, secs, ms) = here.retry_sent();
+            let says = |headers: &$($header)::+::HeaderMap, name: &str, value: &[u8]| {
+                headers.get(name).is_some_and(|v| v.as_bytes() == value)
+            };
+            if headers.get(X_SHOULD_RETRY).is_none() || says(headers, X_SHOULD_RETRY, advice.as_bytes()) {
+                let retry = if retryable { "true" } else { "false" };
+                headers.insert(
+                    $($header)::+::HeaderName::from_static(X_SHOULD_RETRY),
+                    $($header)::+::HeaderValue::from_static(retry),
+                );
+            }
+            for (name, value) in [(RETRY_AFTER, secs), (RETRY_AFTER_MS, ms)] {
+                if let Some(value) = value {
+                    if says(headers, name, value.to_string().as_bytes()) {
+                        headers.remove(name);
+                    }
+                }
+            }
         }
 
         /// In a request, the format followed its `Accept` (problem details when it prefers

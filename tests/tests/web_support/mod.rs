@@ -1539,3 +1539,32 @@ pub fn check_a_stalled_body_on_a_spawned_errors_head(addr: SocketAddr, path: &st
     assert_eq!(body["request_id"], "req_stalled", "{resp:?}");
     assert_eq!(body["message"], "No such customer: cus_spawned", "{resp:?}");
 }
+
+/// `GET path`, a derived 429 (`rate_limited`, a 30 s delay), behind a layer or middleware
+/// inside that makes it a 404: its retry headers were rendered for the 429, so they go
+/// (the 404's table says no retry, and no delay). `GET /v1/customers/cus_x?own=1`: a derived
+/// 404 that the layer makes a 410 with advice of its own (`x-should-retry: true`), which
+/// stays (the table would say `false`). (Advice a layer sets that is the same as the one
+/// rendered cannot be told from it, and is taken for it.)
+pub fn check_a_restated_errors_retry_headers(addr: SocketAddr, path: &str) {
+    let resp = fetch_with(addr, path, &[(RID, b"req_was_429")]);
+    check_stacked(&resp, 404, "rate_limit_error", "rate_limited");
+    assert_eq!(resp.header("x-should-retry"), Some("false"), "{resp:?}");
+    assert_eq!(resp.header("retry-after"), None, "{resp:?}");
+    assert_eq!(resp.header("retry-after-ms"), None, "{resp:?}");
+    let resp = fetch_with(addr, "/v1/customers/cus_x?own=1", &[(RID, b"req_own")]);
+    assert_eq!(resp.status, 410, "{resp:?}");
+    assert_eq!(resp.json()["code"], "resource_missing", "{resp:?}");
+    assert_eq!(resp.header("x-should-retry"), Some("true"), "{resp:?}");
+}
+
+/// `GET path` (a derived 404 rendered outside the request) behind a layer or middleware
+/// inside that adds a field to its JSON and sends it as a stream (no length): still the
+/// error, rendered again with this request's id.
+pub fn check_an_enriched_spawned_error_gets_the_requests_id(addr: SocketAddr, path: &str) {
+    let resp = fetch_with(addr, path, &[(RID, b"req_enriched")]);
+    let body = check_stacked(&resp, 404, "not_found_error", "resource_missing");
+    assert_eq!(body["request_id"], "req_enriched", "{resp:?}");
+    assert_eq!(resp.header(RID), Some("req_enriched"), "{resp:?}");
+    assert!(varies_on_accept(&resp), "{resp:?}");
+}
