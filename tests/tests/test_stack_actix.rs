@@ -156,6 +156,19 @@ fn routes(cfg: &mut web::ServiceConfig) {
             }),
         )
         .route(
+            "/v1/spawned-response",
+            web::get().to(|| async {
+                // The same, its response returned as it is (it carries no error).
+                actix_web::rt::spawn(async {
+                    actix_web::ResponseError::error_response(&ShopError::CustomerNotFound {
+                        id: "cus_spawned".into(),
+                    })
+                })
+                .await
+                .unwrap()
+            }),
+        )
+        .route(
             "/v1/spawned",
             web::get().to(|| async {
                 // Rendered in another task: outside the request's context.
@@ -1162,23 +1175,9 @@ async fn stall_spawned(
 /// handler returned the spawned task's response itself).
 #[test]
 fn a_stalled_body_on_a_derived_errors_head_is_never_waited_on() {
-    use actix_web::ResponseError as _;
     let addr = serve!(|app| app
         .wrap(from_fn(stall_spawned))
-        .wrap(ApiErrorMiddleware::new())
-        .route(
-            "/v1/spawned-response",
-            web::get().to(|| async {
-                actix_web::rt::spawn(async {
-                    ShopError::CustomerNotFound {
-                        id: "cus_spawned".into(),
-                    }
-                    .error_response()
-                })
-                .await
-                .unwrap()
-            }),
-        ));
+        .wrap(ApiErrorMiddleware::new()));
     check_a_stalled_body_on_a_spawned_errors_head(addr, "/v1/spawned-response");
 }
 
@@ -1274,23 +1273,9 @@ async fn enrich_spawned(
 /// sends it as a stream: rendered again with the request's id.
 #[test]
 fn an_enriched_error_rendered_outside_the_request_gets_its_id() {
-    use actix_web::ResponseError as _;
     let addr = serve!(|app| app
         .wrap(from_fn(enrich_spawned))
-        .wrap(ApiErrorMiddleware::new())
-        .route(
-            "/v1/spawned-response",
-            web::get().to(|| async {
-                actix_web::rt::spawn(async {
-                    ShopError::CustomerNotFound {
-                        id: "cus_spawned".into(),
-                    }
-                    .error_response()
-                })
-                .await
-                .unwrap()
-            }),
-        ));
+        .wrap(ApiErrorMiddleware::new()));
     check_an_enriched_spawned_error_gets_the_requests_id(addr, "/v1/spawned-response");
 }
 
