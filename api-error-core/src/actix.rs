@@ -497,12 +497,10 @@ fn escaped_error(err: actix_web::Error, info: &RequestInfo) -> actix_web::Error 
             here.log_sent();
         }
         if !encoded && !here.says(context::current_request_id().as_ref()) {
-            let cause = here.cause();
             let (head, body) = res.into_parts();
             let res = match body.try_into_bytes() {
                 Ok(bytes) => {
-                    let rendered =
-                        response::render_again(back_status(status), &bytes, cause.as_deref());
+                    let rendered = here.render_again(back_status(status), &bytes);
                     with_rendered(head.drop_body(), rendered, set_body_headers)
                 }
                 Err(body) => head.set_body(body),
@@ -641,16 +639,11 @@ async fn finish<B: MessageBody + 'static>(
             .filter(|again| again.status() == status)
             .filter(|again| again.extensions().get::<RenderedHere>().is_some());
         if let Some(again) = again {
-            // The error's own headers (its name, language and location, not those of the
-            // hook's body), as its mark keeps them.
-            let extra = again
-                .extensions()
-                .get::<RenderedHere>()
-                .map_or(&[][..], RenderedHere::extra);
-            if let Ok(bytes) = again.into_body().try_into_bytes() {
-                let mut rendered =
-                    ctx.scope(|| response::render_again(back_status(status), &bytes, None));
-                rendered.extra = extra;
+            // With the error's own headers (its name, language and location, not those of
+            // the hook's body) and retry advice, as its mark keeps them.
+            let mark = again.extensions().get::<RenderedHere>().cloned();
+            if let (Some(mark), Ok(bytes)) = (mark, again.into_body().try_into_bytes()) {
+                let rendered = ctx.scope(|| mark.render_again(back_status(status), &bytes));
                 let (req, response) = res.into_parts();
                 let (response, _) = response.into_parts();
                 let response = put_rendered(response, rendered, set_kept_headers);
@@ -685,7 +678,7 @@ async fn finish<B: MessageBody + 'static>(
         if !here.is_body(&bytes) {
             return judged_as_foreign(req, response, bytes, info, ctx).await;
         }
-        let rendered = ctx.scope(|| response::restate(back_status(status), &bytes));
+        let rendered = ctx.scope(|| here.restate(back_status(status), &bytes));
         let mut response = response;
         restate_retry_headers(response.headers_mut(), &here, rendered.retryable);
         return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
@@ -701,10 +694,7 @@ async fn finish<B: MessageBody + 'static>(
             let Some(kept) = here.kept() else {
                 return res.map_into_left_body();
             };
-            let cause = here.cause();
-            let rendered = ctx.scope(|| {
-                response::render_again(back_status(status), &kept.body, cause.as_deref())
-            });
+            let rendered = ctx.scope(|| here.render_again(back_status(status), &kept.body));
             let (req, response) = res.into_parts();
             let (response, _) = response.into_parts();
             return ServiceResponse::new(req, put_rendered(response, rendered, set_body_headers));
@@ -718,10 +708,7 @@ async fn finish<B: MessageBody + 'static>(
         if !here.is_body(&bytes) && !response::is_json_object(&bytes) {
             return judged_as_foreign(req, response, bytes, info, ctx).await;
         }
-        let cause = here.cause();
-        let rendered = ctx.scope(|| {
-            response::render_again(back_status(response.status()), &bytes, cause.as_deref())
-        });
+        let rendered = ctx.scope(|| here.render_again(back_status(response.status()), &bytes));
         let response = put_rendered(response, rendered, set_body_headers);
         return ServiceResponse::new(req, response);
     }
@@ -814,14 +801,8 @@ async fn finish<B: MessageBody + 'static>(
                     // outside any request (its `request_id` null), rendered again from it.
                     if let Marked::Replaced(here) = &marked {
                         if !here.is_of(Some(ctx)) {
-                            let cause = here.cause();
-                            let rendered = ctx.scope(|| {
-                                response::render_again(
-                                    back_status(status),
-                                    &bytes,
-                                    cause.as_deref(),
-                                )
-                            });
+                            let rendered =
+                                ctx.scope(|| here.render_again(back_status(status), &bytes));
                             let response = put_rendered(response, rendered, set_body_headers);
                             return ServiceResponse::new(req, response);
                         }
@@ -859,11 +840,8 @@ async fn finish<B: MessageBody + 'static>(
                         if let Some(here) = ours {
                             // This crate's own body (its first was emptied or cut inside):
                             // the error rendered again from it, not its JSON as a message.
-                            let cause = here.cause();
-                            let rendered = ctx.scope(|| {
-                                let status = back_status(status);
-                                response::render_again(status, text.as_bytes(), cause.as_deref())
-                            });
+                            let rendered = ctx
+                                .scope(|| here.render_again(back_status(status), text.as_bytes()));
                             let response = put_rendered(response, rendered, set_body_headers);
                             return ServiceResponse::new(req, response);
                         }

@@ -760,11 +760,23 @@ fn finish_error(
     let encoded = is_encoded(res.headers());
     let size = res.body().size_hint().exact();
     // A HEAD's body may be gone already (axum empties it in a router mounted inside, after
-    // announcing the length it had); an empty body that announces none is really empty.
+    // announcing the length it had); an empty body that announces 0 is really empty.
     let announced = announced_length(&res);
-    let emptied = head && size == Some(0) && announced.is_some_and(|n| n > 0);
-    // The body's length: a HEAD's emptied one by the length announced for it.
+    // (It announces none for a body whose length was not known: a stream, or a body a
+    // layer inside wrapped, as tower-http's response-body timeout does.)
+    let emptied = head && size == Some(0) && announced != Some(0);
+    // The body's length: a HEAD's emptied one by the length announced for it, if any.
     let measured = if emptied { announced } else { size };
+    // A HEAD's emptied body whose length a GET does not announce either: sent on with no
+    // length (hyper would announce 0 for the empty body, which a GET's is not).
+    let unknown = emptied && announced.is_none();
+    let as_built = |res: Response| {
+        if unknown {
+            res.map(|body| Body::new(Unannounced(body)))
+        } else {
+            res
+        }
+    };
     // Ours if the mark still describes it: same status, same length (a body replaced on
     // the same head is not ours); a compressed body cannot be measured.
     let marked = Marked::judge(
@@ -809,14 +821,13 @@ fn finish_error(
         // and sent in this one: rendered again with its id; from the mark's copy if an inner
         // layer compressed it, or left a HEAD's body out (then with the length a GET gets).
         if here.is_of(ctx.as_ref()) || ctx.is_none() {
-            return Finish::Done(res);
+            return Finish::Done(as_built(res));
         }
         if encoded || emptied {
             if let Some(kept) = here.kept() {
-                let cause = here.cause();
                 let (parts, _) = res.into_parts();
                 return Finish::Done(in_context(ctx.as_ref(), || {
-                    render_again(parts, &kept.body, cause.as_deref())
+                    render_again(parts, &here, &kept.body)
                 }));
             }
             if encoded {
@@ -858,7 +869,7 @@ fn finish_error(
     let app_json = json_4xx && !marked.is_replaced();
     // (A HEAD's body is read as a GET's is, unless it is gone already: then the app's.)
     if app_json && (emptied || encoded || size.is_none()) {
-        return Finish::Done(res);
+        return Finish::Done(as_built(res));
     }
     let check_json = json_4xx;
     // Read whole to be checked (up to the bound of a body rendered here; past it, no text on
@@ -923,10 +934,7 @@ fn finish_error(
             // again from it in this one.
             match marked {
                 Marked::Replaced(here) if !here.is_of(ctx.as_ref()) => {
-                    let cause = here.cause();
-                    return in_context(ctx.as_ref(), || {
-                        render_again(parts, &bytes, cause.as_deref())
-                    });
+                    return in_context(ctx.as_ref(), || render_again(parts, &here, &bytes));
                 }
                 _ => {
                     let mut parts = parts;
@@ -985,7 +993,7 @@ fn read_back(
         let enriched = matches!(again, Again::Sent) && response::is_json_object(&bytes);
         if here.is_body(&bytes) || enriched {
             return in_context(ctx.as_ref(), || match again {
-                Again::Sent => render_again(parts, &bytes, here.cause().as_deref()),
+                Again::Sent => render_again(parts, &here, &bytes),
                 Again::Restated => restate(parts, &bytes, &here),
             });
         }
@@ -1127,21 +1135,17 @@ async fn body_prefix(mut body: Body, limit: usize) -> Vec<u8> {
     .await
 }
 
-/// A body this crate rendered outside any request, rendered again in this one (see
-/// [`response::render_again`]), on the same head.
-fn render_again(
-    parts: http::response::Parts,
-    bytes: &[u8],
-    cause: Option<&response::Cause>,
-) -> Response {
-    let rendered = response::render_again(parts.status, bytes, cause);
+/// A body this crate rendered (its mark `here`) outside any request, rendered again in
+/// this one (see [`RenderedHere::render_again`]), on the same head.
+fn render_again(parts: http::response::Parts, here: &RenderedHere, bytes: &[u8]) -> Response {
+    let rendered = here.render_again(parts.status, bytes);
     put_on(parts, rendered, set_body_headers)
 }
 
 /// A body this crate rendered (its mark `here`) for another status, rendered again for the
-/// status of `parts` (see [`response::restate`]), on the same head.
+/// status of `parts` (see [`RenderedHere::restate`]), on the same head.
 fn restate(mut parts: http::response::Parts, bytes: &[u8], here: &RenderedHere) -> Response {
-    let rendered = response::restate(parts.status, bytes);
+    let rendered = here.restate(parts.status, bytes);
     restate_retry_headers(&mut parts.headers, here, rendered.retryable);
     put_on(parts, rendered, set_body_headers)
 }

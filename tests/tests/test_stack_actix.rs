@@ -1290,3 +1290,22 @@ fn a_derived_5xx_keeps_a_language_a_middleware_inside_gave_every_response() {
     check_stacked(&resp, 503, "api_error", "database_unavailable");
     assert_eq!(resp.header("content-language"), Some("en"), "{resp:?}");
 }
+
+/// Nested middleware (one on a scope, one on the app) with a middleware between them that
+/// changes statuses: the outer one still knows the retry advice the inner one sent, so the
+/// new status's advice replaces it.
+#[test]
+fn nested_middleware_restate_the_retry_advice_of_a_changed_status() {
+    let addr = serve_actix_app!(App::new()
+        .service(
+            web::scope("/api")
+                .wrap(ApiErrorMiddleware::new())
+                .configure(routes)
+        )
+        .wrap(from_fn(restatus))
+        .wrap(ApiErrorMiddleware::new()));
+    let resp = fetch(addr, "/api/v1/database");
+    check_stacked(&resp, 409, "api_error", "database_unavailable");
+    let resp = fetch(addr, "/api/v1/customers/cus_x");
+    check_stacked(&resp, 429, "not_found_error", "resource_missing");
+}

@@ -1566,3 +1566,86 @@ fn a_derived_5xx_keeps_a_language_a_layer_inside_gave_every_response() {
     check_stacked(&resp, 503, "api_error", "database_unavailable");
     assert_eq!(resp.header("content-language"), Some("en"), "{resp:?}");
 }
+
+/// Nested layers (one on a service mounted inside, one outside) with a layer between them
+/// that changes statuses: the outer one still knows the retry advice the inner one sent,
+/// so the new status's advice replaces it and the old delay goes.
+#[test]
+fn nested_layers_restate_the_retry_advice_of_a_changed_status() {
+    async fn restatus(mut res: axum::response::Response) -> axum::response::Response {
+        let to = match res.status() {
+            StatusCode::SERVICE_UNAVAILABLE => StatusCode::CONFLICT,
+            StatusCode::TOO_MANY_REQUESTS => StatusCode::NOT_FOUND,
+            other => other,
+        };
+        *res.status_mut() = to;
+        res
+    }
+    let inner = routes()
+        .route(
+            "/v1/rate-limited",
+            get(|| async {
+                Err::<String, _>(ShopError::RateLimited {
+                    wait: Duration::from_secs(30),
+                })
+            }),
+        )
+        .route(
+            "/v1/spawned-429",
+            get(|| async {
+                tokio::spawn(async {
+                    axum::response::IntoResponse::into_response(ShopError::RateLimited {
+                        wait: Duration::from_secs(30),
+                    })
+                })
+                .await
+                .unwrap()
+            }),
+        )
+        .layer(ApiErrorLayer::new());
+    let addr = serve_axum(
+        Router::new()
+            .nest_service("/api", inner)
+            .layer(axum::middleware::map_response(restatus))
+            .layer(ApiErrorLayer::new()),
+    );
+    let resp = fetch(addr, "/api/v1/database");
+    check_stacked(&resp, 409, "api_error", "database_unavailable");
+    for path in ["/api/v1/rate-limited", "/api/v1/spawned-429"] {
+        let resp = fetch(addr, path);
+        check_stacked(&resp, 404, "rate_limit_error", "rate_limited");
+        assert_eq!(resp.header("retry-after"), None, "{path}: {resp:?}");
+        assert_eq!(resp.header("retry-after-ms"), None, "{path}: {resp:?}");
+    }
+}
+
+/// Around a whole router, with tower-http's response-body timeout inside (its body has no
+/// length up front, so axum announces none before it empties a HEAD's): HEAD gets what
+/// GET gets, never another error or a wrong length.
+#[test]
+fn head_around_the_router_with_a_body_timeout_inside_gets_the_get_headers() {
+    use tower::Layer as _;
+    use tower_http::timeout::ResponseBodyTimeoutLayer;
+    let addr = serve_axum_service(
+        ApiErrorLayer::new().layer(
+            routes()
+                .layer(ResponseBodyTimeoutLayer::new(Duration::from_secs(30)))
+                .with_state(()),
+        ),
+    );
+    for path in ["/v1/customers/cus_x", "/v1/spawned", "/v1/database"] {
+        let headers = [(RID, &b"req_head_timeout"[..])];
+        let get = request(addr, "GET", path, &headers, None);
+        let head = request(addr, "HEAD", path, &headers, None);
+        assert_eq!(get.status, head.status, "{path}");
+        assert_eq!(
+            head.header("content-type"),
+            get.header("content-type"),
+            "{path}"
+        );
+        if let Some(len) = head.header("content-length") {
+            assert_eq!(len, get.body.len().to_string(), "{path}: {head:?} {get:?}");
+        }
+        assert_eq!(head.header(RID), Some("req_head_timeout"), "{path}");
+    }
+}

@@ -162,19 +162,13 @@ impl RenderedHere {
             status: StatusCode::from_u16(self.status).ok()?,
             content_type,
             extra: self.extra,
-            retryable: false,
-            retry_after: None,
+            retryable: self.retryable,
+            retry_after: self.retry_after,
             body: body.to_vec(),
             request_id: self.request_id.clone(),
             cause: self.cause.clone(),
             replacing: false,
         })
-    }
-
-    /// The error's own headers ([`ApiError::headers`]).
-    #[cfg_attr(not(feature = "actix-web"), allow(dead_code))]
-    pub fn extra(&self) -> &'static [(&'static str, &'static str)] {
-        self.extra
     }
 
     /// The retry headers rendered with the body, as sent: `x-should-retry`, then
@@ -193,14 +187,35 @@ impl RenderedHere {
     pub fn resend(&self, kept: Rendered, ctx: Option<&RequestContext>) -> Rendered {
         match ctx {
             Some(ctx) if !self.is_of(Some(ctx)) => {
-                let cause = self.cause();
-                let mut again =
-                    ctx.scope(|| render_again(kept.status, &kept.body, cause.as_deref()));
-                again.extra = kept.extra;
-                again
+                ctx.scope(|| self.render_again(kept.status, &kept.body))
             }
             _ => kept,
         }
+    }
+
+    /// `bytes` (this mark's body, or the body read back from its head) rendered again in the
+    /// current request for `status` (see [`render_again`]), with what the mark keeps of the
+    /// error: its own headers, and the retry advice sent with it (which the head still
+    /// says), so that the new body's mark says it too.
+    pub fn render_again(&self, status: StatusCode, bytes: &[u8]) -> Rendered {
+        let cause = self.cause();
+        let mut again = render_again(status, bytes, cause.as_deref());
+        again.extra = self.extra;
+        again.retryable = self.retryable;
+        again.retry_after = self.retry_after;
+        again
+    }
+
+    /// `bytes` (as [`render_again`](Self::render_again)) rendered again for another status
+    /// than the one it was rendered for (a layer or middleware inside changed a 4xx's
+    /// status, `ErrorHandlers` making a 404 a 410): with the retry advice of that status's
+    /// table, as the advice sent with it was for the other one (`restate_retry_headers`
+    /// puts it in its place on the head), and no delay.
+    pub fn restate(&self, status: StatusCode, bytes: &[u8]) -> Rendered {
+        let mut rendered = self.render_again(status, bytes);
+        rendered.retryable = crate::status::is_retryable(status);
+        rendered.retry_after = None;
+        rendered
     }
 
     /// Whether the body was rendered in a request's context (else: outside any request).
@@ -555,16 +570,6 @@ pub(crate) fn render_again(status: StatusCode, bytes: &[u8], cause: Option<&Caus
     }
 }
 
-/// A body this crate rendered for another status (a layer or middleware inside changed a
-/// 4xx's status, `ErrorHandlers` making a 404 a 410), rendered again for the status it goes
-/// out with: as [`render_again`], with the retry advice of that status's table (the advice
-/// sent with it was for the other one), which `restate_retry_headers` puts in its place.
-pub(crate) fn restate(status: StatusCode, bytes: &[u8]) -> Rendered {
-    let mut rendered = render_again(status, bytes, None);
-    rendered.retryable = crate::status::is_retryable(status);
-    rendered
-}
-
 /// The header helpers of one `http` crate's `HeaderMap` (axum is on `http` 1, actix-web 4 on
 /// `http` 0.2, with the same API): expands to `set_error_headers`, `set_request_id`,
 /// `is_json` and `is_encoded` in the calling module, so both integrations send the same
@@ -667,20 +672,28 @@ macro_rules! header_glue {
         ) {
             use $crate::web::response::{RETRY_AFTER, RETRY_AFTER_MS, X_SHOULD_RETRY};
             let (advice, secs, ms) = here.retry_sent();
-            let says = |headers: &$($header)::+::HeaderMap, name: &str, value: &[u8]| {
-                headers.get(name).is_some_and(|v| v.as_bytes() == value)
-            };
-            if headers.get(X_SHOULD_RETRY).is_none() || says(headers, X_SHOULD_RETRY, advice.as_bytes()) {
+            // The advice goes where every line of it is the one rendered (or none is left).
+            let rendered_advice = headers
+                .get_all(X_SHOULD_RETRY)
+                .into_iter()
+                .all(|v| v.as_bytes() == advice.as_bytes());
+            if rendered_advice {
                 let retry = if retryable { "true" } else { "false" };
                 headers.insert(
                     $($header)::+::HeaderName::from_static(X_SHOULD_RETRY),
                     $($header)::+::HeaderValue::from_static(retry),
                 );
             }
+            // Of each delay header, the line rendered goes; lines a layer added stay.
             for (name, value) in [(RETRY_AFTER, secs), (RETRY_AFTER_MS, ms)] {
-                if let Some(value) = value {
-                    if says(headers, name, value.to_string().as_bytes()) {
-                        headers.remove(name);
+                let Some(value) = value else { continue };
+                let value = value.to_string();
+                let lines: Vec<_> = headers.get_all(name).into_iter().cloned().collect();
+                if lines.iter().any(|v| v.as_bytes() == value.as_bytes()) {
+                    let name = $($header)::+::HeaderName::from_static(name);
+                    headers.remove(&name);
+                    for line in lines.into_iter().filter(|v| v.as_bytes() != value.as_bytes()) {
+                        headers.append(name.clone(), line);
                     }
                 }
             }
