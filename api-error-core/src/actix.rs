@@ -705,7 +705,8 @@ async fn finish<B: MessageBody + 'static>(
         // Another body on this crate's head (set by a middleware inside, or one that
         // fails): not ours, so judged as any other; unless a JSON object (a middleware
         // inside added a field to the error), rendered again with this request's id.
-        if !here.is_body(&bytes) && !response::is_json_object(&bytes) {
+        let enriched = is_json(response.headers()) && response::is_json_object(&bytes);
+        if !here.is_body(&bytes) && !enriched {
             return judged_as_foreign(req, response, bytes, info, ctx).await;
         }
         let rendered = ctx.scope(|| here.render_again(back_status(response.status()), &bytes));

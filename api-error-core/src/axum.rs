@@ -762,9 +762,16 @@ fn finish_error(
     // A HEAD's body may be gone already (axum empties it in a router mounted inside, after
     // announcing the length it had); an empty body that announces 0 is really empty.
     let announced = announced_length(&res);
-    // (It announces none for a body whose length was not known: a stream, or a body a
-    // layer inside wrapped, as tower-http's response-body timeout does.)
-    let emptied = head && size == Some(0) && announced != Some(0);
+    // It announces none for a body whose length was not known (a stream, or a body a layer
+    // inside wrapped, as tower-http's response-body timeout does): emptied too if it is
+    // this crate's, whose bodies are never empty.
+    let marked_here = res.extensions().get::<RenderedHere>().is_some();
+    let emptied = head
+        && size == Some(0)
+        && match announced {
+            Some(n) => n > 0,
+            None => marked_here,
+        };
     // The body's length: a HEAD's emptied one by the length announced for it, if any.
     let measured = if emptied { announced } else { size };
     // A HEAD's emptied body whose length a GET does not announce either: sent on with no
@@ -987,10 +994,12 @@ fn read_back(
                 .map(|frame| frame.map(|frame| frame.map(|f| f.into_data().ok()).map_err(drop)))
         })
         .await;
-        // A JSON object on the head of an error rendered outside this request: an inner
-        // layer added a field to it (as for a replaced body of known length, rendered again
+        // A JSON object, labelled JSON, on the head of an error rendered outside this
+        // request: an inner layer added a field to it (as for a replaced body of known length, rendered again
         // with this request's id).
-        let enriched = matches!(again, Again::Sent) && response::is_json_object(&bytes);
+        let enriched = matches!(again, Again::Sent)
+            && is_json(&parts.headers)
+            && response::is_json_object(&bytes);
         if here.is_body(&bytes) || enriched {
             return in_context(ctx.as_ref(), || match again {
                 Again::Sent => render_again(parts, &here, &bytes),
