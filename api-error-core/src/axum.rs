@@ -995,8 +995,8 @@ fn read_back(
         })
         .await;
         // A JSON object, labelled JSON, on the head of an error rendered outside this
-        // request: an inner layer added a field to it (as for a replaced body of known length, rendered again
-        // with this request's id).
+        // request: an inner layer added a field to it (rendered again with this request's
+        // id, as a replaced body of known length is).
         let enriched = matches!(again, Again::Sent)
             && is_json(&parts.headers)
             && response::is_json_object(&bytes);

@@ -120,7 +120,7 @@ fn routes() -> Router {
         .route(
             "/v1/stalled-sized-404",
             // The same with a length known up front, as a proxied upstream error's body.
-            get(|| async { (StatusCode::NOT_FOUND, Body::new(StalledSized(false))) }),
+            get(|| async { (StatusCode::NOT_FOUND, Body::new(Stalling::sized_partial())) }),
         )
         .route(
             "/v1/whoami",
@@ -344,7 +344,6 @@ fn head_405_announces_the_get_length() {
     );
 }
 
-/// A body that announces 100 bytes, sends a first chunk, then nothing, ever.
 /// `{"custom":2}` labelled JSON, in two chunks with a wait between them.
 struct LateJson(u8);
 

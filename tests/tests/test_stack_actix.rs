@@ -1091,7 +1091,13 @@ async fn restatus(
 #[test]
 fn retry_advice_follows_a_status_a_middleware_inside_changed() {
     let addr = serve!(|app| app.wrap(from_fn(restatus)).wrap(ApiErrorMiddleware::new()));
-    check_retry_advice_follows_a_changed_status(addr);
+    check_retry_advice_follows_a_changed_status(addr, &[]);
+    // The same with compression between the two (the error rendered again from its copy).
+    let addr = serve!(|app| app
+        .wrap(from_fn(restatus))
+        .wrap(Compress::default())
+        .wrap(ApiErrorMiddleware::new()));
+    check_retry_advice_follows_a_changed_status(addr, &[GZIP]);
 }
 
 /// Sets text of its own on a derived 503's head, with headers that describe it.

@@ -1307,7 +1307,15 @@ fn retry_advice_follows_a_status_a_layer_inside_changed() {
             .layer(axum::middleware::map_response(restatus))
             .layer(ApiErrorLayer::new()),
     );
-    check_retry_advice_follows_a_changed_status(addr);
+    check_retry_advice_follows_a_changed_status(addr, &[]);
+    // The same with compression between the two (the error rendered again from its copy).
+    let addr = serve_axum(
+        routes()
+            .layer(axum::middleware::map_response(restatus))
+            .layer(CompressionLayer::new())
+            .layer(ApiErrorLayer::new()),
+    );
+    check_retry_advice_follows_a_changed_status(addr, &[GZIP]);
     // The same around the whole router.
     use tower::Layer as _;
     let addr = serve_axum_service(
@@ -1317,7 +1325,7 @@ fn retry_advice_follows_a_status_a_layer_inside_changed() {
                 .with_state(()),
         ),
     );
-    check_retry_advice_follows_a_changed_status(addr);
+    check_retry_advice_follows_a_changed_status(addr, &[]);
 }
 
 /// A layer inside that sets text of its own, with headers describing it, on a derived 503's
@@ -1342,31 +1350,6 @@ fn a_replaced_5xx_loses_the_hooks_headers() {
             .layer(ApiErrorLayer::new()),
     );
     check_a_replaced_5xx_loses_the_hooks_headers(addr);
-}
-
-/// A body that yields its first chunk, then never ends (an upstream that stalls), claiming
-/// `len` bytes when given.
-struct Stalling {
-    first: Option<axum::body::Bytes>,
-    len: Option<u64>,
-}
-
-impl http_body::Body for Stalling {
-    type Data = axum::body::Bytes;
-    type Error = std::io::Error;
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        match self.first.take() {
-            Some(first) => std::task::Poll::Ready(Some(Ok(http_body::Frame::data(first)))),
-            None => std::task::Poll::Pending,
-        }
-    }
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.len
-            .map_or_else(http_body::SizeHint::new, http_body::SizeHint::with_exact)
-    }
 }
 
 /// The body of a response, in a [`Stalling`] body: its bytes first, then nothing ever.

@@ -738,7 +738,7 @@ fn a_5xx_not_all_there_is_said_unread() {
             get(|| async {
                 (
                     http::StatusCode::BAD_GATEWAY,
-                    axum::body::Body::new(StalledSized(false)),
+                    axum::body::Body::new(Stalling::sized_partial()),
                 )
             }),
         )

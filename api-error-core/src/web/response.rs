@@ -175,10 +175,8 @@ impl RenderedHere {
     /// `retry-after` and `retry-after-ms` if it had a delay.
     pub fn retry_sent(&self) -> (&'static str, Option<u64>, Option<u64>) {
         let advice = if self.retryable { "true" } else { "false" };
-        let d = self
-            .retry_after
-            .map(|d| d.min(Duration::from_millis(u64::MAX)));
-        (advice, d.map(ceil_secs), d.map(ceil_millis))
+        let (secs, ms) = delay_values(self.retry_after);
+        (advice, secs, ms)
     }
 
     /// The body to send from the mark's copy `kept`: as it was rendered if it says this
@@ -427,15 +425,7 @@ impl Rendered {
     /// `content-type` is sent by the caller; these are the others, in order.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, HeaderVal)> + use<> {
         let retry = HeaderVal::Static(if self.retryable { "true" } else { "false" });
-        let (secs, ms) = match self.retry_after {
-            // Past what `retry-after-ms` can say (584 million years), both say that much, so
-            // the two headers never disagree.
-            Some(d) => {
-                let d = d.min(Duration::from_millis(u64::MAX));
-                (Some(ceil_secs(d)), Some(ceil_millis(d)))
-            }
-            None => (None, None),
-        };
+        let (secs, ms) = delay_values(self.retry_after);
         [
             Some((X_SHOULD_RETRY, retry)),
             secs.map(|s| (RETRY_AFTER, HeaderVal::Int(s))),
@@ -490,6 +480,14 @@ fn is_set_by_integrations(name: &str) -> bool {
 }
 
 const CONTENT_TYPE: &str = "content-type";
+
+/// A retry delay as `retry-after` (seconds) and `retry-after-ms` say it, both rounded up.
+/// Past what `retry-after-ms` can say (584 million years), both say that much, so the two
+/// headers never disagree.
+fn delay_values(delay: Option<Duration>) -> (Option<u64>, Option<u64>) {
+    let d = delay.map(|d| d.min(Duration::from_millis(u64::MAX)));
+    (d.map(ceil_secs), d.map(ceil_millis))
+}
 
 fn ceil_secs(d: Duration) -> u64 {
     d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))

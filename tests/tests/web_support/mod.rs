@@ -1329,11 +1329,24 @@ pub fn long_ok_body() -> String {
 /// `Accept-Encoding: gzip`, as browsers and `curl --compressed` send it.
 pub const GZIP: (&str, &[u8]) = ("accept-encoding", b"gzip");
 
-/// A body that announces 100 bytes, sends 7 (`partial`), then nothing, ever (a proxied
-/// upstream's that stalled). `StalledSized(false)` to start.
-pub struct StalledSized(pub bool);
+/// A body that sends `first`, then nothing, ever (a proxied upstream's that stalled),
+/// announcing `len` bytes when given.
+pub struct Stalling {
+    pub first: Option<axum::body::Bytes>,
+    pub len: Option<u64>,
+}
 
-impl http_body::Body for StalledSized {
+impl Stalling {
+    /// One that announces 100 bytes and sends 7 (`partial`).
+    pub fn sized_partial() -> Stalling {
+        Stalling {
+            first: Some(axum::body::Bytes::from_static(b"partial")),
+            len: Some(100),
+        }
+    }
+}
+
+impl http_body::Body for Stalling {
     type Data = axum::body::Bytes;
     type Error = std::io::Error;
 
@@ -1341,16 +1354,15 @@ impl http_body::Body for StalledSized {
         mut self: std::pin::Pin<&mut Self>,
         _: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        if std::mem::replace(&mut self.0, true) {
-            std::task::Poll::Pending
-        } else {
-            let data = axum::body::Bytes::from_static(b"partial");
-            std::task::Poll::Ready(Some(Ok(http_body::Frame::data(data))))
+        match self.first.take() {
+            Some(first) => std::task::Poll::Ready(Some(Ok(http_body::Frame::data(first)))),
+            None => std::task::Poll::Pending,
         }
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact(100)
+        self.len
+            .map_or_else(http_body::SizeHint::new, http_body::SizeHint::with_exact)
     }
 }
 
@@ -1495,12 +1507,20 @@ pub fn check_a_same_length_text_restated_inside(addr: SocketAddr) {
 /// 503 into a 409: each is rendered again for the status it goes out with, and its retry
 /// advice is that status's (SPEC §3: an SDK retries a 409 unless told not to), not the
 /// advice rendered for the other one.
-pub fn check_retry_advice_follows_a_changed_status(addr: SocketAddr) {
-    let resp = fetch_with(addr, "/v1/customers/cus_x", &[(RID, b"req_now_429")]);
+///
+/// `headers` go with each request (`GZIP`, with compression inside: the error is then
+/// rendered again from the copy of its body).
+pub fn check_retry_advice_follows_a_changed_status(addr: SocketAddr, headers: &[(&str, &[u8])]) {
+    let with = |more: &[(&'static str, &'static [u8])]| [headers, more].concat();
+    let resp = fetch_with(addr, "/v1/customers/cus_x", &with(&[(RID, b"req_now_429")]));
     let body = check_stacked(&resp, 429, "not_found_error", "resource_missing");
     assert_eq!(resp.header("x-should-retry"), Some("true"), "{resp:?}");
     assert_eq!(body["request_id"], "req_now_429");
-    let resp = fetch_with(addr, "/v1/database", &[PROBLEM, (RID, b"req_now_409")]);
+    let resp = fetch_with(
+        addr,
+        "/v1/database",
+        &with(&[PROBLEM, (RID, b"req_now_409")]),
+    );
     let body = check_problem(&resp, 409, "database_unavailable", "req_now_409");
     assert_eq!(resp.header("x-should-retry"), Some("false"), "{resp:?}");
     assert_eq!(body["status"], 409, "{resp:?}");
